@@ -1,0 +1,117 @@
+//! The survey definition format: plain serde + schemars types that mirror a YAML or JSON
+//! survey file one to one, and nothing else.
+//!
+//! A [`SurveyDefinition`] is what a file *says*; it has not been checked. Turn it into a
+//! [`Survey`](crate::Survey) with [`Survey::from_definition`](crate::Survey::from_definition)
+//! to get a value that later stages can trust. Unknown fields are errors everywhere.
+
+mod condition;
+mod question;
+mod text;
+
+pub use condition::ConditionDef;
+pub use question::{ChoiceDef, QuestionDef, QuestionKind, SpecifyDef, TextFormat};
+pub use text::Text;
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A whole survey as written in a definition file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SurveyDefinition {
+    /// Stable identifier of the survey (same rule as question ids).
+    pub id: String,
+    /// Version of this survey definition, free form (`"2024"`, `"1.2.0"`).
+    pub version: String,
+    /// The locale whose text every localised string must have (for example `ja`).
+    pub default_locale: String,
+    /// Every locale the survey's text may use; defaults to just `default_locale`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locales: Vec<String>,
+    /// Title of the survey.
+    pub title: Text,
+    /// Introductory text shown before the questions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// Who runs the survey, when, and for whom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+    /// Documents that questions cite, keyed by a short name used in citations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub references: BTreeMap<String, ReferenceDef>,
+    /// Reusable lists of choices, keyed by name; a question uses one with `choice_set: NAME`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub choice_sets: BTreeMap<String, Vec<ChoiceDef>>,
+    /// The questions in the order they are asked.
+    pub questions: Vec<QuestionDef>,
+}
+
+/// Administrative facts about a survey.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Metadata {
+    /// The body that issues the survey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<Text>,
+    /// The period in which answers are collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// Who is asked to answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Text>,
+    /// How answers are submitted (a system, a form, an address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submission: Option<Text>,
+    /// Whom to ask about the survey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Text>,
+}
+
+/// A closed range of dates, `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Period {
+    /// First day, `YYYY-MM-DD`.
+    pub start: String,
+    /// Last day, `YYYY-MM-DD`.
+    pub end: String,
+}
+
+/// A document that questions cite (a guideline, a checklist, a standard).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ReferenceDef {
+    /// Title of the document.
+    pub title: Text,
+    /// Edition or version, as the document names it (`第6.0版`, `Ver. 4.1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
+    /// Who publishes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<Text>,
+    /// Where to read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A question's citation of a reference document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct CitationDef {
+    /// Key of the cited document in the survey's `references` table.
+    pub reference: String,
+    /// Part, chapter or section cited (`経営管理編 3.1.2 医療情報システムにおける統制上の留意点`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<Text>,
+    /// The cited clause, quoted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Text>,
+}

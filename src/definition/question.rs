@@ -1,0 +1,172 @@
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{CitationDef, ConditionDef, Text};
+
+/// The kind of a question, written as its `type` field. It fixes the shape of the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum QuestionKind {
+    /// Yes or no; the answer is `true` or `false`.
+    Boolean,
+    /// One choice; the answer is the choice's `value`.
+    SingleChoice,
+    /// Several choices; the answer is an array of distinct choice values.
+    MultipleChoice,
+    /// Free text; the answer is a string.
+    Text,
+    /// A whole number; the answer is a JSON number with no fractional part, within i64.
+    Integer,
+    /// Any finite number.
+    Number,
+    /// A calendar date; the answer is a `YYYY-MM-DD` string.
+    Date,
+    /// A composite question; the answer is an object keyed by the ids of its `fields`.
+    Group,
+}
+
+impl QuestionKind {
+    /// The name used in the `type` field (`single_choice`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::Boolean => "boolean",
+            QuestionKind::SingleChoice => "single_choice",
+            QuestionKind::MultipleChoice => "multiple_choice",
+            QuestionKind::Text => "text",
+            QuestionKind::Integer => "integer",
+            QuestionKind::Number => "number",
+            QuestionKind::Date => "date",
+            QuestionKind::Group => "group",
+        }
+    }
+}
+
+/// A well-known text format, checked by one documented pattern that the generated JSON
+/// Schema repeats, so that both sides agree (see [`crate::json_schema`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TextFormat {
+    /// An e-mail address.
+    Email,
+    /// A telephone number.
+    Tel,
+    /// An `http` or `https` URL.
+    Url,
+}
+
+/// One question (or one field of a group question) as written.
+///
+/// Which constraint keys apply depends on `type`; a key that does not fit the type is a
+/// definition error rather than silently ignored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct QuestionDef {
+    /// The answer key: `^[A-Za-z][A-Za-z0-9_-]*$`, unique in the survey (in the group, for a field).
+    pub id: String,
+    /// The kind of question.
+    #[serde(rename = "type")]
+    pub kind: QuestionKind,
+    /// The question as asked.
+    pub title: Text,
+    /// Guidance shown with the question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<Text>,
+    /// An instruction shown before the question, such as who is to answer it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
+    /// Citations of the survey's reference documents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<CitationDef>,
+    /// Whether an answer is required when the question is enabled.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// The question is asked only when this condition holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_when: Option<ConditionDef>,
+    /// Label of the `true` answer of a boolean question (`はい`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub true_label: Option<Text>,
+    /// Label of the `false` answer of a boolean question (`いいえ`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub false_label: Option<Text>,
+    /// The choices of a choice question, written in place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<ChoiceDef>>,
+    /// The name of a reusable choice set, instead of `choices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice_set: Option<String>,
+    /// Fewest choices a multiple-choice answer may hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_selections: Option<u32>,
+    /// Most choices a multiple-choice answer may hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_selections: Option<u32>,
+    /// Shortest text, in Unicode scalar values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
+    /// Longest text, in Unicode scalar values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// A regular expression the text must contain a match of (anchor it with `^...$` for a
+    /// whole-text match). Only syntax that means the same in Rust and ECMA-262 is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// A well-known format the text must have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<TextFormat>,
+    /// Smallest allowed number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<serde_json::Number>,
+    /// Largest allowed number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<serde_json::Number>,
+    /// Earliest allowed date, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earliest: Option<String>,
+    /// Latest allowed date, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest: Option<String>,
+    /// The fields of a group question, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<QuestionDef>>,
+}
+
+/// One choice of a choice question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ChoiceDef {
+    /// The stable data code stored in answers (same rule as ids).
+    pub value: String,
+    /// What the respondent sees.
+    pub label: Text,
+    /// A "none of these" choice that cannot be combined with others in a multiple choice.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exclusive: bool,
+    /// A free-text box that is asked when this choice is picked (for an "other" choice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specify: Option<SpecifyDef>,
+}
+
+/// The free-text "please specify" box of a choice. Its answer is a separate text answer under
+/// its own `id`, enabled exactly when the choice is picked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SpecifyDef {
+    /// The answer key of the text (same rules as question ids).
+    pub id: String,
+    /// The prompt; defaults to the choice's label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    /// Whether the text must be given when the choice is picked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// Longest text, in Unicode scalar values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+}

@@ -1,0 +1,1 @@
+//! Survey to JSON Schema.

@@ -1,0 +1,68 @@
+#![doc = include_str!("../README.md")]
+//!
+//! # Code map
+//!
+//! The survey moves through four stages, each in its own module:
+//!
+//! - [`definition`]: the serde + schemars types that mirror a survey file, nothing else.
+//! - `load`: text to [`SurveyDefinition`] (YAML via serde-saphyr, JSON via serde_json) under
+//!   [`Limits`], with line and column on every error.
+//! - `check`: definition to [`Survey`]; every static rule, every [`Problem`] collected.
+//! - `survey`: the compiled [`Survey`]: nodes in document order, ids interned to indices.
+//! - `condition`: compiled skip-logic conditions and their evaluation.
+//! - `validate`: answers to a [`Report`] of [`Issue`]s; also `is_valid`, `enabled`,
+//!   `prune` and `progress`.
+//! - `messages`: the Japanese and English messages of issues.
+//! - `pattern`: regular expressions portable between Rust and ECMA-262, and the documented
+//!   email / tel / url / date patterns.
+//! - [`json_schema`]: [`Survey`] to JSON Schema (draft-07 or 2020-12).
+//!
+//! # Invariants
+//!
+//! - A [`Survey`] exists only after every check passed; later stages never re-check the
+//!   definition and never fail on it.
+//! - Nodes are in document order and a condition refers only to earlier nodes, so one pass
+//!   in order decides every question's state.
+//! - The generated JSON Schema and the native validator give the same verdict on every
+//!   answer set (complete, strict mode); a property test holds them to it.
+
+mod check;
+mod condition;
+pub mod definition;
+pub mod json_schema;
+mod load;
+mod messages;
+mod pattern;
+mod survey;
+mod validate;
+
+pub use check::{CheckError, Problem, ProblemCode, is_valid_id};
+pub use definition::{QuestionKind, SurveyDefinition, TextFormat};
+pub use load::{Format, Limits, LoadError, Location};
+pub use messages::Locale;
+pub use pattern::{DATE_PATTERN, EMAIL_PATTERN, TEL_PATTERN, URL_PATTERN};
+pub use survey::{QuestionRef, Survey};
+pub use validate::{Issue, IssueCode, Progress, Report, ValidateOptions};
+
+/// Why a survey could not be built: it could not be parsed, or it breaks a rule.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text could not be read or parsed.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The definition parsed but breaks one or more rules.
+    #[error(transparent)]
+    Check(#[from] CheckError),
+}
+
+impl Error {
+    /// A stable snake_case code: the load error's code, or `invalid_definition`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Load(error) => error.code(),
+            Error::Check(_) => "invalid_definition",
+        }
+    }
+}

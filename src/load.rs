@@ -1,0 +1,498 @@
+//! Text to [`SurveyDefinition`]: YAML (serde-saphyr) or JSON (serde_json), under
+//! [`Limits`], with line and column for every error that has one.
+//!
+//! Loading only parses. Whether the survey makes sense is [`crate::check`]'s business.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::definition::SurveyDefinition;
+
+/// The syntax of a survey file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// YAML 1.2 (also accepts JSON, a subset of it).
+    Yaml,
+    /// JSON.
+    Json,
+}
+
+impl Format {
+    /// The format a path's extension names: `.yaml`/`.yml` or `.json`.
+    #[must_use]
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Bounds on what a survey file may make the loader do. Every bound has a default that fits
+/// real surveys with room to spare; raise one by setting its field.
+///
+/// ```
+/// use survey_schema::Limits;
+/// let limits = Limits { max_questions: 50_000, ..Limits::default() };
+/// assert_eq!(limits.max_depth, 64);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Largest input, in bytes (default 8 MiB).
+    pub max_input_bytes: usize,
+    /// Deepest nesting of maps and lists in the file (default 64).
+    pub max_depth: usize,
+    /// Most YAML alias uses in one file (default 1,000).
+    pub max_aliases: usize,
+    /// Most parser events that YAML aliases may replay in total, so that no alias can blow
+    /// the document up (default 100,000).
+    pub max_alias_expansion: usize,
+    /// Most questions, counting group fields and specify boxes (default 10,000).
+    pub max_questions: usize,
+    /// Most choices in one question or choice set (default 1,000).
+    pub max_choices: usize,
+    /// Most fields in one group (default 200).
+    pub max_fields: usize,
+    /// Deepest nesting of `all`/`any`/`not` in one condition (default 32).
+    pub max_condition_depth: usize,
+    /// Longest `pattern`, in bytes (default 1,000).
+    pub max_pattern_bytes: usize,
+    /// Largest compiled size of one pattern, in bytes (default 1 MiB).
+    pub max_pattern_compiled_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_bytes: 8 * 1024 * 1024,
+            max_depth: 64,
+            max_aliases: 1_000,
+            max_alias_expansion: 100_000,
+            max_questions: 10_000,
+            max_choices: 1_000,
+            max_fields: 200,
+            max_condition_depth: 32,
+            max_pattern_bytes: 1_000,
+            max_pattern_compiled_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// Why a survey file could not be parsed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The path as given.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The path's extension names no known format.
+    #[error("cannot tell the format of {}: expected a .yaml, .yml or .json extension", path.display())]
+    UnknownFormat {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// The bytes are not UTF-8.
+    #[error("input is not valid UTF-8 (first bad byte at offset {offset})")]
+    InvalidUtf8 {
+        /// Byte offset of the first invalid sequence.
+        offset: usize,
+    },
+    /// The input is larger than [`Limits::max_input_bytes`].
+    #[error("input is {size} bytes, over the limit of {max} bytes (raise Limits::max_input_bytes)")]
+    TooLarge {
+        /// Size of the input in bytes.
+        size: usize,
+        /// The limit in force.
+        max: usize,
+    },
+    /// The input holds nothing but whitespace and comments.
+    #[error("input is empty")]
+    Empty,
+    /// The text is not valid YAML or JSON, breaks a parser limit, or does not have the shape of
+    /// a survey definition (wrong type, unknown field, missing field, duplicate key).
+    #[error("{}{message}", Location::prefix(*location))]
+    Syntax {
+        /// What is wrong, in one line.
+        message: String,
+        /// Where, when the parser knows.
+        location: Option<Location>,
+    },
+}
+
+impl LoadError {
+    /// A stable snake_case code for the error.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            LoadError::Io { .. } => "io",
+            LoadError::UnknownFormat { .. } => "unknown_format",
+            LoadError::InvalidUtf8 { .. } => "invalid_utf8",
+            LoadError::TooLarge { .. } => "too_large",
+            LoadError::Empty => "empty",
+            LoadError::Syntax { .. } => "syntax",
+        }
+    }
+
+    /// Where in the text the error is, when known.
+    #[must_use]
+    pub fn location(&self) -> Option<Location> {
+        match self {
+            LoadError::Syntax { location, .. } => *location,
+            _ => None,
+        }
+    }
+}
+
+/// A position in a source text, both 1-based; the column counts characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// Line number, from 1.
+    pub line: usize,
+    /// Column number in characters, from 1.
+    pub column: usize,
+}
+
+impl Location {
+    fn prefix(location: Option<Location>) -> String {
+        location.map_or_else(String::new, |l| format!("{l}: "))
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Checks the size and the encoding of raw bytes and strips a UTF-8 byte order mark.
+pub(crate) fn decode<'t>(bytes: &'t [u8], limits: &Limits) -> Result<&'t str, LoadError> {
+    if bytes.len() > limits.max_input_bytes {
+        return Err(LoadError::TooLarge { size: bytes.len(), max: limits.max_input_bytes });
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| LoadError::InvalidUtf8 { offset: e.valid_up_to() })?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// Reads a file and returns its text and format (from the extension).
+pub(crate) fn read_path(path: &Path, limits: &Limits) -> Result<(String, Format), LoadError> {
+    let format =
+        Format::from_path(path).ok_or_else(|| LoadError::UnknownFormat { path: path.into() })?;
+    let io_error = |source| LoadError::Io { path: path.into(), source };
+    // Refuse an oversized file before reading it into memory.
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > limits.max_input_bytes as u64 {
+        return Err(LoadError::TooLarge {
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            max: limits.max_input_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    let text = decode(&bytes, limits)?.to_owned();
+    Ok((text, format))
+}
+
+/// Parses survey text in the given format.
+pub(crate) fn parse(
+    text: &str,
+    format: Format,
+    limits: &Limits,
+) -> Result<SurveyDefinition, LoadError> {
+    let text = decode(text.as_bytes(), limits)?;
+    if is_blank(text, format) {
+        return Err(LoadError::Empty);
+    }
+    match format {
+        Format::Yaml => from_yaml(text, limits),
+        Format::Json => from_json(text, limits),
+    }
+}
+
+fn is_blank(text: &str, format: Format) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || (format == Format::Yaml && (line.starts_with('#') || line == "---"))
+    })
+}
+
+fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = limits.max_depth;
+    budget.max_aliases = limits.max_aliases;
+    budget.max_documents = 1;
+    budget.max_nodes = limits.max_input_bytes;
+    budget.max_events = limits.max_input_bytes.saturating_mul(2);
+    budget.max_total_scalar_bytes = limits.max_input_bytes;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::Error;
+    options.alias_limits.max_total_replayed_events = limits.max_alias_expansion;
+    options.with_snippet = false;
+    options
+}
+
+fn from_yaml(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError> {
+    serde_saphyr::from_str_with_options(text, yaml_options(limits)).map_err(|e| {
+        let location = e.location().map(|l| Location {
+            line: usize::try_from(l.line()).unwrap_or(usize::MAX),
+            column: usize::try_from(l.column()).unwrap_or(usize::MAX),
+        });
+        LoadError::Syntax { message: one_line(&e.to_string()), location }
+    })
+}
+
+fn from_json(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError> {
+    // serde_json keeps the last of two equal keys in a map; survey files must not have
+    // any, so a first pass looks for them (and enforces the depth limit).
+    reject_duplicate_keys(text, limits.max_depth)?;
+    serde_json::from_str(text).map_err(|e| json_error(&e))
+}
+
+fn json_error(e: &serde_json::Error) -> LoadError {
+    let location =
+        (e.line() > 0).then(|| Location { line: e.line(), column: e.column().max(1) });
+    // serde_json appends " at line N column M"; the location is kept apart instead.
+    let message = e.to_string();
+    let message = message.find(" at line ").map_or(message.as_str(), |at| &message[..at]);
+    LoadError::Syntax { message: message.to_owned(), location }
+}
+
+/// Walks a JSON text and fails on the first object with two equal keys or on nesting deeper
+/// than `max_depth`.
+pub(crate) fn reject_duplicate_keys(text: &str, max_depth: usize) -> Result<(), LoadError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    UniqueKeys { depth_left: max_depth }
+        .deserialize(&mut deserializer)
+        .and_then(|()| deserializer.end())
+        .map_err(|e| json_error(&e))
+}
+
+struct UniqueKeys {
+    depth_left: usize,
+}
+
+impl UniqueKeys {
+    fn nested<E: de::Error>(&self) -> Result<UniqueKeys, E> {
+        match self.depth_left.checked_sub(1) {
+            Some(depth_left) => Ok(UniqueKeys { depth_left }),
+            None => Err(E::custom("nesting is deeper than the limit (Limits::max_depth)")),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for UniqueKeys {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueKeys {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let inner = self.nested()?;
+        while seq.next_element_seed(UniqueKeys { depth_left: inner.depth_left })?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let inner = self.nested()?;
+        let mut seen = HashSet::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if !seen.insert(key.clone()) {
+                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+            }
+            map.next_value_seed(UniqueKeys { depth_left: inner.depth_left })?;
+        }
+        Ok(())
+    }
+}
+
+fn one_line(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    // serde-saphyr puts the location in the text too; it is kept apart.
+    let first = first.find(" at line ").map_or(first, |at| &first[..at]);
+    first.to_owned()
+}
+
+/// Where each node of a parsed file sits, keyed by definition path
+/// (`questions[12].enable_when.any[1].question`). Built only when a check fails, to point
+/// at the offending line.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SourceMap {
+    locations: HashMap<String, Location>,
+}
+
+impl SourceMap {
+    /// Maps a YAML or JSON text; a text that cannot be mapped gives an empty map.
+    pub(crate) fn build(text: &str, limits: &Limits) -> SourceMap {
+        let mut map = SourceMap::default();
+        if let Ok(root) =
+            serde_saphyr::from_str_with_options::<Spanned>(text, yaml_options(limits))
+        {
+            map.record(String::new(), &root);
+        }
+        map
+    }
+
+    /// The location of `path`, or of its nearest ancestor that has one.
+    pub(crate) fn locate(&self, path: &str) -> Option<Location> {
+        let mut path = path;
+        loop {
+            if let Some(location) = self.locations.get(path) {
+                return Some(*location);
+            }
+            let cut = path.rfind(['.', '['])?;
+            path = &path[..cut];
+        }
+    }
+
+    fn record(&mut self, path: String, node: &Spanned) {
+        match &node.value {
+            Node::Seq(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    self.record(format!("{path}[{index}]"), item);
+                }
+            }
+            Node::Map(entries) => {
+                for (key, value) in entries {
+                    let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    self.record(child, value);
+                }
+            }
+            Node::Scalar => {}
+        }
+        let location = Location {
+            line: usize::try_from(node.referenced.line()).unwrap_or(usize::MAX),
+            column: usize::try_from(node.referenced.column()).unwrap_or(usize::MAX),
+        };
+        self.locations.insert(path, location);
+    }
+}
+
+type Spanned = serde_saphyr::Spanned<Node>;
+
+/// A YAML node with only what the source map needs: structure and keys.
+enum Node {
+    Scalar,
+    Seq(Vec<Spanned>),
+    Map(Vec<(String, Spanned)>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NodeVisitor;
+        impl<'de> Visitor<'de> for NodeVisitor {
+            type Value = Node;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any YAML node")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_i128<E>(self, _: i128) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_u128<E>(self, _: u128) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_none<E>(self) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Node::Seq(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<KeyText>()? {
+                    entries.push((key.0, map.next_value()?));
+                }
+                Ok(Node::Map(entries))
+            }
+        }
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+/// A map key as text, whatever scalar it was written as.
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a scalar key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_owned()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(KeyVisitor)
+    }
+}
+

@@ -1,0 +1,315 @@
+//! Regular expressions that mean the same in the Rust `regex` crate and in ECMA-262.
+//!
+//! A survey's `pattern` is checked natively with `regex` (linear time) and by form builders
+//! with JavaScript's `RegExp` (ajv uses the `u` flag). The two dialects agree on a common
+//! core; [`Pattern::new`] accepts only that core and rewrites `.` to the class both engines
+//! read alike (JavaScript's `.` also refuses `\r`, U+2028 and U+2029; Rust's refuses `\n`
+//! only). The same portable source goes into the generated JSON Schema.
+//!
+//! The well-known text formats and dates are checked with the documented patterns below,
+//! which the JSON Schema repeats word for word.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The rule for `format: email`: a local part of the characters RFC 5322 allows unquoted, an
+/// `@`, and a domain of at least two dot-separated DNS labels.
+pub const EMAIL_PATTERN: &str = "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$";
+
+/// The rule for `format: tel`: ASCII digits in groups separated by single hyphens or spaces,
+/// optionally led by `+` (`03-6812-7837`, `+81 3 6812 7837`, `0368127837`).
+pub const TEL_PATTERN: &str = "^\\+?[0-9]+(?:[- ][0-9]+)*$";
+
+/// The rule for `format: url`: `http` or `https`, a host of letters, digits, dots and
+/// hyphens, an optional port, then printable ASCII without spaces.
+pub const URL_PATTERN: &str = "^https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][!-~]*)?$";
+
+/// A calendar date `YYYY-MM-DD` in the proleptic Gregorian calendar, years 0000 to 9999,
+/// leap years included.
+pub const DATE_PATTERN: &str = "^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$";
+
+pub(crate) static EMAIL: LazyLock<Regex> = LazyLock::new(|| compile_builtin(EMAIL_PATTERN));
+pub(crate) static TEL: LazyLock<Regex> = LazyLock::new(|| compile_builtin(TEL_PATTERN));
+pub(crate) static URL: LazyLock<Regex> = LazyLock::new(|| compile_builtin(URL_PATTERN));
+
+fn compile_builtin(source: &str) -> Regex {
+    // The built-in patterns are constants covered by tests; failing here is a crate bug.
+    Regex::new(source).expect("built-in pattern compiles")
+}
+
+/// A checked, compiled, portable pattern.
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern {
+    /// The portable source, as emitted into JSON Schema.
+    pub(crate) portable: String,
+    pub(crate) regex: Regex,
+}
+
+/// Why a pattern was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PatternError {
+    /// Syntax outside the common core of the two dialects.
+    Unportable(String),
+    /// The regex crate refuses it (syntax, or over the compiled-size limit).
+    Invalid(String),
+}
+
+impl Pattern {
+    pub(crate) fn new(source: &str, compiled_size_limit: usize) -> Result<Pattern, PatternError> {
+        let portable = portable(source).map_err(PatternError::Unportable)?;
+        let regex = regex::RegexBuilder::new(&portable)
+            .size_limit(compiled_size_limit)
+            .build()
+            .map_err(|e| PatternError::Invalid(one_line(&e.to_string())))?;
+        Ok(Pattern { portable, regex })
+    }
+}
+
+fn one_line(message: &str) -> String {
+    message.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or(message).trim().to_owned()
+}
+
+const ANY_CHAR: &str = "[^\\n\\r\\u2028\\u2029]";
+
+/// Rewrites `source` into the portable dialect, or says which construct is not portable.
+fn portable(source: &str) -> Result<String, String> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut out = String::with_capacity(source.len() + 16);
+    let mut i = 0;
+    let mut in_class = false;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                let len = escape(&chars[i..], in_class)?;
+                out.extend(&chars[i..i + len]);
+                i += len;
+                continue;
+            }
+            '[' if in_class => {
+                return Err("`[` inside a character class must be escaped as `\\[`".into());
+            }
+            '[' => {
+                in_class = true;
+                out.push('[');
+                if chars.get(i + 1) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                // A leading `]` is literal in Rust but closes an empty class in JavaScript.
+                if chars.get(i + 1) == Some(&']') {
+                    return Err("an empty character class `[]` or `[^]` is not portable".into());
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            '&' | '-' | '~' if in_class && chars.get(i + 1) == Some(&c) => {
+                return Err(format!("`{c}{c}` inside a character class is not portable"));
+            }
+            _ if in_class => out.push(c),
+            '.' => out.push_str(ANY_CHAR),
+            '(' if chars.get(i + 1) == Some(&'?') => {
+                if chars.get(i + 2) == Some(&':') {
+                    out.push_str("(?:");
+                    i += 3;
+                    continue;
+                }
+                return Err(
+                    "only `(?:` groups are portable: lookaround, named groups and flags are not"
+                        .into(),
+                );
+            }
+            '{' => {
+                let len = quantifier(&chars[i..])
+                    .ok_or("`{` must start a quantifier `{n}`, `{n,}` or `{n,m}`; escape it as `\\{`")?;
+                out.extend(&chars[i..i + len]);
+                i += len;
+                continue;
+            }
+            '}' | ']' => return Err(format!("a lone `{c}` must be escaped as `\\{c}`")),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    if in_class {
+        return Err("unclosed character class".into());
+    }
+    Ok(out)
+}
+
+/// Length of the escape at the start of `chars`, if it is portable.
+fn escape(chars: &[char], in_class: bool) -> Result<usize, String> {
+    let Some(&next) = chars.get(1) else {
+        return Err("a pattern cannot end with `\\`".into());
+    };
+    match next {
+        '\\' | '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '^' | '$'
+        | '/' | 'n' | 'r' | 't' | 'f' | 'v' => Ok(2),
+        '-' if in_class => Ok(2),
+        'x' if chars.len() >= 4 && chars[2..4].iter().all(char::is_ascii_hexdigit) => Ok(4),
+        'u' if chars.len() >= 6 && chars[2..6].iter().all(char::is_ascii_hexdigit) => Ok(6),
+        'd' | 'D' | 'w' | 'W' | 's' | 'S' => Err(format!(
+            "`\\{next}` means different things in Rust (Unicode) and JavaScript (ASCII); write the class out, e.g. `[0-9]`"
+        )),
+        'b' | 'B' => Err(format!("`\\{next}` (word boundary) is not portable")),
+        '1'..='9' | 'k' => Err("backreferences are not portable".into()),
+        'p' | 'P' => Err("Unicode property classes are not portable".into()),
+        other => Err(format!("the escape `\\{other}` is not portable")),
+    }
+}
+
+/// Length of a `{n}`, `{n,}` or `{n,m}` quantifier at the start of `chars`.
+fn quantifier(chars: &[char]) -> Option<usize> {
+    let mut i = 1;
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while chars.get(*i).is_some_and(char::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    if !digits(&mut i) {
+        return None;
+    }
+    if chars.get(i) == Some(&',') {
+        i += 1;
+        digits(&mut i);
+    }
+    (chars.get(i) == Some(&'}')).then_some(i + 1)
+}
+
+/// A calendar date as days-comparable parts, if `text` is a valid `YYYY-MM-DD` date.
+pub(crate) fn parse_date(text: &str) -> Option<(u16, u8, u8)> {
+    if !is_date_shaped(text) {
+        return None;
+    }
+    let b = text.as_bytes();
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'))
+    };
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day == 0 || day > days {
+        return None;
+    }
+    Some((year, u8::try_from(month).ok()?, u8::try_from(day).ok()?))
+}
+
+/// `text` has the shape `DDDD-DD-DD` (ASCII digits), whether or not it is a real date.
+/// Dates of this shape compare as strings exactly as they compare as dates.
+pub(crate) fn is_date_shaped(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+}
+
+/// A portable pattern matching date-shaped strings that compare `op` against `bound`
+/// (`bound` must be date-shaped). Used to express date bounds and date conditions in JSON
+/// Schema, which has no ordering for strings.
+pub(crate) fn date_order_pattern(bound: &str, greater: bool, or_equal: bool) -> String {
+    let digits: Vec<char> = bound.chars().collect();
+    let mut alternatives = Vec::new();
+    // Equal on a prefix, then strictly greater (or less) at one digit, anything after.
+    for (i, &d) in digits.iter().enumerate() {
+        if d == '-' {
+            continue;
+        }
+        let (low, high) = if greater { (d as u8 + 1, b'9') } else { (b'0', (d as u8).wrapping_sub(1)) };
+        if (greater && d == '9') || (!greater && d == '0') {
+            continue;
+        }
+        let class = if low == high {
+            (low as char).to_string()
+        } else {
+            format!("[{}-{}]", low as char, high as char)
+        };
+        let prefix: String = digits[..i].iter().collect();
+        let rest: String =
+            digits[i + 1..].iter().map(|&c| if c == '-' { "-" } else { "[0-9]" }).collect();
+        alternatives.push(format!("{prefix}{class}{rest}"));
+    }
+    if or_equal {
+        alternatives.push(bound.to_owned());
+    }
+    if alternatives.is_empty() {
+        // Nothing is greater than 9999-99-99 or less than 0000-00-00: match nothing.
+        return "$^x".to_owned();
+    }
+    format!("^(?:{})$", alternatives.join("|"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_patterns_compile_and_are_portable() {
+        for source in [EMAIL_PATTERN, TEL_PATTERN, URL_PATTERN, DATE_PATTERN] {
+            Pattern::new(source, 1 << 20).unwrap();
+        }
+    }
+
+    #[test]
+    fn date_pattern_agrees_with_parse_date_on_every_day_of_four_centuries() {
+        let regex = Regex::new(DATE_PATTERN).unwrap();
+        for year in [0, 1, 4, 100, 400, 1900, 2000, 2023, 2024, 2100, 9999] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let text = format!("{year:04}-{month:02}-{day:02}");
+                    assert_eq!(regex.is_match(&text), parse_date(&text).is_some(), "{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn date_order_patterns_agree_with_string_order() {
+        let bound = "2024-02-29";
+        let samples = ["0000-00-00", "2024-02-28", "2024-02-29", "2024-03-01", "2023-12-31", "9999-99-99", "2024-02-30"];
+        for (greater, or_equal) in [(true, true), (true, false), (false, true), (false, false)] {
+            let regex = Regex::new(&date_order_pattern(bound, greater, or_equal)).unwrap();
+            for sample in samples {
+                let expected = match (greater, or_equal) {
+                    (true, true) => sample >= bound,
+                    (true, false) => sample > bound,
+                    (false, true) => sample <= bound,
+                    (false, false) => sample < bound,
+                };
+                assert_eq!(regex.is_match(sample), expected, "{sample} {greater} {or_equal}");
+            }
+        }
+    }
+
+    #[test]
+    fn unportable_constructs_are_named() {
+        for (source, needle) in [
+            ("\\d+", "`\\d`"),
+            ("\\w", "`\\w`"),
+            ("\\bx", "word boundary"),
+            ("(?=a)", "lookaround"),
+            ("(a)\\1", "backreferences"),
+            ("[[a]]", "inside a character class"),
+            ("a{", "quantifier"),
+            ("\\p{Han}", "Unicode property"),
+            ("(?i)a", "flags"),
+        ] {
+            let error = portable(source).unwrap_err();
+            assert!(error.contains(needle), "{source}: {error}");
+        }
+    }
+
+    #[test]
+    fn dot_is_rewritten_outside_classes_only() {
+        assert_eq!(portable("a.b[.]").unwrap(), format!("a{ANY_CHAR}b[.]"));
+    }
+}

@@ -1,0 +1,672 @@
+//! Answers to report: every issue, with a stable code and a JSON Pointer, in question order.
+//!
+//! One engine walks the compiled nodes in document order and hands each issue to a sink:
+//! [`Survey::is_valid`] stops at the first and allocates nothing; [`Survey::validate`]
+//! builds paths and messages only for the issues it keeps.
+
+use std::fmt;
+use std::ops::ControlFlow;
+
+use serde_json::{Map, Number, Value};
+
+use crate::condition::compare_numbers;
+use crate::messages::{self, Detail, Expected, Locale};
+use crate::pattern;
+use crate::survey::{Choice, Kind, Node, QuestionRef, Survey, pointer_token};
+
+/// What is wrong with an answer. The string form ([`IssueCode::as_str`]) is stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum IssueCode {
+    /// The answer set is not a JSON object.
+    NotAnObject,
+    /// A key of the answer set names no question.
+    UnknownQuestion,
+    /// A key of a group's answer names no field of the group.
+    UnknownField,
+    /// A required, enabled question has no answer.
+    MissingRequired,
+    /// A disabled question has an answer (strict mode).
+    AnsweredWhileDisabled,
+    /// The answer has the wrong JSON type (`null` included).
+    WrongType,
+    /// A choice value that the question does not offer.
+    UnknownChoice,
+    /// A multiple-choice answer lists a value twice.
+    DuplicateChoice,
+    /// An exclusive choice combined with other choices.
+    ExclusiveChoiceCombined,
+    /// Fewer selections than `min_selections`.
+    TooFewChoices,
+    /// More selections than `max_selections`.
+    TooManyChoices,
+    /// Text shorter than `min_length` (Unicode scalar values).
+    TooShort,
+    /// Text longer than `max_length` (Unicode scalar values).
+    TooLong,
+    /// Text without a match of `pattern`.
+    PatternMismatch,
+    /// Text not in its `format` (email, tel, url).
+    InvalidFormat,
+    /// A number or date outside its bounds, or an integer outside i64.
+    OutOfRange,
+    /// A string that is not a valid `YYYY-MM-DD` date.
+    InvalidDate,
+}
+
+impl IssueCode {
+    /// Every code, in the order of the documentation.
+    pub const ALL: [IssueCode; 17] = [
+        IssueCode::NotAnObject,
+        IssueCode::UnknownQuestion,
+        IssueCode::UnknownField,
+        IssueCode::MissingRequired,
+        IssueCode::AnsweredWhileDisabled,
+        IssueCode::WrongType,
+        IssueCode::UnknownChoice,
+        IssueCode::DuplicateChoice,
+        IssueCode::ExclusiveChoiceCombined,
+        IssueCode::TooFewChoices,
+        IssueCode::TooManyChoices,
+        IssueCode::TooShort,
+        IssueCode::TooLong,
+        IssueCode::PatternMismatch,
+        IssueCode::InvalidFormat,
+        IssueCode::OutOfRange,
+        IssueCode::InvalidDate,
+    ];
+
+    /// The stable snake_case code.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueCode::NotAnObject => "not_an_object",
+            IssueCode::UnknownQuestion => "unknown_question",
+            IssueCode::UnknownField => "unknown_field",
+            IssueCode::MissingRequired => "missing_required",
+            IssueCode::AnsweredWhileDisabled => "answered_while_disabled",
+            IssueCode::WrongType => "wrong_type",
+            IssueCode::UnknownChoice => "unknown_choice",
+            IssueCode::DuplicateChoice => "duplicate_choice",
+            IssueCode::ExclusiveChoiceCombined => "exclusive_choice_combined",
+            IssueCode::TooFewChoices => "too_few_choices",
+            IssueCode::TooManyChoices => "too_many_choices",
+            IssueCode::TooShort => "too_short",
+            IssueCode::TooLong => "too_long",
+            IssueCode::PatternMismatch => "pattern_mismatch",
+            IssueCode::InvalidFormat => "invalid_format",
+            IssueCode::OutOfRange => "out_of_range",
+            IssueCode::InvalidDate => "invalid_date",
+        }
+    }
+}
+
+impl fmt::Display for IssueCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for IssueCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// One problem with an answer set.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Issue {
+    /// What is wrong.
+    pub code: IssueCode,
+    /// JSON Pointer to the answer (`/Q12-1`, `/Q6/2`, `/Q1/email`); a missing answer points
+    /// where it belongs, and `not_an_object` points at the root (`""`).
+    pub path: String,
+    /// The top-level question the issue is about (for a group field, the group); for an
+    /// unknown key, the key itself; empty for `not_an_object`.
+    pub question: String,
+    /// A one-line message in the requested locale.
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", if self.path.is_empty() { "/" } else { &self.path }, self.code, self.message)
+    }
+}
+
+/// The outcome of [`Survey::validate`]: every issue in question order, up to the cap.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct Report {
+    /// The issues found.
+    pub issues: Vec<Issue>,
+    /// Whether issues were left out because [`ValidateOptions::max_issues`] was reached.
+    pub truncated: bool,
+}
+
+impl Report {
+    /// True when there is no issue.
+    #[must_use]
+    pub fn is_valid(&self) -> bool {
+        self.issues.is_empty()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.issues.is_empty() {
+            return f.write_str("valid");
+        }
+        for (i, issue) in self.issues.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{issue}")?;
+        }
+        if self.truncated {
+            f.write_str("\n(more issues left out)")?;
+        }
+        Ok(())
+    }
+}
+
+/// How to validate. The default is complete, strict, Japanese, at most 100 issues.
+///
+/// ```
+/// use survey_schema::{Locale, ValidateOptions};
+/// let options = ValidateOptions { partial: true, locale: Locale::En, ..ValidateOptions::default() };
+/// assert!(!options.lenient);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ValidateOptions {
+    /// A draft being filled in: missing required answers are not issues.
+    pub partial: bool,
+    /// Answers to disabled questions are ignored instead of reported as
+    /// `answered_while_disabled`.
+    pub lenient: bool,
+    /// The language of messages.
+    pub locale: Locale,
+    /// The most issues one report holds; the rest are counted as truncated.
+    pub max_issues: usize,
+}
+
+impl Default for ValidateOptions {
+    fn default() -> Self {
+        ValidateOptions { partial: false, lenient: false, locale: Locale::Ja, max_issues: 100 }
+    }
+}
+
+/// How far an answer set is: required questions that are enabled, and how many of them
+/// have an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Required questions (and fields of answered groups) that are enabled.
+    pub required: usize,
+    /// Those of them that have an answer.
+    pub answered: usize,
+}
+
+impl Progress {
+    /// `answered / required`, or 1 when nothing is required.
+    #[must_use]
+    #[allow(clippy::cast_precision_loss, reason = "a progress figure, not an exact count")]
+    pub fn fraction(&self) -> f64 {
+        if self.required == 0 { 1.0 } else { self.answered as f64 / self.required as f64 }
+    }
+}
+
+/// Per-node state of one walk.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot<'v> {
+    /// The answer given, whether or not the node is enabled.
+    raw: Option<&'v Value>,
+    enabled: bool,
+}
+
+/// Surveys up to this many nodes are walked with a stack buffer, so that `is_valid` does not
+/// allocate.
+const STACK_NODES: usize = 128;
+
+/// An issue before its path and message are built.
+struct RawIssue<'v> {
+    code: IssueCode,
+    node: Option<usize>,
+    /// An unknown key (under `node`, or at the root).
+    key: Option<&'v str>,
+    /// An array item of the node's answer.
+    item: Option<usize>,
+    detail: RawDetail<'v>,
+}
+
+#[derive(Clone, Copy)]
+enum RawDetail<'v> {
+    None,
+    Expected(Expected),
+    Value(&'v Value),
+    Count { actual: usize, limit: u64 },
+    Range(&'v Value),
+}
+
+impl Survey {
+    /// Validates a complete answer set with the default options (strict, Japanese messages).
+    ///
+    /// ```
+    /// use survey_schema::{Survey, ValidateOptions, Locale};
+    /// let survey = Survey::from_yaml(r#"
+    /// id: demo
+    /// version: "1"
+    /// default_locale: en
+    /// title: Demo
+    /// questions:
+    ///   - { id: smoker, type: boolean, title: Do you smoke?, required: true }
+    ///   - { id: per_day, type: integer, title: How many?, minimum: 1, required: true,
+    ///       enable_when: { question: smoker, equals: true } }
+    /// "#)?;
+    /// let options = ValidateOptions { locale: Locale::En, ..ValidateOptions::default() };
+    /// let report = survey.validate_with(&serde_json::json!({"smoker": false, "per_day": 3}), &options);
+    /// assert_eq!(report.issues[0].code.as_str(), "answered_while_disabled");
+    /// assert_eq!(report.issues[0].path, "/per_day");
+    /// # Ok::<(), survey_schema::Error>(())
+    /// ```
+    #[must_use]
+    pub fn validate(&self, answers: &Value) -> Report {
+        self.validate_with(answers, &ValidateOptions::default())
+    }
+
+    /// Validates an answer set with the given options.
+    #[must_use]
+    pub fn validate_with(&self, answers: &Value, options: &ValidateOptions) -> Report {
+        let mut report = Report::default();
+        self.with_slots(|slots| {
+            self.walk(answers, options.partial, options.lenient, slots, &mut |raw| {
+                if report.issues.len() >= options.max_issues {
+                    report.truncated = true;
+                    return ControlFlow::Break(());
+                }
+                report.issues.push(self.materialize(&raw, options.locale));
+                ControlFlow::Continue(())
+            });
+        });
+        report
+    }
+
+    /// True when a complete answer set has no issue (strict mode). Allocates nothing on a
+    /// valid answer set of a survey up to 128 questions and fields.
+    #[must_use]
+    pub fn is_valid(&self, answers: &Value) -> bool {
+        self.is_valid_with(answers, &ValidateOptions::default())
+    }
+
+    /// [`Survey::is_valid`] with the mode flags of `options` (locale and cap play no part).
+    #[must_use]
+    pub fn is_valid_with(&self, answers: &Value, options: &ValidateOptions) -> bool {
+        self.with_slots(|slots| {
+            self.walk(answers, options.partial, options.lenient, slots, &mut |_| ControlFlow::Break(()))
+                .is_continue()
+        })
+    }
+
+    /// The questions (and group fields) enabled by the answers so far, in order. A field is
+    /// listed when its group and its own condition are enabled.
+    #[must_use]
+    pub fn enabled(&self, answers: &Value) -> Vec<QuestionRef<'_>> {
+        self.with_slots(|slots| {
+            self.states(answers, slots);
+            self.nodes.iter().zip(slots.iter()).filter(|(_, s)| s.enabled).map(|(n, _)| n.as_ref()).collect()
+        })
+    }
+
+    /// The answer set without answers to disabled questions and fields. Other keys (unknown
+    /// ones included) are kept; a non-object is returned as it is. Idempotent.
+    #[must_use]
+    pub fn prune(&self, answers: &Value) -> Value {
+        let Some(object) = answers.as_object() else { return answers.clone() };
+        self.with_slots(|slots| {
+            self.states(answers, slots);
+            let mut out = Map::new();
+            for (key, value) in object {
+                let Some(&index) = self.top_level.get(key.as_str()) else {
+                    out.insert(key.clone(), value.clone());
+                    continue;
+                };
+                if !slots[index].enabled {
+                    continue;
+                }
+                let value = match (&self.nodes[index].kind, value) {
+                    (Kind::Group { index: fields, .. }, Value::Object(inner)) => Value::Object(
+                        inner
+                            .iter()
+                            .filter(|(k, _)| fields.get(k.as_str()).is_none_or(|&f| slots[f].enabled))
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
+                    ),
+                    _ => value.clone(),
+                };
+                out.insert(key.clone(), value);
+            }
+            Value::Object(out)
+        })
+    }
+
+    /// Required questions enabled so far, and how many of them are answered.
+    #[must_use]
+    pub fn progress(&self, answers: &Value) -> Progress {
+        self.with_slots(|slots| {
+            self.states(answers, slots);
+            let mut progress = Progress::default();
+            for (index, node) in self.nodes.iter().enumerate() {
+                let counts = node.required
+                    && slots[index].enabled
+                    && node.parent.is_none_or(|p| slots[p].raw.is_some_and(Value::is_object));
+                if counts {
+                    progress.required += 1;
+                    progress.answered += usize::from(slots[index].raw.is_some());
+                }
+            }
+            progress
+        })
+    }
+
+    fn with_slots<'v, R>(&self, f: impl FnOnce(&mut [Slot<'v>]) -> R) -> R {
+        if self.nodes.len() <= STACK_NODES {
+            let mut slots = [Slot::default(); STACK_NODES];
+            f(&mut slots[..self.nodes.len()])
+        } else {
+            f(&mut vec![Slot::default(); self.nodes.len()])
+        }
+    }
+
+    /// Fills `slots` with answers and enabled states, without reporting anything.
+    fn states<'v>(&self, answers: &'v Value, slots: &mut [Slot<'v>]) {
+        let _ = self.walk(answers, true, true, slots, &mut |_| ControlFlow::Continue(()));
+    }
+
+    /// The one pass in document order. Returns `Break` when the sink stopped it.
+    fn walk<'v>(
+        &self,
+        answers: &'v Value,
+        partial: bool,
+        lenient: bool,
+        slots: &mut [Slot<'v>],
+        sink: &mut impl FnMut(RawIssue<'v>) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        slots.fill(Slot::default());
+        let Some(object) = answers.as_object() else {
+            return sink(RawIssue { code: IssueCode::NotAnObject, node: None, key: None, item: None, detail: RawDetail::None });
+        };
+        for (key, value) in object {
+            match self.top_level.get(key.as_str()) {
+                Some(&index) => slots[index].raw = Some(value),
+                None => sink(RawIssue { code: IssueCode::UnknownQuestion, node: None, key: Some(key), item: None, detail: RawDetail::None })?,
+            }
+        }
+        for (index, node) in self.nodes.iter().enumerate() {
+            let parent_enabled = node.parent.is_none_or(|p| slots[p].enabled);
+            let enabled = parent_enabled
+                && node.condition.as_ref().is_none_or(|c| {
+                    let slots = &*slots;
+                    c.eval(&|j| if slots[j].enabled { slots[j].raw } else { None })
+                });
+            slots[index].enabled = enabled;
+            // A field is judged only inside a group answer that is an object.
+            let parent_answered = node.parent.is_none_or(|p| slots[p].raw.is_some_and(Value::is_object));
+            match (enabled, slots[index].raw) {
+                (true, Some(value)) => {
+                    if let Kind::Group { index: fields, .. } = &node.kind
+                        && let Value::Object(inner) = value
+                    {
+                        for (key, field_value) in inner {
+                            match fields.get(key.as_str()) {
+                                Some(&field) => slots[field].raw = Some(field_value),
+                                None => sink(RawIssue { code: IssueCode::UnknownField, node: Some(index), key: Some(key), item: None, detail: RawDetail::None })?,
+                            }
+                        }
+                    }
+                    check_value(index, node, value, sink)?;
+                }
+                (true, None) if node.required && !partial && parent_answered => {
+                    sink(RawIssue { code: IssueCode::MissingRequired, node: Some(index), key: None, item: None, detail: RawDetail::None })?;
+                }
+                (false, Some(_)) if !lenient && parent_enabled => {
+                    sink(RawIssue { code: IssueCode::AnsweredWhileDisabled, node: Some(index), key: None, item: None, detail: RawDetail::None })?;
+                }
+                _ => {}
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn materialize(&self, raw: &RawIssue<'_>, locale: Locale) -> Issue {
+        let node = raw.node.map(|i| &self.nodes[i]);
+        let mut path = node.map_or_else(String::new, |n| n.pointer.clone());
+        if let Some(key) = raw.key {
+            path.push('/');
+            path.push_str(&pointer_token(key));
+        }
+        if let Some(item) = raw.item {
+            path.push('/');
+            path.push_str(&item.to_string());
+        }
+        let question = match (node, raw.key) {
+            (None, Some(key)) => key.to_owned(),
+            (Some(n), _) => n.parent.map_or(&n.id, |p| &self.nodes[p].id).clone(),
+            (None, None) => String::new(),
+        };
+        let subject = match (raw.code, raw.key, node) {
+            (IssueCode::UnknownQuestion | IssueCode::UnknownField, Some(key), _) => key.to_owned(),
+            (_, _, Some(n)) => n.pointer.trim_start_matches('/').to_owned(),
+            _ => String::new(),
+        };
+        let detail = match raw.detail {
+            RawDetail::None => Detail::None,
+            RawDetail::Expected(e) => Detail::Expected(e),
+            RawDetail::Value(v) => Detail::Value(v),
+            RawDetail::Count { actual, limit } => Detail::Count { actual, limit },
+            RawDetail::Range(value) => {
+                let (min, max) = node.map_or((None, None), |n| bounds(&n.kind));
+                Detail::Range { value, min, max }
+            }
+        };
+        let message = messages::message(raw.code, locale, &subject, &detail);
+        Issue { code: raw.code, path, question, message }
+    }
+}
+
+/// The bounds of a number or date question, as text for messages.
+fn bounds(kind: &Kind) -> (Option<String>, Option<String>) {
+    match kind {
+        Kind::Integer { minimum, maximum } => (
+            Some(minimum.unwrap_or(i64::MIN).to_string()),
+            Some(maximum.unwrap_or(i64::MAX).to_string()),
+        ),
+        Kind::Number { minimum, maximum } => {
+            (minimum.as_ref().map(ToString::to_string), maximum.as_ref().map(ToString::to_string))
+        }
+        Kind::Date { earliest, latest } => (earliest.clone(), latest.clone()),
+        _ => (None, None),
+    }
+}
+
+/// 2^63 as f64: every integral f64 in `[-2^63, 2^63)` converts to i64 exactly.
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+
+/// An integral JSON number as i64; `Err(true)` when integral but outside i64, `Err(false)`
+/// when not integral.
+pub(crate) fn as_integer(n: &Number) -> Result<i64, bool> {
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    if n.as_u64().is_some() {
+        return Err(true);
+    }
+    let f = n.as_f64().unwrap_or(f64::NAN);
+    if f.fract() != 0.0 || !f.is_finite() {
+        return Err(false);
+    }
+    if (-TWO_POW_63..TWO_POW_63).contains(&f) {
+        #[allow(clippy::cast_possible_truncation, reason = "integral and within i64, checked above")]
+        Ok(f as i64)
+    } else {
+        Err(true)
+    }
+}
+
+/// Checks one present answer of an enabled node against its kind.
+fn check_value<'v>(
+    index: usize,
+    node: &Node,
+    value: &'v Value,
+    sink: &mut impl FnMut(RawIssue<'v>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let issue = |code, item, detail| RawIssue { code, node: Some(index), key: None, item, detail };
+    let wrong = |expected| issue(IssueCode::WrongType, None, RawDetail::Expected(expected));
+    match &node.kind {
+        Kind::Boolean { .. } => {
+            if !value.is_boolean() {
+                sink(wrong(Expected::Boolean))?;
+            }
+        }
+        Kind::SingleChoice { choices } => match value.as_str() {
+            None => sink(wrong(Expected::ChoiceValue))?,
+            Some(s) if !has_choice(choices, s) => sink(issue(IssueCode::UnknownChoice, None, RawDetail::Value(value)))?,
+            Some(_) => {}
+        },
+        Kind::MultipleChoice { choices, min, max } => {
+            let Value::Array(items) = value else { return sink(wrong(Expected::ChoiceArray)) };
+            let mut picked = Picked::new(choices.len());
+            for (i, item) in items.iter().enumerate() {
+                match item.as_str().map(|s| choice_index(choices, s)) {
+                    None => sink(issue(IssueCode::WrongType, Some(i), RawDetail::Expected(Expected::ChoiceValue)))?,
+                    Some(None) => sink(issue(IssueCode::UnknownChoice, Some(i), RawDetail::Value(item)))?,
+                    Some(Some(choice)) => {
+                        if !picked.insert(choice) {
+                            sink(issue(IssueCode::DuplicateChoice, Some(i), RawDetail::Value(item)))?;
+                        }
+                    }
+                }
+            }
+            if let Some(min) = min
+                && items.len() < *min as usize
+            {
+                sink(issue(IssueCode::TooFewChoices, None, RawDetail::Count { actual: items.len(), limit: u64::from(*min) }))?;
+            }
+            if let Some(max) = max
+                && items.len() > *max as usize
+            {
+                sink(issue(IssueCode::TooManyChoices, None, RawDetail::Count { actual: items.len(), limit: u64::from(*max) }))?;
+            }
+            // As JSON Schema's `not: {allOf: [{contains: {const: v}}, {minItems: 2}]}`: an
+            // exclusive value in an array of two or more items, whatever the others are.
+            if items.len() >= 2 {
+                for choice in choices.iter().filter(|c| c.exclusive) {
+                    if let Some(item) = items.iter().find(|v| v.as_str() == Some(&choice.value)) {
+                        sink(issue(IssueCode::ExclusiveChoiceCombined, None, RawDetail::Value(item)))?;
+                        break;
+                    }
+                }
+            }
+        }
+        Kind::Text { min_length, max_length, pattern, format } => {
+            let Some(text) = value.as_str() else { return sink(wrong(Expected::String)) };
+            let length = text.chars().count();
+            if let Some(min) = min_length
+                && length < *min as usize
+            {
+                sink(issue(IssueCode::TooShort, None, RawDetail::Count { actual: length, limit: u64::from(*min) }))?;
+            }
+            if let Some(max) = max_length
+                && length > *max as usize
+            {
+                sink(issue(IssueCode::TooLong, None, RawDetail::Count { actual: length, limit: u64::from(*max) }))?;
+            }
+            if let Some(pattern) = pattern
+                && !pattern.regex.is_match(text)
+            {
+                sink(issue(IssueCode::PatternMismatch, None, RawDetail::Value(value)))?;
+            }
+            if let Some(format) = format {
+                let regex = match format {
+                    crate::TextFormat::Email => &*pattern::EMAIL,
+                    crate::TextFormat::Tel => &*pattern::TEL,
+                    crate::TextFormat::Url => &*pattern::URL,
+                };
+                if !regex.is_match(text) {
+                    sink(issue(IssueCode::InvalidFormat, None, RawDetail::Value(value)))?;
+                }
+            }
+        }
+        Kind::Integer { minimum, maximum } => {
+            let Some(number) = value.as_number() else { return sink(wrong(Expected::Integer)) };
+            match as_integer(number) {
+                Err(false) => sink(wrong(Expected::Integer))?,
+                Err(true) => sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?,
+                Ok(n) => {
+                    if minimum.is_some_and(|min| n < min) || maximum.is_some_and(|max| n > max) {
+                        sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
+                    }
+                }
+            }
+        }
+        Kind::Number { minimum, maximum } => {
+            let Some(number) = value.as_number() else { return sink(wrong(Expected::Number)) };
+            let below = minimum.as_ref().is_some_and(|min| compare_numbers(number, min) == Some(std::cmp::Ordering::Less));
+            let above = maximum.as_ref().is_some_and(|max| compare_numbers(number, max) == Some(std::cmp::Ordering::Greater));
+            if below || above {
+                sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
+            }
+        }
+        Kind::Date { earliest, latest } => {
+            let Some(text) = value.as_str() else { return sink(wrong(Expected::Date)) };
+            if pattern::parse_date(text).is_none() {
+                return sink(issue(IssueCode::InvalidDate, None, RawDetail::Value(value)));
+            }
+            let early = earliest.as_deref().is_some_and(|e| text < e);
+            let late = latest.as_deref().is_some_and(|l| text > l);
+            if early || late {
+                sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
+            }
+        }
+        Kind::Group { .. } => {
+            if !value.is_object() {
+                sink(wrong(Expected::Object))?;
+            }
+        }
+    }
+    ControlFlow::Continue(())
+}
+
+fn has_choice(choices: &[Choice], value: &str) -> bool {
+    choice_index(choices, value).is_some()
+}
+
+fn choice_index(choices: &[Choice], value: &str) -> Option<usize> {
+    choices.iter().position(|c| c.value == value)
+}
+
+/// Which choices an answer has picked: bits on the stack for up to 1,024 choices.
+enum Picked {
+    Small([u64; 16]),
+    Large(Vec<bool>),
+}
+
+impl Picked {
+    fn new(choices: usize) -> Picked {
+        if choices <= 1024 { Picked::Small([0; 16]) } else { Picked::Large(vec![false; choices]) }
+    }
+
+    /// Marks a choice; false when it was already marked.
+    fn insert(&mut self, choice: usize) -> bool {
+        match self {
+            Picked::Small(bits) => {
+                let (word, bit) = (choice / 64, 1u64 << (choice % 64));
+                let fresh = bits[word] & bit == 0;
+                bits[word] |= bit;
+                fresh
+            }
+            Picked::Large(seen) => !std::mem::replace(&mut seen[choice], true),
+        }
+    }
+}
