@@ -439,11 +439,12 @@ impl<'a> Checker<'a> {
 
     fn not_applicable(&mut self, q: &QuestionDef, path: &str) {
         use QuestionKind as K;
-        let keys: [(&str, bool, &[K]); 14] = [
+        let keys: [(&str, bool, &[K]); 15] = [
             ("true_label", q.true_label.is_some(), &[K::Boolean]),
             ("false_label", q.false_label.is_some(), &[K::Boolean]),
             ("choices", q.choices.is_some(), &[K::SingleChoice, K::MultipleChoice]),
             ("choice_set", q.choice_set.is_some(), &[K::SingleChoice, K::MultipleChoice]),
+            ("choice_labels", q.choice_labels.is_some(), &[K::SingleChoice, K::MultipleChoice]),
             ("min_selections", q.min_selections.is_some(), &[K::MultipleChoice]),
             ("max_selections", q.max_selections.is_some(), &[K::MultipleChoice]),
             ("min_length", q.min_length.is_some(), &[K::Text]),
@@ -656,9 +657,23 @@ impl<'a> Checker<'a> {
                 return Vec::new();
             }
         };
-        list.iter()
+        let mut choices: Vec<Choice> = list
+            .iter()
             .map(|c| Choice { value: c.value.clone(), label: c.label.clone(), exclusive: c.exclusive })
-            .collect()
+            .collect();
+        for (value, label) in q.choice_labels.iter().flatten() {
+            let label_path = format!("{path}.choice_labels.{value}");
+            if q.choice_set.is_none() {
+                self.problem(ProblemCode::NotApplicable, label_path, "`choice_labels` applies only with `choice_set`");
+                continue;
+            }
+            self.text(label, label_path.clone());
+            match choices.iter_mut().find(|c| &c.value == value) {
+                Some(choice) => choice.label = label.clone(),
+                None => self.problem(ProblemCode::InvalidValue, label_path, format!("`{value}` is not a value of the choice set")),
+            }
+        }
+        choices
     }
 
     /// Adds the specify boxes of a choice question's choices as text nodes right after it.

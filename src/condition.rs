@@ -73,23 +73,6 @@ impl Condition {
             Condition::Leaf(leaf) => leaf.test.eval(seen(leaf.node)),
         }
     }
-
-    /// Every leaf, depth first.
-    pub(crate) fn leaves(&self) -> Vec<&Leaf> {
-        let mut out = Vec::new();
-        self.collect_leaves(&mut out);
-        out
-    }
-
-    fn collect_leaves<'a>(&'a self, out: &mut Vec<&'a Leaf>) {
-        match self {
-            Condition::All(items) | Condition::Any(items) => {
-                items.iter().for_each(|c| c.collect_leaves(out));
-            }
-            Condition::Not(inner) => inner.collect_leaves(out),
-            Condition::Leaf(leaf) => out.push(leaf),
-        }
-    }
 }
 
 impl Test {

@@ -1,1 +1,390 @@
-//! Survey to JSON Schema.
+//! Survey to JSON Schema, exactly as strict as the native validator.
+//!
+//! The encoding is the one that react-jsonschema-form, JSON Forms, ajv and the `jsonschema`
+//! crate all handle:
+//!
+//! - unconditional questions sit in the root `properties`; unknown keys are rejected with
+//!   `propertyNames: {enum: [...]}` (a root `additionalProperties: false` would not see
+//!   properties declared inside `then`);
+//! - each conditional question (or group field) gets one block in a flat root `allOf`:
+//!   `if` holds its *effective* condition, `then` declares it (and requires it when it is
+//!   required), `else` forbids it with `not: {required: [id]}`;
+//! - the effective condition is the question's own condition and its group's, where every
+//!   leaf that tests question `R` is itself qualified by `R`'s effective condition, because a
+//!   disabled question is seen as unanswered; every leaf that tests a value lists `R` in
+//!   `required`, so an empty form does not satisfy it;
+//! - choices are `oneOf` of `{const, title}`; multiple choice is an array with
+//!   `uniqueItems`, and an exclusive choice adds
+//!   `not: {allOf: [{contains: {const: v}}, {minItems: 2}]}`;
+//! - text formats and dates use the documented patterns ([`crate::EMAIL_PATTERN`], ...)
+//!   rather than `format`, which validators treat as an annotation; date bounds are
+//!   patterns too, since JSON Schema cannot order strings;
+//! - no custom keywords, so ajv's strict mode accepts the schema.
+//!
+//! ```
+//! use survey_schema::{Survey, json_schema::{Draft, JsonSchemaOptions}};
+//! let survey = Survey::from_yaml(r#"
+//! id: demo
+//! version: "1"
+//! default_locale: en
+//! title: Demo
+//! questions:
+//!   - { id: smoker, type: boolean, title: Do you smoke?, required: true }
+//!   - { id: per_day, type: integer, title: How many?, required: true,
+//!       enable_when: { question: smoker, equals: true } }
+//! "#)?;
+//! let schema = survey.json_schema(&JsonSchemaOptions::default());
+//! assert_eq!(schema.get("$schema").unwrap(), "http://json-schema.org/draft-07/schema#");
+//! assert_eq!(schema.get("allOf").unwrap()[0]["if"]["required"][0], "smoker");
+//! # Ok::<(), survey_schema::Error>(())
+//! ```
+
+use serde_json::{Map, Value, json};
+
+use crate::condition::{Bound, Comparison, Condition, Test};
+use crate::definition::TextFormat;
+use crate::pattern::{self, DATE_PATTERN, EMAIL_PATTERN, TEL_PATTERN, URL_PATTERN};
+use crate::survey::{Choice, Kind, Node, Survey};
+
+/// The JSON Schema dialect to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Draft {
+    /// Draft-07, what RJSF and JSON Forms run through ajv by default.
+    #[default]
+    Draft07,
+    /// Draft 2020-12.
+    Draft2020_12,
+}
+
+impl Draft {
+    /// The dialect's meta-schema URI, used as `$schema`.
+    #[must_use]
+    pub fn meta_schema_uri(self) -> &'static str {
+        match self {
+            Draft::Draft07 => "http://json-schema.org/draft-07/schema#",
+            Draft::Draft2020_12 => "https://json-schema.org/draft/2020-12/schema",
+        }
+    }
+}
+
+/// Settings of [`Survey::json_schema`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct JsonSchemaOptions {
+    /// The dialect (default draft-07).
+    pub draft: Draft,
+    /// The locale of titles and descriptions (default: the survey's default locale).
+    pub locale: Option<String>,
+}
+
+impl JsonSchemaOptions {
+    /// Options for a draft and a locale.
+    #[must_use]
+    pub fn new(draft: Draft, locale: Option<&str>) -> Self {
+        JsonSchemaOptions { draft, locale: locale.map(str::to_owned) }
+    }
+}
+
+impl Survey {
+    /// Generates the JSON Schema of this survey's answer sets.
+    #[must_use]
+    pub fn json_schema(&self, options: &JsonSchemaOptions) -> schemars::Schema {
+        let locale = options.locale.as_deref().unwrap_or(self.default_locale());
+        let generator = Generator { survey: self, locale };
+        let value = generator.root(options.draft);
+        schemars::Schema::try_from(value).unwrap_or_default()
+    }
+}
+
+struct Generator<'a> {
+    survey: &'a Survey,
+    locale: &'a str,
+}
+
+impl Generator<'_> {
+    fn root(&self, draft: Draft) -> Value {
+        let survey = self.survey;
+        let definition = survey.definition();
+        let mut root = Map::new();
+        root.insert("$schema".into(), draft.meta_schema_uri().into());
+        root.insert("title".into(), survey.text(&definition.title, self.locale).into());
+        if let Some(description) = &definition.description {
+            root.insert("description".into(), survey.text(description, self.locale).into());
+        }
+        root.insert("type".into(), "object".into());
+        let names: Vec<&str> = survey.question_ids().collect();
+        root.insert("propertyNames".into(), json!({ "enum": names }));
+        let (properties, required) = self.members(&survey.roots);
+        root.insert("properties".into(), Value::Object(properties));
+        if !required.is_empty() {
+            root.insert("required".into(), required.into());
+        }
+        let blocks: Vec<Value> = survey
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| node.condition.is_some())
+            .map(|(index, node)| self.conditional_block(index, node))
+            .collect();
+        if !blocks.is_empty() {
+            root.insert("allOf".into(), blocks.into());
+        }
+        Value::Object(root)
+    }
+
+    /// The unconditional members of an object (the root or a group): their schemas and the
+    /// required ones.
+    fn members(&self, indices: &[usize]) -> (Map<String, Value>, Vec<String>) {
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for &index in indices {
+            let node = &self.survey.nodes[index];
+            if node.condition.is_some() {
+                continue;
+            }
+            properties.insert(node.id.clone(), self.question(node));
+            if node.required {
+                required.push(node.id.clone());
+            }
+        }
+        (properties, required)
+    }
+
+    /// `{if, then, else}` for a node with its own condition.
+    fn conditional_block(&self, index: usize, node: &Node) -> Value {
+        let condition = self.enabled(index).unwrap_or_else(|| json!({}));
+        let mut declare = Map::new();
+        declare.insert("properties".into(), json!({ node.id.clone(): self.question(node) }));
+        if node.required {
+            declare.insert("required".into(), json!([node.id]));
+        }
+        let forbid = json!({ "not": { "required": [node.id] } });
+        let (then, otherwise) = match node.parent {
+            None => (Value::Object(declare), forbid),
+            Some(group) => {
+                let group_id = &self.survey.nodes[group].id;
+                (
+                    json!({ "properties": { group_id.clone(): Value::Object(declare) } }),
+                    json!({ "properties": { group_id.clone(): forbid } }),
+                )
+            }
+        };
+        json!({ "if": condition, "then": then, "else": otherwise })
+    }
+
+    /// The schema that holds exactly when the node is enabled, or `None` when it always is.
+    fn enabled(&self, index: usize) -> Option<Value> {
+        let node = &self.survey.nodes[index];
+        let mut parts = Vec::new();
+        if let Some(parent) = node.parent
+            && let Some(parent_enabled) = self.enabled(parent)
+        {
+            parts.push(parent_enabled);
+        }
+        if let Some(condition) = &node.condition {
+            parts.push(self.condition(condition));
+        }
+        conjunction(parts)
+    }
+
+    fn condition(&self, condition: &Condition) -> Value {
+        match condition {
+            Condition::All(items) => {
+                conjunction(items.iter().map(|c| self.condition(c)).collect()).unwrap_or_else(|| json!({}))
+            }
+            Condition::Any(items) if items.is_empty() => json!({ "not": {} }),
+            Condition::Any(items) => json!({ "anyOf": items.iter().map(|c| self.condition(c)).collect::<Vec<_>>() }),
+            Condition::Not(inner) => json!({ "not": self.condition(inner) }),
+            Condition::Leaf(leaf) => {
+                // What the leaf's question shows to conditions is its answer when enabled and
+                // nothing otherwise; `seen` holds when it shows an answer passing the
+                // positive form of the test.
+                let positive = self.positive_test(leaf.node, &leaf.test);
+                let seen = match self.enabled(leaf.node) {
+                    Some(enabled) => json!({ "allOf": [enabled, positive] }),
+                    None => positive,
+                };
+                if leaf.test.holds_when_absent() { json!({ "not": seen }) } else { seen }
+            }
+        }
+    }
+
+    /// The schema of "the node is answered and the answer passes the test's positive form"
+    /// (`not_equals` as `equals`, `answered: false` as `answered: true`).
+    fn positive_test(&self, index: usize, test: &Test) -> Value {
+        let value_schema = match test {
+            Test::Equals(v) | Test::NotEquals(v) => Some(json!({ "const": v })),
+            Test::In(values) => Some(json!({ "enum": values })),
+            Test::Includes(choice) => Some(json!({ "type": "array", "contains": { "const": choice } })),
+            Test::Compare(op, Bound::Number(bound)) => {
+                let keyword = match op {
+                    Comparison::GreaterThan => "exclusiveMinimum",
+                    Comparison::GreaterOrEqual => "minimum",
+                    Comparison::LessThan => "exclusiveMaximum",
+                    Comparison::LessOrEqual => "maximum",
+                };
+                Some(json!({ "type": "number", keyword: bound }))
+            }
+            Test::Compare(op, Bound::Date(bound)) => {
+                let (greater, or_equal) = match op {
+                    Comparison::GreaterThan => (true, false),
+                    Comparison::GreaterOrEqual => (true, true),
+                    Comparison::LessThan => (false, false),
+                    Comparison::LessOrEqual => (false, true),
+                };
+                Some(json!({ "type": "string", "pattern": pattern::date_order_pattern(bound, greater, or_equal) }))
+            }
+            Test::Answered(_) => None,
+        };
+        let node = &self.survey.nodes[index];
+        let mut at_node = Map::new();
+        if let Some(schema) = value_schema {
+            at_node.insert("properties".into(), json!({ node.id.clone(): schema }));
+        }
+        at_node.insert("required".into(), json!([node.id]));
+        match node.parent {
+            None => Value::Object(at_node),
+            Some(group) => {
+                let group_id = &self.survey.nodes[group].id;
+                let mut inner = Map::new();
+                inner.insert("type".into(), "object".into());
+                inner.extend(at_node);
+                json!({ "properties": { group_id.clone(): inner }, "required": [group_id] })
+            }
+        }
+    }
+
+    fn question(&self, node: &Node) -> Value {
+        let survey = self.survey;
+        let mut schema = Map::new();
+        schema.insert("title".into(), survey.text(&node.title, self.locale).into());
+        if let Some(help) = &node.help {
+            schema.insert("description".into(), survey.text(help, self.locale).into());
+        }
+        let mut extra: Vec<Value> = Vec::new();
+        match &node.kind {
+            Kind::Boolean { labels } => {
+                schema.insert("type".into(), "boolean".into());
+                if let Some((yes, no)) = labels {
+                    schema.insert(
+                        "oneOf".into(),
+                        json!([
+                            { "const": true, "title": survey.text(yes, self.locale) },
+                            { "const": false, "title": survey.text(no, self.locale) },
+                        ]),
+                    );
+                }
+            }
+            Kind::SingleChoice { choices } => {
+                schema.insert("type".into(), "string".into());
+                schema.insert("oneOf".into(), self.choices(choices));
+            }
+            Kind::MultipleChoice { choices, min, max } => {
+                schema.insert("type".into(), "array".into());
+                schema.insert("uniqueItems".into(), true.into());
+                schema.insert("items".into(), json!({ "type": "string", "oneOf": self.choices(choices) }));
+                if let Some(min) = min {
+                    schema.insert("minItems".into(), (*min).into());
+                }
+                if let Some(max) = max {
+                    schema.insert("maxItems".into(), (*max).into());
+                }
+                for choice in choices.iter().filter(|c| c.exclusive) {
+                    extra.push(json!({
+                        "not": { "allOf": [{ "contains": { "const": choice.value } }, { "minItems": 2 }] }
+                    }));
+                }
+            }
+            Kind::Text { min_length, max_length, pattern, format } => {
+                schema.insert("type".into(), "string".into());
+                if let Some(min) = min_length {
+                    schema.insert("minLength".into(), (*min).into());
+                }
+                if let Some(max) = max_length {
+                    schema.insert("maxLength".into(), (*max).into());
+                }
+                let mut patterns: Vec<&str> = Vec::new();
+                if let Some(pattern) = pattern {
+                    patterns.push(&pattern.portable);
+                }
+                if let Some(format) = format {
+                    patterns.push(match format {
+                        TextFormat::Email => EMAIL_PATTERN,
+                        TextFormat::Tel => TEL_PATTERN,
+                        TextFormat::Url => URL_PATTERN,
+                    });
+                }
+                self.patterns(&mut schema, &mut extra, patterns);
+            }
+            Kind::Integer { minimum, maximum } => {
+                schema.insert("type".into(), "integer".into());
+                // Integers outside i64 are out of range natively; the bounds say so here.
+                schema.insert("minimum".into(), minimum.unwrap_or(i64::MIN).into());
+                match maximum {
+                    Some(max) => schema.insert("maximum".into(), (*max).into()),
+                    None => schema.insert("exclusiveMaximum".into(), (1u64 << 63).into()),
+                };
+            }
+            Kind::Number { minimum, maximum } => {
+                schema.insert("type".into(), "number".into());
+                if let Some(min) = minimum {
+                    schema.insert("minimum".into(), min.clone().into());
+                }
+                if let Some(max) = maximum {
+                    schema.insert("maximum".into(), max.clone().into());
+                }
+            }
+            Kind::Date { earliest, latest } => {
+                schema.insert("type".into(), "string".into());
+                let mut patterns: Vec<String> = vec![DATE_PATTERN.to_owned()];
+                if let Some(earliest) = earliest {
+                    patterns.push(pattern::date_order_pattern(earliest, true, true));
+                }
+                if let Some(latest) = latest {
+                    patterns.push(pattern::date_order_pattern(latest, false, true));
+                }
+                self.patterns(&mut schema, &mut extra, patterns.iter().map(String::as_str).collect());
+            }
+            Kind::Group { fields, .. } => {
+                schema.insert("type".into(), "object".into());
+                let names: Vec<&str> = fields.iter().map(|&f| survey.nodes[f].id.as_str()).collect();
+                schema.insert("propertyNames".into(), json!({ "enum": names }));
+                let (properties, required) = self.members(fields);
+                schema.insert("properties".into(), Value::Object(properties));
+                if !required.is_empty() {
+                    schema.insert("required".into(), required.into());
+                }
+            }
+        }
+        if !extra.is_empty() {
+            schema.insert("allOf".into(), extra.into());
+        }
+        Value::Object(schema)
+    }
+
+    /// The first pattern goes in `pattern`; further ones in `allOf`, since a schema object
+    /// has one `pattern`.
+    fn patterns(&self, schema: &mut Map<String, Value>, extra: &mut Vec<Value>, patterns: Vec<&str>) {
+        let mut patterns = patterns.into_iter();
+        if let Some(first) = patterns.next() {
+            schema.insert("pattern".into(), first.into());
+        }
+        extra.extend(patterns.map(|p| json!({ "pattern": p })));
+    }
+
+    fn choices(&self, choices: &[Choice]) -> Value {
+        choices
+            .iter()
+            .map(|c| json!({ "const": c.value, "title": self.survey.text(&c.label, self.locale) }))
+            .collect()
+    }
+}
+
+fn conjunction(mut parts: Vec<Value>) -> Option<Value> {
+    match parts.len() {
+        0 => None,
+        1 => parts.pop(),
+        _ => Some(json!({ "allOf": parts })),
+    }
+}

@@ -38,7 +38,7 @@ mod validate;
 
 pub use check::{CheckError, Problem, ProblemCode, is_valid_id};
 pub use definition::{QuestionKind, SurveyDefinition, TextFormat};
-pub use load::{Format, Limits, LoadError, Location};
+pub use load::{Format, Limits, LoadError, Location, parse_answers, read_path};
 pub use messages::Locale;
 pub use pattern::{DATE_PATTERN, EMAIL_PATTERN, TEL_PATTERN, URL_PATTERN};
 pub use survey::{QuestionRef, Survey};

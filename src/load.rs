@@ -186,8 +186,14 @@ pub(crate) fn decode<'t>(bytes: &'t [u8], limits: &Limits) -> Result<&'t str, Lo
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
-/// Reads a file and returns its text and format (from the extension).
-pub(crate) fn read_path(path: &Path, limits: &Limits) -> Result<(String, Format), LoadError> {
+/// Reads a survey or answer file under the size limit and returns its text (UTF-8, byte order
+/// mark removed) and its format, from the extension.
+///
+/// # Errors
+///
+/// [`LoadError::UnknownFormat`], [`LoadError::Io`], [`LoadError::TooLarge`] or
+/// [`LoadError::InvalidUtf8`].
+pub fn read_path(path: &Path, limits: &Limits) -> Result<(String, Format), LoadError> {
     let format =
         Format::from_path(path).ok_or_else(|| LoadError::UnknownFormat { path: path.into() })?;
     let io_error = |source| LoadError::Io { path: path.into(), source };
@@ -202,6 +208,41 @@ pub(crate) fn read_path(path: &Path, limits: &Limits) -> Result<(String, Format)
     let bytes = std::fs::read(path).map_err(io_error)?;
     let text = decode(&bytes, limits)?.to_owned();
     Ok((text, format))
+}
+
+/// Parses an answer set (or any JSON value) from YAML or JSON text under the limits: size,
+/// nesting depth, YAML aliases, and no duplicate keys.
+///
+/// ```
+/// use survey_schema::{Format, Limits, parse_answers};
+/// let answers = parse_answers(r#"{"Q2": true}"#, Format::Json, &Limits::default())?;
+/// assert_eq!(answers["Q2"], true);
+/// let error = parse_answers(r#"{"Q2": true, "Q2": false}"#, Format::Json, &Limits::default());
+/// assert!(error.unwrap_err().to_string().contains("duplicate key"));
+/// # Ok::<(), survey_schema::LoadError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`LoadError::Syntax`] for broken text, a duplicate key or nesting past
+/// [`Limits::max_depth`]; [`LoadError::TooLarge`] and [`LoadError::Empty`].
+pub fn parse_answers(
+    text: &str,
+    format: Format,
+    limits: &Limits,
+) -> Result<serde_json::Value, LoadError> {
+    let text = decode(text.as_bytes(), limits)?;
+    if is_blank(text, format) {
+        return Err(LoadError::Empty);
+    }
+    match format {
+        Format::Json => {
+            reject_duplicate_keys(text, limits.max_depth)?;
+            serde_json::from_str(text).map_err(|e| json_error(&e))
+        }
+        Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options(limits))
+            .map_err(|e| yaml_error(&e)),
+    }
 }
 
 /// Parses survey text in the given format.
@@ -240,17 +281,21 @@ fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
     options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::Error;
     options.alias_limits.max_total_replayed_events = limits.max_alias_expansion;
     options.with_snippet = false;
+    // YAML 1.2 booleans only: `Y`, `yes` and `on` stay strings (a choice labelled "Y").
+    options.strict_booleans = true;
     options
 }
 
 fn from_yaml(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError> {
-    serde_saphyr::from_str_with_options(text, yaml_options(limits)).map_err(|e| {
-        let location = e.location().map(|l| Location {
-            line: usize::try_from(l.line()).unwrap_or(usize::MAX),
-            column: usize::try_from(l.column()).unwrap_or(usize::MAX),
-        });
-        LoadError::Syntax { message: one_line(&e.to_string()), location }
-    })
+    serde_saphyr::from_str_with_options(text, yaml_options(limits)).map_err(|e| yaml_error(&e))
+}
+
+fn yaml_error(e: &serde_saphyr::Error) -> LoadError {
+    let location = e.location().map(|l| Location {
+        line: usize::try_from(l.line()).unwrap_or(usize::MAX),
+        column: usize::try_from(l.column()).unwrap_or(usize::MAX),
+    });
+    LoadError::Syntax { message: one_line(&e.to_string()), location }
 }
 
 fn from_json(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError> {

@@ -185,6 +185,9 @@ impl Survey {
             for problem in &mut error.problems {
                 problem.location = map.locate(&problem.path);
             }
+            // Report in the order of the text (a stable sort keeps each node's problems in
+            // the order they were found).
+            error.problems.sort_by_key(|p| p.location);
             crate::Error::Check(error)
         })
     }

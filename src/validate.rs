@@ -281,7 +281,7 @@ impl Survey {
     pub fn validate_with(&self, answers: &Value, options: &ValidateOptions) -> Report {
         let mut report = Report::default();
         self.with_slots(|slots| {
-            self.walk(answers, options.partial, options.lenient, slots, &mut |raw| {
+            let _stopped = self.walk(answers, options.partial, options.lenient, slots, &mut |raw| {
                 if report.issues.len() >= options.max_issues {
                     report.truncated = true;
                     return ControlFlow::Break(());

@@ -99,6 +99,10 @@ pub struct QuestionDef {
     /// The name of a reusable choice set, instead of `choices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choice_set: Option<String>,
+    /// Labels that replace those of the `choice_set` for this question, keyed by choice
+    /// value (a shared set of codes whose wording differs per question).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice_labels: Option<std::collections::BTreeMap<String, Text>>,
     /// Fewest choices a multiple-choice answer may hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_selections: Option<u32>,
