@@ -70,7 +70,6 @@ impl Draft {
 
 /// Settings of [`Survey::json_schema`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
 pub struct JsonSchemaOptions {
     /// The dialect (default draft-07).
     pub draft: Draft,

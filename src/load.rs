@@ -43,7 +43,6 @@ impl Format {
 /// assert_eq!(limits.max_depth, 64);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Limits {
     /// Largest input, in bytes (default 8 MiB).
     pub max_input_bytes: usize,

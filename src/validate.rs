@@ -179,7 +179,6 @@ impl fmt::Display for Report {
 /// assert!(!options.lenient);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct ValidateOptions {
     /// A draft being filled in: missing required answers are not issues.
     pub partial: bool,

@@ -1,0 +1,413 @@
+//! `survey`: check survey definitions, validate answer sets, export JSON Schema.
+//!
+//! Exit codes: 0 all valid, 1 some answer set invalid or the definition has problems,
+//! 2 usage or I/O error.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::{Value, json};
+use survey_schema::json_schema::{Draft, JsonSchemaOptions};
+use survey_schema::{
+    Error, Format, Limits, LoadError, Locale, Report, Survey, ValidateOptions, parse_answers,
+    read_path,
+};
+
+#[derive(Parser)]
+#[command(name = "survey", version, about = "Check survey definitions, validate answers, export JSON Schema")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load and check a survey definition.
+    Check {
+        /// The survey file (.yaml, .yml or .json).
+        survey: PathBuf,
+    },
+    /// Validate answer sets against a survey.
+    Validate {
+        /// The survey file.
+        survey: PathBuf,
+        /// Answer files (.json, .yaml, .yml), `.jsonl` batches (one answer set per line), or
+        /// `-` for standard input.
+        #[arg(required = true)]
+        answers: Vec<String>,
+        /// A draft: missing required answers are not issues.
+        #[arg(long)]
+        partial: bool,
+        /// Ignore answers to disabled questions instead of reporting them.
+        #[arg(long)]
+        lenient: bool,
+        /// Language of the messages.
+        #[arg(long, value_enum, default_value_t = LocaleArg::Ja)]
+        locale: LocaleArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Read every answer input as JSON Lines, whatever its extension.
+        #[arg(long)]
+        jsonl: bool,
+        /// Threads for batch validation (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// Print the JSON Schema of a survey's answer sets.
+    Schema {
+        /// The survey file.
+        survey: PathBuf,
+        /// JSON Schema dialect.
+        #[arg(long, value_enum, default_value_t = DraftArg::Draft7)]
+        draft: DraftArg,
+        /// Language of titles and descriptions (default: the survey's default locale).
+        #[arg(long)]
+        locale: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of the survey definition format.
+    MetaSchema {
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LocaleArg {
+    Ja,
+    En,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DraftArg {
+    #[value(name = "7")]
+    Draft7,
+    #[value(name = "2020-12")]
+    Draft2020_12,
+}
+
+/// A failure that ends the command with exit code 2.
+struct Fatal(String);
+
+impl From<LoadError> for Fatal {
+    fn from(error: LoadError) -> Self {
+        Fatal(error.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { survey } => check(&survey),
+        Command::Validate { survey, answers, partial, lenient, locale, format, jsonl, jobs } => {
+            let options = ValidateOptions {
+                partial,
+                lenient,
+                locale: match locale {
+                    LocaleArg::Ja => Locale::Ja,
+                    LocaleArg::En => Locale::En,
+                },
+                ..ValidateOptions::default()
+            };
+            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
+            validate(&survey, &answers, &options, format, jsonl, jobs)
+        }
+        Command::Schema { survey, draft, locale, output } => schema(&survey, draft, locale, output.as_deref()),
+        Command::MetaSchema { output } => {
+            let schema = schemars::schema_for!(survey_schema::SurveyDefinition);
+            write_json(&schema.to_value(), output.as_deref()).map(|()| true)
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(Fatal(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads a survey; definition problems are printed rustc-style and give `Ok(None)`.
+fn load_survey(path: &Path) -> Result<Option<Survey>, Fatal> {
+    let limits = Limits::default();
+    let (text, format) = read_path(path, &limits)?;
+    match Survey::load(&text, format, &limits) {
+        Ok(survey) => Ok(Some(survey)),
+        Err(Error::Check(error)) => {
+            for problem in &error.problems {
+                let message = format!("{}: {}: {}", problem.code, problem.path, problem.message);
+                print_diagnostic(path, &text, problem.location, &message);
+            }
+            let count = error.problems.len();
+            eprintln!("{}: {count} problem{}", path.display(), if count == 1 { "" } else { "s" });
+            Ok(None)
+        }
+        Err(Error::Load(error @ LoadError::Syntax { .. })) => {
+            let message = match &error {
+                LoadError::Syntax { message, .. } => format!("syntax: {message}"),
+                _ => error.to_string(),
+            };
+            print_diagnostic(path, &text, error.location(), &message);
+            Ok(None)
+        }
+        Err(Error::Load(error)) => Err(Fatal(format!("{}: {error}", path.display()))),
+        Err(error) => Err(Fatal(error.to_string())),
+    }
+}
+
+/// `file:line:column: message`, then the source line and a caret under the column.
+fn print_diagnostic(path: &Path, text: &str, location: Option<survey_schema::Location>, message: &str) {
+    let mut out = std::io::stdout().lock();
+    match location {
+        Some(location) => {
+            let _ = writeln!(out, "{}:{}:{}: {message}", path.display(), location.line, location.column);
+            if let Some(line) = text.lines().nth(location.line.saturating_sub(1)) {
+                let gutter = location.line.to_string();
+                let pad = " ".repeat(gutter.len());
+                let caret: String = line
+                    .chars()
+                    .take(location.column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let _ = writeln!(out, "{pad} |\n{gutter} | {line}\n{pad} | {caret}^");
+            }
+        }
+        None => {
+            let _ = writeln!(out, "{}: {message}", path.display());
+        }
+    }
+}
+
+fn check(path: &Path) -> Result<bool, Fatal> {
+    Ok(match load_survey(path)? {
+        Some(survey) => {
+            println!("{}: ok ({} questions)", path.display(), survey.questions().count());
+            true
+        }
+        None => false,
+    })
+}
+
+fn schema(path: &Path, draft: DraftArg, locale: Option<String>, output: Option<&Path>) -> Result<bool, Fatal> {
+    let Some(survey) = load_survey(path)? else { return Ok(false) };
+    let draft = match draft {
+        DraftArg::Draft7 => Draft::Draft07,
+        DraftArg::Draft2020_12 => Draft::Draft2020_12,
+    };
+    let schema = survey.json_schema(&JsonSchemaOptions::new(draft, locale.as_deref()));
+    write_json(&schema.to_value(), output)?;
+    Ok(true)
+}
+
+fn write_json(value: &Value, output: Option<&Path>) -> Result<(), Fatal> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Fatal(e.to_string()))?;
+    text.push('\n');
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|e| Fatal(format!("cannot write {}: {e}", path.display()))),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes()).map_err(|e| Fatal(e.to_string()))
+        }
+    }
+}
+
+/// The outcome for one answer set: a report, or why it could not be read.
+type Outcome = Result<Report, String>;
+
+fn validate(
+    survey_path: &Path,
+    inputs: &[String],
+    options: &ValidateOptions,
+    format: OutputFormat,
+    jsonl: bool,
+    jobs: usize,
+) -> Result<bool, Fatal> {
+    let Some(survey) = load_survey(survey_path)? else { return Ok(false) };
+    let limits = Limits::default();
+    let mut all_valid = true;
+    let mut file_results = Vec::new();
+    for input in inputs {
+        let is_batch = jsonl || input.ends_with(".jsonl");
+        let text = read_input(input, &limits)?;
+        if is_batch {
+            all_valid &= batch(&survey, input, &text, options, format, jobs)?;
+            continue;
+        }
+        let answer_format = if input == "-" {
+            if text.trim_start().starts_with(['{', '[']) { Format::Json } else { Format::Yaml }
+        } else {
+            Format::from_path(Path::new(input)).unwrap_or(Format::Json)
+        };
+        let outcome: Outcome = parse_answers(&text, answer_format, &limits)
+            .map(|answers| survey.validate_with(&answers, options))
+            .map_err(|e| e.to_string());
+        all_valid &= outcome.as_ref().is_ok_and(Report::is_valid);
+        let name = if input == "-" { "<stdin>" } else { input.as_str() };
+        match format {
+            OutputFormat::Text => print_text(name, &outcome),
+            OutputFormat::Json => file_results.push(result_json("file", json!(name), &outcome)),
+        }
+    }
+    if format == OutputFormat::Json && !file_results.is_empty() {
+        let value = if file_results.len() == 1 && inputs.len() == 1 { file_results.remove(0) } else { Value::Array(file_results) };
+        println!("{}", serde_json::to_string_pretty(&value).map_err(|e| Fatal(e.to_string()))?);
+    }
+    Ok(all_valid)
+}
+
+fn read_input(input: &str, limits: &Limits) -> Result<String, Fatal> {
+    if input == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(limits.max_input_bytes as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
+        if bytes.len() > limits.max_input_bytes {
+            return Err(Fatal(format!("standard input is over the limit of {} bytes", limits.max_input_bytes)));
+        }
+        return String::from_utf8(bytes).map_err(|e| Fatal(format!("standard input is not valid UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to())));
+    }
+    let path = Path::new(input);
+    // A batch may be larger than one answer set: it is read whole, but checked line by line.
+    if input.ends_with(".jsonl") {
+        return std::fs::read(path)
+            .map_err(|e| Fatal(format!("cannot read {input}: {e}")))
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|e| Fatal(format!("{input} is not valid UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to()))));
+    }
+    let (text, _) = read_path(path, limits).or_else(|e| match e {
+        // An answer file with another extension is read as JSON.
+        LoadError::UnknownFormat { .. } => std::fs::read_to_string(path).map(|t| (t, Format::Json)).map_err(|e| LoadError::Io { path: path.into(), source: e }),
+        other => Err(other),
+    })?;
+    Ok(text)
+}
+
+fn result_json(key: &str, id: Value, outcome: &Outcome) -> Value {
+    match outcome {
+        Ok(report) => json!({
+            key: id,
+            "valid": report.is_valid(),
+            "issues": report.issues.iter().map(|i| json!({
+                "code": i.code.as_str(),
+                "path": i.path,
+                "question": i.question,
+                "message": i.message,
+            })).collect::<Vec<_>>(),
+        }),
+        Err(error) => json!({
+            key: id,
+            "valid": false,
+            "issues": [{ "code": "unreadable", "path": "", "question": "", "message": error }],
+        }),
+    }
+}
+
+fn print_text(name: &str, outcome: &Outcome) {
+    match outcome {
+        Ok(report) if report.is_valid() => println!("{name}: valid"),
+        Ok(report) => {
+            println!("{name}: invalid ({} issue{})", report.issues.len(), if report.issues.len() == 1 { "" } else { "s" });
+            for issue in &report.issues {
+                println!("  {issue}");
+            }
+            if report.truncated {
+                println!("  (more issues left out)");
+            }
+        }
+        Err(error) => println!("{name}: unreadable: {error}"),
+    }
+}
+
+/// Validates a JSON Lines batch on `jobs` threads; output stays in input order.
+fn batch(survey: &Survey, name: &str, text: &str, options: &ValidateOptions, format: OutputFormat, jobs: usize) -> Result<bool, Fatal> {
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line))
+        .filter(|(_, line)| !line.trim().is_empty())
+        .collect();
+    let limits = Limits::default();
+    let done = AtomicUsize::new(0);
+    let show_progress = std::io::stderr().is_terminal();
+    let chunk = lines.len().div_ceil(jobs).max(1);
+    let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
+        let workers: Vec<_> = lines
+            .chunks(chunk)
+            .map(|part| {
+                let done = &done;
+                let limits = &limits;
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(_, line)| {
+                            let outcome = parse_answers(line, Format::Json, limits)
+                                .map(|answers| survey.validate_with(&answers, options))
+                                .map_err(|e| e.to_string());
+                            done.fetch_add(1, Ordering::Relaxed);
+                            outcome
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        if show_progress {
+            while workers.iter().any(|w| !w.is_finished()) {
+                let count = done.load(Ordering::Relaxed);
+                let width = 30 * count / lines.len().max(1);
+                eprint!("\r[{}{}] {count}/{}", "#".repeat(width), " ".repeat(30 - width), lines.len());
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            eprint!("\r{}\r", " ".repeat(50));
+        }
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut valid = 0usize;
+    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
+    for ((line, _), outcome) in lines.iter().zip(&outcomes) {
+        match outcome {
+            Ok(report) => {
+                valid += usize::from(report.is_valid());
+                for issue in &report.issues {
+                    *codes.entry(issue.code.as_str()).or_default() += 1;
+                }
+            }
+            Err(_) => *codes.entry("unreadable").or_default() += 1,
+        }
+        let written = match format {
+            OutputFormat::Json => writeln!(out, "{}", result_json("line", json!(line), outcome)),
+            OutputFormat::Text => match outcome {
+                Ok(report) if report.is_valid() => writeln!(out, "{name}:{line}: valid"),
+                Ok(report) => report.issues.iter().try_for_each(|issue| writeln!(out, "{name}:{line}: {issue}")),
+                Err(error) => writeln!(out, "{name}:{line}: unreadable: {error}"),
+            },
+        };
+        written.map_err(|e| Fatal(e.to_string()))?;
+    }
+    out.flush().map_err(|e| Fatal(e.to_string()))?;
+    let total = lines.len();
+    let mut top: Vec<(&str, usize)> = codes.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let top: Vec<String> = top.iter().take(5).map(|(code, n)| format!("{code} ({n})")).collect();
+    eprintln!(
+        "{name}: {total} answer sets, {valid} valid, {} invalid{}",
+        total - valid,
+        if top.is_empty() { String::new() } else { format!("; most frequent issues: {}", top.join(", ")) }
+    );
+    Ok(valid == total)
+}
