@@ -1,0 +1,516 @@
+//! Shared test helpers: a seeded random source, a generator of random surveys, and a
+//! generator of answer sets biased so that about half are valid.
+//!
+//! Everything is a pure function of a `u64` seed, so a failing case is replayed from the
+//! seed that the failing test prints.
+#![allow(dead_code, reason = "each test binary uses a different part of the helpers")]
+
+use serde_json::{Map, Value, json};
+use survey_schema::definition::{ChoiceDef, QuestionDef};
+use survey_schema::{QuestionKind, Survey, SurveyDefinition, TextFormat};
+
+pub const MHLW_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/mhlw-hospital-cybersecurity-2024.yaml");
+
+/// The bundled MHLW survey.
+pub fn mhlw() -> Survey {
+    Survey::from_path(MHLW_PATH).expect("the bundled MHLW survey loads")
+}
+
+/// splitmix64: small, fast, and good enough to drive generators.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+    /// A number in `lo..=hi`.
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next_u64() % ((hi - lo) as u64 + 1)) as i64
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next_u64() % 100 < percent
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Text the generated surveys use, small so that conditions on text sometimes hold.
+const WORDS: [&str; 5] = ["a", "b", "ab", "あ", "漢字"];
+/// Patterns of generated text questions, each with answers that match and one that does not.
+const PATTERNS: [(&str, &[&str], &str); 3] = [
+    ("^[0-9]{3}-[0-9]{4}$", &["100-0001", "060-0000"], "1000001"),
+    ("^[A-Z][a-z]+$", &["Tokyo", "Osaka"], "tokyo"),
+    ("^.{2}$", &["ab", "あい"], "abc"),
+];
+const EMAILS: [&str; 2] = ["taro@example.jp", "a.b+c@mail.example.com"];
+const TELS: [&str; 3] = ["03-6812-7837", "+81 3 6812 7837", "0368127837"];
+const URLS: [&str; 2] = ["https://example.jp/a?b=c", "http://localhost:8080"];
+
+/// What a condition may refer to: an earlier question or field and its definition.
+#[derive(Clone)]
+struct Target {
+    question: String,
+    field: Option<String>,
+    def: QuestionDef,
+}
+
+/// A random survey definition, as JSON. Every kind, choice sets with exclusive choices,
+/// nested `all`/`any`/`not` conditions, chains of dependent questions, groups whose fields
+/// have their own conditions, and specify boxes.
+pub fn random_survey_json(rng: &mut Rng) -> Value {
+    let mut choice_sets = Map::new();
+    let shared: Vec<Value> = (0..rng.range(2, 4))
+        .map(|i| json!({ "value": format!("s{i}"), "label": { "ja": format!("共有{i}"), "en": format!("shared {i}") } }))
+        .collect();
+    choice_sets.insert("shared".into(), Value::Array(shared));
+    let count = rng.range(3, 12) as usize;
+    let mut questions: Vec<Value> = Vec::new();
+    let mut targets: Vec<Target> = Vec::new();
+    for index in 0..count {
+        let id = format!("q{index}");
+        let kind = *rng.pick(&["boolean", "single_choice", "multiple_choice", "text", "integer", "number", "date", "group", "boolean", "single_choice"]);
+        let mut question = if kind == "group" {
+            let mut fields = Vec::new();
+            let mut field_targets: Vec<Target> = Vec::new();
+            for f in 0..rng.range(1, 3) {
+                let fkind = *rng.pick(&["boolean", "single_choice", "text", "integer", "date", "multiple_choice"]);
+                let mut field = random_leaf_question(rng, &format!("f{f}"), fkind);
+                let mut scope = targets.clone();
+                scope.extend(field_targets.iter().cloned());
+                if !scope.is_empty() && rng.chance(35) {
+                    field["enable_when"] = random_condition(rng, &scope, 0);
+                }
+                let def: QuestionDef = serde_json::from_value(field.clone()).unwrap();
+                if def.kind != QuestionKind::MultipleChoice || def.choices.is_some() {
+                    field_targets.push(Target { question: id.clone(), field: Some(def.id.clone()), def });
+                }
+                fields.push(field);
+            }
+            json!({ "id": id, "type": "group", "title": { "ja": format!("グループ{index}"), "en": format!("group {index}") }, "fields": fields, "required": rng.chance(50) })
+        } else {
+            random_leaf_question(rng, &id, kind)
+        };
+        if !targets.is_empty() && rng.chance(45) {
+            // Prefer the latest questions, so that chains of dependent questions form.
+            let recent = targets.len().saturating_sub(3);
+            let scope = if rng.chance(60) { targets[recent..].to_vec() } else { targets.clone() };
+            question["enable_when"] = random_condition(rng, &scope, 0);
+        }
+        let def: QuestionDef = serde_json::from_value(question.clone()).unwrap();
+        if def.kind != QuestionKind::Group {
+            // Specify boxes are questions too.
+            for choice in def.choices.iter().flatten() {
+                if let Some(specify) = &choice.specify {
+                    let text: QuestionDef = serde_json::from_value(json!({ "id": specify.id, "type": "text", "title": "x" })).unwrap();
+                    targets.push(Target { question: specify.id.clone(), field: None, def: text });
+                }
+            }
+        }
+        targets.push(Target { question: id, field: None, def });
+        questions.push(question);
+    }
+    json!({
+        "id": "random",
+        "version": "1",
+        "default_locale": "ja",
+        "locales": ["ja", "en"],
+        "title": { "ja": "無作為", "en": "random" },
+        "choice_sets": choice_sets,
+        "questions": questions,
+    })
+}
+
+fn random_leaf_question(rng: &mut Rng, id: &str, kind: &str) -> Value {
+    let mut q = json!({ "id": id, "type": kind, "title": { "ja": format!("質問 {id}"), "en": format!("question {id}") }, "required": rng.chance(60) });
+    match kind {
+        "single_choice" | "multiple_choice" => {
+            if rng.chance(25) {
+                q["choice_set"] = "shared".into();
+            } else {
+                let n = rng.range(2, 5);
+                let mut choices: Vec<Value> = (0..n)
+                    .map(|i| json!({ "value": format!("c{i}"), "label": { "ja": format!("選択{i}"), "en": format!("choice {i}") } }))
+                    .collect();
+                if kind == "multiple_choice" && rng.chance(60) {
+                    choices.push(json!({ "value": "none", "label": "なし", "exclusive": true }));
+                }
+                if rng.chance(20) {
+                    choices[0]["specify"] = json!({ "id": format!("{id}-other"), "required": rng.chance(50), "max_length": 5 });
+                }
+                q["choices"] = choices.into();
+            }
+            if kind == "multiple_choice" {
+                if rng.chance(40) {
+                    q["min_selections"] = rng.range(0, 2).into();
+                }
+                if rng.chance(30) {
+                    q["max_selections"] = rng.range(2, 3).into();
+                }
+            }
+        }
+        "text" => match rng.below(4) {
+            0 => {
+                q["min_length"] = rng.range(0, 2).into();
+                q["max_length"] = rng.range(2, 4).into();
+            }
+            1 => q["pattern"] = PATTERNS[rng.below(PATTERNS.len())].0.into(),
+            2 => q["format"] = (*rng.pick(&["email", "tel", "url"])).into(),
+            _ => {}
+        },
+        "integer" => {
+            if rng.chance(60) {
+                q["minimum"] = rng.range(-3, 2).into();
+            }
+            if rng.chance(60) {
+                q["maximum"] = rng.range(3, 10).into();
+            }
+        }
+        "number" => {
+            if rng.chance(60) {
+                q["minimum"] = json!(-1.5);
+            }
+            if rng.chance(60) {
+                q["maximum"] = json!(2.5);
+            }
+        }
+        "date" => {
+            if rng.chance(50) {
+                q["earliest"] = format!("2024-01-{:02}", rng.range(1, 9)).into();
+            }
+            if rng.chance(50) {
+                q["latest"] = format!("2024-02-{:02}", rng.range(10, 29)).into();
+            }
+        }
+        _ => {}
+    }
+    q
+}
+
+fn choice_values(def: &QuestionDef) -> Vec<String> {
+    match (&def.choices, &def.choice_set) {
+        (Some(choices), _) => choices.iter().map(|c| c.value.clone()).collect(),
+        (None, Some(_)) => vec!["s0".into(), "s1".into()],
+        _ => Vec::new(),
+    }
+}
+
+fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Value {
+    if depth < 2 && rng.chance(30) {
+        return match rng.below(3) {
+            0 => json!({ "all": (0..rng.range(1, 3)).map(|_| random_condition(rng, targets, depth + 1)).collect::<Vec<_>>() }),
+            1 => json!({ "any": (0..rng.range(1, 3)).map(|_| random_condition(rng, targets, depth + 1)).collect::<Vec<_>>() }),
+            _ => json!({ "not": random_condition(rng, targets, depth + 1) }),
+        };
+    }
+    let target = rng.pick(targets).clone();
+    let mut leaf = json!({ "question": target.question });
+    if let Some(field) = &target.field {
+        leaf["field"] = field.clone().into();
+    }
+    let def = &target.def;
+    let (operator, value): (&str, Value) = match def.kind {
+        QuestionKind::Boolean => (*rng.pick(&["equals", "not_equals", "equals", "answered"]), json!(rng.chance(50))),
+        QuestionKind::SingleChoice => {
+            let values = choice_values(def);
+            match rng.below(4) {
+                0 => ("in", json!([rng.pick(&values), rng.pick(&values)])),
+                1 => ("not_equals", json!(rng.pick(&values))),
+                _ => ("equals", json!(rng.pick(&values))),
+            }
+        }
+        QuestionKind::MultipleChoice => ("includes", json!(rng.pick(&choice_values(def)))),
+        QuestionKind::Text => match rng.below(3) {
+            0 => ("equals", json!(rng.pick(&WORDS))),
+            1 => ("not_equals", json!(rng.pick(&WORDS))),
+            _ => ("answered", json!(rng.chance(50))),
+        },
+        QuestionKind::Integer | QuestionKind::Number => {
+            let op = *rng.pick(&["greater_than", "greater_or_equal", "less_than", "less_or_equal", "equals", "not_equals"]);
+            (op, json!(rng.range(0, 6)))
+        }
+        QuestionKind::Date => {
+            let op = *rng.pick(&["greater_than", "greater_or_equal", "less_than", "less_or_equal", "equals"]);
+            (op, json!(format!("2024-01-{:02}", rng.range(10, 31))))
+        }
+        _ => ("answered", json!(rng.chance(50))),
+    };
+    let operator = if def.kind == QuestionKind::Group { "answered" } else { operator };
+    let value = if operator == "answered" { json!(rng.chance(60)) } else { value };
+    leaf[operator] = value;
+    leaf
+}
+
+/// A random checked survey; panics (with the seed) if the generator made a broken one.
+pub fn random_survey(seed: u64) -> (Survey, Value) {
+    let mut rng = Rng::new(seed);
+    let json = random_survey_json(&mut rng);
+    let definition: SurveyDefinition = serde_json::from_value(json.clone())
+        .unwrap_or_else(|e| panic!("seed {seed}: generated definition does not parse: {e}\n{json:#}"));
+    let survey = Survey::from_definition(definition)
+        .unwrap_or_else(|e| panic!("seed {seed}: generated survey fails its checks: {e}\n{json:#}"));
+    (survey, json)
+}
+
+fn choices_of<'a>(definition: &'a SurveyDefinition, def: &'a QuestionDef) -> &'a [ChoiceDef] {
+    match (&def.choices, &def.choice_set) {
+        (Some(choices), _) => choices,
+        (None, Some(name)) => &definition.choice_sets[name],
+        _ => &[],
+    }
+}
+
+/// A valid answer to a question (not a group).
+fn valid_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) -> Value {
+    match def.kind {
+        QuestionKind::Boolean => json!(rng.chance(50)),
+        QuestionKind::SingleChoice => json!(rng.pick(choices_of(definition, def)).value),
+        QuestionKind::MultipleChoice => {
+            let choices = choices_of(definition, def);
+            let min = def.min_selections.unwrap_or(0) as usize;
+            let max = def.max_selections.map_or(choices.len(), |m| m as usize);
+            let exclusive: Vec<&ChoiceDef> = choices.iter().filter(|c| c.exclusive).collect();
+            let plain: Vec<&ChoiceDef> = choices.iter().filter(|c| !c.exclusive).collect();
+            if !exclusive.is_empty() && min <= 1 && rng.chance(25) {
+                return json!([rng.pick(&exclusive).value]);
+            }
+            let upper = max.min(plain.len());
+            let lower = min.min(upper);
+            let n = rng.range(lower as i64, upper as i64) as usize;
+            let mut pool = plain.clone();
+            let mut picked = Vec::new();
+            for _ in 0..n {
+                let i = rng.below(pool.len());
+                picked.push(json!(pool.remove(i).value));
+            }
+            Value::Array(picked)
+        }
+        QuestionKind::Text => {
+            if let Some(format) = def.format {
+                return json!(match format {
+                    TextFormat::Email => *rng.pick(&EMAILS),
+                    TextFormat::Tel => *rng.pick(&TELS),
+                    _ => *rng.pick(&URLS),
+                });
+            }
+            if let Some(pattern) = &def.pattern {
+                if let Some((_, good, _)) = PATTERNS.iter().find(|(p, _, _)| p == pattern) {
+                    return json!(rng.pick(good));
+                }
+            }
+            let min = def.min_length.unwrap_or(0) as usize;
+            let max = def.max_length.map_or(min + 3, |m| m as usize);
+            let word = *rng.pick(&WORDS);
+            if (min..=max).contains(&word.chars().count()) {
+                return json!(word);
+            }
+            let n = rng.range(min as i64, max as i64) as usize;
+            let text: String = (0..n).map(|_| *rng.pick(&['x', 'あ', '😀', 'é'])).collect();
+            json!(text)
+        }
+        QuestionKind::Integer => {
+            let lo = def.minimum.as_ref().and_then(|n| n.as_i64()).unwrap_or(-2);
+            let hi = def.maximum.as_ref().and_then(|n| n.as_i64()).unwrap_or(12);
+            json!(rng.range(lo, hi))
+        }
+        QuestionKind::Number => {
+            let lo = def.minimum.as_ref().and_then(|n| n.as_f64()).unwrap_or(-3.0);
+            let hi = def.maximum.as_ref().and_then(|n| n.as_f64()).unwrap_or(8.0);
+            let steps = rng.range(0, 8) as f64 / 8.0;
+            json!(lo + (hi - lo) * steps)
+        }
+        QuestionKind::Date => {
+            let lo = def.earliest.clone().unwrap_or_else(|| "2024-01-01".into());
+            let hi = def.latest.clone().unwrap_or_else(|| "2024-02-29".into());
+            loop {
+                let date = format!("2024-{:02}-{:02}", rng.range(1, 2), rng.range(1, 29));
+                if date >= lo && date <= hi {
+                    return json!(date);
+                }
+            }
+        }
+        _ => json!({}),
+    }
+}
+
+/// An answer set that is valid for the survey: questions are answered in order, each
+/// enabled one (always when required, often when optional), with valid values.
+pub fn valid_answers(rng: &mut Rng, survey: &Survey) -> Value {
+    let definition = survey.definition();
+    let mut answers = Map::new();
+    for question in &definition.questions {
+        let current = Value::Object(answers.clone());
+        let enabled: Vec<String> = survey.enabled(&current).iter().map(|q| q.pointer.to_owned()).collect();
+        let pointer = format!("/{}", question.id);
+        if !enabled.contains(&pointer) || !(question.required || rng.chance(70)) {
+            continue;
+        }
+        if question.kind == QuestionKind::Group {
+            let mut inner = Map::new();
+            for field in question.fields.iter().flatten() {
+                answers.insert(question.id.clone(), Value::Object(inner.clone()));
+                let enabled: Vec<String> = survey.enabled(&Value::Object(answers.clone())).iter().map(|q| q.pointer.to_owned()).collect();
+                let field_pointer = format!("/{}/{}", question.id, field.id);
+                if enabled.contains(&field_pointer) && (field.required || rng.chance(70)) {
+                    inner.insert(field.id.clone(), valid_value(rng, definition, field));
+                    specify(rng, survey, definition, field, &mut inner, &format!("/{}/", question.id));
+                }
+            }
+            answers.insert(question.id.clone(), Value::Object(inner));
+        } else {
+            answers.insert(question.id.clone(), valid_value(rng, definition, question));
+            specify(rng, survey, definition, question, &mut answers, "/");
+        }
+    }
+    Value::Object(answers)
+}
+
+/// Answers the specify boxes that the answer to `question` enabled.
+fn specify(rng: &mut Rng, _survey: &Survey, _definition: &SurveyDefinition, question: &QuestionDef, answers: &mut Map<String, Value>, _prefix: &str) {
+    let Some(choices) = &question.choices else { return };
+    let answer = answers.get(&question.id).cloned().unwrap_or(Value::Null);
+    for choice in choices {
+        let Some(spec) = &choice.specify else { continue };
+        let picked = answer.as_str() == Some(&choice.value)
+            || answer.as_array().is_some_and(|a| a.iter().any(|v| v.as_str() == Some(&choice.value)));
+        if picked && (spec.required || rng.chance(50)) {
+            answers.insert(spec.id.clone(), json!(rng.pick(&["x", "その他", ""])));
+        }
+    }
+}
+
+/// Wrong or borderline values for a question, each likely but not certain to be invalid.
+fn bad_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) -> Value {
+    let generic = [json!(null), json!("x"), json!(1), json!(1.5), json!([]), json!({}), json!(true), json!(1e40), serde_json::from_str::<Value>("-9223372036854775809").unwrap()];
+    if rng.chance(35) {
+        return rng.pick(&generic).clone();
+    }
+    match def.kind {
+        QuestionKind::SingleChoice => json!(*rng.pick(&["zzz", "c9", "s7", ""])),
+        QuestionKind::MultipleChoice => {
+            let values: Vec<String> = choices_of(definition, def).iter().map(|c| c.value.clone()).collect();
+            let mut items: Vec<Value> = (0..rng.range(0, 4)).map(|_| json!(rng.pick(&values))).collect();
+            if rng.chance(30) {
+                items.push(json!("zzz"));
+            }
+            if rng.chance(20) {
+                items.push(json!(3));
+            }
+            Value::Array(items)
+        }
+        QuestionKind::Text => {
+            if let Some((_, _, bad)) = def.pattern.as_ref().and_then(|p| PATTERNS.iter().find(|(q, _, _)| q == p)) {
+                return json!(bad);
+            }
+            json!(*rng.pick(&["", "abcdefghij", "not an email", "03-", "ftp://x", "あいうえおかきくけこ", "a\nb"]))
+        }
+        QuestionKind::Integer => json!(*rng.pick(&[json!(-100), json!(100), json!(3.0), json!(2.5), json!(9223372036854775807u64), json!(9223372036854775808u64), json!(-9.3e18), json!(0)])),
+        QuestionKind::Number => json!(*rng.pick(&[json!(-100), json!(100.5), json!(2.5), json!(-1.5), json!(0)])),
+        QuestionKind::Date => json!(*rng.pick(&["2024-02-30", "2023-02-29", "2024-13-01", "2024-1-01", "2023-12-31", "2024-03-01", "2024-02-29", "20240101", "0000-02-29"])),
+        QuestionKind::Boolean => json!(*rng.pick(&["true", "はい", "0"])),
+        _ => json!({ "zz": 1 }),
+    }
+}
+
+/// An answer set biased so that about half are valid: a valid one, then with even odds one
+/// to three mistakes of the kinds respondents make.
+pub fn random_answers(rng: &mut Rng, survey: &Survey) -> Value {
+    let mut answers = valid_answers(rng, survey);
+    if rng.chance(50) {
+        return answers;
+    }
+    let definition = survey.definition();
+    let ids: Vec<String> = survey.question_ids().map(str::to_owned).collect();
+    for _ in 0..rng.range(1, 3) {
+        let Some(map) = answers.as_object_mut() else { break };
+        let id = rng.pick(&ids).clone();
+        let def = definition.questions.iter().find(|q| q.id == id);
+        match rng.below(10) {
+            // A wrong or borderline value.
+            0..=2 => {
+                if let Some(def) = def {
+                    if def.kind == QuestionKind::Group {
+                        let mut inner = map.get(&id).cloned().unwrap_or_else(|| json!({}));
+                        if let (Some(obj), Some(field)) = (inner.as_object_mut(), def.fields.as_ref().map(|f| rng.pick(f))) {
+                            obj.insert(field.id.clone(), bad_value(rng, definition, field));
+                        }
+                        map.insert(id, inner);
+                    } else {
+                        map.insert(id, bad_value(rng, definition, def));
+                    }
+                }
+            }
+            // A missing answer.
+            3 => {
+                map.remove(&id);
+            }
+            // A group field removed, or an unknown field added.
+            4 => {
+                if let Some(Value::Object(inner)) = map.get_mut(&id) {
+                    if rng.chance(50) {
+                        let keys: Vec<String> = inner.keys().cloned().collect();
+                        if !keys.is_empty() {
+                            inner.remove(rng.pick(&keys));
+                        }
+                    } else {
+                        inner.insert("zz".into(), json!(1));
+                    }
+                }
+            }
+            // An answer to a question that may be disabled, or a changed driving answer.
+            5 | 6 => {
+                if let Some(def) = def {
+                    if def.kind != QuestionKind::Group {
+                        map.insert(id, valid_value(rng, definition, def));
+                    }
+                }
+            }
+            // An unknown key.
+            7 => {
+                map.insert("Q99".into(), json!(true));
+            }
+            // An exclusive choice combined with another, or a duplicate.
+            8 => {
+                let choices: Vec<ChoiceDef> = def.map(|d| choices_of(definition, d).to_vec()).unwrap_or_default();
+                if let Some(Value::Array(items)) = map.get_mut(&id) {
+                    let exclusive = choices.iter().find(|c| c.exclusive);
+                    match exclusive {
+                        Some(choice) if rng.chance(70) => {
+                            if items.is_empty() {
+                                items.push(json!(choices[0].value));
+                            }
+                            let at = rng.below(items.len() + 1);
+                            items.insert(at, json!(choice.value));
+                        }
+                        _ => {
+                            if let Some(first) = items.first().cloned() {
+                                items.push(first);
+                            }
+                        }
+                    }
+                }
+            }
+            // Not an object at all (rarely).
+            _ => {
+                if rng.chance(10) {
+                    answers = json!([1, 2]);
+                    break;
+                }
+                map.insert(id, json!(null));
+            }
+        }
+    }
+    answers
+}

@@ -1,0 +1,173 @@
+//! The generated JSON Schema: checked-in files, meta-schema validity, and the equivalence
+//! property: the `jsonschema` crate on the generated schema gives the native validator's
+//! verdict on every answer set.
+
+mod common;
+
+use common::{Rng, mhlw, random_answers, random_survey};
+use serde_json::Value;
+use survey_schema::Survey;
+use survey_schema::json_schema::{Draft, JsonSchemaOptions};
+
+const DRAFTS: [Draft; 2] = [Draft::Draft07, Draft::Draft2020_12];
+
+fn compile(schema: &Value) -> jsonschema::Validator {
+    jsonschema::validator_for(schema).unwrap_or_else(|e| panic!("generated schema does not compile: {e}"))
+}
+
+/// Compares the two verdicts on one answer set; on disagreement, panics with everything
+/// needed to understand and replay the case.
+fn assert_same_verdict(survey: &Survey, validator: &jsonschema::Validator, answers: &Value, context: &str) {
+    let native = survey.is_valid(answers);
+    let schema = validator.is_valid(answers);
+    if native != schema {
+        let report = survey.validate_with(answers, &survey_schema::ValidateOptions { locale: survey_schema::Locale::En, ..Default::default() });
+        let errors: Vec<String> = validator.iter_errors(answers).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        panic!(
+            "{context}: native says {native}, jsonschema says {schema}\nanswers: {answers}\nnative report:\n{report}\njsonschema errors:\n{}",
+            errors.join("\n")
+        );
+    }
+}
+
+fn seeds(default_count: u64) -> Vec<u64> {
+    match std::env::var("EQUIVALENCE_SEED") {
+        Ok(seed) => vec![seed.parse().expect("EQUIVALENCE_SEED is a number")],
+        Err(_) => (0..default_count).collect(),
+    }
+}
+
+#[test]
+fn random_surveys_and_answers_get_the_same_verdict_from_both_validators() {
+    let mut cases = 0;
+    let mut valid = 0;
+    for seed in seeds(400) {
+        let (survey, definition) = random_survey(seed);
+        for draft in DRAFTS {
+            let schema = survey.json_schema(&JsonSchemaOptions::new(draft, None)).to_value();
+            let validator = compile(&schema);
+            let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
+            for case in 0..30 {
+                let answers = random_answers(&mut rng, &survey);
+                let context = format!(
+                    "replay with EQUIVALENCE_SEED={seed} (draft {draft:?}, answer set {case})\nsurvey: {definition}"
+                );
+                assert_same_verdict(&survey, &validator, &answers, &context);
+                cases += 1;
+                valid += usize::from(survey.is_valid(&answers));
+            }
+        }
+    }
+    // The generator is meant to give roughly half valid answer sets; a drift far from that
+    // would leave one side of the property untested.
+    if std::env::var("EQUIVALENCE_SEED").is_err() {
+        assert!(cases >= 20_000, "{cases} cases");
+        let share = valid as f64 / cases as f64;
+        assert!((0.3..0.8).contains(&share), "share of valid answer sets: {share:.2}");
+    }
+}
+
+#[test]
+fn mhlw_random_answers_get_the_same_verdict_from_both_validators() {
+    let survey = mhlw();
+    for draft in DRAFTS {
+        let validator = compile(&survey.json_schema(&JsonSchemaOptions::new(draft, None)).to_value());
+        for seed in seeds(5_000) {
+            let mut rng = Rng::new(seed);
+            let answers = random_answers(&mut rng, &survey);
+            assert_same_verdict(&survey, &validator, &answers, &format!("MHLW, replay with EQUIVALENCE_SEED={seed} (draft {draft:?})"));
+        }
+    }
+}
+
+#[test]
+fn generated_schemas_validate_against_their_meta_schema() {
+    let mut surveys = vec![mhlw()];
+    surveys.extend((0..50).map(|seed| random_survey(seed).0));
+    for survey in &surveys {
+        for draft in DRAFTS {
+            for locale in [None, Some("en")] {
+                let schema = survey.json_schema(&JsonSchemaOptions::new(draft, locale)).to_value();
+                if let Err(error) = jsonschema::meta::validate(&schema) {
+                    panic!("{draft:?} schema of {} is not valid against its meta-schema: {error}", survey.id());
+                }
+            }
+        }
+    }
+}
+
+fn checked_in(name: &str, locale: Option<&str>) {
+    let path = format!("{}/schema/{name}", env!("CARGO_MANIFEST_DIR"));
+    let schema = mhlw().json_schema(&JsonSchemaOptions::new(Draft::Draft07, locale)).to_value();
+    let fresh = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+    if std::env::var("UPDATE_SCHEMAS").is_ok() {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == fresh,
+        "schema/{name} is stale; regenerate it with\n  cargo survey schema schema/mhlw-hospital-cybersecurity-2024.yaml{} -o schema/{name}\nor UPDATE_SCHEMAS=1 cargo test --test json_schema",
+        locale.map_or(String::new(), |l| format!(" --locale {l}"))
+    );
+}
+
+#[test]
+fn checked_in_mhlw_schema_is_fresh() {
+    checked_in("mhlw-hospital-cybersecurity-2024.schema.json", None);
+}
+
+#[test]
+fn checked_in_english_mhlw_schema_is_fresh() {
+    checked_in("mhlw-hospital-cybersecurity-2024.en.schema.json", Some("en"));
+}
+
+#[test]
+fn mhlw_schema_snapshot() {
+    let schema = mhlw().json_schema(&JsonSchemaOptions::default()).to_value();
+    insta::assert_json_snapshot!("mhlw_draft07_ja", schema);
+}
+
+#[test]
+fn locale_picks_titles_and_descriptions() {
+    let survey = mhlw();
+    let ja = survey.json_schema(&JsonSchemaOptions::default()).to_value();
+    let en = survey.json_schema(&JsonSchemaOptions::new(Draft::Draft07, Some("en"))).to_value();
+    assert_eq!(ja["properties"]["Q2"]["oneOf"][0]["title"], "はい");
+    assert_eq!(en["properties"]["Q2"]["oneOf"][0]["title"], "Yes");
+    assert_eq!(en["properties"]["Q6"]["items"]["oneOf"][4]["title"], "No one to consult (looking for someone)");
+    assert_eq!(ja["$schema"], "http://json-schema.org/draft-07/schema#");
+    let modern = survey.json_schema(&JsonSchemaOptions::new(Draft::Draft2020_12, None)).to_value();
+    assert_eq!(modern["$schema"], "https://json-schema.org/draft/2020-12/schema");
+}
+
+#[test]
+fn schema_uses_no_custom_keywords() {
+    // ajv's strict mode rejects unknown keywords; every keyword used must be standard.
+    const KNOWN: &[&str] = &[
+        "$schema", "title", "description", "type", "properties", "required", "propertyNames", "enum", "const",
+        "oneOf", "anyOf", "allOf", "not", "if", "then", "else", "items", "uniqueItems", "minItems", "maxItems",
+        "contains", "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    ];
+    fn walk(value: &Value, in_properties: bool) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    if !in_properties {
+                        assert!(KNOWN.contains(&key.as_str()), "unexpected keyword `{key}`");
+                    }
+                    let nested_properties = !in_properties && key == "properties";
+                    let literal = !in_properties && (key == "const" || key == "enum");
+                    if !literal {
+                        walk(child, nested_properties);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, false)),
+            _ => {}
+        }
+    }
+    walk(&mhlw().json_schema(&JsonSchemaOptions::default()).to_value(), false);
+    for seed in 0..50 {
+        walk(&random_survey(seed).0.json_schema(&JsonSchemaOptions::default()).to_value(), false);
+    }
+}
