@@ -74,7 +74,7 @@ pub enum ProblemCode {
 }
 
 impl ProblemCode {
-    /// The stable snake_case code.
+    /// The stable `snake_case` code.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -146,7 +146,11 @@ pub struct CheckError {
 impl fmt::Display for CheckError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.problems.len();
-        write!(f, "{count} problem{} in the survey definition", if count == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "{count} problem{} in the survey definition",
+            if count == 1 { "" } else { "s" }
+        )?;
         for problem in &self.problems {
             write!(f, "\n{problem}")?;
         }
@@ -168,10 +172,22 @@ pub(crate) fn check(definition: SurveyDefinition, limits: &Limits) -> Result<Sur
     let mut checker = Checker::new(&definition, limits);
     checker.run();
     if checker.problems.is_empty() {
-        let Checker { nodes, top_level, roots, .. } = checker;
-        Ok(Survey { nodes, top_level, roots, definition })
+        let Checker {
+            nodes,
+            top_level,
+            roots,
+            ..
+        } = checker;
+        Ok(Survey {
+            definition,
+            nodes,
+            top_level,
+            roots,
+        })
     } else {
-        Err(CheckError { problems: checker.problems })
+        Err(CheckError {
+            problems: checker.problems,
+        })
     }
 }
 
@@ -230,7 +246,10 @@ impl<'a> Checker<'a> {
             self.problem(
                 ProblemCode::UnknownLocale,
                 "default_locale",
-                format!("default locale `{}` is not in `locales`", def.default_locale),
+                format!(
+                    "default locale `{}` is not in `locales`",
+                    def.default_locale
+                ),
             );
         }
         self.text(&def.title, "title");
@@ -244,18 +263,29 @@ impl<'a> Checker<'a> {
                 let start = self.date(&period.start, "metadata.period.start");
                 let end = self.date(&period.end, "metadata.period.end");
                 if start && end && period.start > period.end {
-                    self.problem(ProblemCode::MinAboveMax, "metadata.period", "the period ends before it starts");
+                    self.problem(
+                        ProblemCode::MinAboveMax,
+                        "metadata.period",
+                        "the period ends before it starts",
+                    );
                 }
             }
         }
         for (key, reference) in &def.references {
             self.text(&reference.title, format!("references.{key}.title"));
-            self.opt_text(reference.publisher.as_ref(), format!("references.{key}.publisher"));
+            self.opt_text(
+                reference.publisher.as_ref(),
+                format!("references.{key}.publisher"),
+            );
         }
         for (name, choices) in &def.choice_sets {
             let path = format!("choice_sets.{name}");
             if choices.is_empty() {
-                self.problem(ProblemCode::Empty, path.clone(), format!("choice set `{name}` has no choices"));
+                self.problem(
+                    ProblemCode::Empty,
+                    path.clone(),
+                    format!("choice set `{name}` has no choices"),
+                );
             }
             self.choice_list(choices, &path);
         }
@@ -281,7 +311,11 @@ impl<'a> Checker<'a> {
             }
         }
         for (index, question) in def.questions.iter().enumerate() {
-            self.question(question, &format!("questions[{index}]"), Scope { group: None });
+            self.question(
+                question,
+                &format!("questions[{index}]"),
+                Scope { group: None },
+            );
         }
     }
 
@@ -300,7 +334,11 @@ impl<'a> Checker<'a> {
     fn date(&mut self, text: &str, path: &str) -> bool {
         let ok = pattern::parse_date(text).is_some();
         if !ok {
-            self.problem(ProblemCode::InvalidDate, path, format!("`{text}` is not a valid YYYY-MM-DD date"));
+            self.problem(
+                ProblemCode::InvalidDate,
+                path,
+                format!("`{text}` is not a valid YYYY-MM-DD date"),
+            );
         }
         ok
     }
@@ -325,7 +363,11 @@ impl<'a> Checker<'a> {
         }
         if !map.contains_key(&self.def.default_locale) {
             let locale = &self.def.default_locale;
-            self.problem(ProblemCode::MissingDefaultText, path, format!("no text in the default locale `{locale}`"));
+            self.problem(
+                ProblemCode::MissingDefaultText,
+                path,
+                format!("no text in the default locale `{locale}`"),
+            );
         }
     }
 
@@ -354,7 +396,10 @@ impl<'a> Checker<'a> {
             }
             self.text(&choice.label, format!("{choice_path}.label"));
             if let Some(specify) = &choice.specify {
-                self.opt_text(specify.title.as_ref(), format!("{choice_path}.specify.title"));
+                self.opt_text(
+                    specify.title.as_ref(),
+                    format!("{choice_path}.specify.title"),
+                );
             }
         }
     }
@@ -375,9 +420,10 @@ impl<'a> Checker<'a> {
         }
         self.not_applicable(q, path);
 
-        let condition = q.enable_when.as_ref().and_then(|c| {
-            self.condition(c, &format!("{path}.enable_when"), &q.id, scope, 0)
-        });
+        let condition = q
+            .enable_when
+            .as_ref()
+            .and_then(|c| self.condition(c, &format!("{path}.enable_when"), &q.id, scope, 0));
 
         let parent = scope.group;
         let pointer = match parent {
@@ -412,16 +458,22 @@ impl<'a> Checker<'a> {
     fn claim_id(&mut self, id: &str, index: usize, path: &str, scope: Scope) {
         let taken = match scope.group {
             Some(group) => match &mut self.nodes[group].kind {
-                Kind::Group { index: fields, .. } => {
-                    fields.insert(id.into(), index).is_some()
-                }
+                Kind::Group { index: fields, .. } => fields.insert(id.into(), index).is_some(),
                 _ => false,
             },
             None => self.top_level.insert(id.into(), index).is_some(),
         };
         if taken {
-            let place = if scope.group.is_some() { "in this group" } else { "in the survey" };
-            self.problem(ProblemCode::DuplicateId, path, format!("id `{id}` is used twice {place}"));
+            let place = if scope.group.is_some() {
+                "in this group"
+            } else {
+                "in the survey"
+            };
+            self.problem(
+                ProblemCode::DuplicateId,
+                path,
+                format!("id `{id}` is used twice {place}"),
+            );
         }
     }
 
@@ -442,11 +494,31 @@ impl<'a> Checker<'a> {
         let keys: [(&str, bool, &[K]); 15] = [
             ("true_label", q.true_label.is_some(), &[K::Boolean]),
             ("false_label", q.false_label.is_some(), &[K::Boolean]),
-            ("choices", q.choices.is_some(), &[K::SingleChoice, K::MultipleChoice]),
-            ("choice_set", q.choice_set.is_some(), &[K::SingleChoice, K::MultipleChoice]),
-            ("choice_labels", q.choice_labels.is_some(), &[K::SingleChoice, K::MultipleChoice]),
-            ("min_selections", q.min_selections.is_some(), &[K::MultipleChoice]),
-            ("max_selections", q.max_selections.is_some(), &[K::MultipleChoice]),
+            (
+                "choices",
+                q.choices.is_some(),
+                &[K::SingleChoice, K::MultipleChoice],
+            ),
+            (
+                "choice_set",
+                q.choice_set.is_some(),
+                &[K::SingleChoice, K::MultipleChoice],
+            ),
+            (
+                "choice_labels",
+                q.choice_labels.is_some(),
+                &[K::SingleChoice, K::MultipleChoice],
+            ),
+            (
+                "min_selections",
+                q.min_selections.is_some(),
+                &[K::MultipleChoice],
+            ),
+            (
+                "max_selections",
+                q.max_selections.is_some(),
+                &[K::MultipleChoice],
+            ),
             ("min_length", q.min_length.is_some(), &[K::Text]),
             ("max_length", q.max_length.is_some(), &[K::Text]),
             ("pattern", q.pattern.is_some(), &[K::Text]),
@@ -490,10 +562,18 @@ impl<'a> Checker<'a> {
                     }
                 },
             },
-            QuestionKind::SingleChoice => Kind::SingleChoice { choices: self.choices(q, path) },
+            QuestionKind::SingleChoice => Kind::SingleChoice {
+                choices: self.choices(q, path),
+            },
             QuestionKind::MultipleChoice => {
                 let choices = self.choices(q, path);
-                self.bounds(q.min_selections, q.max_selections, path, "min_selections", "max_selections");
+                self.bounds(
+                    q.min_selections,
+                    q.max_selections,
+                    path,
+                    "min_selections",
+                    "max_selections",
+                );
                 if let Some(min) = q.min_selections
                     && !choices.is_empty()
                     && min as usize > choices.len()
@@ -501,14 +581,24 @@ impl<'a> Checker<'a> {
                     self.problem(
                         ProblemCode::TooManyRequiredSelections,
                         format!("{path}.min_selections"),
-                        format!("min_selections is {min} but there are only {} choices", choices.len()),
+                        format!(
+                            "min_selections is {min} but there are only {} choices",
+                            choices.len()
+                        ),
                     );
                 }
-                Kind::MultipleChoice { choices, min: q.min_selections, max: q.max_selections }
+                Kind::MultipleChoice {
+                    choices,
+                    min: q.min_selections,
+                    max: q.max_selections,
+                }
             }
             QuestionKind::Text => {
                 self.bounds(q.min_length, q.max_length, path, "min_length", "max_length");
-                let pattern = q.pattern.as_ref().and_then(|source| self.pattern(source, path));
+                let pattern = q
+                    .pattern
+                    .as_ref()
+                    .and_then(|source| self.pattern(source, path));
                 Kind::Text {
                     min_length: q.min_length,
                     max_length: q.max_length,
@@ -526,24 +616,42 @@ impl<'a> Checker<'a> {
                 let minimum = q.minimum.clone();
                 let maximum = q.maximum.clone();
                 if let (Some(min), Some(max)) = (&minimum, &maximum)
-                    && crate::condition::compare_numbers(min, max) == Some(std::cmp::Ordering::Greater)
+                    && crate::condition::compare_numbers(min, max)
+                        == Some(std::cmp::Ordering::Greater)
                 {
-                    self.problem(ProblemCode::MinAboveMax, format!("{path}.minimum"), format!("minimum {min} is above maximum {max}"));
+                    self.problem(
+                        ProblemCode::MinAboveMax,
+                        format!("{path}.minimum"),
+                        format!("minimum {min} is above maximum {max}"),
+                    );
                 }
                 Kind::Number { minimum, maximum }
             }
             QuestionKind::Date => {
-                let earliest = q.earliest.clone().filter(|d| self.date(d, &format!("{path}.earliest")));
-                let latest = q.latest.clone().filter(|d| self.date(d, &format!("{path}.latest")));
+                let earliest = q
+                    .earliest
+                    .clone()
+                    .filter(|d| self.date(d, &format!("{path}.earliest")));
+                let latest = q
+                    .latest
+                    .clone()
+                    .filter(|d| self.date(d, &format!("{path}.latest")));
                 if let (Some(e), Some(l)) = (&earliest, &latest)
                     && e > l
                 {
-                    self.problem(ProblemCode::MinAboveMax, format!("{path}.earliest"), format!("earliest {e} is after latest {l}"));
+                    self.problem(
+                        ProblemCode::MinAboveMax,
+                        format!("{path}.earliest"),
+                        format!("earliest {e} is after latest {l}"),
+                    );
                 }
                 Kind::Date { earliest, latest }
             }
             QuestionKind::Group => {
-                self.nodes[index].kind = Kind::Group { fields: Vec::new(), index: HashMap::new() };
+                self.nodes[index].kind = Kind::Group {
+                    fields: Vec::new(),
+                    index: HashMap::new(),
+                };
                 self.group_fields(q, path, index);
                 std::mem::replace(&mut self.nodes[index].kind, Kind::Boolean { labels: None })
             }
@@ -553,22 +661,38 @@ impl<'a> Checker<'a> {
     fn group_fields(&mut self, q: &'a QuestionDef, path: &str, index: usize) {
         let fields = q.fields.as_deref().unwrap_or_default();
         if fields.is_empty() {
-            self.problem(ProblemCode::Empty, format!("{path}.fields"), "a group needs at least one field");
+            self.problem(
+                ProblemCode::Empty,
+                format!("{path}.fields"),
+                "a group needs at least one field",
+            );
         }
         if self.nodes[index].parent.is_some() {
-            self.problem(ProblemCode::NestedGroup, path, "a group cannot be a field of another group");
+            self.problem(
+                ProblemCode::NestedGroup,
+                path,
+                "a group cannot be a field of another group",
+            );
             return;
         }
         if fields.len() > self.limits.max_fields {
             self.problem(
                 ProblemCode::LimitExceeded,
                 format!("{path}.fields"),
-                format!("{} fields exceed the limit of {} (raise Limits::max_fields)", fields.len(), self.limits.max_fields),
+                format!(
+                    "{} fields exceed the limit of {} (raise Limits::max_fields)",
+                    fields.len(),
+                    self.limits.max_fields
+                ),
             );
             return;
         }
         for (i, field) in fields.iter().enumerate() {
-            self.question(field, &format!("{path}.fields[{i}]"), Scope { group: Some(index) });
+            self.question(
+                field,
+                &format!("{path}.fields[{i}]"),
+                Scope { group: Some(index) },
+            );
         }
     }
 
@@ -595,7 +719,11 @@ impl<'a> Checker<'a> {
         let bound = bound?;
         let value = bound.as_i64();
         if value.is_none() {
-            self.problem(ProblemCode::InvalidNumber, path, format!("{bound} is not an integer within i64"));
+            self.problem(
+                ProblemCode::InvalidNumber,
+                path,
+                format!("{bound} is not an integer within i64"),
+            );
         }
         value
     }
@@ -632,45 +760,69 @@ impl<'a> Checker<'a> {
             (Some(choices), None) => {
                 let list_path = format!("{path}.choices");
                 if choices.is_empty() {
-                    self.problem(ProblemCode::Empty, list_path.clone(), "a choice question needs at least one choice");
+                    self.problem(
+                        ProblemCode::Empty,
+                        list_path.clone(),
+                        "a choice question needs at least one choice",
+                    );
                 }
                 self.choice_list(choices, &list_path);
                 choices
             }
-            (None, Some(name)) => match self.def.choice_sets.get(name) {
-                Some(choices) => choices,
-                None => {
+            (None, Some(name)) => {
+                let Some(choices) = self.def.choice_sets.get(name) else {
                     self.problem(
                         ProblemCode::UnknownChoiceSet,
                         format!("{path}.choice_set"),
                         format!("there is no choice set `{name}`"),
                     );
                     return Vec::new();
-                }
-            },
+                };
+                choices
+            }
             (Some(_), Some(_)) => {
-                self.problem(ProblemCode::ChoicesConflict, path, "give either `choices` or `choice_set`, not both");
+                self.problem(
+                    ProblemCode::ChoicesConflict,
+                    path,
+                    "give either `choices` or `choice_set`, not both",
+                );
                 return Vec::new();
             }
             (None, None) => {
-                self.problem(ProblemCode::ChoicesConflict, path, "a choice question needs `choices` or `choice_set`");
+                self.problem(
+                    ProblemCode::ChoicesConflict,
+                    path,
+                    "a choice question needs `choices` or `choice_set`",
+                );
                 return Vec::new();
             }
         };
         let mut choices: Vec<Choice> = list
             .iter()
-            .map(|c| Choice { value: c.value.clone(), label: c.label.clone(), exclusive: c.exclusive })
+            .map(|c| Choice {
+                value: c.value.clone(),
+                label: c.label.clone(),
+                exclusive: c.exclusive,
+            })
             .collect();
         for (value, label) in q.choice_labels.iter().flatten() {
             let label_path = format!("{path}.choice_labels.{value}");
             if q.choice_set.is_none() {
-                self.problem(ProblemCode::NotApplicable, label_path, "`choice_labels` applies only with `choice_set`");
+                self.problem(
+                    ProblemCode::NotApplicable,
+                    label_path,
+                    "`choice_labels` applies only with `choice_set`",
+                );
                 continue;
             }
             self.text(label, label_path.clone());
             match choices.iter_mut().find(|c| &c.value == value) {
                 Some(choice) => choice.label = label.clone(),
-                None => self.problem(ProblemCode::InvalidValue, label_path, format!("`{value}` is not a value of the choice set")),
+                None => self.problem(
+                    ProblemCode::InvalidValue,
+                    label_path,
+                    format!("`{value}` is not a value of the choice set"),
+                ),
             }
         }
         choices
@@ -681,7 +833,9 @@ impl<'a> Checker<'a> {
         let Some(choices) = &q.choices else { return };
         let multiple = q.kind == QuestionKind::MultipleChoice;
         for (i, choice) in choices.iter().enumerate() {
-            let Some(specify) = &choice.specify else { continue };
+            let Some(specify) = &choice.specify else {
+                continue;
+            };
             let spec_path = format!("{path}.choices[{i}].specify");
             let index = self.nodes.len();
             if self.id(&specify.id, &format!("{spec_path}.id")) {
@@ -693,18 +847,30 @@ impl<'a> Checker<'a> {
                 Test::Equals(Value::String(choice.value.clone()))
             };
             let pointer = match scope.group {
-                Some(group) => format!("{}/{}", self.nodes[group].pointer, pointer_token(&specify.id)),
+                Some(group) => format!(
+                    "{}/{}",
+                    self.nodes[group].pointer,
+                    pointer_token(&specify.id)
+                ),
                 None => format!("/{}", pointer_token(&specify.id)),
             };
             self.nodes.push(Node {
                 id: specify.id.clone(),
                 pointer,
                 parent: scope.group,
-                title: specify.title.clone().unwrap_or_else(|| choice.label.clone()),
+                title: specify
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| choice.label.clone()),
                 help: None,
                 required: specify.required,
                 condition: Some(Condition::Leaf(Leaf { node: owner, test })),
-                kind: Kind::Text { min_length: None, max_length: specify.max_length, pattern: None, format: None },
+                kind: Kind::Text {
+                    min_length: None,
+                    max_length: specify.max_length,
+                    pattern: None,
+                    format: None,
+                },
             });
             match scope.group {
                 Some(group) => {
@@ -737,8 +903,12 @@ impl<'a> Checker<'a> {
             return None;
         }
         let operators = leaf_operators(c);
-        let combinators = [c.all.is_some(), c.any.is_some(), c.not.is_some()].iter().filter(|b| **b).count();
-        let leaf_keys = operators.len() + usize::from(c.question.is_some()) + usize::from(c.field.is_some());
+        let combinators = [c.all.is_some(), c.any.is_some(), c.not.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count();
+        let leaf_keys =
+            operators.len() + usize::from(c.question.is_some()) + usize::from(c.field.is_some());
         if combinators + usize::from(leaf_keys > 0) != 1 {
             self.problem(
                 ProblemCode::InvalidCondition,
@@ -747,14 +917,23 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        let list = |items: &Vec<ConditionDef>, key: &str, this: &mut Self| -> Option<Vec<Condition>> {
-            let compiled: Vec<Option<Condition>> = items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| this.condition(item, &format!("{path}.{key}[{i}]"), own_id, scope, depth + 1))
-                .collect();
-            compiled.into_iter().collect()
-        };
+        let list =
+            |items: &Vec<ConditionDef>, key: &str, this: &mut Self| -> Option<Vec<Condition>> {
+                let compiled: Vec<Option<Condition>> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        this.condition(
+                            item,
+                            &format!("{path}.{key}[{i}]"),
+                            own_id,
+                            scope,
+                            depth + 1,
+                        )
+                    })
+                    .collect();
+                compiled.into_iter().collect()
+            };
         if let Some(items) = &c.all {
             return list(items, "all", self).map(Condition::All);
         }
@@ -767,14 +946,21 @@ impl<'a> Checker<'a> {
                 .map(|c| Condition::Not(Box::new(c)));
         }
         let Some(question) = &c.question else {
-            self.problem(ProblemCode::InvalidCondition, path, "a leaf condition needs `question`");
+            self.problem(
+                ProblemCode::InvalidCondition,
+                path,
+                "a leaf condition needs `question`",
+            );
             return None;
         };
         if operators.len() != 1 {
             self.problem(
                 ProblemCode::InvalidCondition,
                 path,
-                format!("a leaf condition needs exactly one operator, found {}", operators.len()),
+                format!(
+                    "a leaf condition needs exactly one operator, found {}",
+                    operators.len()
+                ),
             );
             return None;
         }
@@ -795,23 +981,43 @@ impl<'a> Checker<'a> {
     ) -> Option<usize> {
         let question_path = format!("{path}.question");
         let own_group = scope.group.map(|g| self.nodes[g].id.as_str());
-        if field.is_none() && (question == own_id && scope.group.is_none() || Some(question) == own_group) {
-            self.problem(ProblemCode::SelfReference, question_path, format!("the condition of `{own_id}` refers to itself"));
+        if field.is_none()
+            && (question == own_id && scope.group.is_none() || Some(question) == own_group)
+        {
+            self.problem(
+                ProblemCode::SelfReference,
+                question_path,
+                format!("the condition of `{own_id}` refers to itself"),
+            );
             return None;
         }
         let Some(&target) = self.top_level.get(question) else {
             let (code, message) = if self.declared.contains(question) {
-                (ProblemCode::ForwardReference, format!("`{question}` comes later; a condition may only refer to earlier questions"))
+                (
+                    ProblemCode::ForwardReference,
+                    format!(
+                        "`{question}` comes later; a condition may only refer to earlier questions"
+                    ),
+                )
             } else {
-                (ProblemCode::UnknownQuestion, format!("there is no question `{question}`"))
+                (
+                    ProblemCode::UnknownQuestion,
+                    format!("there is no question `{question}`"),
+                )
             };
             self.problem(code, question_path, message);
             return None;
         };
-        let Some(field) = field else { return Some(target) };
+        let Some(field) = field else {
+            return Some(target);
+        };
         let field_path = format!("{path}.field");
         let Kind::Group { index, .. } = &self.nodes[target].kind else {
-            self.problem(ProblemCode::UnknownQuestion, field_path, format!("`{question}` is not a group, so it has no field `{field}`"));
+            self.problem(
+                ProblemCode::UnknownQuestion,
+                field_path,
+                format!("`{question}` is not a group, so it has no field `{field}`"),
+            );
             return None;
         };
         if let Some(&node) = index.get(field) {
@@ -819,29 +1025,57 @@ impl<'a> Checker<'a> {
         }
         let in_own_group = scope.group == Some(target);
         if in_own_group && field == own_id {
-            self.problem(ProblemCode::SelfReference, field_path, format!("the condition of `{own_id}` refers to itself"));
+            self.problem(
+                ProblemCode::SelfReference,
+                field_path,
+                format!("the condition of `{own_id}` refers to itself"),
+            );
         } else if in_own_group && group_declares(self.def, question, field) {
-            self.problem(ProblemCode::ForwardReference, field_path, format!("field `{field}` comes later; a condition may only refer to earlier fields"));
+            self.problem(
+                ProblemCode::ForwardReference,
+                field_path,
+                format!(
+                    "field `{field}` comes later; a condition may only refer to earlier fields"
+                ),
+            );
         } else {
-            self.problem(ProblemCode::UnknownQuestion, field_path, format!("group `{question}` has no field `{field}`"));
+            self.problem(
+                ProblemCode::UnknownQuestion,
+                field_path,
+                format!("group `{question}` has no field `{field}`"),
+            );
         }
         None
     }
 
-    fn test(&mut self, node: usize, operator: &'static str, value: &Value, path: &str) -> Option<Test> {
+    fn test(
+        &mut self,
+        node: usize,
+        operator: &'static str,
+        value: &Value,
+        path: &str,
+    ) -> Option<Test> {
         let kind = self.nodes[node].kind.question_kind();
         let id = self.nodes[node].id.clone();
         let fits = match operator {
             "answered" => true,
-            "equals" | "not_equals" | "in" => !matches!(kind, QuestionKind::MultipleChoice | QuestionKind::Group),
+            "equals" | "not_equals" | "in" => {
+                !matches!(kind, QuestionKind::MultipleChoice | QuestionKind::Group)
+            }
             "includes" => kind == QuestionKind::MultipleChoice,
-            _ => matches!(kind, QuestionKind::Integer | QuestionKind::Number | QuestionKind::Date),
+            _ => matches!(
+                kind,
+                QuestionKind::Integer | QuestionKind::Number | QuestionKind::Date
+            ),
         };
         if !fits {
             self.problem(
                 ProblemCode::OperatorMismatch,
                 path,
-                format!("`{operator}` does not apply to `{id}`, a {} question", kind.as_str()),
+                format!(
+                    "`{operator}` does not apply to `{id}`, a {} question",
+                    kind.as_str()
+                ),
             );
             return None;
         }
@@ -849,14 +1083,20 @@ impl<'a> Checker<'a> {
             match this.valid_answer(node, value) {
                 Ok(()) => Some(value.clone()),
                 Err(why) => {
-                    this.problem(ProblemCode::InvalidValue, path, format!("{} is not a valid answer to `{id}`: {why}", short(value)));
+                    this.problem(
+                        ProblemCode::InvalidValue,
+                        path,
+                        format!("{} is not a valid answer to `{id}`: {why}", short(value)),
+                    );
                     None
                 }
             }
         };
         let comparison = |c| -> Option<Test> {
             match (kind, value) {
-                (QuestionKind::Date, Value::String(s)) => Some(Test::Compare(c, Bound::Date(s.clone()))),
+                (QuestionKind::Date, Value::String(s)) => {
+                    Some(Test::Compare(c, Bound::Date(s.clone())))
+                }
                 (_, Value::Number(n)) => Some(Test::Compare(c, Bound::Number(n.clone()))),
                 _ => None,
             }
@@ -866,9 +1106,15 @@ impl<'a> Checker<'a> {
             "equals" => operand(self, value, path).map(Test::Equals),
             "not_equals" => operand(self, value, path).map(Test::NotEquals),
             "in" => {
-                let Value::Array(items) = value else { return None };
+                let Value::Array(items) = value else {
+                    return None;
+                };
                 if items.is_empty() {
-                    self.problem(ProblemCode::InvalidValue, path, "`in` needs at least one value");
+                    self.problem(
+                        ProblemCode::InvalidValue,
+                        path,
+                        "`in` needs at least one value",
+                    );
                     return None;
                 }
                 let checked: Vec<Option<Value>> = items
@@ -876,7 +1122,10 @@ impl<'a> Checker<'a> {
                     .enumerate()
                     .map(|(i, v)| operand(self, v, &format!("{path}[{i}]")))
                     .collect();
-                checked.into_iter().collect::<Option<Vec<_>>>().map(Test::In)
+                checked
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .map(Test::In)
             }
             "includes" => {
                 operand(self, &Value::Array(vec![value.clone()]), path)?;
@@ -904,18 +1153,27 @@ impl<'a> Checker<'a> {
             None => Err("expected a choice value (a string)".to_owned()),
         };
         match &self.nodes[node].kind {
-            Kind::Boolean { .. } => value.as_bool().map(drop).ok_or_else(|| "expected true or false".to_owned()),
+            Kind::Boolean { .. } => value
+                .as_bool()
+                .map(drop)
+                .ok_or_else(|| "expected true or false".to_owned()),
             Kind::SingleChoice { choices } => valid_choice(choices, value),
             Kind::MultipleChoice { choices, .. } => match value {
                 Value::Array(items) => items.iter().try_for_each(|v| valid_choice(choices, v)),
                 _ => Err("expected a list of choice values".to_owned()),
             },
-            Kind::Text { .. } => value.as_str().map(drop).ok_or_else(|| "expected a string".to_owned()),
+            Kind::Text { .. } => value
+                .as_str()
+                .map(drop)
+                .ok_or_else(|| "expected a string".to_owned()),
             Kind::Integer { .. } => match value.as_number() {
                 Some(n) if n.as_i64().is_some() => Ok(()),
                 _ => Err("expected an integer within i64".to_owned()),
             },
-            Kind::Number { .. } => value.as_number().map(drop).ok_or_else(|| "expected a number".to_owned()),
+            Kind::Number { .. } => value
+                .as_number()
+                .map(drop)
+                .ok_or_else(|| "expected a number".to_owned()),
             Kind::Date { .. } => match value.as_str() {
                 Some(s) if pattern::parse_date(s).is_some() => Ok(()),
                 _ => Err("expected a YYYY-MM-DD date".to_owned()),
@@ -930,7 +1188,13 @@ fn group_declares(def: &SurveyDefinition, group: &str, field: &str) -> bool {
         .iter()
         .filter(|q| q.id == group)
         .flat_map(|q| q.fields.iter().flatten())
-        .any(|f| f.id == field || f.choices.iter().flatten().any(|c| c.specify.as_ref().is_some_and(|s| s.id == field)))
+        .any(|f| {
+            f.id == field
+                || f.choices
+                    .iter()
+                    .flatten()
+                    .any(|c| c.specify.as_ref().is_some_and(|s| s.id == field))
+        })
 }
 
 /// The operators present in a leaf, by name, with their values.
@@ -946,14 +1210,22 @@ fn leaf_operators(c: &ConditionDef) -> Vec<(&'static str, Value)> {
         ("less_or_equal", c.less_or_equal.clone()),
         ("answered", c.answered.map(Value::Bool)),
     ];
-    candidates.into_iter().filter_map(|(name, value)| Some((name, value?))).collect()
+    candidates
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value?)))
+        .collect()
 }
 
 fn count_questions(questions: &[QuestionDef]) -> usize {
     questions
         .iter()
         .map(|q| {
-            let specify = q.choices.iter().flatten().filter(|c| c.specify.is_some()).count();
+            let specify = q
+                .choices
+                .iter()
+                .flatten()
+                .filter(|c| c.specify.is_some())
+                .count();
             1 + specify + q.fields.as_deref().map_or(0, count_questions)
         })
         .sum()

@@ -81,7 +81,10 @@ impl JsonSchemaOptions {
     /// Options for a draft and a locale.
     #[must_use]
     pub fn new(draft: Draft, locale: Option<&str>) -> Self {
-        JsonSchemaOptions { draft, locale: locale.map(str::to_owned) }
+        JsonSchemaOptions {
+            draft,
+            locale: locale.map(str::to_owned),
+        }
     }
 }
 
@@ -90,7 +93,10 @@ impl Survey {
     #[must_use]
     pub fn json_schema(&self, options: &JsonSchemaOptions) -> schemars::Schema {
         let locale = options.locale.as_deref().unwrap_or(self.default_locale());
-        let generator = Generator { survey: self, locale };
+        let generator = Generator {
+            survey: self,
+            locale,
+        };
         let value = generator.root(options.draft);
         schemars::Schema::try_from(value).unwrap_or_default()
     }
@@ -107,9 +113,15 @@ impl Generator<'_> {
         let definition = survey.definition();
         let mut root = Map::new();
         root.insert("$schema".into(), draft.meta_schema_uri().into());
-        root.insert("title".into(), survey.text(&definition.title, self.locale).into());
+        root.insert(
+            "title".into(),
+            survey.text(&definition.title, self.locale).into(),
+        );
         if let Some(description) = &definition.description {
-            root.insert("description".into(), survey.text(description, self.locale).into());
+            root.insert(
+                "description".into(),
+                survey.text(description, self.locale).into(),
+            );
         }
         root.insert("type".into(), "object".into());
         let names: Vec<&str> = survey.question_ids().collect();
@@ -154,7 +166,10 @@ impl Generator<'_> {
     fn conditional_block(&self, index: usize, node: &Node) -> Value {
         let condition = self.enabled(index).unwrap_or_else(|| json!({}));
         let mut declare = Map::new();
-        declare.insert("properties".into(), json!({ node.id.clone(): self.question(node) }));
+        declare.insert(
+            "properties".into(),
+            json!({ node.id.clone(): self.question(node) }),
+        );
         if node.required {
             declare.insert("required".into(), json!([node.id]));
         }
@@ -189,11 +204,12 @@ impl Generator<'_> {
 
     fn condition(&self, condition: &Condition) -> Value {
         match condition {
-            Condition::All(items) => {
-                conjunction(items.iter().map(|c| self.condition(c)).collect()).unwrap_or_else(|| json!({}))
-            }
+            Condition::All(items) => conjunction(items.iter().map(|c| self.condition(c)).collect())
+                .unwrap_or_else(|| json!({})),
             Condition::Any(items) if items.is_empty() => json!({ "not": {} }),
-            Condition::Any(items) => json!({ "anyOf": items.iter().map(|c| self.condition(c)).collect::<Vec<_>>() }),
+            Condition::Any(items) => {
+                json!({ "anyOf": items.iter().map(|c| self.condition(c)).collect::<Vec<_>>() })
+            }
             Condition::Not(inner) => json!({ "not": self.condition(inner) }),
             Condition::Leaf(leaf) => {
                 // What the leaf's question shows to conditions is its answer when enabled and
@@ -204,7 +220,11 @@ impl Generator<'_> {
                     Some(enabled) => json!({ "allOf": [enabled, positive] }),
                     None => positive,
                 };
-                if leaf.test.holds_when_absent() { json!({ "not": seen }) } else { seen }
+                if leaf.test.holds_when_absent() {
+                    json!({ "not": seen })
+                } else {
+                    seen
+                }
             }
         }
     }
@@ -215,7 +235,9 @@ impl Generator<'_> {
         let value_schema = match test {
             Test::Equals(v) | Test::NotEquals(v) => Some(json!({ "const": v })),
             Test::In(values) => Some(json!({ "enum": values })),
-            Test::Includes(choice) => Some(json!({ "type": "array", "contains": { "const": choice } })),
+            Test::Includes(choice) => {
+                Some(json!({ "type": "array", "contains": { "const": choice } }))
+            }
             Test::Compare(op, Bound::Number(bound)) => {
                 let keyword = match op {
                     Comparison::GreaterThan => "exclusiveMinimum",
@@ -232,7 +254,9 @@ impl Generator<'_> {
                     Comparison::LessThan => (false, false),
                     Comparison::LessOrEqual => (false, true),
                 };
-                Some(json!({ "type": "string", "pattern": pattern::date_order_pattern(bound, greater, or_equal) }))
+                Some(
+                    json!({ "type": "string", "pattern": pattern::date_order_pattern(bound, greater, or_equal) }),
+                )
             }
             Test::Answered(_) => None,
         };
@@ -282,7 +306,10 @@ impl Generator<'_> {
             Kind::MultipleChoice { choices, min, max } => {
                 schema.insert("type".into(), "array".into());
                 schema.insert("uniqueItems".into(), true.into());
-                schema.insert("items".into(), json!({ "type": "string", "oneOf": self.choices(choices) }));
+                schema.insert(
+                    "items".into(),
+                    json!({ "type": "string", "oneOf": self.choices(choices) }),
+                );
                 if let Some(min) = min {
                     schema.insert("minItems".into(), (*min).into());
                 }
@@ -295,7 +322,12 @@ impl Generator<'_> {
                     }));
                 }
             }
-            Kind::Text { min_length, max_length, pattern, format } => {
+            Kind::Text {
+                min_length,
+                max_length,
+                pattern,
+                format,
+            } => {
                 schema.insert("type".into(), "string".into());
                 if let Some(min) = min_length {
                     schema.insert("minLength".into(), (*min).into());
@@ -314,7 +346,7 @@ impl Generator<'_> {
                         TextFormat::Url => URL_PATTERN,
                     });
                 }
-                self.patterns(&mut schema, &mut extra, patterns);
+                Self::patterns(&mut schema, &mut extra, patterns);
             }
             Kind::Integer { minimum, maximum } => {
                 schema.insert("type".into(), "integer".into());
@@ -343,11 +375,18 @@ impl Generator<'_> {
                 if let Some(latest) = latest {
                     patterns.push(pattern::date_order_pattern(latest, false, true));
                 }
-                self.patterns(&mut schema, &mut extra, patterns.iter().map(String::as_str).collect());
+                Self::patterns(
+                    &mut schema,
+                    &mut extra,
+                    patterns.iter().map(String::as_str).collect(),
+                );
             }
             Kind::Group { fields, .. } => {
                 schema.insert("type".into(), "object".into());
-                let names: Vec<&str> = fields.iter().map(|&f| survey.nodes[f].id.as_str()).collect();
+                let names: Vec<&str> = fields
+                    .iter()
+                    .map(|&f| survey.nodes[f].id.as_str())
+                    .collect();
                 schema.insert("propertyNames".into(), json!({ "enum": names }));
                 let (properties, required) = self.members(fields);
                 schema.insert("properties".into(), Value::Object(properties));
@@ -364,7 +403,7 @@ impl Generator<'_> {
 
     /// The first pattern goes in `pattern`; further ones in `allOf`, since a schema object
     /// has one `pattern`.
-    fn patterns(&self, schema: &mut Map<String, Value>, extra: &mut Vec<Value>, patterns: Vec<&str>) {
+    fn patterns(schema: &mut Map<String, Value>, extra: &mut Vec<Value>, patterns: Vec<&str>) {
         let mut patterns = patterns.into_iter();
         if let Some(first) = patterns.next() {
             schema.insert("pattern".into(), first.into());

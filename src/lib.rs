@@ -5,7 +5,7 @@
 //! The survey moves through four stages, each in its own module:
 //!
 //! - [`definition`]: the serde + schemars types that mirror a survey file, nothing else.
-//! - `load`: text to [`SurveyDefinition`] (YAML via serde-saphyr, JSON via serde_json) under
+//! - `load`: text to [`SurveyDefinition`] (YAML via serde-saphyr, JSON via `serde_json`) under
 //!   [`Limits`], with line and column on every error.
 //! - `check`: definition to [`Survey`]; every static rule, every [`Problem`] collected.
 //! - `survey`: the compiled [`Survey`]: nodes in document order, ids interned to indices.
@@ -57,7 +57,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// A stable snake_case code: the load error's code, or `invalid_definition`.
+    /// A stable `snake_case` code: the load error's code, or `invalid_definition`.
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self {

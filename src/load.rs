@@ -1,4 +1,4 @@
-//! Text to [`SurveyDefinition`]: YAML (serde-saphyr) or JSON (serde_json), under
+//! Text to [`SurveyDefinition`]: YAML (serde-saphyr) or JSON (`serde_json`), under
 //! [`Limits`], with line and column for every error that has one.
 //!
 //! Loading only parses. Whether the survey makes sense is [`crate::check`]'s business.
@@ -131,7 +131,7 @@ pub enum LoadError {
 }
 
 impl LoadError {
-    /// A stable snake_case code for the error.
+    /// A stable `snake_case` code for the error.
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self {
@@ -178,10 +178,14 @@ impl fmt::Display for Location {
 /// Checks the size and the encoding of raw bytes and strips a UTF-8 byte order mark.
 pub(crate) fn decode<'t>(bytes: &'t [u8], limits: &Limits) -> Result<&'t str, LoadError> {
     if bytes.len() > limits.max_input_bytes {
-        return Err(LoadError::TooLarge { size: bytes.len(), max: limits.max_input_bytes });
+        return Err(LoadError::TooLarge {
+            size: bytes.len(),
+            max: limits.max_input_bytes,
+        });
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| LoadError::InvalidUtf8 { offset: e.valid_up_to() })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })?;
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
@@ -195,7 +199,10 @@ pub(crate) fn decode<'t>(bytes: &'t [u8], limits: &Limits) -> Result<&'t str, Lo
 pub fn read_path(path: &Path, limits: &Limits) -> Result<(String, Format), LoadError> {
     let format =
         Format::from_path(path).ok_or_else(|| LoadError::UnknownFormat { path: path.into() })?;
-    let io_error = |source| LoadError::Io { path: path.into(), source };
+    let io_error = |source| LoadError::Io {
+        path: path.into(),
+        source,
+    };
     // Refuse an oversized file before reading it into memory.
     let size = std::fs::metadata(path).map_err(io_error)?.len();
     if size > limits.max_input_bytes as u64 {
@@ -294,7 +301,10 @@ fn yaml_error(e: &serde_saphyr::Error) -> LoadError {
         line: usize::try_from(l.line()).unwrap_or(usize::MAX),
         column: usize::try_from(l.column()).unwrap_or(usize::MAX),
     });
-    LoadError::Syntax { message: one_line(&e.to_string()), location }
+    LoadError::Syntax {
+        message: one_line(&e.to_string()),
+        location,
+    }
 }
 
 fn from_json(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError> {
@@ -305,22 +315,31 @@ fn from_json(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError>
 }
 
 fn json_error(e: &serde_json::Error) -> LoadError {
-    let location =
-        (e.line() > 0).then(|| Location { line: e.line(), column: e.column().max(1) });
+    let location = (e.line() > 0).then(|| Location {
+        line: e.line(),
+        column: e.column().max(1),
+    });
     // serde_json appends " at line N column M"; the location is kept apart instead.
     let message = e.to_string();
-    let message = message.find(" at line ").map_or(message.as_str(), |at| &message[..at]);
-    LoadError::Syntax { message: message.to_owned(), location }
+    let message = message
+        .find(" at line ")
+        .map_or(message.as_str(), |at| &message[..at]);
+    LoadError::Syntax {
+        message: message.to_owned(),
+        location,
+    }
 }
 
 /// Walks a JSON text and fails on the first object with two equal keys or on nesting deeper
 /// than `max_depth`.
 pub(crate) fn reject_duplicate_keys(text: &str, max_depth: usize) -> Result<(), LoadError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    UniqueKeys { depth_left: max_depth }
-        .deserialize(&mut deserializer)
-        .and_then(|()| deserializer.end())
-        .map_err(|e| json_error(&e))
+    UniqueKeys {
+        depth_left: max_depth,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|()| deserializer.end())
+    .map_err(|e| json_error(&e))
 }
 
 struct UniqueKeys {
@@ -331,7 +350,9 @@ impl UniqueKeys {
     fn nested<E: de::Error>(&self) -> Result<UniqueKeys, E> {
         match self.depth_left.checked_sub(1) {
             Some(depth_left) => Ok(UniqueKeys { depth_left }),
-            None => Err(E::custom("nesting is deeper than the limit (Limits::max_depth)")),
+            None => Err(E::custom(
+                "nesting is deeper than the limit (Limits::max_depth)",
+            )),
         }
     }
 }
@@ -368,7 +389,12 @@ impl<'de> Visitor<'de> for UniqueKeys {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let inner = self.nested()?;
-        while seq.next_element_seed(UniqueKeys { depth_left: inner.depth_left })?.is_some() {}
+        while seq
+            .next_element_seed(UniqueKeys {
+                depth_left: inner.depth_left,
+            })?
+            .is_some()
+        {}
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -378,7 +404,9 @@ impl<'de> Visitor<'de> for UniqueKeys {
             if !seen.insert(key.clone()) {
                 return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
             }
-            map.next_value_seed(UniqueKeys { depth_left: inner.depth_left })?;
+            map.next_value_seed(UniqueKeys {
+                depth_left: inner.depth_left,
+            })?;
         }
         Ok(())
     }
@@ -403,8 +431,7 @@ impl SourceMap {
     /// Maps a YAML or JSON text; a text that cannot be mapped gives an empty map.
     pub(crate) fn build(text: &str, limits: &Limits) -> SourceMap {
         let mut map = SourceMap::default();
-        if let Ok(root) =
-            serde_saphyr::from_str_with_options::<Spanned>(text, yaml_options(limits))
+        if let Ok(root) = serde_saphyr::from_str_with_options::<Spanned>(text, yaml_options(limits))
         {
             map.record(String::new(), &root);
         }
@@ -432,7 +459,11 @@ impl SourceMap {
             }
             Node::Map(entries) => {
                 for (key, value) in entries {
-                    let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    let child = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
                     self.record(child, value);
                 }
             }
@@ -539,4 +570,3 @@ impl<'de> Deserialize<'de> for KeyText {
         deserializer.deserialize_any(KeyVisitor)
     }
 }
-

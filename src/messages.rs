@@ -49,9 +49,16 @@ pub(crate) enum Detail<'v> {
     /// The offending scalar.
     Value(&'v Value),
     /// A count or length against its limit.
-    Count { actual: usize, limit: u64 },
+    Count {
+        actual: usize,
+        limit: u64,
+    },
     /// A value outside `[min, max]` (either side may be open).
-    Range { value: &'v Value, min: Option<String>, max: Option<String> },
+    Range {
+        value: &'v Value,
+        min: Option<String>,
+        max: Option<String>,
+    },
 }
 
 /// The answer type a question expects.
@@ -91,7 +98,12 @@ impl Expected {
 }
 
 /// Renders the message of one issue about `subject` (a question id or answer key).
-pub(crate) fn message(code: IssueCode, locale: Locale, subject: &str, detail: &Detail<'_>) -> String {
+pub(crate) fn message(
+    code: IssueCode,
+    locale: Locale,
+    subject: &str,
+    detail: &Detail<'_>,
+) -> String {
     use IssueCode as C;
     let value = match *detail {
         Detail::Value(v) | Detail::Range { value: v, .. } => crate::check::short(v),
@@ -148,7 +160,9 @@ pub(crate) fn message(code: IssueCode, locale: Locale, subject: &str, detail: &D
 }
 
 fn range(detail: &Detail<'_>, locale: Locale) -> String {
-    let Detail::Range { min, max, .. } = detail else { return String::new() };
+    let Detail::Range { min, max, .. } = detail else {
+        return String::new();
+    };
     match (locale, min.as_deref(), max.as_deref()) {
         (Locale::Ja, Some(min), Some(max)) => format!("（{min} 〜 {max}）"),
         (Locale::Ja, Some(min), None) => format!("（{min} 以上）"),

@@ -67,7 +67,12 @@ impl Pattern {
 }
 
 fn one_line(message: &str) -> String {
-    message.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or(message).trim().to_owned()
+    message
+        .lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(message)
+        .trim()
+        .to_owned()
 }
 
 const ANY_CHAR: &str = "[^\\n\\r\\u2028\\u2029]";
@@ -123,8 +128,9 @@ fn portable(source: &str) -> Result<String, String> {
                 );
             }
             '{' => {
-                let len = quantifier(&chars[i..])
-                    .ok_or("`{` must start a quantifier `{n}`, `{n,}` or `{n,m}`; escape it as `\\{`")?;
+                let len = quantifier(&chars[i..]).ok_or(
+                    "`{` must start a quantifier `{n}`, `{n,}` or `{n,m}`; escape it as `\\{`",
+                )?;
                 out.extend(&chars[i..i + len]);
                 i += len;
                 continue;
@@ -188,7 +194,8 @@ pub(crate) fn parse_date(text: &str) -> Option<(u16, u8, u8)> {
     }
     let b = text.as_bytes();
     let num = |r: std::ops::Range<usize>| {
-        b[r].iter().fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'))
+        b[r].iter()
+            .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'))
     };
     let (year, month, day) = (num(0..4), num(5..7), num(8..10));
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -210,7 +217,13 @@ pub(crate) fn parse_date(text: &str) -> Option<(u16, u8, u8)> {
 pub(crate) fn is_date_shaped(text: &str) -> bool {
     let b = text.as_bytes();
     b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// A portable pattern matching date-shaped strings that compare `op` against `bound`
@@ -224,7 +237,11 @@ pub(crate) fn date_order_pattern(bound: &str, greater: bool, or_equal: bool) -> 
         if d == '-' {
             continue;
         }
-        let (low, high) = if greater { (d as u8 + 1, b'9') } else { (b'0', (d as u8).wrapping_sub(1)) };
+        let (low, high) = if greater {
+            (d as u8 + 1, b'9')
+        } else {
+            (b'0', (d as u8).wrapping_sub(1))
+        };
         if (greater && d == '9') || (!greater && d == '0') {
             continue;
         }
@@ -234,8 +251,10 @@ pub(crate) fn date_order_pattern(bound: &str, greater: bool, or_equal: bool) -> 
             format!("[{}-{}]", low as char, high as char)
         };
         let prefix: String = digits[..i].iter().collect();
-        let rest: String =
-            digits[i + 1..].iter().map(|&c| if c == '-' { "-" } else { "[0-9]" }).collect();
+        let rest: String = digits[i + 1..]
+            .iter()
+            .map(|&c| if c == '-' { "-" } else { "[0-9]" })
+            .collect();
         alternatives.push(format!("{prefix}{class}{rest}"));
     }
     if or_equal {
@@ -275,7 +294,15 @@ mod tests {
     #[test]
     fn date_order_patterns_agree_with_string_order() {
         let bound = "2024-02-29";
-        let samples = ["0000-00-00", "2024-02-28", "2024-02-29", "2024-03-01", "2023-12-31", "9999-99-99", "2024-02-30"];
+        let samples = [
+            "0000-00-00",
+            "2024-02-28",
+            "2024-02-29",
+            "2024-03-01",
+            "2023-12-31",
+            "9999-99-99",
+            "2024-02-30",
+        ];
         for (greater, or_equal) in [(true, true), (true, false), (false, true), (false, false)] {
             let regex = Regex::new(&date_order_pattern(bound, greater, or_equal)).unwrap();
             for sample in samples {
@@ -285,7 +312,11 @@ mod tests {
                     (false, true) => sample <= bound,
                     (false, false) => sample < bound,
                 };
-                assert_eq!(regex.is_match(sample), expected, "{sample} {greater} {or_equal}");
+                assert_eq!(
+                    regex.is_match(sample),
+                    expected,
+                    "{sample} {greater} {or_equal}"
+                );
             }
         }
     }

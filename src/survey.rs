@@ -237,7 +237,11 @@ impl Survey {
 
 impl Node {
     pub(crate) fn as_ref(&self) -> QuestionRef<'_> {
-        QuestionRef { id: &self.id, pointer: &self.pointer, kind: self.kind.question_kind() }
+        QuestionRef {
+            id: &self.id,
+            pointer: &self.pointer,
+            kind: self.kind.question_kind(),
+        }
     }
 }
 
@@ -249,4 +253,3 @@ pub(crate) fn pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
         token.into()
     }
 }
-

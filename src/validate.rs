@@ -76,7 +76,7 @@ impl IssueCode {
         IssueCode::InvalidDate,
     ];
 
-    /// The stable snake_case code.
+    /// The stable `snake_case` code.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -131,7 +131,17 @@ pub struct Issue {
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", if self.path.is_empty() { "/" } else { &self.path }, self.code, self.message)
+        write!(
+            f,
+            "{}: {}: {}",
+            if self.path.is_empty() {
+                "/"
+            } else {
+                &self.path
+            },
+            self.code,
+            self.message
+        )
     }
 }
 
@@ -193,7 +203,12 @@ pub struct ValidateOptions {
 
 impl Default for ValidateOptions {
     fn default() -> Self {
-        ValidateOptions { partial: false, lenient: false, locale: Locale::Ja, max_issues: 100 }
+        ValidateOptions {
+            partial: false,
+            lenient: false,
+            locale: Locale::Ja,
+            max_issues: 100,
+        }
     }
 }
 
@@ -211,9 +226,16 @@ pub struct Progress {
 impl Progress {
     /// `answered / required`, or 1 when nothing is required.
     #[must_use]
-    #[allow(clippy::cast_precision_loss, reason = "a progress figure, not an exact count")]
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "a progress figure, not an exact count"
+    )]
     pub fn fraction(&self) -> f64 {
-        if self.required == 0 { 1.0 } else { self.answered as f64 / self.required as f64 }
+        if self.required == 0 {
+            1.0
+        } else {
+            self.answered as f64 / self.required as f64
+        }
     }
 }
 
@@ -280,14 +302,20 @@ impl Survey {
     pub fn validate_with(&self, answers: &Value, options: &ValidateOptions) -> Report {
         let mut report = Report::default();
         self.with_slots(|slots| {
-            let _stopped = self.walk(answers, options.partial, options.lenient, slots, &mut |raw| {
-                if report.issues.len() >= options.max_issues {
-                    report.truncated = true;
-                    return ControlFlow::Break(());
-                }
-                report.issues.push(self.materialize(&raw, options.locale));
-                ControlFlow::Continue(())
-            });
+            let _stopped = self.walk(
+                answers,
+                options.partial,
+                options.lenient,
+                slots,
+                &mut |raw| {
+                    if report.issues.len() >= options.max_issues {
+                        report.truncated = true;
+                        return ControlFlow::Break(());
+                    }
+                    report.issues.push(self.materialize(&raw, options.locale));
+                    ControlFlow::Continue(())
+                },
+            );
         });
         report
     }
@@ -303,8 +331,14 @@ impl Survey {
     #[must_use]
     pub fn is_valid_with(&self, answers: &Value, options: &ValidateOptions) -> bool {
         self.with_slots(|slots| {
-            self.walk(answers, options.partial, options.lenient, slots, &mut |_| ControlFlow::Break(()))
-                .is_continue()
+            self.walk(
+                answers,
+                options.partial,
+                options.lenient,
+                slots,
+                &mut |_| ControlFlow::Break(()),
+            )
+            .is_continue()
         })
     }
 
@@ -314,7 +348,12 @@ impl Survey {
     pub fn enabled(&self, answers: &Value) -> Vec<QuestionRef<'_>> {
         self.with_slots(|slots| {
             self.states(answers, slots);
-            self.nodes.iter().zip(slots.iter()).filter(|(_, s)| s.enabled).map(|(n, _)| n.as_ref()).collect()
+            self.nodes
+                .iter()
+                .zip(slots.iter())
+                .filter(|(_, s)| s.enabled)
+                .map(|(n, _)| n.as_ref())
+                .collect()
         })
     }
 
@@ -322,7 +361,9 @@ impl Survey {
     /// ones included) are kept; a non-object is returned as it is. Idempotent.
     #[must_use]
     pub fn prune(&self, answers: &Value) -> Value {
-        let Some(object) = answers.as_object() else { return answers.clone() };
+        let Some(object) = answers.as_object() else {
+            return answers.clone();
+        };
         self.with_slots(|slots| {
             self.states(answers, slots);
             let mut out = Map::new();
@@ -338,7 +379,9 @@ impl Survey {
                     (Kind::Group { index: fields, .. }, Value::Object(inner)) => Value::Object(
                         inner
                             .iter()
-                            .filter(|(k, _)| fields.get(k.as_str()).is_none_or(|&f| slots[f].enabled))
+                            .filter(|(k, _)| {
+                                fields.get(k.as_str()).is_none_or(|&f| slots[f].enabled)
+                            })
                             .map(|(k, v)| (k.clone(), v.clone()))
                             .collect(),
                     ),
@@ -359,7 +402,9 @@ impl Survey {
             for (index, node) in self.nodes.iter().enumerate() {
                 let counts = node.required
                     && slots[index].enabled
-                    && node.parent.is_none_or(|p| slots[p].raw.is_some_and(Value::is_object));
+                    && node
+                        .parent
+                        .is_none_or(|p| slots[p].raw.is_some_and(Value::is_object));
                 if counts {
                     progress.required += 1;
                     progress.answered += usize::from(slots[index].raw.is_some());
@@ -380,7 +425,9 @@ impl Survey {
 
     /// Fills `slots` with answers and enabled states, without reporting anything.
     fn states<'v>(&self, answers: &'v Value, slots: &mut [Slot<'v>]) {
-        let _ = self.walk(answers, true, true, slots, &mut |_| ControlFlow::Continue(()));
+        let _ = self.walk(answers, true, true, slots, &mut |_| {
+            ControlFlow::Continue(())
+        });
     }
 
     /// The one pass in document order. Returns `Break` when the sink stopped it.
@@ -394,12 +441,24 @@ impl Survey {
     ) -> ControlFlow<()> {
         slots.fill(Slot::default());
         let Some(object) = answers.as_object() else {
-            return sink(RawIssue { code: IssueCode::NotAnObject, node: None, key: None, item: None, detail: RawDetail::None });
+            return sink(RawIssue {
+                code: IssueCode::NotAnObject,
+                node: None,
+                key: None,
+                item: None,
+                detail: RawDetail::None,
+            });
         };
         for (key, value) in object {
             match self.top_level.get(key.as_str()) {
                 Some(&index) => slots[index].raw = Some(value),
-                None => sink(RawIssue { code: IssueCode::UnknownQuestion, node: None, key: Some(key), item: None, detail: RawDetail::None })?,
+                None => sink(RawIssue {
+                    code: IssueCode::UnknownQuestion,
+                    node: None,
+                    key: Some(key),
+                    item: None,
+                    detail: RawDetail::None,
+                })?,
             }
         }
         for (index, node) in self.nodes.iter().enumerate() {
@@ -411,7 +470,9 @@ impl Survey {
                 });
             slots[index].enabled = enabled;
             // A field is judged only inside a group answer that is an object.
-            let parent_answered = node.parent.is_none_or(|p| slots[p].raw.is_some_and(Value::is_object));
+            let parent_answered = node
+                .parent
+                .is_none_or(|p| slots[p].raw.is_some_and(Value::is_object));
             match (enabled, slots[index].raw) {
                 (true, Some(value)) => {
                     if let Kind::Group { index: fields, .. } = &node.kind
@@ -420,17 +481,35 @@ impl Survey {
                         for (key, field_value) in inner {
                             match fields.get(key.as_str()) {
                                 Some(&field) => slots[field].raw = Some(field_value),
-                                None => sink(RawIssue { code: IssueCode::UnknownField, node: Some(index), key: Some(key), item: None, detail: RawDetail::None })?,
+                                None => sink(RawIssue {
+                                    code: IssueCode::UnknownField,
+                                    node: Some(index),
+                                    key: Some(key),
+                                    item: None,
+                                    detail: RawDetail::None,
+                                })?,
                             }
                         }
                     }
                     check_value(index, node, value, sink)?;
                 }
                 (true, None) if node.required && !partial && parent_answered => {
-                    sink(RawIssue { code: IssueCode::MissingRequired, node: Some(index), key: None, item: None, detail: RawDetail::None })?;
+                    sink(RawIssue {
+                        code: IssueCode::MissingRequired,
+                        node: Some(index),
+                        key: None,
+                        item: None,
+                        detail: RawDetail::None,
+                    })?;
                 }
                 (false, Some(_)) if !lenient && parent_enabled => {
-                    sink(RawIssue { code: IssueCode::AnsweredWhileDisabled, node: Some(index), key: None, item: None, detail: RawDetail::None })?;
+                    sink(RawIssue {
+                        code: IssueCode::AnsweredWhileDisabled,
+                        node: Some(index),
+                        key: None,
+                        item: None,
+                        detail: RawDetail::None,
+                    })?;
                 }
                 _ => {}
             }
@@ -470,7 +549,12 @@ impl Survey {
             }
         };
         let message = messages::message(raw.code, locale, &subject, &detail);
-        Issue { code: raw.code, path, question, message }
+        Issue {
+            code: raw.code,
+            path,
+            question,
+            message,
+        }
     }
 }
 
@@ -481,9 +565,10 @@ fn bounds(kind: &Kind) -> (Option<String>, Option<String>) {
             Some(minimum.unwrap_or(i64::MIN).to_string()),
             Some(maximum.unwrap_or(i64::MAX).to_string()),
         ),
-        Kind::Number { minimum, maximum } => {
-            (minimum.as_ref().map(ToString::to_string), maximum.as_ref().map(ToString::to_string))
-        }
+        Kind::Number { minimum, maximum } => (
+            minimum.as_ref().map(ToString::to_string),
+            maximum.as_ref().map(ToString::to_string),
+        ),
         Kind::Date { earliest, latest } => (earliest.clone(), latest.clone()),
         _ => (None, None),
     }
@@ -506,7 +591,10 @@ pub(crate) fn as_integer(n: &Number) -> Result<i64, bool> {
         return Err(false);
     }
     if (-TWO_POW_63..TWO_POW_63).contains(&f) {
-        #[allow(clippy::cast_possible_truncation, reason = "integral and within i64, checked above")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "integral and within i64, checked above"
+        )]
         Ok(f as i64)
     } else {
         Err(true)
@@ -520,7 +608,13 @@ fn check_value<'v>(
     value: &'v Value,
     sink: &mut impl FnMut(RawIssue<'v>) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
-    let issue = |code, item, detail| RawIssue { code, node: Some(index), key: None, item, detail };
+    let issue = |code, item, detail| RawIssue {
+        code,
+        node: Some(index),
+        key: None,
+        item,
+        detail,
+    };
     let wrong = |expected| issue(IssueCode::WrongType, None, RawDetail::Expected(expected));
     match &node.kind {
         Kind::Boolean { .. } => {
@@ -530,19 +624,37 @@ fn check_value<'v>(
         }
         Kind::SingleChoice { choices } => match value.as_str() {
             None => sink(wrong(Expected::ChoiceValue))?,
-            Some(s) if !has_choice(choices, s) => sink(issue(IssueCode::UnknownChoice, None, RawDetail::Value(value)))?,
+            Some(s) if !has_choice(choices, s) => sink(issue(
+                IssueCode::UnknownChoice,
+                None,
+                RawDetail::Value(value),
+            ))?,
             Some(_) => {}
         },
         Kind::MultipleChoice { choices, min, max } => {
-            let Value::Array(items) = value else { return sink(wrong(Expected::ChoiceArray)) };
+            let Value::Array(items) = value else {
+                return sink(wrong(Expected::ChoiceArray));
+            };
             let mut picked = Picked::new(choices.len());
             for (i, item) in items.iter().enumerate() {
                 match item.as_str().map(|s| choice_index(choices, s)) {
-                    None => sink(issue(IssueCode::WrongType, Some(i), RawDetail::Expected(Expected::ChoiceValue)))?,
-                    Some(None) => sink(issue(IssueCode::UnknownChoice, Some(i), RawDetail::Value(item)))?,
+                    None => sink(issue(
+                        IssueCode::WrongType,
+                        Some(i),
+                        RawDetail::Expected(Expected::ChoiceValue),
+                    ))?,
+                    Some(None) => sink(issue(
+                        IssueCode::UnknownChoice,
+                        Some(i),
+                        RawDetail::Value(item),
+                    ))?,
                     Some(Some(choice)) => {
                         if !picked.insert(choice) {
-                            sink(issue(IssueCode::DuplicateChoice, Some(i), RawDetail::Value(item)))?;
+                            sink(issue(
+                                IssueCode::DuplicateChoice,
+                                Some(i),
+                                RawDetail::Value(item),
+                            ))?;
                         }
                     }
                 }
@@ -550,41 +662,84 @@ fn check_value<'v>(
             if let Some(min) = min
                 && items.len() < *min as usize
             {
-                sink(issue(IssueCode::TooFewChoices, None, RawDetail::Count { actual: items.len(), limit: u64::from(*min) }))?;
+                sink(issue(
+                    IssueCode::TooFewChoices,
+                    None,
+                    RawDetail::Count {
+                        actual: items.len(),
+                        limit: u64::from(*min),
+                    },
+                ))?;
             }
             if let Some(max) = max
                 && items.len() > *max as usize
             {
-                sink(issue(IssueCode::TooManyChoices, None, RawDetail::Count { actual: items.len(), limit: u64::from(*max) }))?;
+                sink(issue(
+                    IssueCode::TooManyChoices,
+                    None,
+                    RawDetail::Count {
+                        actual: items.len(),
+                        limit: u64::from(*max),
+                    },
+                ))?;
             }
             // As JSON Schema's `not: {allOf: [{contains: {const: v}}, {minItems: 2}]}`: an
             // exclusive value in an array of two or more items, whatever the others are.
             if items.len() >= 2 {
                 for choice in choices.iter().filter(|c| c.exclusive) {
                     if let Some(item) = items.iter().find(|v| v.as_str() == Some(&choice.value)) {
-                        sink(issue(IssueCode::ExclusiveChoiceCombined, None, RawDetail::Value(item)))?;
+                        sink(issue(
+                            IssueCode::ExclusiveChoiceCombined,
+                            None,
+                            RawDetail::Value(item),
+                        ))?;
                         break;
                     }
                 }
             }
         }
-        Kind::Text { min_length, max_length, pattern, format } => {
-            let Some(text) = value.as_str() else { return sink(wrong(Expected::String)) };
+        Kind::Text {
+            min_length,
+            max_length,
+            pattern,
+            format,
+        } => {
+            let Some(text) = value.as_str() else {
+                return sink(wrong(Expected::String));
+            };
             let length = text.chars().count();
             if let Some(min) = min_length
                 && length < *min as usize
             {
-                sink(issue(IssueCode::TooShort, None, RawDetail::Count { actual: length, limit: u64::from(*min) }))?;
+                sink(issue(
+                    IssueCode::TooShort,
+                    None,
+                    RawDetail::Count {
+                        actual: length,
+                        limit: u64::from(*min),
+                    },
+                ))?;
             }
             if let Some(max) = max_length
                 && length > *max as usize
             {
-                sink(issue(IssueCode::TooLong, None, RawDetail::Count { actual: length, limit: u64::from(*max) }))?;
+                sink(issue(
+                    IssueCode::TooLong,
+                    None,
+                    RawDetail::Count {
+                        actual: length,
+                        limit: u64::from(*max),
+                    },
+                ))?;
             }
             if let Some(pattern) = pattern
                 && !pattern.regex.is_match(text)
             {
-                sink(issue(IssueCode::PatternMismatch, None, RawDetail::Value(value)))?;
+                sink(issue(
+                    IssueCode::PatternMismatch,
+                    None,
+                    RawDetail::Value(value),
+                ))?;
             }
             if let Some(format) = format {
                 let regex = match format {
@@ -593,12 +748,18 @@ fn check_value<'v>(
                     crate::TextFormat::Url => &*pattern::URL,
                 };
                 if !regex.is_match(text) {
-                    sink(issue(IssueCode::InvalidFormat, None, RawDetail::Value(value)))?;
+                    sink(issue(
+                        IssueCode::InvalidFormat,
+                        None,
+                        RawDetail::Value(value),
+                    ))?;
                 }
             }
         }
         Kind::Integer { minimum, maximum } => {
-            let Some(number) = value.as_number() else { return sink(wrong(Expected::Integer)) };
+            let Some(number) = value.as_number() else {
+                return sink(wrong(Expected::Integer));
+            };
             match as_integer(number) {
                 Err(false) => sink(wrong(Expected::Integer))?,
                 Err(true) => sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?,
@@ -610,15 +771,23 @@ fn check_value<'v>(
             }
         }
         Kind::Number { minimum, maximum } => {
-            let Some(number) = value.as_number() else { return sink(wrong(Expected::Number)) };
-            let below = minimum.as_ref().is_some_and(|min| compare_numbers(number, min) == Some(std::cmp::Ordering::Less));
-            let above = maximum.as_ref().is_some_and(|max| compare_numbers(number, max) == Some(std::cmp::Ordering::Greater));
+            let Some(number) = value.as_number() else {
+                return sink(wrong(Expected::Number));
+            };
+            let below = minimum
+                .as_ref()
+                .is_some_and(|min| compare_numbers(number, min) == Some(std::cmp::Ordering::Less));
+            let above = maximum.as_ref().is_some_and(|max| {
+                compare_numbers(number, max) == Some(std::cmp::Ordering::Greater)
+            });
             if below || above {
                 sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
             }
         }
         Kind::Date { earliest, latest } => {
-            let Some(text) = value.as_str() else { return sink(wrong(Expected::Date)) };
+            let Some(text) = value.as_str() else {
+                return sink(wrong(Expected::Date));
+            };
             if pattern::parse_date(text).is_none() {
                 return sink(issue(IssueCode::InvalidDate, None, RawDetail::Value(value)));
             }
@@ -653,7 +822,11 @@ enum Picked {
 
 impl Picked {
     fn new(choices: usize) -> Picked {
-        if choices <= 1024 { Picked::Small([0; 16]) } else { Picked::Large(vec![false; choices]) }
+        if choices <= 1024 {
+            Picked::Small([0; 16])
+        } else {
+            Picked::Large(vec![false; choices])
+        }
     }
 
     /// Marks a choice; false when it was already marked.

@@ -15,41 +15,101 @@ fn codes(yaml: &str) -> Vec<String> {
 
 /// `(name, questions and extra top-level keys, expected codes)`.
 const CASES: &[(&str, &str, &[&str])] = &[
-    ("valid", "questions:\n  - {id: a, type: boolean, title: A}\n", &[]),
-    ("duplicate question id", "questions:\n  - {id: a, type: boolean, title: A}\n  - {id: a, type: text, title: B}\n", &["duplicate_id"]),
+    (
+        "valid",
+        "questions:\n  - {id: a, type: boolean, title: A}\n",
+        &[],
+    ),
+    (
+        "duplicate question id",
+        "questions:\n  - {id: a, type: boolean, title: A}\n  - {id: a, type: text, title: B}\n",
+        &["duplicate_id"],
+    ),
     (
         "duplicate field id",
         "questions:\n  - id: g\n    type: group\n    title: G\n    fields:\n      - {id: f, type: text, title: F}\n      - {id: f, type: text, title: F}\n",
         &["duplicate_id"],
     ),
-    ("same id as field and question is fine", "questions:\n  - id: f\n    type: group\n    title: G\n    fields: [{id: f, type: text, title: F}]\n", &[]),
-    ("duplicate choice", "questions:\n  - {id: a, type: single_choice, title: A, choices: [{value: x, label: X}, {value: x, label: Y}]}\n", &["duplicate_choice"]),
-    ("id with a space", "questions:\n  - {id: \"Q 1\", type: boolean, title: A}\n", &["invalid_id"]),
-    ("id with a dot", "questions:\n  - {id: q.1, type: boolean, title: A}\n", &["invalid_id"]),
-    ("id starting with a digit", "questions:\n  - {id: 1q, type: boolean, title: A}\n", &["invalid_id"]),
-    ("choice value with a slash", "questions:\n  - {id: a, type: single_choice, title: A, choices: [{value: a/b, label: X}]}\n", &["invalid_id"]),
-    ("unknown choice set", "questions:\n  - {id: a, type: single_choice, title: A, choice_set: nope}\n", &["unknown_choice_set"]),
-    ("empty choice set", "choice_sets: {yn: []}\nquestions:\n  - {id: a, type: single_choice, title: A, choice_set: yn}\n", &["empty"]),
-    ("empty choices", "questions:\n  - {id: a, type: multiple_choice, title: A, choices: []}\n", &["empty"]),
+    (
+        "same id as field and question is fine",
+        "questions:\n  - id: f\n    type: group\n    title: G\n    fields: [{id: f, type: text, title: F}]\n",
+        &[],
+    ),
+    (
+        "duplicate choice",
+        "questions:\n  - {id: a, type: single_choice, title: A, choices: [{value: x, label: X}, {value: x, label: Y}]}\n",
+        &["duplicate_choice"],
+    ),
+    (
+        "id with a space",
+        "questions:\n  - {id: \"Q 1\", type: boolean, title: A}\n",
+        &["invalid_id"],
+    ),
+    (
+        "id with a dot",
+        "questions:\n  - {id: q.1, type: boolean, title: A}\n",
+        &["invalid_id"],
+    ),
+    (
+        "id starting with a digit",
+        "questions:\n  - {id: 1q, type: boolean, title: A}\n",
+        &["invalid_id"],
+    ),
+    (
+        "choice value with a slash",
+        "questions:\n  - {id: a, type: single_choice, title: A, choices: [{value: a/b, label: X}]}\n",
+        &["invalid_id"],
+    ),
+    (
+        "unknown choice set",
+        "questions:\n  - {id: a, type: single_choice, title: A, choice_set: nope}\n",
+        &["unknown_choice_set"],
+    ),
+    (
+        "empty choice set",
+        "choice_sets: {yn: []}\nquestions:\n  - {id: a, type: single_choice, title: A, choice_set: yn}\n",
+        &["empty"],
+    ),
+    (
+        "empty choices",
+        "questions:\n  - {id: a, type: multiple_choice, title: A, choices: []}\n",
+        &["empty"],
+    ),
     (
         "choices and choice set",
         "choice_sets: {yn: [{value: y, label: Y}]}\nquestions:\n  - {id: a, type: single_choice, title: A, choice_set: yn, choices: [{value: x, label: X}]}\n",
         &["choices_conflict"],
     ),
-    ("no choices at all", "questions:\n  - {id: a, type: single_choice, title: A}\n", &["choices_conflict"]),
-    ("empty group", "questions:\n  - {id: g, type: group, title: G, fields: []}\n", &["empty"]),
+    (
+        "no choices at all",
+        "questions:\n  - {id: a, type: single_choice, title: A}\n",
+        &["choices_conflict"],
+    ),
+    (
+        "empty group",
+        "questions:\n  - {id: g, type: group, title: G, fields: []}\n",
+        &["empty"],
+    ),
     (
         "nested group",
         "questions:\n  - id: g\n    type: group\n    title: G\n    fields:\n      - {id: h, type: group, title: H, fields: [{id: x, type: text, title: X}]}\n",
         &["nested_group"],
     ),
-    ("unknown question in condition", "questions:\n  - {id: a, type: boolean, title: A, enable_when: {question: nope, equals: true}}\n", &["unknown_question"]),
+    (
+        "unknown question in condition",
+        "questions:\n  - {id: a, type: boolean, title: A, enable_when: {question: nope, equals: true}}\n",
+        &["unknown_question"],
+    ),
     (
         "forward reference",
         "questions:\n  - {id: a, type: boolean, title: A, enable_when: {question: b, equals: true}}\n  - {id: b, type: boolean, title: B}\n",
         &["forward_reference"],
     ),
-    ("self reference", "questions:\n  - {id: a, type: boolean, title: A, enable_when: {question: a, answered: true}}\n", &["self_reference"]),
+    (
+        "self reference",
+        "questions:\n  - {id: a, type: boolean, title: A, enable_when: {question: a, answered: true}}\n",
+        &["self_reference"],
+    ),
     (
         "field refers to its own group",
         "questions:\n  - id: g\n    type: group\n    title: G\n    fields: [{id: f, type: text, title: F, enable_when: {question: g, answered: true}}]\n",
@@ -135,38 +195,126 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "questions:\n  - {id: a, type: boolean, title: A}\n  - {id: b, type: boolean, title: B, enable_when: {all: [], question: a, equals: true}}\n",
         &["invalid_condition"],
     ),
-    ("selections min above max", "questions:\n  - {id: a, type: multiple_choice, title: A, min_selections: 3, max_selections: 2, choices: [{value: x, label: X}, {value: y, label: Y}, {value: z, label: Z}]}\n", &["min_above_max"]),
-    ("more required selections than choices", "questions:\n  - {id: a, type: multiple_choice, title: A, min_selections: 3, choices: [{value: x, label: X}]}\n", &["too_many_required_selections"]),
-    ("lengths min above max", "questions:\n  - {id: a, type: text, title: A, min_length: 5, max_length: 2}\n", &["min_above_max"]),
-    ("integer min above max", "questions:\n  - {id: a, type: integer, title: A, minimum: 5, maximum: 2}\n", &["min_above_max"]),
-    ("number min above max", "questions:\n  - {id: a, type: number, title: A, minimum: 2.5, maximum: 2.25}\n", &["min_above_max"]),
-    ("dates earliest after latest", "questions:\n  - {id: a, type: date, title: A, earliest: \"2024-03-01\", latest: \"2024-02-01\"}\n", &["min_above_max"]),
-    ("invalid date bound", "questions:\n  - {id: a, type: date, title: A, earliest: \"2023-02-29\"}\n", &["invalid_date"]),
-    ("integer bound outside i64", "questions:\n  - {id: a, type: integer, title: A, maximum: 1.0e30}\n", &["invalid_number"]),
+    (
+        "selections min above max",
+        "questions:\n  - {id: a, type: multiple_choice, title: A, min_selections: 3, max_selections: 2, choices: [{value: x, label: X}, {value: y, label: Y}, {value: z, label: Z}]}\n",
+        &["min_above_max"],
+    ),
+    (
+        "more required selections than choices",
+        "questions:\n  - {id: a, type: multiple_choice, title: A, min_selections: 3, choices: [{value: x, label: X}]}\n",
+        &["too_many_required_selections"],
+    ),
+    (
+        "lengths min above max",
+        "questions:\n  - {id: a, type: text, title: A, min_length: 5, max_length: 2}\n",
+        &["min_above_max"],
+    ),
+    (
+        "integer min above max",
+        "questions:\n  - {id: a, type: integer, title: A, minimum: 5, maximum: 2}\n",
+        &["min_above_max"],
+    ),
+    (
+        "number min above max",
+        "questions:\n  - {id: a, type: number, title: A, minimum: 2.5, maximum: 2.25}\n",
+        &["min_above_max"],
+    ),
+    (
+        "dates earliest after latest",
+        "questions:\n  - {id: a, type: date, title: A, earliest: \"2024-03-01\", latest: \"2024-02-01\"}\n",
+        &["min_above_max"],
+    ),
+    (
+        "invalid date bound",
+        "questions:\n  - {id: a, type: date, title: A, earliest: \"2023-02-29\"}\n",
+        &["invalid_date"],
+    ),
+    (
+        "integer bound outside i64",
+        "questions:\n  - {id: a, type: integer, title: A, maximum: 1.0e30}\n",
+        &["invalid_number"],
+    ),
     (
         "period ends before it starts",
         "metadata: {period: {start: \"2024-03-08\", end: \"2024-02-01\"}}\nquestions:\n  - {id: a, type: boolean, title: A}\n",
         &["min_above_max"],
     ),
-    ("pattern that does not compile", "questions:\n  - {id: a, type: text, title: A, pattern: \"(ab\"}\n", &["invalid_pattern"]),
-    ("pattern with \\d", "questions:\n  - {id: a, type: text, title: A, pattern: \"^\\\\d+$\"}\n", &["unportable_pattern"]),
-    ("pattern with \\w", "questions:\n  - {id: a, type: text, title: A, pattern: \"\\\\w\"}\n", &["unportable_pattern"]),
-    ("pattern with \\b", "questions:\n  - {id: a, type: text, title: A, pattern: \"\\\\bx\"}\n", &["unportable_pattern"]),
-    ("pattern with lookahead", "questions:\n  - {id: a, type: text, title: A, pattern: \"a(?=b)\"}\n", &["unportable_pattern"]),
-    ("pattern with lookbehind", "questions:\n  - {id: a, type: text, title: A, pattern: \"(?<=a)b\"}\n", &["unportable_pattern"]),
-    ("pattern with a backreference", "questions:\n  - {id: a, type: text, title: A, pattern: \"(a)\\\\1\"}\n", &["unportable_pattern"]),
-    ("portable pattern", "questions:\n  - {id: a, type: text, title: A, pattern: \"^[0-9]{3}-[0-9]{4}$\"}\n", &[]),
+    (
+        "pattern that does not compile",
+        "questions:\n  - {id: a, type: text, title: A, pattern: \"(ab\"}\n",
+        &["invalid_pattern"],
+    ),
+    (
+        "pattern with \\d",
+        "questions:\n  - {id: a, type: text, title: A, pattern: \"^\\\\d+$\"}\n",
+        &["unportable_pattern"],
+    ),
+    (
+        "pattern with \\w",
+        "questions:\n  - {id: a, type: text, title: A, pattern: \"\\\\w\"}\n",
+        &["unportable_pattern"],
+    ),
+    (
+        "pattern with \\b",
+        "questions:\n  - {id: a, type: text, title: A, pattern: \"\\\\bx\"}\n",
+        &["unportable_pattern"],
+    ),
+    (
+        "pattern with lookahead",
+        "questions:\n  - {id: a, type: text, title: A, pattern: \"a(?=b)\"}\n",
+        &["unportable_pattern"],
+    ),
+    (
+        "pattern with lookbehind",
+        "questions:\n  - {id: a, type: text, title: A, pattern: \"(?<=a)b\"}\n",
+        &["unportable_pattern"],
+    ),
+    (
+        "pattern with a backreference",
+        "questions:\n  - {id: a, type: text, title: A, pattern: \"(a)\\\\1\"}\n",
+        &["unportable_pattern"],
+    ),
+    (
+        "portable pattern",
+        "questions:\n  - {id: a, type: text, title: A, pattern: \"^[0-9]{3}-[0-9]{4}$\"}\n",
+        &[],
+    ),
     (
         "unknown reference",
         "references: {gl: {title: G}}\nquestions:\n  - {id: a, type: boolean, title: A, references: [{reference: nope}]}\n",
         &["unknown_reference"],
     ),
-    ("undeclared locale", "questions:\n  - {id: a, type: boolean, title: {ja: A, fr: B}}\n", &["unknown_locale"]),
-    ("missing default text", "questions:\n  - {id: a, type: boolean, title: {en: A}}\n", &["missing_default_text"]),
-    ("pattern on a boolean", "questions:\n  - {id: a, type: boolean, title: A, pattern: x}\n", &["not_applicable"]),
-    ("choices on a text", "questions:\n  - {id: a, type: text, title: A, choices: [{value: x, label: X}]}\n", &["not_applicable"]),
-    ("fields on a boolean", "questions:\n  - {id: a, type: boolean, title: A, fields: []}\n", &["not_applicable"]),
-    ("only one boolean label", "questions:\n  - {id: a, type: boolean, title: A, true_label: はい}\n", &["invalid_value"]),
+    (
+        "undeclared locale",
+        "questions:\n  - {id: a, type: boolean, title: {ja: A, fr: B}}\n",
+        &["unknown_locale"],
+    ),
+    (
+        "missing default text",
+        "questions:\n  - {id: a, type: boolean, title: {en: A}}\n",
+        &["missing_default_text"],
+    ),
+    (
+        "pattern on a boolean",
+        "questions:\n  - {id: a, type: boolean, title: A, pattern: x}\n",
+        &["not_applicable"],
+    ),
+    (
+        "choices on a text",
+        "questions:\n  - {id: a, type: text, title: A, choices: [{value: x, label: X}]}\n",
+        &["not_applicable"],
+    ),
+    (
+        "fields on a boolean",
+        "questions:\n  - {id: a, type: boolean, title: A, fields: []}\n",
+        &["not_applicable"],
+    ),
+    (
+        "only one boolean label",
+        "questions:\n  - {id: a, type: boolean, title: A, true_label: はい}\n",
+        &["invalid_value"],
+    ),
     (
         "choice label for an unknown value",
         "choice_sets: {n: [{value: one, label: '1'}]}\nquestions:\n  - {id: a, type: single_choice, title: A, choice_set: n, choice_labels: {two: '2'}}\n",
@@ -209,7 +357,9 @@ fn condition_nesting_is_bounded() {
     for _ in 0..40 {
         condition = format!("{{not: {condition}}}");
     }
-    let yaml = format!("{HEAD}questions:\n  - {{id: a, type: boolean, title: A}}\n  - {{id: b, type: boolean, title: B, enable_when: {condition}}}\n");
+    let yaml = format!(
+        "{HEAD}questions:\n  - {{id: a, type: boolean, title: A}}\n  - {{id: b, type: boolean, title: B, enable_when: {condition}}}\n"
+    );
     assert_eq!(codes(&yaml), ["limit_exceeded"]);
 }
 
@@ -218,7 +368,9 @@ fn diagnostics_carry_paths_and_line_columns() {
     let yaml = format!(
         "{HEAD}questions:\n  - id: a\n    type: single_choice\n    title: {{ja: A, fr: X}}\n    choices:\n      - {{value: x, label: X}}\n      - {{value: x, label: Y}}\n  - id: b\n    type: text\n    title: B\n    pattern: \"\\\\d+\"\n    enable_when:\n      any:\n        - {{question: a, equals: z}}\n        - {{question: c, answered: true}}\n  - {{id: c, type: boolean, title: C}}\n"
     );
-    let Err(Error::Check(error)) = Survey::from_yaml(&yaml) else { panic!("expected problems") };
+    let Err(Error::Check(error)) = Survey::from_yaml(&yaml) else {
+        panic!("expected problems")
+    };
     insta::assert_snapshot!(format!("{yaml}\n---\n{error}"));
 }
 
@@ -231,7 +383,9 @@ fn json_definitions_get_locations_too() {
      "enable_when": {"question": "a", "equals": true}}
   ]
 }"#;
-    let Err(Error::Check(error)) = Survey::from_json(json) else { panic!("expected problems") };
+    let Err(Error::Check(error)) = Survey::from_json(json) else {
+        panic!("expected problems")
+    };
     let problem = &error.problems[0];
     assert_eq!(problem.path, "questions[0].enable_when.question");
     assert_eq!(problem.location.map(|l| l.line), Some(5));

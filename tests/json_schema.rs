@@ -12,17 +12,32 @@ use survey_schema::json_schema::{Draft, JsonSchemaOptions};
 const DRAFTS: [Draft; 2] = [Draft::Draft07, Draft::Draft2020_12];
 
 fn compile(schema: &Value) -> jsonschema::Validator {
-    jsonschema::validator_for(schema).unwrap_or_else(|e| panic!("generated schema does not compile: {e}"))
+    jsonschema::validator_for(schema)
+        .unwrap_or_else(|e| panic!("generated schema does not compile: {e}"))
 }
 
 /// Compares the two verdicts on one answer set; on disagreement, panics with everything
 /// needed to understand and replay the case.
-fn assert_same_verdict(survey: &Survey, validator: &jsonschema::Validator, answers: &Value, context: &str) {
+fn assert_same_verdict(
+    survey: &Survey,
+    validator: &jsonschema::Validator,
+    answers: &Value,
+    context: &str,
+) {
     let native = survey.is_valid(answers);
     let schema = validator.is_valid(answers);
     if native != schema {
-        let report = survey.validate_with(answers, &survey_schema::ValidateOptions { locale: survey_schema::Locale::En, ..Default::default() });
-        let errors: Vec<String> = validator.iter_errors(answers).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let report = survey.validate_with(
+            answers,
+            &survey_schema::ValidateOptions {
+                locale: survey_schema::Locale::En,
+                ..Default::default()
+            },
+        );
+        let errors: Vec<String> = validator
+            .iter_errors(answers)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         panic!(
             "{context}: native says {native}, jsonschema says {schema}\nanswers: {answers}\nnative report:\n{report}\njsonschema errors:\n{}",
             errors.join("\n")
@@ -44,7 +59,9 @@ fn random_surveys_and_answers_get_the_same_verdict_from_both_validators() {
     for seed in seeds(400) {
         let (survey, definition) = random_survey(seed);
         for draft in DRAFTS {
-            let schema = survey.json_schema(&JsonSchemaOptions::new(draft, None)).to_value();
+            let schema = survey
+                .json_schema(&JsonSchemaOptions::new(draft, None))
+                .to_value();
             let validator = compile(&schema);
             let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
             for case in 0..30 {
@@ -62,8 +79,11 @@ fn random_surveys_and_answers_get_the_same_verdict_from_both_validators() {
     // would leave one side of the property untested.
     if std::env::var("EQUIVALENCE_SEED").is_err() {
         assert!(cases >= 20_000, "{cases} cases");
-        let share = valid as f64 / cases as f64;
-        assert!((0.3..0.8).contains(&share), "share of valid answer sets: {share:.2}");
+        let share = valid as f64 / f64::from(cases);
+        assert!(
+            (0.3..0.8).contains(&share),
+            "share of valid answer sets: {share:.2}"
+        );
     }
 }
 
@@ -71,11 +91,20 @@ fn random_surveys_and_answers_get_the_same_verdict_from_both_validators() {
 fn mhlw_random_answers_get_the_same_verdict_from_both_validators() {
     let survey = mhlw();
     for draft in DRAFTS {
-        let validator = compile(&survey.json_schema(&JsonSchemaOptions::new(draft, None)).to_value());
+        let validator = compile(
+            &survey
+                .json_schema(&JsonSchemaOptions::new(draft, None))
+                .to_value(),
+        );
         for seed in seeds(5_000) {
             let mut rng = Rng::new(seed);
             let answers = random_answers(&mut rng, &survey);
-            assert_same_verdict(&survey, &validator, &answers, &format!("MHLW, replay with EQUIVALENCE_SEED={seed} (draft {draft:?})"));
+            assert_same_verdict(
+                &survey,
+                &validator,
+                &answers,
+                &format!("MHLW, replay with EQUIVALENCE_SEED={seed} (draft {draft:?})"),
+            );
         }
     }
 }
@@ -87,9 +116,14 @@ fn generated_schemas_validate_against_their_meta_schema() {
     for survey in &surveys {
         for draft in DRAFTS {
             for locale in [None, Some("en")] {
-                let schema = survey.json_schema(&JsonSchemaOptions::new(draft, locale)).to_value();
+                let schema = survey
+                    .json_schema(&JsonSchemaOptions::new(draft, locale))
+                    .to_value();
                 if let Err(error) = jsonschema::meta::validate(&schema) {
-                    panic!("{draft:?} schema of {} is not valid against its meta-schema: {error}", survey.id());
+                    panic!(
+                        "{draft:?} schema of {} is not valid against its meta-schema: {error}",
+                        survey.id()
+                    );
                 }
             }
         }
@@ -98,7 +132,9 @@ fn generated_schemas_validate_against_their_meta_schema() {
 
 fn checked_in(name: &str, locale: Option<&str>) {
     let path = format!("{}/schema/{name}", env!("CARGO_MANIFEST_DIR"));
-    let schema = mhlw().json_schema(&JsonSchemaOptions::new(Draft::Draft07, locale)).to_value();
+    let schema = mhlw()
+        .json_schema(&JsonSchemaOptions::new(Draft::Draft07, locale))
+        .to_value();
     let fresh = serde_json::to_string_pretty(&schema).unwrap() + "\n";
     if std::env::var("UPDATE_SCHEMAS").is_ok() {
         std::fs::write(&path, &fresh).unwrap();
@@ -118,7 +154,10 @@ fn checked_in_mhlw_schema_is_fresh() {
 
 #[test]
 fn checked_in_english_mhlw_schema_is_fresh() {
-    checked_in("mhlw-hospital-cybersecurity-2024.en.schema.json", Some("en"));
+    checked_in(
+        "mhlw-hospital-cybersecurity-2024.en.schema.json",
+        Some("en"),
+    );
 }
 
 #[test]
@@ -131,22 +170,57 @@ fn mhlw_schema_snapshot() {
 fn locale_picks_titles_and_descriptions() {
     let survey = mhlw();
     let ja = survey.json_schema(&JsonSchemaOptions::default()).to_value();
-    let en = survey.json_schema(&JsonSchemaOptions::new(Draft::Draft07, Some("en"))).to_value();
+    let en = survey
+        .json_schema(&JsonSchemaOptions::new(Draft::Draft07, Some("en")))
+        .to_value();
     assert_eq!(ja["properties"]["Q2"]["oneOf"][0]["title"], "はい");
     assert_eq!(en["properties"]["Q2"]["oneOf"][0]["title"], "Yes");
-    assert_eq!(en["properties"]["Q6"]["items"]["oneOf"][4]["title"], "No one to consult (looking for someone)");
+    assert_eq!(
+        en["properties"]["Q6"]["items"]["oneOf"][4]["title"],
+        "No one to consult (looking for someone)"
+    );
     assert_eq!(ja["$schema"], "http://json-schema.org/draft-07/schema#");
-    let modern = survey.json_schema(&JsonSchemaOptions::new(Draft::Draft2020_12, None)).to_value();
-    assert_eq!(modern["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    let modern = survey
+        .json_schema(&JsonSchemaOptions::new(Draft::Draft2020_12, None))
+        .to_value();
+    assert_eq!(
+        modern["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
 }
 
 #[test]
 fn schema_uses_no_custom_keywords() {
     // ajv's strict mode rejects unknown keywords; every keyword used must be standard.
     const KNOWN: &[&str] = &[
-        "$schema", "title", "description", "type", "properties", "required", "propertyNames", "enum", "const",
-        "oneOf", "anyOf", "allOf", "not", "if", "then", "else", "items", "uniqueItems", "minItems", "maxItems",
-        "contains", "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+        "$schema",
+        "title",
+        "description",
+        "type",
+        "properties",
+        "required",
+        "propertyNames",
+        "enum",
+        "const",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "items",
+        "uniqueItems",
+        "minItems",
+        "maxItems",
+        "contains",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
     ];
     fn walk(value: &Value, in_properties: bool) {
         match value {
@@ -166,8 +240,17 @@ fn schema_uses_no_custom_keywords() {
             _ => {}
         }
     }
-    walk(&mhlw().json_schema(&JsonSchemaOptions::default()).to_value(), false);
+    walk(
+        &mhlw().json_schema(&JsonSchemaOptions::default()).to_value(),
+        false,
+    );
     for seed in 0..50 {
-        walk(&random_survey(seed).0.json_schema(&JsonSchemaOptions::default()).to_value(), false);
+        walk(
+            &random_survey(seed)
+                .0
+                .json_schema(&JsonSchemaOptions::default())
+                .to_value(),
+            false,
+        );
     }
 }

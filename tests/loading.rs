@@ -34,16 +34,37 @@ fn broken_yaml_says_where() {
 
 #[test]
 fn wrong_types_and_unknown_fields_say_which_and_where() {
-    let error = load_error(&MINIMAL.replace("type: boolean", "type: yes_no"), Format::Yaml);
+    let error = load_error(
+        &MINIMAL.replace("type: boolean", "type: yes_no"),
+        Format::Yaml,
+    );
     let text = error.to_string();
     assert!(text.contains("yes_no") && text.starts_with("6:"), "{text}");
     let error = load_error(&format!("{MINIMAL}colour: red\n"), Format::Yaml);
-    assert!(error.to_string().contains("unknown field `colour`"), "{error}");
-    let error = load_error(&MINIMAL.replace("title: A}", "title: A, required: maybe}"), Format::Yaml);
-    assert!(error.to_string().starts_with("6:") && error.to_string().contains("boolean"), "{error}");
-    let error = load_error(&MINIMAL.replace("questions:\n  - {id: a, type: boolean, title: A}\n", "questions: 3\n"), Format::Yaml);
+    assert!(
+        error.to_string().contains("unknown field `colour`"),
+        "{error}"
+    );
+    let error = load_error(
+        &MINIMAL.replace("title: A}", "title: A, required: maybe}"),
+        Format::Yaml,
+    );
+    assert!(
+        error.to_string().starts_with("6:") && error.to_string().contains("boolean"),
+        "{error}"
+    );
+    let error = load_error(
+        &MINIMAL.replace(
+            "questions:\n  - {id: a, type: boolean, title: A}\n",
+            "questions: 3\n",
+        ),
+        Format::Yaml,
+    );
     assert_eq!(error.code(), "syntax");
-    let error = load_error(r#"{"id": "t", "version": "1", "default_locale": "ja", "title": "T", "questions": [{"id": 1}]}"#, Format::Json);
+    let error = load_error(
+        r#"{"id": "t", "version": "1", "default_locale": "ja", "title": "T", "questions": [{"id": 1}]}"#,
+        Format::Json,
+    );
     assert_eq!(error.location().map(|l| l.line), Some(1), "{error}");
 }
 
@@ -58,7 +79,10 @@ fn yaml_1_1_booleans_stay_strings() {
 #[test]
 fn duplicate_keys_are_errors_in_both_formats() {
     let error = load_error("id: t\nid: u\n", Format::Yaml);
-    assert!(error.to_string().to_lowercase().contains("duplicate"), "{error}");
+    assert!(
+        error.to_string().to_lowercase().contains("duplicate"),
+        "{error}"
+    );
     let error = load_error(r#"{"id": "t", "id": "u"}"#, Format::Json);
     assert!(error.to_string().contains("duplicate key `id`"), "{error}");
     let error = load_error(
@@ -90,7 +114,10 @@ fn files_are_read_by_extension() {
     assert!(Survey::from_path(&yaml).is_ok());
     let txt = dir.join("s.txt");
     std::fs::write(&txt, MINIMAL).unwrap();
-    assert!(matches!(Survey::from_path(&txt), Err(Error::Load(LoadError::UnknownFormat { .. }))));
+    assert!(matches!(
+        Survey::from_path(&txt),
+        Err(Error::Load(LoadError::UnknownFormat { .. }))
+    ));
     let bad = dir.join("bad.yaml");
     std::fs::write(&bad, b"id: \xff\xfe\n").unwrap();
     let error = Survey::from_path(&bad).unwrap_err();
@@ -103,9 +130,15 @@ fn files_are_read_by_extension() {
 
 #[test]
 fn limits_are_named_in_their_errors() {
-    let limits = Limits { max_input_bytes: 100, ..Limits::default() };
+    let limits = Limits {
+        max_input_bytes: 100,
+        ..Limits::default()
+    };
     let error = Survey::load(&MINIMAL.repeat(3), Format::Yaml, &limits).unwrap_err();
-    assert!(error.to_string().contains("Limits::max_input_bytes"), "{error}");
+    assert!(
+        error.to_string().contains("Limits::max_input_bytes"),
+        "{error}"
+    );
     let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
     assert_eq!(load_error(&deep, Format::Json).code(), "syntax");
     assert_eq!(load_error(&deep, Format::Yaml).code(), "syntax");

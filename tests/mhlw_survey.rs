@@ -5,12 +5,13 @@ mod common;
 
 use common::{MHLW_PATH, mhlw};
 use serde_json::json;
+use survey_schema::TextFormat::{Email, Tel};
 use survey_schema::definition::{ChoiceDef, QuestionDef, Text};
 use survey_schema::{Format, Limits, QuestionKind, SurveyDefinition, parse_answers};
 
 const IDS: [&str; 21] = [
-    "Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8", "Q9", "Q10", "Q10-1", "Q11", "Q12", "Q12-1", "Q12-2", "Q12-3",
-    "Q12-4", "Q12-5", "Q12-6", "Q13-1", "Q13-2",
+    "Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8", "Q9", "Q10", "Q10-1", "Q11", "Q12", "Q12-1",
+    "Q12-2", "Q12-3", "Q12-4", "Q12-5", "Q12-6", "Q13-1", "Q13-2",
 ];
 
 fn question<'a>(definition: &'a SurveyDefinition, id: &str) -> &'a QuestionDef {
@@ -38,14 +39,30 @@ fn skip_rules_are_the_three_of_the_answer_guide() {
             id if id.starts_with("Q12-") => Some(json!({ "question": "Q12", "equals": true })),
             _ => None,
         };
-        assert_eq!(q.enable_when.as_ref().map(|c| serde_json::to_value(c).unwrap()), expected, "{}", q.id);
+        assert_eq!(
+            q.enable_when
+                .as_ref()
+                .map(|c| serde_json::to_value(c).unwrap()),
+            expected,
+            "{}",
+            q.id
+        );
         assert!(q.required, "{} is required when enabled", q.id);
     }
     // And they act: Q11 = no disables Q12 and, through it, Q12-1 to Q12-6.
-    let enabled = |answers| survey.enabled(&answers).iter().map(|q| q.id.to_owned()).collect::<Vec<_>>();
+    let enabled = |answers| {
+        survey
+            .enabled(&answers)
+            .iter()
+            .map(|q| q.id.to_owned())
+            .collect::<Vec<_>>()
+    };
     let none = enabled(json!({}));
     for id in ["Q10-1", "Q12", "Q12-1", "Q12-6"] {
-        assert!(!none.contains(&id.to_owned()), "{id} is disabled on an empty answer set");
+        assert!(
+            !none.contains(&id.to_owned()),
+            "{id} is disabled on an empty answer set"
+        );
     }
     let all = enabled(json!({ "Q10": true, "Q11": true, "Q12": true }));
     assert!(IDS.iter().all(|id| all.contains(&(*id).to_owned())));
@@ -68,30 +85,72 @@ fn answer_codes_are_the_documented_ones() {
         };
         assert_eq!(q.kind, expected, "{id}");
         if expected == QuestionKind::Boolean {
-            assert_eq!(q.true_label.as_ref().unwrap().get("ja", "ja"), "はい", "{id}");
-            assert_eq!(q.false_label.as_ref().unwrap().get("ja", "ja"), "いいえ", "{id}");
+            assert_eq!(
+                q.true_label.as_ref().unwrap().get("ja", "ja"),
+                "はい",
+                "{id}"
+            );
+            assert_eq!(
+                q.false_label.as_ref().unwrap().get("ja", "ja"),
+                "いいえ",
+                "{id}"
+            );
         }
     }
     let q1 = question(definition, "Q1");
-    let fields: Vec<(&str, bool, Option<survey_schema::TextFormat>)> =
-        q1.fields.as_ref().unwrap().iter().map(|f| (f.id.as_str(), f.required, f.format)).collect();
-    use survey_schema::TextFormat::{Email, Tel};
+    let fields: Vec<(&str, bool, Option<survey_schema::TextFormat>)> = q1
+        .fields
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|f| (f.id.as_str(), f.required, f.format))
+        .collect();
     assert_eq!(
         fields,
-        [("name", true, None), ("corporation", true, None), ("hospital", true, None), ("phone", true, Some(Tel)), ("email", true, Some(Email))]
+        [
+            ("name", true, None),
+            ("corporation", true, None),
+            ("hospital", true, None),
+            ("phone", true, Some(Tel)),
+            ("email", true, Some(Email))
+        ]
     );
     let q6 = question(definition, "Q6");
     let choices = q6.choices.as_ref().unwrap();
-    assert_eq!(values(choices), ["self", "vendor", "other_institution", "other", "none_seeking", "none_not_seeking"]);
-    let exclusive: Vec<&str> = choices.iter().filter(|c| c.exclusive).map(|c| c.value.as_str()).collect();
+    assert_eq!(
+        values(choices),
+        [
+            "self",
+            "vendor",
+            "other_institution",
+            "other",
+            "none_seeking",
+            "none_not_seeking"
+        ]
+    );
+    let exclusive: Vec<&str> = choices
+        .iter()
+        .filter(|c| c.exclusive)
+        .map(|c| c.value.as_str())
+        .collect();
     assert_eq!(exclusive, ["none_seeking", "none_not_seeking"]);
     assert_eq!(q6.min_selections, Some(1));
-    assert_eq!(values(question(definition, "Q12-1").choices.as_ref().unwrap()), ["daily", "weekly", "monthly", "yearly", "other"]);
+    assert_eq!(
+        values(question(definition, "Q12-1").choices.as_ref().unwrap()),
+        ["daily", "weekly", "monthly", "yearly", "other"]
+    );
     let set = question(definition, "Q12-2").choice_set.clone().unwrap();
     for id in ["Q12-3", "Q12-4"] {
-        assert_eq!(question(definition, id).choice_set.as_ref(), Some(&set), "{id} shares Q12-2's choice set");
+        assert_eq!(
+            question(definition, id).choice_set.as_ref(),
+            Some(&set),
+            "{id} shares Q12-2's choice set"
+        );
     }
-    assert_eq!(values(&definition.choice_sets[&set]), ["three_or_more", "two", "one"]);
+    assert_eq!(
+        values(&definition.choice_sets[&set]),
+        ["three_or_more", "two", "one"]
+    );
 }
 
 fn assert_both_locales(text: &Text, what: &str) {
@@ -107,10 +166,18 @@ fn every_text_is_in_japanese_and_english() {
     let definition = survey.definition();
     assert_both_locales(&definition.title, "the title");
     let mut questions: Vec<&QuestionDef> = definition.questions.iter().collect();
-    questions.extend(definition.questions.iter().flat_map(|q| q.fields.iter().flatten()));
+    questions.extend(
+        definition
+            .questions
+            .iter()
+            .flat_map(|q| q.fields.iter().flatten()),
+    );
     for q in questions {
         assert_both_locales(&q.title, &q.id);
-        for text in [&q.help, &q.note, &q.true_label, &q.false_label].into_iter().flatten() {
+        for text in [&q.help, &q.note, &q.true_label, &q.false_label]
+            .into_iter()
+            .flatten()
+        {
             assert_both_locales(text, &q.id);
         }
         for choice in q.choices.iter().flatten() {
@@ -123,7 +190,9 @@ fn every_text_is_in_japanese_and_english() {
         }
     }
     for set in definition.choice_sets.values() {
-        set.iter().for_each(|c| assert_both_locales(&c.label, &c.value));
+        for choice in set {
+            assert_both_locales(&choice.label, &choice.value);
+        }
     }
 }
 
@@ -133,23 +202,59 @@ fn metadata_and_references_follow_the_notice() {
     let definition = survey.definition();
     let metadata = definition.metadata.as_ref().unwrap();
     let period = metadata.period.as_ref().unwrap();
-    assert_eq!((period.start.as_str(), period.end.as_str()), ("2024-02-01", "2024-03-08"));
-    assert!(metadata.target.as_ref().unwrap().get("ja", "ja").contains("G-MIS"));
+    assert_eq!(
+        (period.start.as_str(), period.end.as_str()),
+        ("2024-02-01", "2024-03-08")
+    );
+    assert!(
+        metadata
+            .target
+            .as_ref()
+            .unwrap()
+            .get("ja", "ja")
+            .contains("G-MIS")
+    );
     let guideline = &definition.references["guideline"];
-    assert_eq!(guideline.title.get("ja", "ja"), "医療情報システムの安全管理に関するガイドライン");
+    assert_eq!(
+        guideline.title.get("ja", "ja"),
+        "医療情報システムの安全管理に関するガイドライン"
+    );
     assert_eq!(guideline.edition.as_deref(), Some("第6.0版"));
-    assert!(definition.references["checklist"].title.get("ja", "ja").contains("チェックリスト"));
+    assert!(
+        definition.references["checklist"]
+            .title
+            .get("ja", "ja")
+            .contains("チェックリスト")
+    );
     let guide = &definition.references["mds_sds_guide"];
     assert_eq!(guide.edition.as_deref(), Some("Ver. 4.1"));
-    assert_eq!(guide.url.as_deref(), Some("https://www.jahis.jp/standard/detail/id=987"));
+    assert_eq!(
+        guide.url.as_deref(),
+        Some("https://www.jahis.jp/standard/detail/id=987")
+    );
     // Every question but Q1, Q11 and Q12-6 cites the documents (as the answer guide does).
     for q in &definition.questions {
         let cites = !q.references.is_empty();
-        assert_eq!(cites, !["Q1", "Q11", "Q12-6"].contains(&q.id.as_str()), "{}", q.id);
+        assert_eq!(
+            cites,
+            !["Q1", "Q11", "Q12-6"].contains(&q.id.as_str()),
+            "{}",
+            q.id
+        );
     }
     let q5 = question(definition, "Q5");
-    let sections: Vec<&str> = q5.references.iter().map(|c| c.section.as_ref().unwrap().get("ja", "ja")).collect();
-    assert_eq!(sections, ["システム運用編 2. システム設計・運用に必要な規程類と文書体系", "システム運用編 13. ネットワークに関する安全管理措置"]);
+    let sections: Vec<&str> = q5
+        .references
+        .iter()
+        .map(|c| c.section.as_ref().unwrap().get("ja", "ja"))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "システム運用編 2. システム設計・運用に必要な規程類と文書体系",
+            "システム運用編 13. ネットワークに関する安全管理措置"
+        ]
+    );
 }
 
 #[test]
@@ -166,7 +271,10 @@ fn meta_schema() -> serde_json::Value {
 
 #[test]
 fn checked_in_meta_schema_is_fresh() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/survey-definition.schema.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/survey-definition.schema.json"
+    );
     let fresh = serde_json::to_string_pretty(&meta_schema()).unwrap() + "\n";
     if std::env::var("UPDATE_SCHEMAS").is_ok() {
         std::fs::write(path, &fresh).unwrap();
@@ -184,7 +292,10 @@ fn mhlw_file_validates_against_the_meta_schema() {
     assert!(text.starts_with("# yaml-language-server: $schema=./survey-definition.schema.json"));
     let document = parse_answers(&text, Format::Yaml, &Limits::default()).unwrap();
     let validator = jsonschema::validator_for(&meta_schema()).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&document).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     // The meta-schema can fail: an unknown key is caught by it too.
     let mut broken = document.clone();

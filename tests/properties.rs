@@ -11,46 +11,100 @@ use serde_json::Value;
 use survey_schema::{IssueCode, Locale, Survey, ValidateOptions};
 
 fn modes() -> [ValidateOptions; 4] {
-    let base = ValidateOptions { locale: Locale::En, ..ValidateOptions::default() };
+    let base = ValidateOptions {
+        locale: Locale::En,
+        ..ValidateOptions::default()
+    };
     [
         base.clone(),
-        ValidateOptions { partial: true, ..base.clone() },
-        ValidateOptions { lenient: true, ..base.clone() },
-        ValidateOptions { partial: true, lenient: true, ..base },
+        ValidateOptions {
+            partial: true,
+            ..base.clone()
+        },
+        ValidateOptions {
+            lenient: true,
+            ..base.clone()
+        },
+        ValidateOptions {
+            partial: true,
+            lenient: true,
+            ..base
+        },
     ]
 }
 
 fn check_rules(survey: &Survey, answers: &Value, context: &str) {
     for options in modes() {
         let report = survey.validate_with(answers, &options);
-        assert_eq!(survey.is_valid_with(answers, &options), report.is_valid(), "{context} {options:?}\n{answers}\n{report}");
+        assert_eq!(
+            survey.is_valid_with(answers, &options),
+            report.is_valid(),
+            "{context} {options:?}\n{answers}\n{report}"
+        );
         let mut seen = HashSet::new();
         for issue in &report.issues {
-            assert!(seen.insert((issue.code, issue.path.clone())), "{context}: {} twice at {}\n{answers}", issue.code, issue.path);
+            assert!(
+                seen.insert((issue.code, issue.path.clone())),
+                "{context}: {} twice at {}\n{answers}",
+                issue.code,
+                issue.path
+            );
         }
         // Lenient and strict differ exactly by answered_while_disabled.
         if options.lenient {
-            assert!(report.issues.iter().all(|i| i.code != IssueCode::AnsweredWhileDisabled));
+            assert!(
+                report
+                    .issues
+                    .iter()
+                    .all(|i| i.code != IssueCode::AnsweredWhileDisabled)
+            );
         }
         // Partial differs exactly by missing_required.
         if options.partial {
-            assert!(report.issues.iter().all(|i| i.code != IssueCode::MissingRequired));
+            assert!(
+                report
+                    .issues
+                    .iter()
+                    .all(|i| i.code != IssueCode::MissingRequired)
+            );
         }
     }
     let pruned = survey.prune(answers);
-    assert_eq!(survey.prune(&pruned), pruned, "{context}: prune is not idempotent\n{answers}");
+    assert_eq!(
+        survey.prune(&pruned),
+        pruned,
+        "{context}: prune is not idempotent\n{answers}"
+    );
     let report = survey.validate(&pruned);
     assert!(
-        report.issues.iter().all(|i| i.code != IssueCode::AnsweredWhileDisabled),
+        report
+            .issues
+            .iter()
+            .all(|i| i.code != IssueCode::AnsweredWhileDisabled),
         "{context}: pruned answers still answer a disabled question\n{answers}\n{report}"
     );
     // Pruning never changes what is enabled: disabled answers were unseen all along.
-    let before: Vec<String> = survey.enabled(answers).iter().map(|q| q.pointer.to_owned()).collect();
-    let after: Vec<String> = survey.enabled(&pruned).iter().map(|q| q.pointer.to_owned()).collect();
+    let before: Vec<String> = survey
+        .enabled(answers)
+        .iter()
+        .map(|q| q.pointer.to_owned())
+        .collect();
+    let after: Vec<String> = survey
+        .enabled(&pruned)
+        .iter()
+        .map(|q| q.pointer.to_owned())
+        .collect();
     assert_eq!(before, after, "{context}");
     // Strict and lenient verdicts meet on pruned answers.
-    let lenient = ValidateOptions { lenient: true, ..ValidateOptions::default() };
-    assert_eq!(survey.is_valid(&pruned), survey.is_valid_with(answers, &lenient), "{context}\n{answers}");
+    let lenient = ValidateOptions {
+        lenient: true,
+        ..ValidateOptions::default()
+    };
+    assert_eq!(
+        survey.is_valid(&pruned),
+        survey.is_valid_with(answers, &lenient),
+        "{context}\n{answers}"
+    );
 }
 
 #[test]
@@ -60,7 +114,11 @@ fn rules_hold_on_random_surveys() {
         let mut rng = Rng::new(seed ^ 0xABCD);
         for case in 0..20 {
             let answers = random_answers(&mut rng, &survey);
-            check_rules(&survey, &answers, &format!("survey seed {seed}, case {case}"));
+            check_rules(
+                &survey,
+                &answers,
+                &format!("survey seed {seed}, case {case}"),
+            );
         }
     }
 }

@@ -18,7 +18,11 @@ use survey_schema::{
 };
 
 #[derive(Parser)]
-#[command(name = "survey", version, about = "Check survey definitions, validate answers, export JSON Schema")]
+#[command(
+    name = "survey",
+    version,
+    about = "Check survey definitions, validate answers, export JSON Schema"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -113,7 +117,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { survey } => check(&survey),
-        Command::Validate { survey, answers, partial, lenient, locale, format, jsonl, jobs } => {
+        Command::Validate {
+            survey,
+            answers,
+            partial,
+            lenient,
+            locale,
+            format,
+            jsonl,
+            jobs,
+        } => {
             let options = ValidateOptions {
                 partial,
                 lenient,
@@ -123,10 +136,17 @@ fn main() -> ExitCode {
                 },
                 ..ValidateOptions::default()
             };
-            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
+            let jobs = jobs
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+                .max(1);
             validate(&survey, &answers, &options, format, jsonl, jobs)
         }
-        Command::Schema { survey, draft, locale, output } => schema(&survey, draft, locale, output.as_deref()),
+        Command::Schema {
+            survey,
+            draft,
+            locale,
+            output,
+        } => schema(&survey, draft, locale.as_deref(), output.as_deref()),
         Command::MetaSchema { output } => {
             let schema = schemars::schema_for!(survey_schema::SurveyDefinition);
             write_json(&schema.to_value(), output.as_deref()).map(|()| true)
@@ -154,7 +174,11 @@ fn load_survey(path: &Path) -> Result<Option<Survey>, Fatal> {
                 print_diagnostic(path, &text, problem.location, &message);
             }
             let count = error.problems.len();
-            eprintln!("{}: {count} problem{}", path.display(), if count == 1 { "" } else { "s" });
+            eprintln!(
+                "{}: {count} problem{}",
+                path.display(),
+                if count == 1 { "" } else { "s" }
+            );
             Ok(None)
         }
         Err(Error::Load(error @ LoadError::Syntax { .. })) => {
@@ -171,11 +195,22 @@ fn load_survey(path: &Path) -> Result<Option<Survey>, Fatal> {
 }
 
 /// `file:line:column: message`, then the source line and a caret under the column.
-fn print_diagnostic(path: &Path, text: &str, location: Option<survey_schema::Location>, message: &str) {
+fn print_diagnostic(
+    path: &Path,
+    text: &str,
+    location: Option<survey_schema::Location>,
+    message: &str,
+) {
     let mut out = std::io::stdout().lock();
     match location {
         Some(location) => {
-            let _ = writeln!(out, "{}:{}:{}: {message}", path.display(), location.line, location.column);
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {message}",
+                path.display(),
+                location.line,
+                location.column
+            );
             if let Some(line) = text.lines().nth(location.line.saturating_sub(1)) {
                 let gutter = location.line.to_string();
                 let pad = " ".repeat(gutter.len());
@@ -196,20 +231,31 @@ fn print_diagnostic(path: &Path, text: &str, location: Option<survey_schema::Loc
 fn check(path: &Path) -> Result<bool, Fatal> {
     Ok(match load_survey(path)? {
         Some(survey) => {
-            println!("{}: ok ({} questions)", path.display(), survey.questions().count());
+            println!(
+                "{}: ok ({} questions)",
+                path.display(),
+                survey.questions().count()
+            );
             true
         }
         None => false,
     })
 }
 
-fn schema(path: &Path, draft: DraftArg, locale: Option<String>, output: Option<&Path>) -> Result<bool, Fatal> {
-    let Some(survey) = load_survey(path)? else { return Ok(false) };
+fn schema(
+    path: &Path,
+    draft: DraftArg,
+    locale: Option<&str>,
+    output: Option<&Path>,
+) -> Result<bool, Fatal> {
+    let Some(survey) = load_survey(path)? else {
+        return Ok(false);
+    };
     let draft = match draft {
         DraftArg::Draft7 => Draft::Draft07,
         DraftArg::Draft2020_12 => Draft::Draft2020_12,
     };
-    let schema = survey.json_schema(&JsonSchemaOptions::new(draft, locale.as_deref()));
+    let schema = survey.json_schema(&JsonSchemaOptions::new(draft, locale));
     write_json(&schema.to_value(), output)?;
     Ok(true)
 }
@@ -217,12 +263,13 @@ fn schema(path: &Path, draft: DraftArg, locale: Option<String>, output: Option<&
 fn write_json(value: &Value, output: Option<&Path>) -> Result<(), Fatal> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| Fatal(e.to_string()))?;
     text.push('\n');
-    match output {
-        Some(path) => std::fs::write(path, text).map_err(|e| Fatal(format!("cannot write {}: {e}", path.display()))),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes()).map_err(|e| Fatal(e.to_string()))
-        }
+    if let Some(path) = output {
+        std::fs::write(path, text)
+            .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .map_err(|e| Fatal(e.to_string()))
     }
 }
 
@@ -237,19 +284,25 @@ fn validate(
     jsonl: bool,
     jobs: usize,
 ) -> Result<bool, Fatal> {
-    let Some(survey) = load_survey(survey_path)? else { return Ok(false) };
+    let Some(survey) = load_survey(survey_path)? else {
+        return Ok(false);
+    };
     let limits = Limits::default();
     let mut all_valid = true;
     let mut file_results = Vec::new();
     for input in inputs {
-        let is_batch = jsonl || input.ends_with(".jsonl");
+        let is_batch = jsonl || is_jsonl(input);
         let text = read_input(input, &limits)?;
         if is_batch {
             all_valid &= batch(&survey, input, &text, options, format, jobs)?;
             continue;
         }
         let answer_format = if input == "-" {
-            if text.trim_start().starts_with(['{', '[']) { Format::Json } else { Format::Yaml }
+            if text.trim_start().starts_with(['{', '[']) {
+                Format::Json
+            } else {
+                Format::Yaml
+            }
         } else {
             Format::from_path(Path::new(input)).unwrap_or(Format::Json)
         };
@@ -257,15 +310,26 @@ fn validate(
             .map(|answers| survey.validate_with(&answers, options))
             .map_err(|e| e.to_string());
         all_valid &= outcome.as_ref().is_ok_and(Report::is_valid);
-        let name = if input == "-" { "<stdin>" } else { input.as_str() };
+        let name = if input == "-" {
+            "<stdin>"
+        } else {
+            input.as_str()
+        };
         match format {
             OutputFormat::Text => print_text(name, &outcome),
-            OutputFormat::Json => file_results.push(result_json("file", json!(name), &outcome)),
+            OutputFormat::Json => file_results.push(result_json("file", &json!(name), &outcome)),
         }
     }
     if format == OutputFormat::Json && !file_results.is_empty() {
-        let value = if file_results.len() == 1 && inputs.len() == 1 { file_results.remove(0) } else { Value::Array(file_results) };
-        println!("{}", serde_json::to_string_pretty(&value).map_err(|e| Fatal(e.to_string()))?);
+        let value = if file_results.len() == 1 && inputs.len() == 1 {
+            file_results.remove(0)
+        } else {
+            Value::Array(file_results)
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).map_err(|e| Fatal(e.to_string()))?
+        );
     }
     Ok(all_valid)
 }
@@ -278,26 +342,52 @@ fn read_input(input: &str, limits: &Limits) -> Result<String, Fatal> {
             .read_to_end(&mut bytes)
             .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
         if bytes.len() > limits.max_input_bytes {
-            return Err(Fatal(format!("standard input is over the limit of {} bytes", limits.max_input_bytes)));
+            return Err(Fatal(format!(
+                "standard input is over the limit of {} bytes",
+                limits.max_input_bytes
+            )));
         }
-        return String::from_utf8(bytes).map_err(|e| Fatal(format!("standard input is not valid UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to())));
+        return String::from_utf8(bytes).map_err(|e| {
+            Fatal(format!(
+                "standard input is not valid UTF-8 (first bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ))
+        });
     }
     let path = Path::new(input);
     // A batch may be larger than one answer set: it is read whole, but checked line by line.
-    if input.ends_with(".jsonl") {
+    if is_jsonl(input) {
         return std::fs::read(path)
             .map_err(|e| Fatal(format!("cannot read {input}: {e}")))
-            .and_then(|bytes| String::from_utf8(bytes).map_err(|e| Fatal(format!("{input} is not valid UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to()))));
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|e| {
+                    Fatal(format!(
+                        "{input} is not valid UTF-8 (first bad byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ))
+                })
+            });
     }
     let (text, _) = read_path(path, limits).or_else(|e| match e {
         // An answer file with another extension is read as JSON.
-        LoadError::UnknownFormat { .. } => std::fs::read_to_string(path).map(|t| (t, Format::Json)).map_err(|e| LoadError::Io { path: path.into(), source: e }),
+        LoadError::UnknownFormat { .. } => std::fs::read_to_string(path)
+            .map(|t| (t, Format::Json))
+            .map_err(|e| LoadError::Io {
+                path: path.into(),
+                source: e,
+            }),
         other => Err(other),
     })?;
     Ok(text)
 }
 
-fn result_json(key: &str, id: Value, outcome: &Outcome) -> Value {
+fn is_jsonl(input: &str) -> bool {
+    Path::new(input)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"))
+}
+
+fn result_json(key: &str, id: &Value, outcome: &Outcome) -> Value {
     match outcome {
         Ok(report) => json!({
             key: id,
@@ -321,7 +411,11 @@ fn print_text(name: &str, outcome: &Outcome) {
     match outcome {
         Ok(report) if report.is_valid() => println!("{name}: valid"),
         Ok(report) => {
-            println!("{name}: invalid ({} issue{})", report.issues.len(), if report.issues.len() == 1 { "" } else { "s" });
+            println!(
+                "{name}: invalid ({} issue{})",
+                report.issues.len(),
+                if report.issues.len() == 1 { "" } else { "s" }
+            );
             for issue in &report.issues {
                 println!("  {issue}");
             }
@@ -334,7 +428,14 @@ fn print_text(name: &str, outcome: &Outcome) {
 }
 
 /// Validates a JSON Lines batch on `jobs` threads; output stays in input order.
-fn batch(survey: &Survey, name: &str, text: &str, options: &ValidateOptions, format: OutputFormat, jobs: usize) -> Result<bool, Fatal> {
+fn batch(
+    survey: &Survey,
+    name: &str,
+    text: &str,
+    options: &ValidateOptions,
+    format: OutputFormat,
+    jobs: usize,
+) -> Result<bool, Fatal> {
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -368,12 +469,20 @@ fn batch(survey: &Survey, name: &str, text: &str, options: &ValidateOptions, for
             while workers.iter().any(|w| !w.is_finished()) {
                 let count = done.load(Ordering::Relaxed);
                 let width = 30 * count / lines.len().max(1);
-                eprint!("\r[{}{}] {count}/{}", "#".repeat(width), " ".repeat(30 - width), lines.len());
+                eprint!(
+                    "\r[{}{}] {count}/{}",
+                    "#".repeat(width),
+                    " ".repeat(30 - width),
+                    lines.len()
+                );
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
             eprint!("\r{}\r", " ".repeat(50));
         }
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
     });
 
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -390,10 +499,13 @@ fn batch(survey: &Survey, name: &str, text: &str, options: &ValidateOptions, for
             Err(_) => *codes.entry("unreadable").or_default() += 1,
         }
         let written = match format {
-            OutputFormat::Json => writeln!(out, "{}", result_json("line", json!(line), outcome)),
+            OutputFormat::Json => writeln!(out, "{}", result_json("line", &json!(line), outcome)),
             OutputFormat::Text => match outcome {
                 Ok(report) if report.is_valid() => writeln!(out, "{name}:{line}: valid"),
-                Ok(report) => report.issues.iter().try_for_each(|issue| writeln!(out, "{name}:{line}: {issue}")),
+                Ok(report) => report
+                    .issues
+                    .iter()
+                    .try_for_each(|issue| writeln!(out, "{name}:{line}: {issue}")),
                 Err(error) => writeln!(out, "{name}:{line}: unreadable: {error}"),
             },
         };
@@ -403,11 +515,19 @@ fn batch(survey: &Survey, name: &str, text: &str, options: &ValidateOptions, for
     let total = lines.len();
     let mut top: Vec<(&str, usize)> = codes.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let top: Vec<String> = top.iter().take(5).map(|(code, n)| format!("{code} ({n})")).collect();
+    let top: Vec<String> = top
+        .iter()
+        .take(5)
+        .map(|(code, n)| format!("{code} ({n})"))
+        .collect();
     eprintln!(
         "{name}: {total} answer sets, {valid} valid, {} invalid{}",
         total - valid,
-        if top.is_empty() { String::new() } else { format!("; most frequent issues: {}", top.join(", ")) }
+        if top.is_empty() {
+            String::new()
+        } else {
+            format!("; most frequent issues: {}", top.join(", "))
+        }
     );
     Ok(valid == total)
 }

@@ -3,13 +3,26 @@
 //!
 //! Everything is a pure function of a `u64` seed, so a failing case is replayed from the
 //! seed that the failing test prints.
-#![allow(dead_code, reason = "each test binary uses a different part of the helpers")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the helpers"
+)]
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::cast_precision_loss,
+    reason = "generators work on small numbers"
+)]
 
 use serde_json::{Map, Value, json};
 use survey_schema::definition::{ChoiceDef, QuestionDef};
 use survey_schema::{QuestionKind, Survey, SurveyDefinition, TextFormat};
 
-pub const MHLW_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/mhlw-hospital-cybersecurity-2024.yaml");
+pub const MHLW_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/schema/mhlw-hospital-cybersecurity-2024.yaml"
+);
 
 /// The bundled MHLW survey.
 pub fn mhlw() -> Survey {
@@ -81,12 +94,30 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
     let mut targets: Vec<Target> = Vec::new();
     for index in 0..count {
         let id = format!("q{index}");
-        let kind = *rng.pick(&["boolean", "single_choice", "multiple_choice", "text", "integer", "number", "date", "group", "boolean", "single_choice"]);
+        let kind = *rng.pick(&[
+            "boolean",
+            "single_choice",
+            "multiple_choice",
+            "text",
+            "integer",
+            "number",
+            "date",
+            "group",
+            "boolean",
+            "single_choice",
+        ]);
         let mut question = if kind == "group" {
             let mut fields = Vec::new();
             let mut field_targets: Vec<Target> = Vec::new();
             for f in 0..rng.range(1, 3) {
-                let fkind = *rng.pick(&["boolean", "single_choice", "text", "integer", "date", "multiple_choice"]);
+                let fkind = *rng.pick(&[
+                    "boolean",
+                    "single_choice",
+                    "text",
+                    "integer",
+                    "date",
+                    "multiple_choice",
+                ]);
                 let mut field = random_leaf_question(rng, &format!("f{f}"), fkind);
                 let mut scope = targets.clone();
                 scope.extend(field_targets.iter().cloned());
@@ -95,7 +126,11 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
                 }
                 let def: QuestionDef = serde_json::from_value(field.clone()).unwrap();
                 if def.kind != QuestionKind::MultipleChoice || def.choices.is_some() {
-                    field_targets.push(Target { question: id.clone(), field: Some(def.id.clone()), def });
+                    field_targets.push(Target {
+                        question: id.clone(),
+                        field: Some(def.id.clone()),
+                        def,
+                    });
                 }
                 fields.push(field);
             }
@@ -106,7 +141,11 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
         if !targets.is_empty() && rng.chance(45) {
             // Prefer the latest questions, so that chains of dependent questions form.
             let recent = targets.len().saturating_sub(3);
-            let scope = if rng.chance(60) { targets[recent..].to_vec() } else { targets.clone() };
+            let scope = if rng.chance(60) {
+                targets[recent..].to_vec()
+            } else {
+                targets.clone()
+            };
             question["enable_when"] = random_condition(rng, &scope, 0);
         }
         let def: QuestionDef = serde_json::from_value(question.clone()).unwrap();
@@ -114,12 +153,23 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
             // Specify boxes are questions too.
             for choice in def.choices.iter().flatten() {
                 if let Some(specify) = &choice.specify {
-                    let text: QuestionDef = serde_json::from_value(json!({ "id": specify.id, "type": "text", "title": "x" })).unwrap();
-                    targets.push(Target { question: specify.id.clone(), field: None, def: text });
+                    let text: QuestionDef = serde_json::from_value(
+                        json!({ "id": specify.id, "type": "text", "title": "x" }),
+                    )
+                    .unwrap();
+                    targets.push(Target {
+                        question: specify.id.clone(),
+                        field: None,
+                        def: text,
+                    });
                 }
             }
         }
-        targets.push(Target { question: id, field: None, def });
+        targets.push(Target {
+            question: id,
+            field: None,
+            def,
+        });
         questions.push(question);
     }
     json!({
@@ -210,8 +260,12 @@ fn choice_values(def: &QuestionDef) -> Vec<String> {
 fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Value {
     if depth < 2 && rng.chance(30) {
         return match rng.below(3) {
-            0 => json!({ "all": (0..rng.range(1, 3)).map(|_| random_condition(rng, targets, depth + 1)).collect::<Vec<_>>() }),
-            1 => json!({ "any": (0..rng.range(1, 3)).map(|_| random_condition(rng, targets, depth + 1)).collect::<Vec<_>>() }),
+            0 => {
+                json!({ "all": (0..rng.range(1, 3)).map(|_| random_condition(rng, targets, depth + 1)).collect::<Vec<_>>() })
+            }
+            1 => {
+                json!({ "any": (0..rng.range(1, 3)).map(|_| random_condition(rng, targets, depth + 1)).collect::<Vec<_>>() })
+            }
             _ => json!({ "not": random_condition(rng, targets, depth + 1) }),
         };
     }
@@ -222,7 +276,10 @@ fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Value {
     }
     let def = &target.def;
     let (operator, value): (&str, Value) = match def.kind {
-        QuestionKind::Boolean => (*rng.pick(&["equals", "not_equals", "equals", "answered"]), json!(rng.chance(50))),
+        QuestionKind::Boolean => (
+            *rng.pick(&["equals", "not_equals", "equals", "answered"]),
+            json!(rng.chance(50)),
+        ),
         QuestionKind::SingleChoice => {
             let values = choice_values(def);
             match rng.below(4) {
@@ -238,17 +295,38 @@ fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Value {
             _ => ("answered", json!(rng.chance(50))),
         },
         QuestionKind::Integer | QuestionKind::Number => {
-            let op = *rng.pick(&["greater_than", "greater_or_equal", "less_than", "less_or_equal", "equals", "not_equals"]);
+            let op = *rng.pick(&[
+                "greater_than",
+                "greater_or_equal",
+                "less_than",
+                "less_or_equal",
+                "equals",
+                "not_equals",
+            ]);
             (op, json!(rng.range(0, 6)))
         }
         QuestionKind::Date => {
-            let op = *rng.pick(&["greater_than", "greater_or_equal", "less_than", "less_or_equal", "equals"]);
+            let op = *rng.pick(&[
+                "greater_than",
+                "greater_or_equal",
+                "less_than",
+                "less_or_equal",
+                "equals",
+            ]);
             (op, json!(format!("2024-01-{:02}", rng.range(10, 31))))
         }
         _ => ("answered", json!(rng.chance(50))),
     };
-    let operator = if def.kind == QuestionKind::Group { "answered" } else { operator };
-    let value = if operator == "answered" { json!(rng.chance(60)) } else { value };
+    let operator = if def.kind == QuestionKind::Group {
+        "answered"
+    } else {
+        operator
+    };
+    let value = if operator == "answered" {
+        json!(rng.chance(60))
+    } else {
+        value
+    };
     leaf[operator] = value;
     leaf
 }
@@ -257,10 +335,12 @@ fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Value {
 pub fn random_survey(seed: u64) -> (Survey, Value) {
     let mut rng = Rng::new(seed);
     let json = random_survey_json(&mut rng);
-    let definition: SurveyDefinition = serde_json::from_value(json.clone())
-        .unwrap_or_else(|e| panic!("seed {seed}: generated definition does not parse: {e}\n{json:#}"));
-    let survey = Survey::from_definition(definition)
-        .unwrap_or_else(|e| panic!("seed {seed}: generated survey fails its checks: {e}\n{json:#}"));
+    let definition: SurveyDefinition = serde_json::from_value(json.clone()).unwrap_or_else(|e| {
+        panic!("seed {seed}: generated definition does not parse: {e}\n{json:#}")
+    });
+    let survey = Survey::from_definition(definition).unwrap_or_else(|e| {
+        panic!("seed {seed}: generated survey fails its checks: {e}\n{json:#}")
+    });
     (survey, json)
 }
 
@@ -305,10 +385,10 @@ fn valid_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) 
                     _ => *rng.pick(&URLS),
                 });
             }
-            if let Some(pattern) = &def.pattern {
-                if let Some((_, good, _)) = PATTERNS.iter().find(|(p, _, _)| p == pattern) {
-                    return json!(rng.pick(good));
-                }
+            if let Some(pattern) = &def.pattern
+                && let Some((_, good, _)) = PATTERNS.iter().find(|(p, _, _)| p == pattern)
+            {
+                return json!(rng.pick(good));
             }
             let min = def.min_length.unwrap_or(0) as usize;
             let max = def.max_length.map_or(min + 3, |m| m as usize);
@@ -321,13 +401,29 @@ fn valid_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) 
             json!(text)
         }
         QuestionKind::Integer => {
-            let lo = def.minimum.as_ref().and_then(|n| n.as_i64()).unwrap_or(-2);
-            let hi = def.maximum.as_ref().and_then(|n| n.as_i64()).unwrap_or(12);
+            let lo = def
+                .minimum
+                .as_ref()
+                .and_then(serde_json::Number::as_i64)
+                .unwrap_or(-2);
+            let hi = def
+                .maximum
+                .as_ref()
+                .and_then(serde_json::Number::as_i64)
+                .unwrap_or(12);
             json!(rng.range(lo, hi))
         }
         QuestionKind::Number => {
-            let lo = def.minimum.as_ref().and_then(|n| n.as_f64()).unwrap_or(-3.0);
-            let hi = def.maximum.as_ref().and_then(|n| n.as_f64()).unwrap_or(8.0);
+            let lo = def
+                .minimum
+                .as_ref()
+                .and_then(serde_json::Number::as_f64)
+                .unwrap_or(-3.0);
+            let hi = def
+                .maximum
+                .as_ref()
+                .and_then(serde_json::Number::as_f64)
+                .unwrap_or(8.0);
             let steps = rng.range(0, 8) as f64 / 8.0;
             json!(lo + (hi - lo) * steps)
         }
@@ -352,7 +448,11 @@ pub fn valid_answers(rng: &mut Rng, survey: &Survey) -> Value {
     let mut answers = Map::new();
     for question in &definition.questions {
         let current = Value::Object(answers.clone());
-        let enabled: Vec<String> = survey.enabled(&current).iter().map(|q| q.pointer.to_owned()).collect();
+        let enabled: Vec<String> = survey
+            .enabled(&current)
+            .iter()
+            .map(|q| q.pointer.to_owned())
+            .collect();
         let pointer = format!("/{}", question.id);
         if !enabled.contains(&pointer) || !(question.required || rng.chance(70)) {
             continue;
@@ -361,11 +461,22 @@ pub fn valid_answers(rng: &mut Rng, survey: &Survey) -> Value {
             let mut inner = Map::new();
             for field in question.fields.iter().flatten() {
                 answers.insert(question.id.clone(), Value::Object(inner.clone()));
-                let enabled: Vec<String> = survey.enabled(&Value::Object(answers.clone())).iter().map(|q| q.pointer.to_owned()).collect();
+                let enabled: Vec<String> = survey
+                    .enabled(&Value::Object(answers.clone()))
+                    .iter()
+                    .map(|q| q.pointer.to_owned())
+                    .collect();
                 let field_pointer = format!("/{}/{}", question.id, field.id);
                 if enabled.contains(&field_pointer) && (field.required || rng.chance(70)) {
                     inner.insert(field.id.clone(), valid_value(rng, definition, field));
-                    specify(rng, survey, definition, field, &mut inner, &format!("/{}/", question.id));
+                    specify(
+                        rng,
+                        survey,
+                        definition,
+                        field,
+                        &mut inner,
+                        &format!("/{}/", question.id),
+                    );
                 }
             }
             answers.insert(question.id.clone(), Value::Object(inner));
@@ -378,13 +489,26 @@ pub fn valid_answers(rng: &mut Rng, survey: &Survey) -> Value {
 }
 
 /// Answers the specify boxes that the answer to `question` enabled.
-fn specify(rng: &mut Rng, _survey: &Survey, _definition: &SurveyDefinition, question: &QuestionDef, answers: &mut Map<String, Value>, _prefix: &str) {
-    let Some(choices) = &question.choices else { return };
+fn specify(
+    rng: &mut Rng,
+    _survey: &Survey,
+    _definition: &SurveyDefinition,
+    question: &QuestionDef,
+    answers: &mut Map<String, Value>,
+    _prefix: &str,
+) {
+    let Some(choices) = &question.choices else {
+        return;
+    };
     let answer = answers.get(&question.id).cloned().unwrap_or(Value::Null);
     for choice in choices {
-        let Some(spec) = &choice.specify else { continue };
+        let Some(spec) = &choice.specify else {
+            continue;
+        };
         let picked = answer.as_str() == Some(&choice.value)
-            || answer.as_array().is_some_and(|a| a.iter().any(|v| v.as_str() == Some(&choice.value)));
+            || answer
+                .as_array()
+                .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(&choice.value)));
         if picked && (spec.required || rng.chance(50)) {
             answers.insert(spec.id.clone(), json!(rng.pick(&["x", "その他", ""])));
         }
@@ -393,15 +517,30 @@ fn specify(rng: &mut Rng, _survey: &Survey, _definition: &SurveyDefinition, ques
 
 /// Wrong or borderline values for a question, each likely but not certain to be invalid.
 fn bad_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) -> Value {
-    let generic = [json!(null), json!("x"), json!(1), json!(1.5), json!([]), json!({}), json!(true), json!(1e40), serde_json::from_str::<Value>("-9223372036854775809").unwrap()];
+    let generic = [
+        json!(null),
+        json!("x"),
+        json!(1),
+        json!(1.5),
+        json!([]),
+        json!({}),
+        json!(true),
+        json!(1e40),
+        serde_json::from_str::<Value>("-9223372036854775809").unwrap(),
+    ];
     if rng.chance(35) {
         return rng.pick(&generic).clone();
     }
     match def.kind {
         QuestionKind::SingleChoice => json!(*rng.pick(&["zzz", "c9", "s7", ""])),
         QuestionKind::MultipleChoice => {
-            let values: Vec<String> = choices_of(definition, def).iter().map(|c| c.value.clone()).collect();
-            let mut items: Vec<Value> = (0..rng.range(0, 4)).map(|_| json!(rng.pick(&values))).collect();
+            let values: Vec<String> = choices_of(definition, def)
+                .iter()
+                .map(|c| c.value.clone())
+                .collect();
+            let mut items: Vec<Value> = (0..rng.range(0, 4))
+                .map(|_| json!(rng.pick(&values)))
+                .collect();
             if rng.chance(30) {
                 items.push(json!("zzz"));
             }
@@ -411,14 +550,47 @@ fn bad_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) ->
             Value::Array(items)
         }
         QuestionKind::Text => {
-            if let Some((_, _, bad)) = def.pattern.as_ref().and_then(|p| PATTERNS.iter().find(|(q, _, _)| q == p)) {
+            if let Some((_, _, bad)) = def
+                .pattern
+                .as_ref()
+                .and_then(|p| PATTERNS.iter().find(|(q, _, _)| q == p))
+            {
                 return json!(bad);
             }
-            json!(*rng.pick(&["", "abcdefghij", "not an email", "03-", "ftp://x", "あいうえおかきくけこ", "a\nb"]))
+            json!(*rng.pick(&[
+                "",
+                "abcdefghij",
+                "not an email",
+                "03-",
+                "ftp://x",
+                "あいうえおかきくけこ",
+                "a\nb"
+            ]))
         }
-        QuestionKind::Integer => json!(*rng.pick(&[json!(-100), json!(100), json!(3.0), json!(2.5), json!(9223372036854775807u64), json!(9223372036854775808u64), json!(-9.3e18), json!(0)])),
-        QuestionKind::Number => json!(*rng.pick(&[json!(-100), json!(100.5), json!(2.5), json!(-1.5), json!(0)])),
-        QuestionKind::Date => json!(*rng.pick(&["2024-02-30", "2023-02-29", "2024-13-01", "2024-1-01", "2023-12-31", "2024-03-01", "2024-02-29", "20240101", "0000-02-29"])),
+        QuestionKind::Integer => json!(*rng.pick(&[
+            json!(-100),
+            json!(100),
+            json!(3.0),
+            json!(2.5),
+            json!(9_223_372_036_854_775_807_u64),
+            json!(9_223_372_036_854_775_808_u64),
+            json!(-9.3e18),
+            json!(0)
+        ])),
+        QuestionKind::Number => {
+            json!(*rng.pick(&[json!(-100), json!(100.5), json!(2.5), json!(-1.5), json!(0)]))
+        }
+        QuestionKind::Date => json!(*rng.pick(&[
+            "2024-02-30",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-1-01",
+            "2023-12-31",
+            "2024-03-01",
+            "2024-02-29",
+            "20240101",
+            "0000-02-29"
+        ])),
         QuestionKind::Boolean => json!(*rng.pick(&["true", "はい", "0"])),
         _ => json!({ "zz": 1 }),
     }
@@ -434,7 +606,9 @@ pub fn random_answers(rng: &mut Rng, survey: &Survey) -> Value {
     let definition = survey.definition();
     let ids: Vec<String> = survey.question_ids().map(str::to_owned).collect();
     for _ in 0..rng.range(1, 3) {
-        let Some(map) = answers.as_object_mut() else { break };
+        let Some(map) = answers.as_object_mut() else {
+            break;
+        };
         let id = rng.pick(&ids).clone();
         let def = definition.questions.iter().find(|q| q.id == id);
         match rng.below(10) {
@@ -443,7 +617,10 @@ pub fn random_answers(rng: &mut Rng, survey: &Survey) -> Value {
                 if let Some(def) = def {
                     if def.kind == QuestionKind::Group {
                         let mut inner = map.get(&id).cloned().unwrap_or_else(|| json!({}));
-                        if let (Some(obj), Some(field)) = (inner.as_object_mut(), def.fields.as_ref().map(|f| rng.pick(f))) {
+                        if let (Some(obj), Some(field)) = (
+                            inner.as_object_mut(),
+                            def.fields.as_ref().map(|f| rng.pick(f)),
+                        ) {
                             obj.insert(field.id.clone(), bad_value(rng, definition, field));
                         }
                         map.insert(id, inner);
@@ -471,10 +648,10 @@ pub fn random_answers(rng: &mut Rng, survey: &Survey) -> Value {
             }
             // An answer to a question that may be disabled, or a changed driving answer.
             5 | 6 => {
-                if let Some(def) = def {
-                    if def.kind != QuestionKind::Group {
-                        map.insert(id, valid_value(rng, definition, def));
-                    }
+                if let Some(def) = def
+                    && def.kind != QuestionKind::Group
+                {
+                    map.insert(id, valid_value(rng, definition, def));
                 }
             }
             // An unknown key.
@@ -483,7 +660,9 @@ pub fn random_answers(rng: &mut Rng, survey: &Survey) -> Value {
             }
             // An exclusive choice combined with another, or a duplicate.
             8 => {
-                let choices: Vec<ChoiceDef> = def.map(|d| choices_of(definition, d).to_vec()).unwrap_or_default();
+                let choices: Vec<ChoiceDef> = def
+                    .map(|d| choices_of(definition, d).to_vec())
+                    .unwrap_or_default();
                 if let Some(Value::Array(items)) = map.get_mut(&id) {
                     let exclusive = choices.iter().find(|c| c.exclusive);
                     match exclusive {
