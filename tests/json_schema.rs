@@ -54,7 +54,7 @@ fn seeds(default_count: u64) -> Vec<u64> {
 
 #[test]
 fn random_surveys_and_answers_get_the_same_verdict_from_both_validators() {
-    let mut cases = 0;
+    let mut cases = 0usize;
     let mut valid = 0;
     for seed in seeds(400) {
         let (survey, definition) = random_survey(seed);
@@ -79,10 +79,9 @@ fn random_surveys_and_answers_get_the_same_verdict_from_both_validators() {
     // would leave one side of the property untested.
     if std::env::var("EQUIVALENCE_SEED").is_err() {
         assert!(cases >= 20_000, "{cases} cases");
-        let share = valid as f64 / f64::from(cases);
         assert!(
-            (0.3..0.8).contains(&share),
-            "share of valid answer sets: {share:.2}"
+            valid * 10 >= cases * 3 && valid * 10 <= cases * 8,
+            "{valid} of {cases} answer sets are valid"
         );
     }
 }
