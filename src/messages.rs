@@ -149,14 +149,18 @@ pub(crate) fn message(
             C::ExclusiveChoiceCombined => format!("{subject}: choice {value} cannot be combined with other choices"),
             C::TooFewChoices => format!("{subject}: select at least {limit} (selected {actual})"),
             C::TooManyChoices => format!("{subject}: select at most {limit} (selected {actual})"),
-            C::TooShort => format!("{subject}: enter at least {limit} characters (got {actual})"),
-            C::TooLong => format!("{subject}: enter at most {limit} characters (got {actual})"),
+            C::TooShort => format!("{subject}: enter at least {limit} character{} (got {actual})", plural(limit)),
+            C::TooLong => format!("{subject}: enter at most {limit} character{} (got {actual})", plural(limit)),
             C::PatternMismatch => format!("{subject}: {value} does not match the required pattern"),
             C::InvalidFormat => format!("{subject}: {value} is not in the required format"),
             C::OutOfRange => format!("{subject}: {value} is out of range{}", range(detail, locale)),
             C::InvalidDate => format!("{subject}: {value} is not a valid YYYY-MM-DD date"),
         },
     }
+}
+
+fn plural(count: u64) -> &'static str {
+    if count == 1 { "" } else { "s" }
 }
 
 fn range(detail: &Detail<'_>, locale: Locale) -> String {
