@@ -13,13 +13,22 @@ fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_survey"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     let output = child.wait_with_output().unwrap();
     (
@@ -31,31 +40,81 @@ fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
 
 fn transcript(args: &[&str], stdin: Option<&str>) -> String {
     let (code, stdout, stderr) = run(args, stdin);
-    format!("$ survey {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}", args.join(" "))
+    format!(
+        "$ survey {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}",
+        args.join(" ")
+    )
 }
 
 #[test]
 fn check_a_good_and_a_broken_survey() {
     insta::assert_snapshot!("check_ok", transcript(&["check", SURVEY], None));
-    insta::assert_snapshot!("check_broken", transcript(&["check", "tests/fixtures/broken-survey.yaml"], None));
-    insta::assert_snapshot!("check_unparsable", transcript(&["check", "tests/fixtures/unparsable-survey.yaml"], None));
+    insta::assert_snapshot!(
+        "check_broken",
+        transcript(&["check", "tests/fixtures/broken-survey.yaml"], None)
+    );
+    insta::assert_snapshot!(
+        "check_unparsable",
+        transcript(&["check", "tests/fixtures/unparsable-survey.yaml"], None)
+    );
 }
 
 #[test]
 fn validate_valid_and_invalid_files() {
     insta::assert_snapshot!(
         "validate_text",
-        transcript(&["validate", SURVEY, "schema/examples/mhlw-complete.json", "schema/examples/mhlw-invalid.json"], None)
+        transcript(
+            &[
+                "validate",
+                SURVEY,
+                "schema/examples/mhlw-complete.json",
+                "schema/examples/mhlw-invalid.json"
+            ],
+            None
+        )
     );
     insta::assert_snapshot!(
         "validate_json_en",
-        transcript(&["validate", "--format", "json", "--locale", "en", SURVEY, "schema/examples/mhlw-invalid.json"], None)
+        transcript(
+            &[
+                "validate",
+                "--format",
+                "json",
+                "--locale",
+                "en",
+                SURVEY,
+                "schema/examples/mhlw-invalid.json"
+            ],
+            None
+        )
     );
-    let (code, stdout, _) = run(&["validate", "--format", "json", SURVEY, "schema/examples/mhlw-complete.json"], None);
+    let (code, stdout, _) = run(
+        &[
+            "validate",
+            "--format",
+            "json",
+            SURVEY,
+            "schema/examples/mhlw-complete.json",
+        ],
+        None,
+    );
     assert_eq!(code, 0);
     let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(value, serde_json::json!({"file": "schema/examples/mhlw-complete.json", "valid": true, "issues": []}));
-    let (code, stdout, _) = run(&["validate", "--format", "json", SURVEY, "schema/examples/mhlw-complete.json", "schema/examples/mhlw-skip-paths.json"], None);
+    assert_eq!(
+        value,
+        serde_json::json!({"file": "schema/examples/mhlw-complete.json", "valid": true, "issues": []})
+    );
+    let (code, stdout, _) = run(
+        &[
+            "validate",
+            "--format",
+            "json",
+            SURVEY,
+            "schema/examples/mhlw-complete.json",
+            "schema/examples/mhlw-skip-paths.json",
+        ],
+        None,
+    );
     assert_eq!(code, 0);
     let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(value.as_array().map(Vec::len), Some(2));
@@ -65,16 +124,28 @@ fn validate_valid_and_invalid_files() {
 fn validate_reads_standard_input() {
     insta::assert_snapshot!(
         "validate_stdin",
-        transcript(&["validate", "--locale", "en", SURVEY, "-"], Some(r#"{"Q2": true, "Q10": false, "Q10-1": true}"#))
+        transcript(
+            &["validate", "--locale", "en", SURVEY, "-"],
+            Some(r#"{"Q2": true, "Q10": false, "Q10-1": true}"#)
+        )
     );
-    let (code, _, _) = run(&["validate", "--partial", SURVEY, "-"], Some("Q2: true\nQ10: false\n"));
+    let (code, _, _) = run(
+        &["validate", "--partial", SURVEY, "-"],
+        Some("Q2: true\nQ10: false\n"),
+    );
     assert_eq!(code, 0, "a YAML draft on stdin, partial mode");
 }
 
 #[test]
 fn missing_files_and_bad_usage_are_one_line_errors() {
-    insta::assert_snapshot!("missing_answers", transcript(&["validate", SURVEY, "no-such-answers.json"], None));
-    insta::assert_snapshot!("missing_survey", transcript(&["check", "no-such-survey.yaml"], None));
+    insta::assert_snapshot!(
+        "missing_answers",
+        transcript(&["validate", SURVEY, "no-such-answers.json"], None)
+    );
+    insta::assert_snapshot!(
+        "missing_survey",
+        transcript(&["check", "no-such-survey.yaml"], None)
+    );
     let (code, _, stderr) = run(&["validate", SURVEY], None);
     assert_eq!(code, 2, "{stderr}");
     let (code, _, _) = run(&["frobnicate"], None);
@@ -91,38 +162,73 @@ const BATCH: &str = r#"{"Q2": true}
 
 #[test]
 fn a_batch_with_a_malformed_line_goes_on() {
-    insta::assert_snapshot!("batch_text", transcript(&["validate", "--jsonl", "--locale", "en", SURVEY, "-"], Some(BATCH)));
-    insta::assert_snapshot!("batch_json", transcript(&["validate", "--jsonl", "--format", "json", "--locale", "en", SURVEY, "-"], Some(BATCH)));
+    insta::assert_snapshot!(
+        "batch_text",
+        transcript(
+            &["validate", "--jsonl", "--locale", "en", SURVEY, "-"],
+            Some(BATCH)
+        )
+    );
+    insta::assert_snapshot!(
+        "batch_json",
+        transcript(
+            &[
+                "validate", "--jsonl", "--format", "json", "--locale", "en", SURVEY, "-"
+            ],
+            Some(BATCH)
+        )
+    );
 }
 
 #[test]
 fn batch_output_is_the_same_for_one_and_two_jobs() {
     let file = "schema/examples/mhlw-batch.jsonl";
-    let (code_one, one, _) = run(&["validate", "--format", "json", "--jobs", "1", SURVEY, file], None);
-    let (code_two, two, summary) = run(&["validate", "--format", "json", "--jobs", "2", SURVEY, file], None);
+    let (code_one, one, _) = run(
+        &["validate", "--format", "json", "--jobs", "1", SURVEY, file],
+        None,
+    );
+    let (code_two, two, summary) = run(
+        &["validate", "--format", "json", "--jobs", "2", SURVEY, file],
+        None,
+    );
     assert_eq!(code_one, 1);
     assert_eq!(code_two, 1);
     assert_eq!(one, two);
     assert!(one.lines().count() >= 1_000);
-    assert!(summary.contains("answer sets") && summary.contains("most frequent issues"), "{summary}");
+    assert!(
+        summary.contains("answer sets") && summary.contains("most frequent issues"),
+        "{summary}"
+    );
 }
 
 #[test]
 fn schema_and_meta_schema_match_the_checked_in_files() {
     let (code, stdout, _) = run(&["schema", SURVEY], None);
     assert_eq!(code, 0);
-    let stored = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/mhlw-hospital-cybersecurity-2024.schema.json")).unwrap();
+    let stored = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/mhlw-hospital-cybersecurity-2024.schema.json"
+    ))
+    .unwrap();
     assert_eq!(stdout, stored);
     let (code, stdout, _) = run(&["schema", "--locale", "en", SURVEY], None);
     assert_eq!(code, 0);
-    let stored = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/mhlw-hospital-cybersecurity-2024.en.schema.json")).unwrap();
+    let stored = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/mhlw-hospital-cybersecurity-2024.en.schema.json"
+    ))
+    .unwrap();
     assert_eq!(stdout, stored);
     let (code, stdout, _) = run(&["schema", "--draft", "2020-12", SURVEY], None);
     assert_eq!(code, 0);
     assert!(stdout.contains("https://json-schema.org/draft/2020-12/schema"));
     let (code, stdout, _) = run(&["meta-schema"], None);
     assert_eq!(code, 0);
-    let stored = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/survey-definition.schema.json")).unwrap();
+    let stored = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/survey-definition.schema.json"
+    ))
+    .unwrap();
     assert_eq!(stdout, stored);
 }
 
@@ -136,10 +242,16 @@ fn example_batch_is_fresh() {
         text.push_str(&serde_json::to_string(&common::random_answers(&mut rng, &survey)).unwrap());
         text.push('\n');
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/examples/mhlw-batch.jsonl");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/examples/mhlw-batch.jsonl"
+    );
     if std::env::var("UPDATE_EXAMPLES").is_ok() {
         std::fs::write(path, &text).unwrap();
     }
     let stored = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(stored == text, "schema/examples/mhlw-batch.jsonl is stale; regenerate it with UPDATE_EXAMPLES=1 cargo test --all-features --test cli");
+    assert!(
+        stored == text,
+        "schema/examples/mhlw-batch.jsonl is stale; regenerate it with UPDATE_EXAMPLES=1 cargo test --all-features --test cli"
+    );
 }
