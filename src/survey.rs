@@ -156,7 +156,8 @@ impl Survey {
     ///
     /// # Errors
     ///
-    /// As [`Survey::from_yaml`], plus [`LoadError::Io`] and [`LoadError::UnknownFormat`].
+    /// As [`Survey::from_yaml`], plus [`LoadError::Io`](crate::LoadError::Io) and
+    /// [`LoadError::UnknownFormat`](crate::LoadError::UnknownFormat).
     pub fn from_path(path: impl AsRef<Path>) -> Result<Survey, crate::Error> {
         Survey::from_path_with_limits(path.as_ref(), &Limits::default())
     }
