@@ -3,12 +3,14 @@
 //!
 //! Loading only parses. Whether the survey makes sense is [`crate::check`]'s business.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use serde_json::{Map, Value};
 
 use crate::definition::SurveyDefinition;
 
@@ -232,20 +234,13 @@ pub fn read_path(path: &Path, limits: &Limits) -> Result<(String, Format), LoadE
 ///
 /// [`LoadError::Syntax`] for broken text, a duplicate key or nesting past
 /// [`Limits::max_depth`]; [`LoadError::TooLarge`] and [`LoadError::Empty`].
-pub fn parse_answers(
-    text: &str,
-    format: Format,
-    limits: &Limits,
-) -> Result<serde_json::Value, LoadError> {
+pub fn parse_answers(text: &str, format: Format, limits: &Limits) -> Result<Value, LoadError> {
     let text = decode(text.as_bytes(), limits)?;
     if is_blank(text, format) {
         return Err(LoadError::Empty);
     }
     match format {
-        Format::Json => {
-            reject_duplicate_keys(text, limits.max_depth)?;
-            serde_json::from_str(text).map_err(|e| json_error(&e))
-        }
+        Format::Json => parse_json_value(text, limits.max_depth),
         Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options(limits))
             .map_err(|e| yaml_error(&e)),
     }
@@ -309,8 +304,9 @@ fn yaml_error(e: &serde_saphyr::Error) -> LoadError {
 
 fn from_json(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError> {
     // serde_json keeps the last of two equal keys in a map; survey files must not have
-    // any, so a first pass looks for them (and enforces the depth limit).
-    reject_duplicate_keys(text, limits.max_depth)?;
+    // any, so a first pass looks for them (and enforces the depth limit). The second pass
+    // deserializes the definition with line and column on its errors.
+    parse_json_value(text, limits.max_depth)?;
     serde_json::from_str(text).map_err(|e| json_error(&e))
 }
 
@@ -330,85 +326,81 @@ fn json_error(e: &serde_json::Error) -> LoadError {
     }
 }
 
-/// Walks a JSON text and fails on the first object with two equal keys or on nesting deeper
-/// than `max_depth`.
-pub(crate) fn reject_duplicate_keys(text: &str, max_depth: usize) -> Result<(), LoadError> {
+/// Parses JSON text into a [`Value`], failing on the first object with two equal keys and on
+/// nesting deeper than `max_depth`, in one pass.
+pub(crate) fn parse_json_value(text: &str, max_depth: usize) -> Result<Value, LoadError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    UniqueKeys {
-        depth_left: max_depth,
-    }
-    .deserialize(&mut deserializer)
-    .and_then(|()| deserializer.end())
-    .map_err(|e| json_error(&e))
+    UniqueValue { depth_left: max_depth }
+        .deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value))
+        .map_err(|e| json_error(&e))
 }
 
-struct UniqueKeys {
+/// Builds a [`Value`] like serde_json does, but refuses duplicate keys and bounds depth.
+struct UniqueValue {
     depth_left: usize,
 }
 
-impl UniqueKeys {
-    fn nested<E: de::Error>(&self) -> Result<UniqueKeys, E> {
-        match self.depth_left.checked_sub(1) {
-            Some(depth_left) => Ok(UniqueKeys { depth_left }),
-            None => Err(E::custom(
-                "nesting is deeper than the limit (Limits::max_depth)",
-            )),
-        }
+impl UniqueValue {
+    fn nested<E: de::Error>(&self) -> Result<usize, E> {
+        self.depth_left
+            .checked_sub(1)
+            .ok_or_else(|| E::custom("nesting is deeper than the limit (raise Limits::max_depth)"))
     }
 }
 
-impl<'de> DeserializeSeed<'de> for UniqueKeys {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+impl<'de> DeserializeSeed<'de> for UniqueValue {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for UniqueKeys {
-    type Value = ();
+impl<'de> Visitor<'de> for UniqueValue {
+    type Value = Value;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
     }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
     }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
     }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
     }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
     }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let inner = self.nested()?;
-        while seq
-            .next_element_seed(UniqueKeys {
-                depth_left: inner.depth_left,
-            })?
-            .is_some()
-        {}
-        Ok(())
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let inner = self.nested()?;
-        let mut seen = HashSet::new();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if !seen.insert(key.clone()) {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let depth_left = self.nested()?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(UniqueValue { depth_left })? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let depth_left = self.nested()?;
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
                 return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
             }
-            map.next_value_seed(UniqueKeys {
-                depth_left: inner.depth_left,
-            })?;
+            let value = map.next_value_seed(UniqueValue { depth_left })?;
+            object.insert(key, value);
         }
-        Ok(())
+        Ok(Value::Object(object))
     }
 }
 

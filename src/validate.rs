@@ -10,6 +10,7 @@ use std::ops::ControlFlow;
 use serde_json::{Map, Number, Value};
 
 use crate::condition::compare_numbers;
+use crate::load::{self, Limits, LoadError};
 use crate::messages::{self, Detail, Expected, Locale};
 use crate::pattern;
 use crate::survey::{Choice, Kind, Node, QuestionRef, Survey, pointer_token};
@@ -340,6 +341,44 @@ impl Survey {
             )
             .is_continue()
         })
+    }
+
+    /// Parses a JSON answer set from bytes and validates it: the entry point for callers that
+    /// hold JSON text (a request body, a line of a batch). The text is checked as
+    /// [`parse_answers`](crate::parse_answers) checks it under the default [`Limits`]
+    /// (size, nesting depth, UTF-8, duplicate keys).
+    ///
+    /// ```
+    /// # use survey_schema::{Survey, ValidateOptions};
+    /// # let survey = Survey::from_yaml("id: d\nversion: '1'\ndefault_locale: en\ntitle: D\nquestions: [{id: q, type: boolean, title: Q}]")?;
+    /// let report = survey.validate_json(br#"{"q": "yes"}"#, &ValidateOptions::default())?;
+    /// assert_eq!(report.issues[0].code.as_str(), "wrong_type");
+    /// assert!(survey.validate_json(br#"{"q": true, "q": false}"#, &ValidateOptions::default()).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`LoadError`] when the bytes are not one well-formed JSON value within the limits.
+    pub fn validate_json(&self, json: &[u8], options: &ValidateOptions) -> Result<Report, LoadError> {
+        let answers = Self::parse_json(json)?;
+        Ok(self.validate_with(&answers, options))
+    }
+
+    /// [`Survey::is_valid_with`] on JSON bytes, parsed as [`Survey::validate_json`] does.
+    ///
+    /// # Errors
+    ///
+    /// As [`Survey::validate_json`].
+    pub fn is_valid_json(&self, json: &[u8], options: &ValidateOptions) -> Result<bool, LoadError> {
+        let answers = Self::parse_json(json)?;
+        Ok(self.is_valid_with(&answers, options))
+    }
+
+    fn parse_json(json: &[u8]) -> Result<Value, LoadError> {
+        let limits = Limits::default();
+        let text = load::decode(json, &limits)?;
+        load::parse_json_value(text, limits.max_depth)
     }
 
     /// The questions (and group fields) enabled by the answers so far, in order. A field is

@@ -442,7 +442,6 @@ fn batch(
         .map(|(i, line)| (i + 1, line))
         .filter(|(_, line)| !line.trim().is_empty())
         .collect();
-    let limits = Limits::default();
     let done = AtomicUsize::new(0);
     let show_progress = std::io::stderr().is_terminal();
     let chunk = lines.len().div_ceil(jobs).max(1);
@@ -451,13 +450,10 @@ fn batch(
             .chunks(chunk)
             .map(|part| {
                 let done = &done;
-                let limits = &limits;
                 scope.spawn(move || {
                     part.iter()
                         .map(|(_, line)| {
-                            let outcome = parse_answers(line, Format::Json, limits)
-                                .map(|answers| survey.validate_with(&answers, options))
-                                .map_err(|e| e.to_string());
+                            let outcome = survey.validate_json(line.as_bytes(), options).map_err(|e| e.to_string());
                             done.fetch_add(1, Ordering::Relaxed);
                             outcome
                         })
