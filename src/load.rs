@@ -50,6 +50,9 @@ pub struct Limits {
     pub max_input_bytes: usize,
     /// Deepest nesting of maps and lists in the file (default 64).
     pub max_depth: usize,
+    /// Most values (scalars, lists and maps) in one file (default 250,000); with the input
+    /// size, this bounds the memory a parse may take.
+    pub max_nodes: usize,
     /// Most YAML alias uses in one file (default 1,000).
     pub max_aliases: usize,
     /// Most parser events that YAML aliases may replay in total, so that no alias can blow
@@ -74,6 +77,7 @@ impl Default for Limits {
         Limits {
             max_input_bytes: 8 * 1024 * 1024,
             max_depth: 64,
+            max_nodes: 250_000,
             max_aliases: 1_000,
             max_alias_expansion: 100_000,
             max_questions: 10_000,
@@ -240,10 +244,58 @@ pub fn parse_answers(text: &str, format: Format, limits: &Limits) -> Result<Valu
         return Err(LoadError::Empty);
     }
     match format {
-        Format::Json => parse_json_value(text, limits.max_depth),
+        Format::Json => parse_json_value(text, limits),
         Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options(limits))
-            .map_err(|e| yaml_error(&e)),
+            .map_err(|e| yaml_error(&e, limits)),
     }
+}
+
+thread_local! {
+    /// `(left, max)`: questions the survey being parsed on this thread may still declare, and
+    /// the limit. Unbounded outside [`parse`], where the checker's count applies instead.
+    static QUESTION_BUDGET: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((usize::MAX, usize::MAX)) };
+}
+
+/// Deserializes a list of questions (or fields), failing as soon as the survey declares more
+/// than [`Limits::max_questions`], so that a huge file is refused before it is held whole.
+pub(crate) fn bounded_questions<'de, D>(
+    deserializer: D,
+) -> Result<Vec<crate::definition::QuestionDef>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Bounded;
+    impl<'de> Visitor<'de> for Bounded {
+        type Value = Vec<crate::definition::QuestionDef>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of questions")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut questions = Vec::new();
+            while let Some(question) = seq.next_element()? {
+                let (left, max) = QUESTION_BUDGET.get();
+                if left == 0 {
+                    return Err(de::Error::custom(format_args!(
+                        "the survey has more than {max} questions (raise Limits::max_questions)"
+                    )));
+                }
+                if left != usize::MAX {
+                    QUESTION_BUDGET.set((left - 1, max));
+                }
+                questions.push(question);
+            }
+            Ok(questions)
+        }
+    }
+    deserializer.deserialize_seq(Bounded)
+}
+
+/// Sets the question budget for one parse and restores it afterwards.
+fn with_question_budget<T>(max_questions: usize, parse: impl FnOnce() -> T) -> T {
+    let previous = QUESTION_BUDGET.replace((max_questions, max_questions));
+    let result = parse();
+    QUESTION_BUDGET.set(previous);
+    result
 }
 
 /// Parses survey text in the given format.
@@ -256,10 +308,10 @@ pub(crate) fn parse(
     if is_blank(text, format) {
         return Err(LoadError::Empty);
     }
-    match format {
+    with_question_budget(limits.max_questions, || match format {
         Format::Yaml => from_yaml(text, limits),
         Format::Json => from_json(text, limits),
-    }
+    })
 }
 
 fn is_blank(text: &str, format: Format) -> bool {
@@ -274,8 +326,8 @@ fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
     budget.max_depth = limits.max_depth;
     budget.max_aliases = limits.max_aliases;
     budget.max_documents = 1;
-    budget.max_nodes = limits.max_input_bytes;
-    budget.max_events = limits.max_input_bytes.saturating_mul(2);
+    budget.max_nodes = limits.max_nodes;
+    budget.max_events = limits.max_nodes.saturating_mul(2);
     budget.max_total_scalar_bytes = limits.max_input_bytes;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
@@ -288,17 +340,46 @@ fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
 }
 
 fn from_yaml(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError> {
-    serde_saphyr::from_str_with_options(text, yaml_options(limits)).map_err(|e| yaml_error(&e))
+    serde_saphyr::from_str_with_options(text, yaml_options(limits))
+        .map_err(|e| yaml_error(&e, limits))
 }
 
-fn yaml_error(e: &serde_saphyr::Error) -> LoadError {
+fn yaml_error(e: &serde_saphyr::Error, limits: &Limits) -> LoadError {
     let location = e.location().map(|l| Location {
         line: usize::try_from(l.line()).unwrap_or(usize::MAX),
         column: usize::try_from(l.column()).unwrap_or(usize::MAX),
     });
-    LoadError::Syntax {
-        message: one_line(&e.to_string()),
-        location,
+    let message = one_line(&e.to_string());
+    let message = limit_hint(&message, limits).unwrap_or(message);
+    LoadError::Syntax { message, location }
+}
+
+/// Names the limit behind a parser refusal, and how to raise it.
+fn limit_hint(message: &str, limits: &Limits) -> Option<String> {
+    if message.contains("alias replay limit") {
+        Some(format!(
+            "YAML aliases expand past the limit of {} replayed events (raise Limits::max_alias_expansion)",
+            limits.max_alias_expansion
+        ))
+    } else if message.contains("Depth") || message.contains("recursion limit") {
+        Some(format!(
+            "nesting is deeper than {} levels (raise Limits::max_depth)",
+            limits.max_depth
+        ))
+    } else if message.contains("Aliases") {
+        Some(format!(
+            "more than {} YAML aliases (raise Limits::max_aliases)",
+            limits.max_aliases
+        ))
+    } else if message.contains("Nodes") || message.contains("Events") {
+        Some(format!(
+            "more than {} values (raise Limits::max_nodes)",
+            limits.max_nodes
+        ))
+    } else if message.contains("budget breached") {
+        Some(format!("{message} (raise Limits::max_input_bytes)"))
+    } else {
+        None
     }
 }
 
@@ -306,7 +387,7 @@ fn from_json(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError>
     // serde_json keeps the last of two equal keys in a map; survey files must not have
     // any, so a first pass looks for them (and enforces the depth limit). The second pass
     // deserializes the definition with line and column on its errors.
-    parse_json_value(text, limits.max_depth)?;
+    parse_json_value(text, limits)?;
     serde_json::from_str(text).map_err(|e| json_error(&e))
 }
 
@@ -326,78 +407,130 @@ fn json_error(e: &serde_json::Error) -> LoadError {
     }
 }
 
-/// Parses JSON text into a [`Value`], failing on the first object with two equal keys and on
-/// nesting deeper than `max_depth`, in one pass.
-pub(crate) fn parse_json_value(text: &str, max_depth: usize) -> Result<Value, LoadError> {
+/// Parses JSON text into a [`Value`] in one pass, failing on the first object with two equal
+/// keys, on nesting deeper than [`Limits::max_depth`] and on more than [`Limits::max_nodes`]
+/// values.
+pub(crate) fn parse_json_value(text: &str, limits: &Limits) -> Result<Value, LoadError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    UniqueValue { depth_left: max_depth }
-        .deserialize(&mut deserializer)
-        .and_then(|value| deserializer.end().map(|()| value))
-        .map_err(|e| json_error(&e))
+    let budget = JsonBudget {
+        limits,
+        nodes_left: std::cell::Cell::new(limits.max_nodes),
+    };
+    UniqueValue {
+        depth_left: limits.max_depth,
+        budget: &budget,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|value| deserializer.end().map(|()| value))
+    .map_err(|e| json_error(&e))
 }
 
-/// Builds a [`Value`] like serde_json does, but refuses duplicate keys and bounds depth.
-struct UniqueValue {
+struct JsonBudget<'a> {
+    limits: &'a Limits,
+    nodes_left: std::cell::Cell<usize>,
+}
+
+/// Builds a [`Value`] like serde_json does, but refuses duplicate keys and bounds depth and
+/// size.
+struct UniqueValue<'a> {
     depth_left: usize,
+    budget: &'a JsonBudget<'a>,
 }
 
-impl UniqueValue {
-    fn nested<E: de::Error>(&self) -> Result<usize, E> {
-        self.depth_left
-            .checked_sub(1)
-            .ok_or_else(|| E::custom("nesting is deeper than the limit (raise Limits::max_depth)"))
+impl<'a> UniqueValue<'a> {
+    /// The seed for the items of a list or map, after counting this node.
+    fn nested<E: de::Error>(&self) -> Result<UniqueValue<'a>, E> {
+        let limits = self.budget.limits;
+        match self.depth_left.checked_sub(1) {
+            Some(depth_left) => Ok(UniqueValue {
+                depth_left,
+                budget: self.budget,
+            }),
+            None => Err(E::custom(format_args!(
+                "nesting is deeper than the limit of {} levels (raise Limits::max_depth)",
+                limits.max_depth
+            ))),
+        }
+    }
+
+    fn count<E: de::Error>(&self) -> Result<(), E> {
+        let left = self.budget.nodes_left.get();
+        if left == 0 {
+            return Err(E::custom(format_args!(
+                "more than {} values (raise Limits::max_nodes)",
+                self.budget.limits.max_nodes
+            )));
+        }
+        self.budget.nodes_left.set(left - 1);
+        Ok(())
+    }
+
+    fn copy(&self) -> UniqueValue<'a> {
+        UniqueValue {
+            depth_left: self.depth_left,
+            budget: self.budget,
+        }
     }
 }
 
-impl<'de> DeserializeSeed<'de> for UniqueValue {
+impl<'de> DeserializeSeed<'de> for UniqueValue<'_> {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for UniqueValue {
+impl<'de> Visitor<'de> for UniqueValue<'_> {
     type Value = Value;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        self.count()?;
         Ok(Value::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.count()?;
         Ok(Value::from(v))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.count()?;
         Ok(Value::from(v))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.count()?;
         Ok(Value::from(v))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        self.count()?;
         Ok(Value::String(v.to_owned()))
     }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        self.count()?;
         Ok(Value::String(v))
     }
-    fn visit_unit<E>(self) -> Result<Value, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.count()?;
         Ok(Value::Null)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let depth_left = self.nested()?;
+        self.count()?;
+        let inner = self.nested()?;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(UniqueValue { depth_left })? {
+        while let Some(item) = seq.next_element_seed(inner.copy())? {
             items.push(item);
         }
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let depth_left = self.nested()?;
+        self.count()?;
+        let inner = self.nested()?;
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if object.contains_key(&key) {
                 return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
             }
-            let value = map.next_value_seed(UniqueValue { depth_left })?;
+            let value = map.next_value_seed(inner.copy())?;
             object.insert(key, value);
         }
         Ok(Value::Object(object))

@@ -360,7 +360,11 @@ impl Survey {
     /// # Errors
     ///
     /// A [`LoadError`] when the bytes are not one well-formed JSON value within the limits.
-    pub fn validate_json(&self, json: &[u8], options: &ValidateOptions) -> Result<Report, LoadError> {
+    pub fn validate_json(
+        &self,
+        json: &[u8],
+        options: &ValidateOptions,
+    ) -> Result<Report, LoadError> {
         let answers = Self::parse_json(json)?;
         Ok(self.validate_with(&answers, options))
     }
@@ -378,7 +382,7 @@ impl Survey {
     fn parse_json(json: &[u8]) -> Result<Value, LoadError> {
         let limits = Limits::default();
         let text = load::decode(json, &limits)?;
-        load::parse_json_value(text, limits.max_depth)
+        load::parse_json_value(text, &limits)
     }
 
     /// The questions (and group fields) enabled by the answers so far, in order. A field is

@@ -453,7 +453,9 @@ fn batch(
                 scope.spawn(move || {
                     part.iter()
                         .map(|(_, line)| {
-                            let outcome = survey.validate_json(line.as_bytes(), options).map_err(|e| e.to_string());
+                            let outcome = survey
+                                .validate_json(line.as_bytes(), options)
+                                .map_err(|e| e.to_string());
                             done.fetch_add(1, Ordering::Relaxed);
                             outcome
                         })

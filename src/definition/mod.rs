@@ -47,6 +47,7 @@ pub struct SurveyDefinition {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub choice_sets: BTreeMap<String, Vec<ChoiceDef>>,
     /// The questions in the order they are asked.
+    #[serde(deserialize_with = "crate::load::bounded_questions")]
     pub questions: Vec<QuestionDef>,
 }
 

@@ -135,8 +135,18 @@ pub struct QuestionDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest: Option<String>,
     /// The fields of a group question, in order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "bounded_fields"
+    )]
     pub fields: Option<Vec<QuestionDef>>,
+}
+
+fn bounded_fields<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<QuestionDef>>, D::Error> {
+    crate::load::bounded_questions(deserializer).map(Some)
 }
 
 /// One choice of a choice question.

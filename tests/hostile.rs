@@ -1,0 +1,370 @@
+//! Hostile and broken input: each gets a clear error (or a bounded, correct answer), never a
+//! panic, a hang or unbounded memory. Run alone to measure the peak memory of the suite:
+//! `/usr/bin/time -v cargo test --release --test hostile -- --test-threads=1`.
+
+use serde_json::{Value, json};
+use survey_schema::{Error, Format, Limits, LoadError, Survey, ValidateOptions, parse_answers};
+
+const HEAD: &str = "id: t\nversion: \"1\"\ndefault_locale: en\ntitle: T\n";
+
+fn survey_error(text: &str, format: Format) -> String {
+    match Survey::load(text, format, &Limits::default()) {
+        Ok(_) => panic!("a hostile survey loaded"),
+        Err(Error::Load(e)) => format!("{}: {e}", e.code()),
+        Err(Error::Check(e)) => e
+            .problems
+            .iter()
+            .map(|p| format!("{}: {}", p.code, p.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn yaml_answers_error(text: &str) -> String {
+    let error =
+        parse_answers(text, Format::Yaml, &Limits::default()).expect_err("hostile answers parsed");
+    format!("{}: {error}", error.code())
+}
+
+fn answers_error(text: &str) -> String {
+    let error =
+        parse_answers(text, Format::Json, &Limits::default()).expect_err("hostile answers parsed");
+    format!("{}: {error}", error.code())
+}
+
+fn assert_contains(found: &str, expected: &str) {
+    assert!(
+        found.contains(expected),
+        "expected {expected:?} in:\n{found}"
+    );
+}
+
+fn small_survey() -> Survey {
+    Survey::from_yaml(&format!(
+        "{HEAD}questions:\n  - {{id: q, type: boolean, title: Q}}\n  - {{id: n, type: integer, title: N}}\n  - {{id: t, type: text, title: T, pattern: \"^(a+)+$\"}}\n  - {{id: m, type: multiple_choice, title: M, choices: [{{value: x, label: X}}, {{value: y, label: Y}}]}}\n"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn billion_laughs() {
+    let mut yaml = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        yaml.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    assert_contains(
+        &survey_error(&format!("{HEAD}questions: []\n{yaml}"), Format::Yaml),
+        "syntax: ",
+    );
+    // Read as plain data, where every alias would be expanded, the bomb is refused.
+    assert_contains(&yaml_answers_error(&yaml), "Limits::max_alias");
+}
+
+#[test]
+fn one_large_anchor_aliased_many_times() {
+    let items = vec!["x"; 20_000].join(", ");
+    let aliases = vec!["*big"; 20_000].join(", ");
+    let yaml = format!("anchor: &big [{items}]\nuses: [{aliases}]\n");
+    assert_contains(
+        &survey_error(&format!("{HEAD}questions: []\n{yaml}"), Format::Yaml),
+        "syntax: ",
+    );
+    assert_contains(&yaml_answers_error(&yaml), "Limits::max_alias");
+}
+
+#[test]
+fn deep_block_nesting() {
+    let mut yaml = String::new();
+    for depth in 0..3_000 {
+        yaml.push_str(&" ".repeat(depth));
+        yaml.push_str("a:\n");
+    }
+    let indented: String = yaml.lines().map(|line| format!("  {line}\n")).collect();
+    assert_contains(
+        &survey_error(
+            &format!("{HEAD}questions: []\ndescription:\n{indented}"),
+            Format::Yaml,
+        ),
+        "syntax: 8:",
+    );
+    assert_contains(
+        &yaml_answers_error(&yaml),
+        "nesting is deeper than 64 levels (raise Limits::max_depth)",
+    );
+}
+
+#[test]
+fn a_hundred_thousand_brackets() {
+    let text = "[".repeat(100_000);
+    assert_contains(
+        &survey_error(&text, Format::Json),
+        "nesting is deeper than the limit of 64 levels",
+    );
+    assert_contains(&survey_error(&text, Format::Yaml), "Limits::max_depth");
+    assert_contains(
+        &answers_error(&text),
+        "nesting is deeper than the limit of 64 levels",
+    );
+}
+
+#[test]
+fn duplicate_keys() {
+    assert_contains(
+        &survey_error(&format!("{HEAD}title: U\nquestions: []\n"), Format::Yaml),
+        "duplicate",
+    );
+    assert_contains(
+        &answers_error(r#"{"q": true, "q": false}"#),
+        "duplicate key `q`",
+    );
+}
+
+#[test]
+fn a_ten_megabyte_string() {
+    let big = "あ".repeat(10 * 1024 * 1024 / 3 + 1);
+    let survey = format!("{HEAD}questions:\n  - {{id: q, type: text, title: \"{big}\"}}\n");
+    assert_contains(&survey_error(&survey, Format::Yaml), "too_large: ");
+    assert_contains(
+        &survey_error(&survey, Format::Yaml),
+        "Limits::max_input_bytes",
+    );
+    let answers = format!("{{\"t\": \"{big}\"}}");
+    assert_contains(&answers_error(&answers), "too_large: ");
+}
+
+#[test]
+fn an_integer_of_forty_digits() {
+    let forty = "1234567890123456789012345678901234567890";
+    let survey =
+        format!("{HEAD}questions:\n  - {{id: n, type: integer, title: N, maximum: {forty}}}\n");
+    assert!(Survey::from_yaml(&survey).is_err());
+    let json = format!(
+        r#"{{"id": "t", "version": "1", "default_locale": "en", "title": "T", "questions": [{{"id": "n", "type": "integer", "title": "N", "maximum": {forty}}}]}}"#
+    );
+    assert_contains(&survey_error(&json, Format::Json), "invalid_number");
+    // In an answer it is out of range, never rounded into range.
+    let report = small_survey().validate(
+        &parse_answers(
+            &format!(r#"{{"n": {forty}}}"#),
+            Format::Json,
+            &Limits::default(),
+        )
+        .unwrap(),
+    );
+    assert_eq!(report.issues[0].code.as_str(), "out_of_range");
+    let report = small_survey().validate(
+        &parse_answers(
+            &format!(r#"{{"n": -{forty}}}"#),
+            Format::Json,
+            &Limits::default(),
+        )
+        .unwrap(),
+    );
+    assert_eq!(report.issues[0].code.as_str(), "out_of_range");
+}
+
+#[test]
+fn a_condition_nested_a_thousand_deep() {
+    let mut condition = "{question: q, equals: true}".to_owned();
+    for _ in 0..1_000 {
+        condition = format!("{{not: {condition}}}");
+    }
+    let yaml = format!(
+        "{HEAD}questions:\n  - {{id: q, type: boolean, title: Q}}\n  - {{id: r, type: boolean, title: R, enable_when: {condition}}}\n"
+    );
+    assert_contains(&survey_error(&yaml, Format::Yaml), "depth");
+}
+
+#[test]
+fn catastrophic_backtracking_pattern_is_linear() {
+    let survey = small_survey();
+    let mut text = "a".repeat(100_000);
+    text.push('!');
+    let report = survey.validate(&json!({ "t": text }));
+    assert_eq!(report.issues[0].code.as_str(), "pattern_mismatch");
+    assert!(survey.is_valid(&json!({ "t": "a".repeat(100_000) })));
+}
+
+#[test]
+fn invalid_utf8() {
+    let error = small_survey()
+        .validate_json(b"{\"t\": \"\xff\xfe\"}", &ValidateOptions::default())
+        .unwrap_err();
+    assert!(
+        matches!(error, LoadError::InvalidUtf8 { offset: 7 }),
+        "{error}"
+    );
+    let path = std::env::temp_dir().join(format!("hostile-utf8-{}.yaml", std::process::id()));
+    std::fs::write(&path, b"id: \xc3\x28\n").unwrap();
+    let error = Survey::from_path(&path).unwrap_err();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(error.code(), "invalid_utf8");
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let with_bom = format!("\u{feff}{HEAD}questions: [{{id: q, type: boolean, title: Q}}]\n");
+    assert!(Survey::from_yaml(&with_bom).is_ok());
+    assert!(
+        small_survey()
+            .validate_json(
+                "\u{feff}{\"q\": true}".as_bytes(),
+                &ValidateOptions::default()
+            )
+            .unwrap()
+            .is_valid()
+    );
+}
+
+#[test]
+fn empty_inputs() {
+    assert_eq!(survey_error("", Format::Yaml), "empty: input is empty");
+    assert_eq!(
+        survey_error("\n\n# nothing\n", Format::Yaml),
+        "empty: input is empty"
+    );
+    assert_eq!(answers_error(""), "empty: input is empty");
+}
+
+#[test]
+fn a_hundred_thousand_questions() {
+    let mut yaml = format!("{HEAD}questions:\n");
+    for i in 0..100_000 {
+        yaml.push_str(&format!("- {{id: q{i}, type: boolean, title: Q}}\n"));
+    }
+    let error = survey_error(&yaml, Format::Yaml);
+    assert_contains(
+        &error,
+        "more than 10000 questions (raise Limits::max_questions)",
+    );
+}
+
+#[test]
+fn ten_thousand_choices_and_a_thousand_fields() {
+    let choices: Vec<String> = (0..10_000)
+        .map(|i| format!("{{value: c{i}, label: C}}"))
+        .collect();
+    let yaml = format!(
+        "{HEAD}questions:\n  - {{id: m, type: multiple_choice, title: M, choices: [{}]}}\n",
+        choices.join(", ")
+    );
+    assert_contains(&survey_error(&yaml, Format::Yaml), "Limits::max_choices");
+    let fields: Vec<String> = (0..1_000)
+        .map(|i| format!("{{id: f{i}, type: text, title: F}}"))
+        .collect();
+    let yaml = format!(
+        "{HEAD}questions:\n  - {{id: g, type: group, title: G, fields: [{}]}}\n",
+        fields.join(", ")
+    );
+    assert_contains(&survey_error(&yaml, Format::Yaml), "Limits::max_fields");
+}
+
+#[test]
+fn oversized_patterns() {
+    let long = "a".repeat(2_000);
+    let yaml =
+        format!("{HEAD}questions:\n  - {{id: t, type: text, title: T, pattern: \"{long}\"}}\n");
+    assert_contains(
+        &survey_error(&yaml, Format::Yaml),
+        "Limits::max_pattern_bytes",
+    );
+    let yaml = format!(
+        "{HEAD}questions:\n  - {{id: t, type: text, title: T, pattern: \"(?:[a-z]{{1000}}){{1000}}\"}}\n"
+    );
+    assert_contains(&survey_error(&yaml, Format::Yaml), "invalid_pattern: ");
+}
+
+#[test]
+fn a_hundred_thousand_unknown_keys() {
+    let mut answers = serde_json::Map::new();
+    for i in 0..100_000 {
+        answers.insert(format!("k{i}"), json!(i));
+    }
+    let survey = small_survey();
+    let report = survey.validate(&Value::Object(answers.clone()));
+    assert_eq!(report.issues.len(), 100);
+    assert!(report.truncated);
+    assert!(!survey.is_valid(&Value::Object(answers)));
+}
+
+#[test]
+fn answers_nested_ten_thousand_deep() {
+    let text = format!("{{\"q\": {}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_contains(
+        &answers_error(&text),
+        "nesting is deeper than the limit of 64 levels",
+    );
+    let text = format!("{}{{}}{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
+    assert_contains(
+        &answers_error(&text),
+        "nesting is deeper than the limit of 64 levels",
+    );
+}
+
+#[test]
+fn a_huge_multiple_choice_answer() {
+    let items = vec![json!("x"); 100_000];
+    let report = small_survey().validate(&json!({ "m": items }));
+    assert_eq!(report.issues.len(), 100);
+    assert_eq!(report.issues[0].code.as_str(), "duplicate_choice");
+}
+
+#[test]
+fn several_yaml_documents() {
+    let yaml = format!("{HEAD}questions: []\n---\n{HEAD}questions: []\n");
+    assert_contains(&survey_error(&yaml, Format::Yaml), "syntax: ");
+}
+
+#[test]
+fn non_finite_numbers() {
+    let yaml = format!("{HEAD}questions:\n  - {{id: n, type: number, title: N, maximum: .inf}}\n");
+    assert!(Survey::from_yaml(&yaml).is_err());
+    assert_contains(&answers_error(r#"{"n": NaN}"#), "syntax: ");
+}
+
+#[test]
+fn trailing_garbage_and_control_characters() {
+    assert_contains(
+        &answers_error(r#"{"q": true} {"q": false}"#),
+        "trailing characters",
+    );
+    let report = small_survey().validate(&json!({ "\u{0}\u{202e}": 1 }));
+    assert_eq!(report.issues[0].code.as_str(), "unknown_question");
+    assert_eq!(report.issues[0].path, "/\u{0}\u{202e}");
+}
+
+#[test]
+fn wrong_answer_types_everywhere() {
+    let survey = small_survey();
+    for answers in [
+        json!(null),
+        json!(1),
+        json!("q"),
+        json!([{"q": true}]),
+        json!(true),
+    ] {
+        let report = survey.validate(&answers);
+        assert_eq!(report.issues.len(), 1);
+        assert_eq!(report.issues[0].code.as_str(), "not_an_object");
+    }
+}
+
+#[test]
+fn four_million_tiny_values() {
+    let text = format!("[{}1]", "1,".repeat(4_000_000));
+    assert_contains(
+        &answers_error(&text),
+        "more than 250000 values (raise Limits::max_nodes)",
+    );
+    assert_contains(
+        &yaml_answers_error(&text),
+        "more than 250000 values (raise Limits::max_nodes)",
+    );
+}
