@@ -430,7 +430,7 @@ struct JsonBudget<'a> {
     nodes_left: std::cell::Cell<usize>,
 }
 
-/// Builds a [`Value`] like serde_json does, but refuses duplicate keys and bounds depth and
+/// Builds a [`Value`] like `serde_json` does, but refuses duplicate keys and bounds depth and
 /// size.
 struct UniqueValue<'a> {
     depth_left: usize,
