@@ -2,6 +2,8 @@
 //! panic, a hang or unbounded memory. Run alone to measure the peak memory of the suite:
 //! `/usr/bin/time -v cargo test --release --test hostile -- --test-threads=1`.
 
+use std::fmt::Write;
+
 use serde_json::{Value, json};
 use survey_schema::{Error, Format, Limits, LoadError, Survey, ValidateOptions, parse_answers};
 
@@ -57,7 +59,7 @@ fn billion_laughs() {
         .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
     {
         let refs = vec![format!("*{prev}"); 9].join(",");
-        yaml.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        writeln!(yaml, "{name}: &{name} [{refs}]").unwrap();
     }
     assert_contains(
         &survey_error(&format!("{HEAD}questions: []\n{yaml}"), Format::Yaml),
@@ -86,7 +88,10 @@ fn deep_block_nesting() {
         yaml.push_str(&" ".repeat(depth));
         yaml.push_str("a:\n");
     }
-    let indented: String = yaml.lines().map(|line| format!("  {line}\n")).collect();
+    let indented = yaml.lines().fold(String::new(), |mut out, line| {
+        writeln!(out, "  {line}").unwrap();
+        out
+    });
     assert_contains(
         &survey_error(
             &format!("{HEAD}questions: []\ndescription:\n{indented}"),
@@ -237,7 +242,7 @@ fn empty_inputs() {
 fn a_hundred_thousand_questions() {
     let mut yaml = format!("{HEAD}questions:\n");
     for i in 0..100_000 {
-        yaml.push_str(&format!("- {{id: q{i}, type: boolean, title: Q}}\n"));
+        writeln!(yaml, "- {{id: q{i}, type: boolean, title: Q}}").unwrap();
     }
     let error = survey_error(&yaml, Format::Yaml);
     assert_contains(
