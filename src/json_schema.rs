@@ -11,8 +11,11 @@
 //!   required), `else` forbids it with `not: {required: [id]}`;
 //! - the effective condition is the question's own condition and its group's, where every
 //!   leaf that tests question `R` is itself qualified by `R`'s effective condition, because a
-//!   disabled question is seen as unanswered; every leaf that tests a value lists `R` in
-//!   `required`, so an empty form does not satisfy it;
+//!   disabled question is seen as unanswered (so a form hides Q12-1 when Q11 turns to "no",
+//!   even while Q12's stale "yes" is still in its data); every leaf that tests a value lists
+//!   `R` in `required`, so an empty form does not satisfy it. A qualification of more than 16
+//!   leaves is left out, which keeps the schema linear in the survey and changes no verdict
+//!   (see `QUALIFY_LEAVES`);
 //! - choices are `oneOf` of `{const, title}`; multiple choice is an array with
 //!   `uniqueItems`, and an exclusive choice adds
 //!   `not: {allOf: [{contains: {const: v}}, {minItems: 2}]}`;
@@ -93,22 +96,42 @@ impl Survey {
     #[must_use]
     pub fn json_schema(&self, options: &JsonSchemaOptions) -> schemars::Schema {
         let locale = options.locale.as_deref().unwrap_or(self.default_locale());
-        let generator = Generator {
+        let mut generator = Generator {
             survey: self,
             locale,
+            draft: options.draft,
+            enabled: Vec::with_capacity(self.nodes.len()),
         };
-        let value = generator.root(options.draft);
+        let value = generator.root();
         schemars::Schema::try_from(value).unwrap_or_default()
     }
 }
 
+/// A leaf that tests question `R` is qualified by `R`'s effective condition when that has at
+/// most this many leaves. Past it the bare test is written: the verdict is the same (an answer
+/// to a disabled `R` is rejected by `R`'s own block), only a form builder showing a stale
+/// answer could differ, and the schema stays linear in the survey whatever the conditions'
+/// shape (qualifying without a bound grows exponentially on chains that fork and rejoin).
+const QUALIFY_LEAVES: usize = 16;
+
 struct Generator<'a> {
     survey: &'a Survey,
     locale: &'a str,
+    draft: Draft,
+    /// Per node, in document order: the schema that holds exactly when it is enabled (`None`
+    /// when it always is) and the number of leaves written out in it.
+    enabled: Vec<Option<(Value, usize)>>,
 }
 
 impl Generator<'_> {
-    fn root(&self, draft: Draft) -> Value {
+    fn root(&mut self) -> Value {
+        let draft = self.draft;
+        // Conditions refer only to earlier nodes, so one pass in order computes each
+        // effective condition from those already computed.
+        for index in 0..self.survey.nodes.len() {
+            let enabled = self.compute_enabled(index);
+            self.enabled.push(enabled);
+        }
         let survey = self.survey;
         let definition = survey.definition();
         let mut root = Map::new();
@@ -164,7 +187,9 @@ impl Generator<'_> {
 
     /// `{if, then, else}` for a node with its own condition.
     fn conditional_block(&self, index: usize, node: &Node) -> Value {
-        let condition = self.enabled(index).unwrap_or_else(|| json!({}));
+        let condition = self.enabled[index]
+            .as_ref()
+            .map_or_else(|| json!({}), |(v, _)| v.clone());
         let mut declare = Map::new();
         declare.insert(
             "properties".into(),
@@ -187,46 +212,82 @@ impl Generator<'_> {
         json!({ "if": condition, "then": then, "else": otherwise })
     }
 
-    /// The schema that holds exactly when the node is enabled, or `None` when it always is.
-    fn enabled(&self, index: usize) -> Option<Value> {
+    /// The schema that holds exactly when the node is enabled (`None` when it always is),
+    /// with its leaf count.
+    fn compute_enabled(&self, index: usize) -> Option<(Value, usize)> {
         let node = &self.survey.nodes[index];
         let mut parts = Vec::new();
+        let mut leaves = 0;
         if let Some(parent) = node.parent
-            && let Some(parent_enabled) = self.enabled(parent)
+            && let Some((parent_enabled, parent_leaves)) = self.qualifier(parent)
         {
-            parts.push(parent_enabled);
+            parts.push(parent_enabled.clone());
+            leaves += parent_leaves;
         }
         if let Some(condition) = &node.condition {
-            parts.push(self.condition(condition));
+            let (schema, count) = self.condition(condition);
+            parts.push(schema);
+            leaves += count;
         }
-        conjunction(parts)
+        conjunction(parts).map(|schema| (schema, leaves))
     }
 
-    fn condition(&self, condition: &Condition) -> Value {
+    /// The effective condition of a node, when it is small enough to be written into the
+    /// conditions that depend on it.
+    fn qualifier(&self, index: usize) -> Option<&(Value, usize)> {
+        self.enabled[index]
+            .as_ref()
+            .filter(|(_, leaves)| *leaves <= QUALIFY_LEAVES)
+    }
+
+    /// A condition as a schema, with the number of leaves written out in it.
+    fn condition(&self, condition: &Condition) -> (Value, usize) {
         match condition {
-            Condition::All(items) => conjunction(items.iter().map(|c| self.condition(c)).collect())
-                .unwrap_or_else(|| json!({})),
-            Condition::Any(items) if items.is_empty() => json!({ "not": {} }),
-            Condition::Any(items) => {
-                json!({ "anyOf": items.iter().map(|c| self.condition(c)).collect::<Vec<_>>() })
+            Condition::All(items) => {
+                let (parts, leaves) = self.conditions(items);
+                (conjunction(parts).unwrap_or_else(|| json!({})), leaves)
             }
-            Condition::Not(inner) => json!({ "not": self.condition(inner) }),
+            Condition::Any(items) if items.is_empty() => (json!({ "not": {} }), 0),
+            Condition::Any(items) => {
+                let (parts, leaves) = self.conditions(items);
+                (json!({ "anyOf": parts }), leaves)
+            }
+            Condition::Not(inner) => {
+                let (schema, leaves) = self.condition(inner);
+                (json!({ "not": schema }), leaves)
+            }
             Condition::Leaf(leaf) => {
                 // What the leaf's question shows to conditions is its answer when enabled and
                 // nothing otherwise; `seen` holds when it shows an answer passing the
                 // positive form of the test.
                 let positive = self.positive_test(leaf.node, &leaf.test);
-                let seen = match self.enabled(leaf.node) {
-                    Some(enabled) => json!({ "allOf": [enabled, positive] }),
-                    None => positive,
+                let (seen, leaves) = match self.qualifier(leaf.node) {
+                    Some((enabled, leaves)) => {
+                        (json!({ "allOf": [enabled, positive] }), leaves + 1)
+                    }
+                    None => (positive, 1),
                 };
-                if leaf.test.holds_when_absent() {
+                let schema = if leaf.test.holds_when_absent() {
                     json!({ "not": seen })
                 } else {
                     seen
-                }
+                };
+                (schema, leaves)
             }
         }
+    }
+
+    fn conditions(&self, items: &[Condition]) -> (Vec<Value>, usize) {
+        let mut leaves = 0;
+        let parts = items
+            .iter()
+            .map(|c| {
+                let (schema, count) = self.condition(c);
+                leaves += count;
+                schema
+            })
+            .collect();
+        (parts, leaves)
     }
 
     /// The schema of "the node is answered and the answer passes the test's positive form"

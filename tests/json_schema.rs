@@ -253,3 +253,95 @@ fn schema_uses_no_custom_keywords() {
         );
     }
 }
+
+/// A survey where each question depends on the two before it: written out in place, the
+/// effective conditions would double in size with every question.
+fn diamond_chain(count: usize) -> Survey {
+    let mut yaml =
+        String::from("id: chain\nversion: \"1\"\ndefault_locale: en\ntitle: Chain\nquestions:\n");
+    for i in 0..count {
+        yaml.push_str(&format!(
+            "  - id: q{i}\n    type: boolean\n    title: Q{i}\n    required: true\n"
+        ));
+        if i >= 2 {
+            yaml.push_str(&format!(
+                "    enable_when: {{any: [{{question: q{}, equals: true}}, {{question: q{}, not_equals: false}}]}}\n",
+                i - 1,
+                i - 2
+            ));
+        }
+    }
+    Survey::from_yaml(&yaml).unwrap()
+}
+
+#[test]
+fn chained_conditions_keep_the_schema_linear() {
+    let small = serde_json::to_string(
+        &diamond_chain(20)
+            .json_schema(&JsonSchemaOptions::default())
+            .to_value(),
+    )
+    .unwrap()
+    .len();
+    let large = serde_json::to_string(
+        &diamond_chain(200)
+            .json_schema(&JsonSchemaOptions::default())
+            .to_value(),
+    )
+    .unwrap()
+    .len();
+    assert!(
+        large < small * 15,
+        "20 questions: {small} bytes, 200 questions: {large} bytes"
+    );
+    let survey = diamond_chain(40);
+    for draft in DRAFTS {
+        let validator = compile(
+            &survey
+                .json_schema(&JsonSchemaOptions::new(draft, None))
+                .to_value(),
+        );
+        let mut rng = Rng::new(99);
+        for case in 0..500 {
+            let answers = random_answers(&mut rng, &survey);
+            assert_same_verdict(
+                &survey,
+                &validator,
+                &answers,
+                &format!("diamond chain, {draft:?}, case {case}"),
+            );
+        }
+    }
+}
+
+#[test]
+fn each_if_holds_the_effective_condition_so_stale_answers_do_not_show_questions() {
+    let schema = mhlw().json_schema(&JsonSchemaOptions::default()).to_value();
+    let block_for = |id: &str| {
+        schema["allOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|block| block["then"]["properties"].get(id).is_some())
+            .unwrap_or_else(|| panic!("no block for {id}"))
+            .clone()
+    };
+    let shows = |id: &str, data: Value| jsonschema::is_valid(&block_for(id)["if"], &data);
+    assert!(
+        !shows("Q10-1", serde_json::json!({})),
+        "an empty form shows no conditional question"
+    );
+    assert!(shows("Q10-1", serde_json::json!({"Q10": true})));
+    assert!(!shows("Q10-1", serde_json::json!({"Q10": false})));
+    assert!(shows(
+        "Q12-1",
+        serde_json::json!({"Q11": true, "Q12": true})
+    ));
+    // Q11 turned to no while Q12's answer is still in the form data: Q12-1 to Q12-6 hide.
+    for id in ["Q12-1", "Q12-2", "Q12-3", "Q12-4", "Q12-5", "Q12-6"] {
+        assert!(
+            !shows(id, serde_json::json!({"Q11": false, "Q12": true})),
+            "{id}"
+        );
+    }
+}
