@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::fmt::Write;
+
 use common::{Rng, mhlw, random_answers, random_survey};
 use serde_json::Value;
 use survey_schema::Survey;

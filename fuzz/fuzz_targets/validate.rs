@@ -8,18 +8,32 @@ use libfuzzer_sys::fuzz_target;
 use survey_schema::{IssueCode, Survey, ValidateOptions};
 
 static SURVEY: LazyLock<Survey> = LazyLock::new(|| {
-    Survey::from_yaml(include_str!("../../schema/mhlw-hospital-cybersecurity-2024.yaml")).unwrap()
+    Survey::from_yaml(include_str!(
+        "../../schema/mhlw-hospital-cybersecurity-2024.yaml"
+    ))
+    .unwrap()
 });
 
 fuzz_target!(|data: &[u8]| {
     let survey = &*SURVEY;
     let options = ValidateOptions::default();
-    let Ok(report) = survey.validate_json(data, &options) else { return };
-    assert_eq!(survey.is_valid_json(data, &options).unwrap(), report.is_valid());
+    let Ok(report) = survey.validate_json(data, &options) else {
+        return;
+    };
+    assert_eq!(
+        survey.is_valid_json(data, &options).unwrap(),
+        report.is_valid()
+    );
     let answers: serde_json::Value = serde_json::from_slice(data).unwrap();
     let pruned = survey.prune(&answers);
     assert_eq!(survey.prune(&pruned), pruned);
-    assert!(survey.validate(&pruned).issues.iter().all(|i| i.code != IssueCode::AnsweredWhileDisabled));
+    assert!(
+        survey
+            .validate(&pruned)
+            .issues
+            .iter()
+            .all(|i| i.code != IssueCode::AnsweredWhileDisabled)
+    );
     let _ = survey.enabled(&answers);
     let _ = survey.progress(&answers);
 });
