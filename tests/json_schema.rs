@@ -262,15 +262,18 @@ fn diamond_chain(count: usize) -> Survey {
     let mut yaml =
         String::from("id: chain\nversion: \"1\"\ndefault_locale: en\ntitle: Chain\nquestions:\n");
     for i in 0..count {
-        yaml.push_str(&format!(
+        write!(
+            yaml,
             "  - id: q{i}\n    type: boolean\n    title: Q{i}\n    required: true\n"
-        ));
+        )
+        .unwrap();
         if i >= 2 {
-            yaml.push_str(&format!(
-                "    enable_when: {{any: [{{question: q{}, equals: true}}, {{question: q{}, not_equals: false}}]}}\n",
-                i - 1,
-                i - 2
-            ));
+            let (previous, before) = (i - 1, i - 2);
+            writeln!(
+                yaml,
+                "    enable_when: {{any: [{{question: q{previous}, equals: true}}, {{question: q{before}, not_equals: false}}]}}"
+            )
+            .unwrap();
         }
     }
     Survey::from_yaml(&yaml).unwrap()
