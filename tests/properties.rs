@@ -132,3 +132,16 @@ fn rules_hold_on_the_mhlw_survey() {
         check_rules(&survey, &answers, &format!("MHLW case {case}"));
     }
 }
+
+#[test]
+fn sized_surveys_load_and_their_answer_sets_are_valid() {
+    for count in [25, 200, 1_000] {
+        let (yaml, answers) = common::sized_survey(count);
+        let survey = Survey::from_yaml(&yaml).unwrap();
+        let answers: Value = serde_json::from_str(&answers).unwrap();
+        let report = survey.validate(&answers);
+        assert!(report.is_valid(), "{count}: {report}");
+        assert_eq!(survey.question_ids().count(), count);
+        check_rules(&survey, &answers, &format!("sized {count}"));
+    }
+}

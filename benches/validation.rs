@@ -1,0 +1,120 @@
+//! Criterion benches over shared fixtures: the MHLW survey with a valid and an invalid answer
+//! set, and generated surveys of 25 to 10,000 questions.
+//!
+//! Groups: `load/` (text to checked survey), `is_valid/`, `validate/` (all issues),
+//! `validate_json/` (bytes to report), `json_schema/` (schema generation), and the
+//! references `peer_jsonschema_is_valid/` (the `jsonschema` crate on our generated schema)
+//! and `parse_serde_json/` (parsing the answer bytes into a `serde_json::Value`).
+//!
+//! Run: `cargo bench --bench validation`; `BENCHMARKS.md` says how the table is made.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use serde_json::Value;
+use survey_schema::json_schema::JsonSchemaOptions;
+use survey_schema::{Format, Limits, Survey, ValidateOptions};
+
+struct Fixture {
+    name: String,
+    survey_text: String,
+    format: Format,
+    survey: Survey,
+    answers_json: String,
+    answers: Value,
+    questions: usize,
+}
+
+fn limits() -> Limits {
+    Limits { max_questions: 20_000, ..Limits::default() }
+}
+
+fn fixtures() -> Vec<Fixture> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mhlw_text = std::fs::read_to_string(format!("{root}/schema/mhlw-hospital-cybersecurity-2024.yaml")).unwrap();
+    let mut out = Vec::new();
+    for (name, file) in [("mhlw_valid", "mhlw-complete.json"), ("mhlw_invalid", "mhlw-invalid.json")] {
+        let answers_json = std::fs::read_to_string(format!("{root}/schema/examples/{file}")).unwrap();
+        let survey = Survey::load(&mhlw_text, Format::Yaml, &limits()).unwrap();
+        out.push(Fixture {
+            name: name.into(),
+            survey_text: mhlw_text.clone(),
+            format: Format::Yaml,
+            questions: survey.questions().count(),
+            survey,
+            answers: serde_json::from_str(&answers_json).unwrap(),
+            answers_json,
+        });
+    }
+    for count in [25, 200, 1_000, 10_000] {
+        let (survey_text, answers_json) = common::sized_survey(count);
+        let survey = Survey::load(&survey_text, Format::Yaml, &limits()).unwrap();
+        let answers: Value = serde_json::from_str(&answers_json).unwrap();
+        assert!(survey.is_valid(&answers), "the generated answer set of {count} questions is valid");
+        out.push(Fixture {
+            name: format!("generated_{count}"),
+            survey_text,
+            format: Format::Yaml,
+            questions: survey.questions().count(),
+            survey,
+            answers,
+            answers_json,
+        });
+    }
+    out
+}
+
+fn benches(c: &mut Criterion) {
+    let fixtures = fixtures();
+    let options = ValidateOptions::default();
+    for f in &fixtures {
+        let mut group = c.benchmark_group("load");
+        group.throughput(Throughput::Elements(f.questions as u64));
+        group.bench_function(&f.name, |b| b.iter(|| Survey::load(black_box(&f.survey_text), f.format, &limits()).unwrap()));
+        group.finish();
+
+        let mut group = c.benchmark_group("json_schema");
+        group.throughput(Throughput::Elements(f.questions as u64));
+        group.bench_function(&f.name, |b| b.iter(|| f.survey.json_schema(black_box(&JsonSchemaOptions::default()))));
+        group.finish();
+
+        let mut group = c.benchmark_group("is_valid");
+        group.throughput(Throughput::Elements(f.questions as u64));
+        group.bench_function(&f.name, |b| b.iter(|| f.survey.is_valid(black_box(&f.answers))));
+        group.finish();
+
+        let mut group = c.benchmark_group("validate");
+        group.throughput(Throughput::Elements(f.questions as u64));
+        group.bench_function(&f.name, |b| b.iter(|| f.survey.validate_with(black_box(&f.answers), &options)));
+        group.finish();
+
+        let mut group = c.benchmark_group("validate_json");
+        group.throughput(Throughput::Bytes(f.answers_json.len() as u64));
+        group.bench_function(&f.name, |b| b.iter(|| f.survey.validate_json(black_box(f.answers_json.as_bytes()), &options).unwrap()));
+        group.finish();
+
+        let schema = f.survey.json_schema(&JsonSchemaOptions::default()).to_value();
+        let peer = jsonschema::validator_for(&schema).unwrap();
+        assert_eq!(peer.is_valid(&f.answers), f.survey.is_valid(&f.answers), "{}", f.name);
+        let mut group = c.benchmark_group("peer_jsonschema_is_valid");
+        group.throughput(Throughput::Elements(f.questions as u64));
+        group.bench_function(&f.name, |b| b.iter(|| peer.is_valid(black_box(&f.answers))));
+        group.finish();
+
+        let mut group = c.benchmark_group("parse_serde_json");
+        group.throughput(Throughput::Bytes(f.answers_json.len() as u64));
+        group.bench_function(&f.name, |b| b.iter(|| serde_json::from_slice::<Value>(black_box(f.answers_json.as_bytes())).unwrap()));
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = all;
+    config = Criterion::default().sample_size(30).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
+    targets = benches
+}
+criterion_main!(all);
