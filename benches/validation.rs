@@ -30,15 +30,25 @@ struct Fixture {
 }
 
 fn limits() -> Limits {
-    Limits { max_questions: 20_000, ..Limits::default() }
+    Limits {
+        max_questions: 20_000,
+        ..Limits::default()
+    }
 }
 
 fn fixtures() -> Vec<Fixture> {
     let root = env!("CARGO_MANIFEST_DIR");
-    let mhlw_text = std::fs::read_to_string(format!("{root}/schema/mhlw-hospital-cybersecurity-2024.yaml")).unwrap();
+    let mhlw_text = std::fs::read_to_string(format!(
+        "{root}/schema/mhlw-hospital-cybersecurity-2024.yaml"
+    ))
+    .unwrap();
     let mut out = Vec::new();
-    for (name, file) in [("mhlw_valid", "mhlw-complete.json"), ("mhlw_invalid", "mhlw-invalid.json")] {
-        let answers_json = std::fs::read_to_string(format!("{root}/schema/examples/{file}")).unwrap();
+    for (name, file) in [
+        ("mhlw_valid", "mhlw-complete.json"),
+        ("mhlw_invalid", "mhlw-invalid.json"),
+    ] {
+        let answers_json =
+            std::fs::read_to_string(format!("{root}/schema/examples/{file}")).unwrap();
         let survey = Survey::load(&mhlw_text, Format::Yaml, &limits()).unwrap();
         out.push(Fixture {
             name: name.into(),
@@ -54,7 +64,10 @@ fn fixtures() -> Vec<Fixture> {
         let (survey_text, answers_json) = common::sized_survey(count);
         let survey = Survey::load(&survey_text, Format::Yaml, &limits()).unwrap();
         let answers: Value = serde_json::from_str(&answers_json).unwrap();
-        assert!(survey.is_valid(&answers), "the generated answer set of {count} questions is valid");
+        assert!(
+            survey.is_valid(&answers),
+            "the generated answer set of {count} questions is valid"
+        );
         out.push(Fixture {
             name: format!("generated_{count}"),
             survey_text,
@@ -74,32 +87,57 @@ fn benches(c: &mut Criterion) {
     for f in &fixtures {
         let mut group = c.benchmark_group("load");
         group.throughput(Throughput::Elements(f.questions as u64));
-        group.bench_function(&f.name, |b| b.iter(|| Survey::load(black_box(&f.survey_text), f.format, &limits()).unwrap()));
+        group.bench_function(&f.name, |b| {
+            b.iter(|| Survey::load(black_box(&f.survey_text), f.format, &limits()).unwrap())
+        });
         group.finish();
 
         let mut group = c.benchmark_group("json_schema");
         group.throughput(Throughput::Elements(f.questions as u64));
-        group.bench_function(&f.name, |b| b.iter(|| f.survey.json_schema(black_box(&JsonSchemaOptions::default()))));
+        group.bench_function(&f.name, |b| {
+            b.iter(|| {
+                f.survey
+                    .json_schema(black_box(&JsonSchemaOptions::default()))
+            })
+        });
         group.finish();
 
         let mut group = c.benchmark_group("is_valid");
         group.throughput(Throughput::Elements(f.questions as u64));
-        group.bench_function(&f.name, |b| b.iter(|| f.survey.is_valid(black_box(&f.answers))));
+        group.bench_function(&f.name, |b| {
+            b.iter(|| f.survey.is_valid(black_box(&f.answers)))
+        });
         group.finish();
 
         let mut group = c.benchmark_group("validate");
         group.throughput(Throughput::Elements(f.questions as u64));
-        group.bench_function(&f.name, |b| b.iter(|| f.survey.validate_with(black_box(&f.answers), &options)));
+        group.bench_function(&f.name, |b| {
+            b.iter(|| f.survey.validate_with(black_box(&f.answers), &options))
+        });
         group.finish();
 
         let mut group = c.benchmark_group("validate_json");
         group.throughput(Throughput::Bytes(f.answers_json.len() as u64));
-        group.bench_function(&f.name, |b| b.iter(|| f.survey.validate_json(black_box(f.answers_json.as_bytes()), &options).unwrap()));
+        group.bench_function(&f.name, |b| {
+            b.iter(|| {
+                f.survey
+                    .validate_json(black_box(f.answers_json.as_bytes()), &options)
+                    .unwrap()
+            })
+        });
         group.finish();
 
-        let schema = f.survey.json_schema(&JsonSchemaOptions::default()).to_value();
+        let schema = f
+            .survey
+            .json_schema(&JsonSchemaOptions::default())
+            .to_value();
         let peer = jsonschema::validator_for(&schema).unwrap();
-        assert_eq!(peer.is_valid(&f.answers), f.survey.is_valid(&f.answers), "{}", f.name);
+        assert_eq!(
+            peer.is_valid(&f.answers),
+            f.survey.is_valid(&f.answers),
+            "{}",
+            f.name
+        );
         let mut group = c.benchmark_group("peer_jsonschema_is_valid");
         group.throughput(Throughput::Elements(f.questions as u64));
         group.bench_function(&f.name, |b| b.iter(|| peer.is_valid(black_box(&f.answers))));
@@ -107,7 +145,11 @@ fn benches(c: &mut Criterion) {
 
         let mut group = c.benchmark_group("parse_serde_json");
         group.throughput(Throughput::Bytes(f.answers_json.len() as u64));
-        group.bench_function(&f.name, |b| b.iter(|| serde_json::from_slice::<Value>(black_box(f.answers_json.as_bytes())).unwrap()));
+        group.bench_function(&f.name, |b| {
+            b.iter(|| {
+                serde_json::from_slice::<Value>(black_box(f.answers_json.as_bytes())).unwrap()
+            })
+        });
         group.finish();
     }
 }

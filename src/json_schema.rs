@@ -96,15 +96,20 @@ impl Survey {
     #[must_use]
     pub fn json_schema(&self, options: &JsonSchemaOptions) -> schemars::Schema {
         let locale = options.locale.as_deref().unwrap_or(self.default_locale());
-        let mut generator = Generator {
-            survey: self,
-            locale,
-            draft: options.draft,
-            enabled: Vec::with_capacity(self.nodes.len()),
-        };
-        let value = generator.root();
+        let value = Generator::new(self, locale, options.draft).root();
         schemars::Schema::try_from(value).unwrap_or_default()
     }
+}
+
+/// Per node, the JSON Schema that an answer set satisfies exactly when the node is enabled
+/// (`None` when it always is). Shared with the JSON Forms UI schema, whose rules use them.
+pub(crate) fn effective_conditions(survey: &Survey) -> Vec<Option<Value>> {
+    let generator = Generator::new(survey, survey.default_locale(), Draft::Draft07);
+    generator
+        .enabled
+        .into_iter()
+        .map(|e| e.map(|(schema, _)| schema))
+        .collect()
 }
 
 /// A leaf that tests question `R` is qualified by `R`'s effective condition when that has at
@@ -123,15 +128,25 @@ struct Generator<'a> {
     enabled: Vec<Option<(Value, usize)>>,
 }
 
-impl Generator<'_> {
-    fn root(&mut self) -> Value {
-        let draft = self.draft;
+impl<'a> Generator<'a> {
+    fn new(survey: &'a Survey, locale: &'a str, draft: Draft) -> Self {
+        let mut generator = Generator {
+            survey,
+            locale,
+            draft,
+            enabled: Vec::with_capacity(survey.nodes.len()),
+        };
         // Conditions refer only to earlier nodes, so one pass in order computes each
         // effective condition from those already computed.
-        for index in 0..self.survey.nodes.len() {
-            let enabled = self.compute_enabled(index);
-            self.enabled.push(enabled);
+        for index in 0..survey.nodes.len() {
+            let enabled = generator.compute_enabled(index);
+            generator.enabled.push(enabled);
         }
+        generator
+    }
+
+    fn root(&self) -> Value {
+        let draft = self.draft;
         let survey = self.survey;
         let definition = survey.definition();
         let mut root = Map::new();

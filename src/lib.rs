@@ -16,6 +16,7 @@
 //! - `pattern`: regular expressions portable between Rust and ECMA-262, and the documented
 //!   email / tel / url / date patterns.
 //! - [`json_schema`]: [`Survey`] to JSON Schema (draft-07 or 2020-12).
+//! - `ui_schema`: [`Survey`] to a JSON Forms UI schema (layout, labels, `SHOW` rules).
 //!
 //! # Invariants
 //!
@@ -34,6 +35,7 @@ mod load;
 mod messages;
 mod pattern;
 mod survey;
+mod ui_schema;
 mod validate;
 
 pub use check::{CheckError, Problem, ProblemCode, is_valid_id};

@@ -72,6 +72,9 @@ enum Command {
         /// Language of titles and descriptions (default: the survey's default locale).
         #[arg(long)]
         locale: Option<String>,
+        /// Print a UI schema for a form builder instead of the JSON Schema.
+        #[arg(long, value_enum)]
+        ui_schema: Option<UiSchemaArg>,
         /// Write to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -94,6 +97,12 @@ enum LocaleArg {
 enum OutputFormat {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UiSchemaArg {
+    /// The JSON Forms UI schema: layout, labels and SHOW rules.
+    Jsonforms,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -145,8 +154,15 @@ fn main() -> ExitCode {
             survey,
             draft,
             locale,
+            ui_schema,
             output,
-        } => schema(&survey, draft, locale.as_deref(), output.as_deref()),
+        } => schema(
+            &survey,
+            draft,
+            locale.as_deref(),
+            ui_schema,
+            output.as_deref(),
+        ),
         Command::MetaSchema { output } => {
             let schema = schemars::schema_for!(survey_schema::SurveyDefinition);
             write_json(&schema.to_value(), output.as_deref()).map(|()| true)
@@ -246,11 +262,16 @@ fn schema(
     path: &Path,
     draft: DraftArg,
     locale: Option<&str>,
+    ui_schema: Option<UiSchemaArg>,
     output: Option<&Path>,
 ) -> Result<bool, Fatal> {
     let Some(survey) = load_survey(path)? else {
         return Ok(false);
     };
+    if let Some(UiSchemaArg::Jsonforms) = ui_schema {
+        write_json(&survey.json_forms_ui_schema(locale), output)?;
+        return Ok(true);
+    }
     let draft = match draft {
         DraftArg::Draft7 => Draft::Draft07,
         DraftArg::Draft2020_12 => Draft::Draft2020_12,

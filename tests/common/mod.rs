@@ -698,16 +698,32 @@ pub fn random_answers(rng: &mut Rng, survey: &Survey) -> Value {
 /// valid answer that satisfies it.
 const SIZED_KINDS: [(&str, &str, &str); 7] = [
     ("type: boolean", "equals: true", "true"),
-    ("type: single_choice, choices: [{value: c0, label: A}, {value: c1, label: B}, {value: c2, label: C}]", "in: [c0, c1]", "\"c0\""),
+    (
+        "type: single_choice, choices: [{value: c0, label: A}, {value: c1, label: B}, {value: c2, label: C}]",
+        "in: [c0, c1]",
+        "\"c0\"",
+    ),
     (
         "type: multiple_choice, min_selections: 1, choices: [{value: c0, label: A}, {value: c1, label: B}, {value: none, label: N, exclusive: true}]",
         "includes: c0",
         "[\"c0\", \"c1\"]",
     ),
-    ("type: text, max_length: 40", "answered: true", "\"回答テキスト\""),
-    ("type: integer, minimum: 0, maximum: 100", "greater_or_equal: 3", "42"),
+    (
+        "type: text, max_length: 40",
+        "answered: true",
+        "\"回答テキスト\"",
+    ),
+    (
+        "type: integer, minimum: 0, maximum: 100",
+        "greater_or_equal: 3",
+        "42",
+    ),
     ("type: number, maximum: 1000", "less_than: 100", "2.5"),
-    ("type: date, earliest: \"2024-01-01\"", "greater_or_equal: \"2024-02-01\"", "\"2024-02-10\""),
+    (
+        "type: date, earliest: \"2024-01-01\"",
+        "greater_or_equal: \"2024-02-01\"",
+        "\"2024-02-10\"",
+    ),
 ];
 
 /// A survey of `count` questions mixing every kind (a group of three fields every 50
@@ -722,7 +738,9 @@ pub fn sized_survey(count: usize) -> (String, String) {
             questions.push(format!(
                 "{{id: {id}, type: group, title: G{i}, required: true, fields: [{{id: a, type: text, title: A, required: true}}, {{id: b, type: integer, title: B}}, {{id: c, type: boolean, title: C, enable_when: {{question: {id}, field: b, greater_than: 1}}}}]}}"
             ));
-            answers.push(format!("\"{id}\": {{\"a\": \"x\", \"b\": 2, \"c\": false}}"));
+            answers.push(format!(
+                "\"{id}\": {{\"a\": \"x\", \"b\": 2, \"c\": false}}"
+            ));
             continue;
         }
         let (kind, _, answer) = SIZED_KINDS[i % SIZED_KINDS.len()];
@@ -732,12 +750,17 @@ pub fn sized_survey(count: usize) -> (String, String) {
         } else {
             String::new()
         };
-        questions.push(format!("{{id: {id}, title: \"質問 {i}\", required: true, {kind}{condition}}}"));
+        questions.push(format!(
+            "{{id: {id}, title: \"質問 {i}\", required: true, {kind}{condition}}}"
+        ));
         answers.push(format!("\"{id}\": {answer}"));
     }
     let yaml = format!(
         "id: sized\nversion: \"1\"\ndefault_locale: ja\ntitle: 生成された調査\nquestions:\n{}",
-        questions.iter().map(|q| format!("  - {q}\n")).collect::<String>()
+        questions
+            .iter()
+            .map(|q| format!("  - {q}\n"))
+            .collect::<String>()
     );
     (yaml, format!("{{{}}}", answers.join(", ")))
 }
