@@ -755,12 +755,13 @@ pub fn sized_survey(count: usize) -> (String, String) {
         ));
         answers.push(format!("\"{id}\": {answer}"));
     }
-    let yaml = format!(
-        "id: sized\nversion: \"1\"\ndefault_locale: ja\ntitle: 生成された調査\nquestions:\n{}",
-        questions
-            .iter()
-            .map(|q| format!("  - {q}\n"))
-            .collect::<String>()
+    let mut yaml = String::from(
+        "id: sized\nversion: \"1\"\ndefault_locale: ja\ntitle: 生成された調査\nquestions:\n",
     );
+    for question in &questions {
+        yaml.push_str("  - ");
+        yaml.push_str(question);
+        yaml.push('\n');
+    }
     (yaml, format!("{{{}}}", answers.join(", ")))
 }
