@@ -88,7 +88,7 @@ fn benches(c: &mut Criterion) {
         let mut group = c.benchmark_group("load");
         group.throughput(Throughput::Elements(f.questions as u64));
         group.bench_function(&f.name, |b| {
-            b.iter(|| Survey::load(black_box(&f.survey_text), f.format, &limits()).unwrap())
+            b.iter(|| Survey::load(black_box(&f.survey_text), f.format, &limits()).unwrap());
         });
         group.finish();
 
@@ -98,21 +98,21 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 f.survey
                     .json_schema(black_box(&JsonSchemaOptions::default()))
-            })
+            });
         });
         group.finish();
 
         let mut group = c.benchmark_group("is_valid");
         group.throughput(Throughput::Elements(f.questions as u64));
         group.bench_function(&f.name, |b| {
-            b.iter(|| f.survey.is_valid(black_box(&f.answers)))
+            b.iter(|| f.survey.is_valid(black_box(&f.answers)));
         });
         group.finish();
 
         let mut group = c.benchmark_group("validate");
         group.throughput(Throughput::Elements(f.questions as u64));
         group.bench_function(&f.name, |b| {
-            b.iter(|| f.survey.validate_with(black_box(&f.answers), &options))
+            b.iter(|| f.survey.validate_with(black_box(&f.answers), &options));
         });
         group.finish();
 
@@ -123,7 +123,7 @@ fn benches(c: &mut Criterion) {
                 f.survey
                     .validate_json(black_box(f.answers_json.as_bytes()), &options)
                     .unwrap()
-            })
+            });
         });
         group.finish();
 
@@ -148,7 +148,7 @@ fn benches(c: &mut Criterion) {
         group.bench_function(&f.name, |b| {
             b.iter(|| {
                 serde_json::from_slice::<Value>(black_box(f.answers_json.as_bytes())).unwrap()
-            })
+            });
         });
         group.finish();
     }
