@@ -1008,6 +1008,18 @@ impl<'a> Checker<'a> {
             self.problem(code, question_path, message);
             return None;
         };
+        let self_reference = |this: &mut Self, path: String| {
+            this.problem(
+                ProblemCode::SelfReference,
+                path,
+                format!("the condition of `{own_id}` refers to itself"),
+            );
+        };
+        // The question being compiled has claimed its id but has no node yet.
+        if target >= self.nodes.len() {
+            self_reference(self, question_path);
+            return None;
+        }
         let Some(field) = field else {
             return Some(target);
         };
@@ -1021,15 +1033,15 @@ impl<'a> Checker<'a> {
             return None;
         };
         if let Some(&node) = index.get(field) {
-            return Some(node);
+            if node < self.nodes.len() {
+                return Some(node);
+            }
+            self_reference(self, field_path);
+            return None;
         }
         let in_own_group = scope.group == Some(target);
         if in_own_group && field == own_id {
-            self.problem(
-                ProblemCode::SelfReference,
-                field_path,
-                format!("the condition of `{own_id}` refers to itself"),
-            );
+            self_reference(self, field_path);
         } else if in_own_group && group_declares(self.def, question, field) {
             self.problem(
                 ProblemCode::ForwardReference,

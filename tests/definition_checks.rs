@@ -116,6 +116,21 @@ const CASES: &[(&str, &str, &[&str])] = &[
         &["self_reference"],
     ),
     (
+        "group refers to one of its own fields (found by fuzzing)",
+        "questions:\n  - {id: g, type: group, title: G, enable_when: {question: g, field: k, not_equals: m}, fields: [{id: k, type: text, title: K}]}\n",
+        &["self_reference"],
+    ),
+    (
+        "field refers to itself through its group (found by fuzzing)",
+        "questions:\n  - id: g\n    type: group\n    title: G\n    fields: [{id: k, type: text, title: K, enable_when: {question: g, field: k, equals: p}}]\n",
+        &["self_reference"],
+    ),
+    (
+        "group without fields refers to itself (found by fuzzing)",
+        "questions:\n  - {id: g, type: group, title: G, enable_when: {question: g, field: k, not_equals: m}}\n",
+        &["empty", "self_reference"],
+    ),
+    (
         "field refers to a later sibling",
         "questions:\n  - id: g\n    type: group\n    title: G\n    fields:\n      - {id: f, type: text, title: F, enable_when: {question: g, field: h, equals: x}}\n      - {id: h, type: text, title: H}\n",
         &["forward_reference"],

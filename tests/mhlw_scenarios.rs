@@ -377,3 +377,27 @@ fn reports_in_japanese_and_english() {
         render(&survey, &json!({}), Locale::En)
     );
 }
+
+/// The scenarios as data, for validators outside Rust (the ajv agreement test reads them).
+#[test]
+fn scenario_fixture_is_fresh() {
+    let scenarios: Vec<Value> = scenarios()
+        .into_iter()
+        .map(
+            |(name, answers, issues)| json!({ "name": name, "answers": answers, "issues": issues }),
+        )
+        .collect();
+    let fresh = serde_json::to_string_pretty(&scenarios).unwrap() + "\n";
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/mhlw-scenarios.json"
+    );
+    if std::env::var("UPDATE_EXAMPLES").is_ok() {
+        std::fs::write(path, &fresh).unwrap();
+    }
+    let stored = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        stored == fresh,
+        "tests/fixtures/mhlw-scenarios.json is stale; regenerate it with UPDATE_EXAMPLES=1 cargo test --test mhlw_scenarios"
+    );
+}

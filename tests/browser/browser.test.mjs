@@ -1,0 +1,176 @@
+// The generated MHLW schema in real form builders, in headless Chromium: react-jsonschema-form
+// (schema only) and JSON Forms (schema and generated UI schema). Each page must hide and show
+// the conditional questions as the skip logic says, flag an exclusive choice combined with
+// another, and turn a complete "yes" path into form data that the native validator accepts.
+// Screenshots of the filled forms go to artifacts/.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = new URL("./", import.meta.url);
+const root = new URL("../../", import.meta.url);
+const artifacts = fileURLToPath(new URL("artifacts/", here));
+mkdirSync(artifacts, { recursive: true });
+
+const CONDITIONAL = ["Q10-1", "Q12", "Q12-1", "Q12-2", "Q12-3", "Q12-4", "Q12-5", "Q12-6"];
+const Q12_FAMILY = ["Q12", "Q12-1", "Q12-2", "Q12-3", "Q12-4", "Q12-5", "Q12-6"];
+
+/** How to find and answer a question on each page. */
+const pages = {
+  rjsf: {
+    async shown(page, id) {
+      return (await page.locator(`input[name="root_${id}"], select#root_${id}`).count()) > 0;
+    },
+    async yesNo(page, id, yes) {
+      await page.locator(`input[type=radio][name="root_${id}"]`).nth(yes ? 0 : 1).check();
+    },
+    async tick(page, id, index) {
+      await page.locator(`input[type=checkbox][name="root_${id}"]`).nth(index).check();
+    },
+    async choose(page, id, label) {
+      await page.locator(`select#root_${id}`).selectOption({ label });
+    },
+    async fill(page, group, field, text) {
+      await page.locator(`#root_${group}_${field}`).fill(text);
+    },
+    async errors(page) {
+      await page.evaluate(() => {
+        window.result = undefined;
+      });
+      await page.locator("button[type=submit]").click();
+      const result = await (await page.waitForFunction(() => window.result)).jsonValue();
+      return result.ok ? [] : result.errors;
+    },
+  },
+  jsonforms: {
+    async shown(page, id) {
+      const custom = page.locator(`fieldset[data-path="${id}"]`);
+      if ((await custom.count()) > 0) return custom.isVisible();
+      return page.locator(`[id="#/properties/${id}-input"]`).isVisible();
+    },
+    async yesNo(page, id, yes) {
+      await page.locator(`fieldset[data-path="${id}"] input[type=radio]`).nth(yes ? 0 : 1).check();
+    },
+    async tick(page, id, index) {
+      await page.locator(`fieldset[data-path="${id}"] input[type=checkbox]`).nth(index).check();
+    },
+    async choose(page, id, label) {
+      await page.locator(`[id="#/properties/${id}-input"]`).selectOption({ label });
+    },
+    async fill(page, group, field, text) {
+      await page.locator(`[id="#/properties/${group}/properties/${field}-input"]`).fill(text);
+    },
+    async errors(page) {
+      return page.evaluate(() => window.formErrors ?? []);
+    },
+  },
+};
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => browser?.close());
+
+async function open(name) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  await page.goto(new URL(`dist/${name}.html`, here).href);
+  await page.locator("input").first().waitFor();
+  return { page, problems };
+}
+
+async function shownOf(driver, page, ids) {
+  const out = [];
+  for (const id of ids) if (await driver.shown(page, id)) out.push(id);
+  return out;
+}
+
+/** The native verdict on form data, from the `survey` command. */
+function nativeReport(formData) {
+  const binary = process.env.SURVEY_BIN ?? fileURLToPath(new URL("target/release/survey", root));
+  const survey = fileURLToPath(new URL("schema/mhlw-hospital-cybersecurity-2024.yaml", root));
+  const run = spawnSync(binary, ["validate", "--format", "json", "--locale", "en", survey, "-"], { input: JSON.stringify(formData) });
+  assert.equal(run.error, undefined, `cannot run ${binary}: build it with cargo build --release --features cli`);
+  return { status: run.status, report: JSON.parse(run.stdout.toString()) };
+}
+
+for (const [name, driver] of Object.entries(pages)) {
+  describe(name, () => {
+    test("an empty form shows no conditional question", async () => {
+      const { page, problems } = await open(name);
+      assert.deepEqual(await shownOf(driver, page, CONDITIONAL), []);
+      assert.ok(await driver.shown(page, "Q10"));
+      assert.equal(await page.locator("input:checked").count(), 0, "nothing is answered in advance");
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+
+    test("Q10 はい shows Q10-1 and いいえ hides it again", async () => {
+      const { page } = await open(name);
+      await driver.yesNo(page, "Q10", true);
+      assert.deepEqual(await shownOf(driver, page, CONDITIONAL), ["Q10-1"]);
+      await driver.yesNo(page, "Q10", false);
+      assert.deepEqual(await shownOf(driver, page, CONDITIONAL), []);
+      await page.close();
+    });
+
+    test("Q11 and Q12 はい show the backup questions; Q11 いいえ hides all seven", async () => {
+      const { page } = await open(name);
+      await driver.yesNo(page, "Q11", true);
+      assert.deepEqual(await shownOf(driver, page, Q12_FAMILY), ["Q12"]);
+      await driver.yesNo(page, "Q12", true);
+      assert.deepEqual(await shownOf(driver, page, Q12_FAMILY), Q12_FAMILY);
+      await driver.yesNo(page, "Q11", false);
+      assert.deepEqual(await shownOf(driver, page, Q12_FAMILY), []);
+      await page.close();
+    });
+
+    test("Q6 with 自医療機関 and 相談先がない(相談先を求めている) is an error", async () => {
+      const { page } = await open(name);
+      await driver.tick(page, "Q6", 0);
+      await driver.tick(page, "Q6", 4);
+      // Both builders report changes asynchronously; wait for the form data to catch up.
+      await page.waitForFunction(() => window.formData?.Q6?.length === 2);
+      const errors = await driver.errors(page);
+      assert.ok(errors.some((e) => /Q6/.test(e) && /not/i.test(e)), JSON.stringify(errors));
+      await page.screenshot({ path: `${artifacts}${name}-q6-exclusive.png`, fullPage: true });
+      await page.close();
+    });
+
+    test("the complete yes path has no error and the native validator accepts its data", async () => {
+      const { page, problems } = await open(name);
+      const respondent = { name: "山田 花子", corporation: "医療法人社団 青葉会", hospital: "青葉中央病院", phone: "03-1234-5678", email: "hanako.yamada@aoba.example.jp" };
+      for (const [field, text] of Object.entries(respondent)) await driver.fill(page, "Q1", field, text);
+      for (const id of ["Q2", "Q3", "Q4", "Q5", "Q7", "Q8", "Q9", "Q10"]) await driver.yesNo(page, id, true);
+      await driver.tick(page, "Q6", 0);
+      await driver.tick(page, "Q6", 1);
+      await driver.yesNo(page, "Q10-1", true);
+      await driver.yesNo(page, "Q11", true);
+      await driver.yesNo(page, "Q12", true);
+      await driver.choose(page, "Q12-1", "毎日");
+      await driver.choose(page, "Q12-2", "3つ以上");
+      await driver.choose(page, "Q12-3", "2世代");
+      await driver.choose(page, "Q12-4", "2種類");
+      for (const id of ["Q12-5", "Q12-6", "Q13-1", "Q13-2"]) await driver.yesNo(page, id, true);
+      await page.waitForFunction(() => window.formData?.["Q13-2"] === true);
+      assert.deepEqual(await driver.errors(page), []);
+      const formData = await page.evaluate(() => window.formData);
+      assert.equal(formData["Q12-3"], "two");
+      const { status, report } = nativeReport(formData);
+      assert.deepEqual(report.issues, []);
+      assert.equal(status, 0);
+      assert.deepEqual(problems, []);
+      await page.screenshot({ path: `${artifacts}${name}-complete.png`, fullPage: true });
+      await page.close();
+    });
+  });
+}
