@@ -16,7 +16,7 @@ use crate::definition::{
 };
 use crate::load::{Limits, Location};
 use crate::pattern::{self, Pattern, PatternError};
-use crate::survey::{Choice, Kind, Node, Survey, pointer_token};
+use crate::survey::{Choice, IdMap, Kind, Node, Survey, pointer_token};
 
 /// What is wrong with a survey definition. The string form ([`ProblemCode::as_str`]) is
 /// stable.
@@ -204,7 +204,7 @@ struct Checker<'a> {
     locales: Vec<&'a str>,
     problems: Vec<Problem>,
     nodes: Vec<Node>,
-    top_level: HashMap<Box<str>, usize>,
+    top_level: IdMap,
     roots: Vec<usize>,
     /// Every top-level answer key of the definition, to tell a forward reference from an
     /// unknown one.
@@ -224,7 +224,7 @@ impl<'a> Checker<'a> {
             locales,
             problems: Vec::new(),
             nodes: Vec::new(),
-            top_level: HashMap::new(),
+            top_level: IdMap::default(),
             roots: Vec::new(),
             declared: HashSet::new(),
         }
@@ -650,7 +650,7 @@ impl<'a> Checker<'a> {
             QuestionKind::Group => {
                 self.nodes[index].kind = Kind::Group {
                     fields: Vec::new(),
-                    index: HashMap::new(),
+                    index: IdMap::default(),
                 };
                 self.group_fields(q, path, index);
                 std::mem::replace(&mut self.nodes[index].kind, Kind::Boolean { labels: None })

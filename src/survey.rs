@@ -5,12 +5,39 @@
 //! those indices, so validation does no string lookups beyond one per answer key.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 use crate::check::{self, CheckError};
 use crate::condition::Condition;
 use crate::definition::{QuestionKind, SurveyDefinition, Text, TextFormat};
 use crate::load::{self, Format, Limits, SourceMap};
+
+/// Answer keys to node indices. The keys are the survey's own ids, fixed when it is checked;
+/// answers only look keys up, so a fast unkeyed hash is safe (no one can add colliding keys).
+pub(crate) type IdMap = HashMap<Box<str>, usize, BuildHasherDefault<IdHasher>>;
+
+/// FxHash-style multiply-rotate hashing of short ASCII ids.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// A survey that has passed every definition check. Build one with [`Survey::from_yaml`],
 /// [`Survey::from_json`], [`Survey::from_path`] or [`Survey::from_definition`]; it is
@@ -39,7 +66,7 @@ pub struct Survey {
     pub(crate) definition: SurveyDefinition,
     pub(crate) nodes: Vec<Node>,
     /// Top-level answer keys to node indices.
-    pub(crate) top_level: HashMap<Box<str>, usize>,
+    pub(crate) top_level: IdMap,
     /// Indices of the top-level nodes, in order.
     pub(crate) roots: Vec<usize>,
 }
@@ -94,7 +121,7 @@ pub(crate) enum Kind {
         /// Indices of the fields, in order.
         fields: Vec<usize>,
         /// Field ids to node indices.
-        index: HashMap<Box<str>, usize>,
+        index: IdMap,
     },
 }
 
