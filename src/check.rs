@@ -5,7 +5,7 @@
 //! line and column of that node. Checking never stops at the first problem, except that a
 //! survey over [`Limits::max_questions`] is not checked further.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 
 use serde_json::Value;
