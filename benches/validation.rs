@@ -154,9 +154,40 @@ fn benches(c: &mut Criterion) {
     }
 }
 
+/// A JSON Lines batch: parsing each line alone, and validating each line (one thread), in
+/// bytes per second; the command line's parallel throughput is measured in BENCHMARKS.md.
+fn batch(c: &mut Criterion) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let text = std::fs::read_to_string(format!("{root}/schema/examples/mhlw-batch.jsonl")).unwrap();
+    let survey = common::mhlw();
+    let options = ValidateOptions::default();
+    let mut group = c.benchmark_group("batch");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("parse_serde_json_lines/mhlw_batch", |b| {
+        b.iter(|| {
+            text.lines()
+                .map(|line| serde_json::from_str::<Value>(line).unwrap())
+                .count()
+        });
+    });
+    group.bench_function("validate_json_lines/mhlw_batch", |b| {
+        b.iter(|| {
+            text.lines()
+                .filter(|line| {
+                    survey
+                        .validate_json(line.as_bytes(), &options)
+                        .unwrap()
+                        .is_valid()
+                })
+                .count()
+        });
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = all;
     config = Criterion::default().sample_size(30).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = benches
+    targets = benches, batch
 }
 criterion_main!(all);
