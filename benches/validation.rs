@@ -170,7 +170,6 @@ fn batch(c: &mut Criterion) {
                 .count()
         });
     });
-    });
     group.bench_function("validate_json_lines/mhlw_batch", |b| {
         b.iter(|| {
             text.lines()
