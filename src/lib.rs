@@ -5,6 +5,7 @@
 //! The survey moves through four stages, each in its own module:
 //!
 //! - [`definition`]: the serde + schemars types that mirror a survey file, nothing else.
+//! - `error`: [`Error`], loading or checking failed.
 //! - `load`: text to [`SurveyDefinition`] (YAML via serde-saphyr, JSON via `serde_json`) under
 //!   [`Limits`], with line and column on every error.
 //! - `check`: definition to [`Survey`]; every static rule, every [`Problem`] collected.
@@ -30,6 +31,7 @@
 mod check;
 mod condition;
 pub mod definition;
+mod error;
 pub mod json_schema;
 mod load;
 mod messages;
@@ -40,31 +42,9 @@ mod validate;
 
 pub use check::{CheckError, Problem, ProblemCode, is_valid_id};
 pub use definition::{QuestionKind, SurveyDefinition, TextFormat};
+pub use error::Error;
 pub use load::{Format, Limits, LoadError, Location, parse_answers, read_path};
 pub use messages::Locale;
 pub use pattern::{DATE_PATTERN, EMAIL_PATTERN, TEL_PATTERN, URL_PATTERN};
 pub use survey::{QuestionRef, Survey};
 pub use validate::{Issue, IssueCode, Progress, Report, ValidateOptions};
-
-/// Why a survey could not be built: it could not be parsed, or it breaks a rule.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The text could not be read or parsed.
-    #[error(transparent)]
-    Load(#[from] LoadError),
-    /// The definition parsed but breaks one or more rules.
-    #[error(transparent)]
-    Check(#[from] CheckError),
-}
-
-impl Error {
-    /// A stable `snake_case` code: the load error's code, or `invalid_definition`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        match self {
-            Error::Load(error) => error.code(),
-            Error::Check(_) => "invalid_definition",
-        }
-    }
-}

@@ -1,0 +1,26 @@
+//! The error of building a [`Survey`](crate::Survey): loading or checking failed.
+
+use crate::{CheckError, LoadError};
+
+/// Why a survey could not be built: it could not be parsed, or it breaks a rule.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text could not be read or parsed.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The definition parsed but breaks one or more rules.
+    #[error(transparent)]
+    Check(#[from] CheckError),
+}
+
+impl Error {
+    /// A stable `snake_case` code: the load error's code, or `invalid_definition`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Load(error) => error.code(),
+            Error::Check(_) => "invalid_definition",
+        }
+    }
+}
