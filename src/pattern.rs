@@ -79,10 +79,33 @@ const ANY_CHAR: &str = "[^\\n\\r\\u2028\\u2029]";
 
 /// Rewrites `source` into the portable dialect, or says which construct is not portable.
 fn portable(source: &str) -> Result<String, String> {
+    /// What the last token outside a class was, for where a quantifier may stand: JavaScript
+    /// refuses a quantifier with nothing to repeat (at the start, after `(`, `|`, `^` or `$`)
+    /// and a quantifier on a quantifier (but for the lazy `?`), where Rust accepts some.
+    #[derive(PartialEq)]
+    enum Last {
+        Atom,
+        Quantifier,
+        LazyQuantifier,
+        Other,
+    }
     let chars: Vec<char> = source.chars().collect();
     let mut out = String::with_capacity(source.len() + 16);
     let mut i = 0;
     let mut in_class = false;
+    let mut last = Last::Other;
+    let mut quantify = |last: &mut Last, lazy_allowed: bool| -> Result<(), String> {
+        match *last {
+            Last::Atom => *last = Last::Quantifier,
+            Last::Quantifier if lazy_allowed => *last = Last::LazyQuantifier,
+            _ => {
+                return Err(
+                    "a quantifier must follow a character, class or group it can repeat".into(),
+                );
+            }
+        }
+        Ok(())
+    };
     while i < chars.len() {
         let c = chars[i];
         match c {
@@ -90,6 +113,9 @@ fn portable(source: &str) -> Result<String, String> {
                 let len = escape(&chars[i..], in_class)?;
                 out.extend(&chars[i..i + len]);
                 i += len;
+                if !in_class {
+                    last = Last::Atom;
+                }
                 continue;
             }
             '[' if in_class => {
@@ -110,16 +136,21 @@ fn portable(source: &str) -> Result<String, String> {
             ']' if in_class => {
                 in_class = false;
                 out.push(']');
+                last = Last::Atom;
             }
             '&' | '-' | '~' if in_class && chars.get(i + 1) == Some(&c) => {
                 return Err(format!("`{c}{c}` inside a character class is not portable"));
             }
             _ if in_class => out.push(c),
-            '.' => out.push_str(ANY_CHAR),
+            '.' => {
+                out.push_str(ANY_CHAR);
+                last = Last::Atom;
+            }
             '(' if chars.get(i + 1) == Some(&'?') => {
                 if chars.get(i + 2) == Some(&':') {
                     out.push_str("(?:");
                     i += 3;
+                    last = Last::Other;
                     continue;
                 }
                 return Err(
@@ -131,12 +162,28 @@ fn portable(source: &str) -> Result<String, String> {
                 let len = quantifier(&chars[i..]).ok_or(
                     "`{` must start a quantifier `{n}`, `{n,}` or `{n,m}`; escape it as `\\{`",
                 )?;
+                quantify(&mut last, false)?;
                 out.extend(&chars[i..i + len]);
                 i += len;
                 continue;
             }
+            '*' | '+' => {
+                quantify(&mut last, false)?;
+                out.push(c);
+            }
+            '?' => {
+                quantify(&mut last, true)?;
+                out.push(c);
+            }
             '}' | ']' => return Err(format!("a lone `{c}` must be escaped as `\\{c}`")),
-            _ => out.push(c),
+            '(' | '|' | '^' | '$' => {
+                out.push(c);
+                last = Last::Other;
+            }
+            _ => {
+                out.push(c);
+                last = Last::Atom;
+            }
         }
         i += 1;
     }
@@ -333,9 +380,22 @@ mod tests {
             ("a{", "quantifier"),
             ("\\p{Han}", "Unicode property"),
             ("(?i)a", "flags"),
+            ("^[0-9]{3}$?", "quantifier must follow"),
+            ("*a", "quantifier must follow"),
+            ("a|+b", "quantifier must follow"),
+            ("(?:+)", "quantifier must follow"),
+            ("a**", "quantifier must follow"),
+            ("a{2}{3}", "quantifier must follow"),
         ] {
             let error = portable(source).unwrap_err();
             assert!(error.contains(needle), "{source}: {error}");
+        }
+    }
+
+    #[test]
+    fn lazy_quantifiers_and_quantified_groups_are_portable() {
+        for source in ["a*?", "(?:ab)+", "[a-z]{2,3}?", "\\(x\\)?", "(a|b)*c"] {
+            Pattern::new(source, 1 << 20).unwrap_or_else(|e| panic!("{source}: {e:?}"));
         }
     }
 
