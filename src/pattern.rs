@@ -94,7 +94,7 @@ fn portable(source: &str) -> Result<String, String> {
     let mut i = 0;
     let mut in_class = false;
     let mut last = Last::Other;
-    let mut quantify = |last: &mut Last, lazy_allowed: bool| -> Result<(), String> {
+    let quantify = |last: &mut Last, lazy_allowed: bool| -> Result<(), String> {
         match *last {
             Last::Atom => *last = Last::Quantifier,
             Last::Quantifier if lazy_allowed => *last = Last::LazyQuantifier,
