@@ -45,8 +45,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::condition::{Bound, Comparison, Condition, Test};
-use crate::definition::TextFormat;
-use crate::pattern::{self, DATE_PATTERN, EMAIL_PATTERN, TEL_PATTERN, URL_PATTERN};
+use crate::pattern::{self, DATE_PATTERN};
 use crate::survey::{Choice, Kind, Node, Survey};
 
 /// The JSON Schema dialect to generate.
@@ -416,11 +415,7 @@ impl<'a> Generator<'a> {
                     patterns.push(&pattern.portable);
                 }
                 if let Some(format) = format {
-                    patterns.push(match format {
-                        TextFormat::Email => EMAIL_PATTERN,
-                        TextFormat::Tel => TEL_PATTERN,
-                        TextFormat::Url => URL_PATTERN,
-                    });
+                    patterns.push(pattern::format_pattern(*format));
                 }
                 Self::patterns(&mut schema, &mut extra, patterns);
             }

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use serde_json::{Map, Value};
@@ -553,12 +552,84 @@ pub(crate) struct SourceMap {
 }
 
 impl SourceMap {
-    /// Maps a YAML or JSON text; a text that cannot be mapped gives an empty map.
+    /// Maps a YAML or JSON text; whatever cannot be parsed is left out of the map.
+    ///
+    /// The walk runs over the parser's events with an explicit stack, so that no nesting can
+    /// exhaust the call stack.
     pub(crate) fn build(text: &str, limits: &Limits) -> SourceMap {
+        use serde_saphyr::granit_parser::{Event, Parser};
+
+        enum Frame {
+            Map { path: String, key: Option<String> },
+            Seq { path: String, next: usize },
+        }
         let mut map = SourceMap::default();
-        if let Ok(root) = serde_saphyr::from_str_with_options::<Spanned>(text, yaml_options(limits))
-        {
-            map.record(String::new(), &root);
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut events = 0usize;
+        for item in Parser::new_from_str(text) {
+            let Ok((event, span)) = item else { break };
+            events += 1;
+            if events > limits.max_nodes.saturating_mul(4) || stack.len() > limits.max_depth {
+                break;
+            }
+            let location = Location {
+                line: span.start.line(),
+                column: span.start.col() + 1,
+            };
+            let is_node = matches!(
+                event,
+                Event::Scalar(..)
+                    | Event::Alias(..)
+                    | Event::MappingStart(..)
+                    | Event::SequenceStart(..)
+            );
+            // A scalar where a map expects a key is the key, not a node.
+            if let (
+                Event::Scalar(key, ..),
+                Some(Frame::Map {
+                    key: slot @ None, ..
+                }),
+            ) = (&event, stack.last_mut())
+            {
+                *slot = Some(key.to_string());
+                continue;
+            }
+            let path = if is_node {
+                let path = match stack.last_mut() {
+                    None => String::new(),
+                    Some(Frame::Seq { path, next }) => {
+                        *next += 1;
+                        format!("{path}[{}]", *next - 1)
+                    }
+                    Some(Frame::Map { path, key }) => {
+                        let key = key.take().unwrap_or_default();
+                        if path.is_empty() {
+                            key
+                        } else {
+                            format!("{path}.{key}")
+                        }
+                    }
+                };
+                map.locations.entry(path.clone()).or_insert(location);
+                Some(path)
+            } else {
+                None
+            };
+            match event {
+                Event::MappingStart(..) => stack.push(Frame::Map {
+                    path: path.unwrap_or_default(),
+                    key: None,
+                }),
+                Event::SequenceStart(..) => stack.push(Frame::Seq {
+                    path: path.unwrap_or_default(),
+                    next: 0,
+                }),
+                Event::MappingEnd | Event::SequenceEnd => {
+                    stack.pop();
+                }
+                Event::DocumentEnd => break,
+                _ => {}
+            }
         }
         map
     }
@@ -573,125 +644,5 @@ impl SourceMap {
             let cut = path.rfind(['.', '['])?;
             path = &path[..cut];
         }
-    }
-
-    fn record(&mut self, path: String, node: &Spanned) {
-        match &node.value {
-            Node::Seq(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    self.record(format!("{path}[{index}]"), item);
-                }
-            }
-            Node::Map(entries) => {
-                for (key, value) in entries {
-                    let child = if path.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{path}.{key}")
-                    };
-                    self.record(child, value);
-                }
-            }
-            Node::Scalar => {}
-        }
-        let location = Location {
-            line: usize::try_from(node.referenced.line()).unwrap_or(usize::MAX),
-            column: usize::try_from(node.referenced.column()).unwrap_or(usize::MAX),
-        };
-        self.locations.insert(path, location);
-    }
-}
-
-type Spanned = serde_saphyr::Spanned<Node>;
-
-/// A YAML node with only what the source map needs: structure and keys.
-enum Node {
-    Scalar,
-    Seq(Vec<Spanned>),
-    Map(Vec<(String, Spanned)>),
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct NodeVisitor;
-        impl<'de> Visitor<'de> for NodeVisitor {
-            type Value = Node;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any YAML node")
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Node, E> {
-                Ok(Node::Scalar)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Node, E> {
-                Ok(Node::Scalar)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Node, E> {
-                Ok(Node::Scalar)
-            }
-            fn visit_i128<E>(self, _: i128) -> Result<Node, E> {
-                Ok(Node::Scalar)
-            }
-            fn visit_u128<E>(self, _: u128) -> Result<Node, E> {
-                Ok(Node::Scalar)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Node, E> {
-                Ok(Node::Scalar)
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Node, E> {
-                Ok(Node::Scalar)
-            }
-            fn visit_unit<E>(self) -> Result<Node, E> {
-                Ok(Node::Scalar)
-            }
-            fn visit_none<E>(self) -> Result<Node, E> {
-                Ok(Node::Scalar)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(Node::Seq(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(key) = map.next_key::<KeyText>()? {
-                    entries.push((key.0, map.next_value()?));
-                }
-                Ok(Node::Map(entries))
-            }
-        }
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-/// A map key as text, whatever scalar it was written as.
-struct KeyText(String);
-
-impl<'de> Deserialize<'de> for KeyText {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = KeyText;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a scalar key")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_owned()))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-        }
-        deserializer.deserialize_any(KeyVisitor)
     }
 }

@@ -33,6 +33,24 @@ pub(crate) static EMAIL: LazyLock<Regex> = LazyLock::new(|| compile_builtin(EMAI
 pub(crate) static TEL: LazyLock<Regex> = LazyLock::new(|| compile_builtin(TEL_PATTERN));
 pub(crate) static URL: LazyLock<Regex> = LazyLock::new(|| compile_builtin(URL_PATTERN));
 
+/// The documented pattern of a text format.
+pub(crate) fn format_pattern(format: crate::TextFormat) -> &'static str {
+    match format {
+        crate::TextFormat::Email => EMAIL_PATTERN,
+        crate::TextFormat::Tel => TEL_PATTERN,
+        crate::TextFormat::Url => URL_PATTERN,
+    }
+}
+
+/// The compiled pattern of a text format.
+pub(crate) fn format_regex(format: crate::TextFormat) -> &'static Regex {
+    match format {
+        crate::TextFormat::Email => &EMAIL,
+        crate::TextFormat::Tel => &TEL,
+        crate::TextFormat::Url => &URL,
+    }
+}
+
 fn compile_builtin(source: &str) -> Regex {
     // The built-in patterns are constants covered by tests; failing here is a crate bug.
     Regex::new(source).expect("built-in pattern compiles")

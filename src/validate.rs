@@ -785,12 +785,7 @@ fn check_value<'v>(
                 ))?;
             }
             if let Some(format) = format {
-                let regex = match format {
-                    crate::TextFormat::Email => &*pattern::EMAIL,
-                    crate::TextFormat::Tel => &*pattern::TEL,
-                    crate::TextFormat::Url => &*pattern::URL,
-                };
-                if !regex.is_match(text) {
+                if !pattern::format_regex(*format).is_match(text) {
                     sink(issue(
                         IssueCode::InvalidFormat,
                         None,

@@ -188,6 +188,32 @@ fn a_condition_nested_a_thousand_deep() {
 }
 
 #[test]
+fn conditions_nested_just_within_the_depth_limit() {
+    // Deep enough to pass the parser's depth limit and reach the checks, which refuse it; on
+    // a test thread's small stack, in a debug build, nothing overflows.
+    for depth in [40, 55, 59] {
+        let mut condition = "{question: q, equals: true}".to_owned();
+        for _ in 0..depth {
+            condition = format!("{{not: {condition}}}");
+        }
+        let yaml = format!(
+            "{HEAD}questions:\n  - {{id: q, type: boolean, title: Q}}\n  - {{id: r, type: boolean, title: R, enable_when: {condition}}}\n"
+        );
+        assert_contains(
+            &survey_error(&yaml, Format::Yaml),
+            "Limits::max_condition_depth",
+        );
+        let json =
+            serde_json::to_string(&parse_answers(&yaml, Format::Yaml, &Limits::default()).unwrap())
+                .unwrap();
+        assert_contains(
+            &survey_error(&json, Format::Json),
+            "Limits::max_condition_depth",
+        );
+    }
+}
+
+#[test]
 fn catastrophic_backtracking_pattern_is_linear() {
     let survey = small_survey();
     let mut text = "a".repeat(100_000);

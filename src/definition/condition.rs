@@ -60,3 +60,86 @@ pub struct ConditionDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered: Option<bool>,
 }
+
+impl ConditionDef {
+    /// Builds a condition from plain data, with the errors serde's derive would give.
+    pub(crate) fn from_value(value: serde_json::Value) -> Result<ConditionDef, String> {
+        use serde_json::Value;
+        let Value::Object(map) = value else {
+            return Err(format!(
+                "invalid type: {}, expected a condition (a map)",
+                kind(&value)
+            ));
+        };
+        let list = |value: Value, key: &str| -> Result<Vec<ConditionDef>, String> {
+            match value {
+                Value::Array(items) => items.into_iter().map(ConditionDef::from_value).collect(),
+                other => Err(format!(
+                    "invalid type: {}, expected a list of conditions for `{key}`",
+                    kind(&other)
+                )),
+            }
+        };
+        let text = |value: Value, key: &str| -> Result<String, String> {
+            match value {
+                Value::String(text) => Ok(text),
+                other => Err(format!(
+                    "invalid type: {}, expected a string for `{key}`",
+                    kind(&other)
+                )),
+            }
+        };
+        let mut condition = ConditionDef::default();
+        for (key, value) in map {
+            match key.as_str() {
+                "all" => condition.all = Some(list(value, "all")?),
+                "any" => condition.any = Some(list(value, "any")?),
+                "not" => condition.not = Some(Box::new(ConditionDef::from_value(value)?)),
+                "question" => condition.question = Some(text(value, "question")?),
+                "field" => condition.field = Some(text(value, "field")?),
+                "equals" => condition.equals = Some(value),
+                "not_equals" => condition.not_equals = Some(value),
+                "in" => match value {
+                    Value::Array(items) => condition.in_ = Some(items),
+                    other => {
+                        return Err(format!(
+                            "invalid type: {}, expected a list for `in`",
+                            kind(&other)
+                        ));
+                    }
+                },
+                "includes" => condition.includes = Some(value),
+                "greater_than" => condition.greater_than = Some(value),
+                "greater_or_equal" => condition.greater_or_equal = Some(value),
+                "less_than" => condition.less_than = Some(value),
+                "less_or_equal" => condition.less_or_equal = Some(value),
+                "answered" => match value {
+                    Value::Bool(answered) => condition.answered = Some(answered),
+                    other => {
+                        return Err(format!(
+                            "invalid type: {}, expected a boolean for `answered`",
+                            kind(&other)
+                        ));
+                    }
+                },
+                other => {
+                    return Err(format!(
+                        "unknown field `{other}` in a condition, expected one of all, any, not, question, field, equals, not_equals, in, includes, greater_than, greater_or_equal, less_than, less_or_equal, answered"
+                    ));
+                }
+            }
+        }
+        Ok(condition)
+    }
+}
+
+fn kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "sequence",
+        serde_json::Value::Object(_) => "map",
+    }
+}

@@ -85,7 +85,11 @@ pub struct QuestionDef {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub required: bool,
     /// The question is asked only when this condition holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "shallow_condition"
+    )]
     pub enable_when: Option<ConditionDef>,
     /// Label of the `true` answer of a boolean question (`はい`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,6 +145,21 @@ pub struct QuestionDef {
         deserialize_with = "bounded_fields"
     )]
     pub fields: Option<Vec<QuestionDef>>,
+}
+
+/// Reads a condition as plain data first, then builds the [`ConditionDef`] by hand.
+/// Conditions are the one recursive part of the format; serde's derived code spends so much
+/// stack per level in a debug build that nesting within [`Limits::max_depth`] could overflow
+/// a small stack, where this conversion spends little.
+///
+/// [`Limits::max_depth`]: crate::Limits::max_depth
+fn shallow_condition<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<ConditionDef>, D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
+    ConditionDef::from_value(value)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 fn bounded_fields<'de, D: serde::Deserializer<'de>>(

@@ -765,3 +765,17 @@ pub fn sized_survey(count: usize) -> (String, String) {
     }
     (yaml, format!("{{{}}}", answers.join(", ")))
 }
+
+/// Fails unless the checked-in file at `relative` (from the crate root) holds exactly
+/// `fresh`, saying how to regenerate it; with `UPDATE_GENERATED=1` it rewrites the file first.
+pub fn assert_fresh(relative: &str, fresh: &str, regenerate: &str) {
+    let path = format!("{}/{relative}", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var("UPDATE_GENERATED").is_ok() {
+        std::fs::write(&path, fresh).unwrap();
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == fresh,
+        "{relative} is stale; regenerate it with\n  {regenerate}\nor run the tests with UPDATE_GENERATED=1"
+    );
+}
