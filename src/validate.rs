@@ -784,15 +784,14 @@ fn check_value<'v>(
                     RawDetail::Value(value),
                 ))?;
             }
-            if let Some(format) = format {
-                if !pattern::format_regex(*format).is_match(text) {
+            if let Some(format) = format
+                && !pattern::format_regex(*format).is_match(text) {
                     sink(issue(
                         IssueCode::InvalidFormat,
                         None,
                         RawDetail::Value(value),
                     ))?;
                 }
-            }
         }
         Kind::Integer { minimum, maximum } => {
             let Some(number) = value.as_number() else {
