@@ -785,13 +785,14 @@ fn check_value<'v>(
                 ))?;
             }
             if let Some(format) = format
-                && !pattern::format_regex(*format).is_match(text) {
-                    sink(issue(
-                        IssueCode::InvalidFormat,
-                        None,
-                        RawDetail::Value(value),
-                    ))?;
-                }
+                && !pattern::format_regex(*format).is_match(text)
+            {
+                sink(issue(
+                    IssueCode::InvalidFormat,
+                    None,
+                    RawDetail::Value(value),
+                ))?;
+            }
         }
         Kind::Integer { minimum, maximum } => {
             let Some(number) = value.as_number() else {

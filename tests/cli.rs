@@ -242,16 +242,9 @@ fn example_batch_is_fresh() {
         text.push_str(&serde_json::to_string(&common::random_answers(&mut rng, &survey)).unwrap());
         text.push('\n');
     }
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/schema/examples/mhlw-batch.jsonl"
-    );
-    if std::env::var("UPDATE_EXAMPLES").is_ok() {
-        std::fs::write(path, &text).unwrap();
-    }
-    let stored = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        stored == text,
-        "schema/examples/mhlw-batch.jsonl is stale; regenerate it with UPDATE_EXAMPLES=1 cargo test --all-features --test cli"
+    common::assert_fresh(
+        "schema/examples/mhlw-batch.jsonl",
+        &text,
+        "UPDATE_GENERATED=1 cargo test --all-features --test cli",
     );
 }

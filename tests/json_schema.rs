@@ -132,19 +132,17 @@ fn generated_schemas_validate_against_their_meta_schema() {
 }
 
 fn checked_in(name: &str, locale: Option<&str>) {
-    let path = format!("{}/schema/{name}", env!("CARGO_MANIFEST_DIR"));
     let schema = mhlw()
         .json_schema(&JsonSchemaOptions::new(Draft::Draft07, locale))
         .to_value();
     let fresh = serde_json::to_string_pretty(&schema).unwrap() + "\n";
-    if std::env::var("UPDATE_SCHEMAS").is_ok() {
-        std::fs::write(&path, &fresh).unwrap();
-    }
-    let stored = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        stored == fresh,
-        "schema/{name} is stale; regenerate it with\n  cargo survey schema schema/mhlw-hospital-cybersecurity-2024.yaml{} -o schema/{name}\nor UPDATE_SCHEMAS=1 cargo test --test json_schema",
-        locale.map_or(String::new(), |l| format!(" --locale {l}"))
+    let flag = locale.map_or(String::new(), |l| format!(" --locale {l}"));
+    common::assert_fresh(
+        &format!("schema/{name}"),
+        &fresh,
+        &format!(
+            "cargo survey schema schema/mhlw-hospital-cybersecurity-2024.yaml{flag} -o schema/{name}"
+        ),
     );
 }
 

@@ -388,16 +388,9 @@ fn scenario_fixture_is_fresh() {
         )
         .collect();
     let fresh = serde_json::to_string_pretty(&scenarios).unwrap() + "\n";
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/mhlw-scenarios.json"
-    );
-    if std::env::var("UPDATE_EXAMPLES").is_ok() {
-        std::fs::write(path, &fresh).unwrap();
-    }
-    let stored = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        stored == fresh,
-        "tests/fixtures/mhlw-scenarios.json is stale; regenerate it with UPDATE_EXAMPLES=1 cargo test --test mhlw_scenarios"
+    common::assert_fresh(
+        "tests/fixtures/mhlw-scenarios.json",
+        &fresh,
+        "UPDATE_GENERATED=1 cargo test --test mhlw_scenarios",
     );
 }

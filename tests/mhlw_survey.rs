@@ -271,18 +271,11 @@ fn meta_schema() -> serde_json::Value {
 
 #[test]
 fn checked_in_meta_schema_is_fresh() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/schema/survey-definition.schema.json"
-    );
     let fresh = serde_json::to_string_pretty(&meta_schema()).unwrap() + "\n";
-    if std::env::var("UPDATE_SCHEMAS").is_ok() {
-        std::fs::write(path, &fresh).unwrap();
-    }
-    let stored = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        stored == fresh,
-        "schema/survey-definition.schema.json is stale; regenerate it with\n  cargo survey meta-schema -o schema/survey-definition.schema.json\nor UPDATE_SCHEMAS=1 cargo test --test mhlw_survey"
+    common::assert_fresh(
+        "schema/survey-definition.schema.json",
+        &fresh,
+        "cargo survey meta-schema -o schema/survey-definition.schema.json",
     );
 }
 

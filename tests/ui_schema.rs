@@ -136,17 +136,10 @@ fn rules_show_exactly_the_enabled_questions() {
 
 #[test]
 fn checked_in_ui_schema_is_fresh() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/schema/mhlw-hospital-cybersecurity-2024.uischema.json"
-    );
     let fresh = serde_json::to_string_pretty(&mhlw().json_forms_ui_schema(None)).unwrap() + "\n";
-    if std::env::var("UPDATE_SCHEMAS").is_ok() {
-        std::fs::write(path, &fresh).unwrap();
-    }
-    let stored = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        stored == fresh,
-        "schema/mhlw-hospital-cybersecurity-2024.uischema.json is stale; regenerate it with\n  cargo survey schema schema/mhlw-hospital-cybersecurity-2024.yaml --ui-schema jsonforms -o schema/mhlw-hospital-cybersecurity-2024.uischema.json"
+    common::assert_fresh(
+        "schema/mhlw-hospital-cybersecurity-2024.uischema.json",
+        &fresh,
+        "cargo survey schema schema/mhlw-hospital-cybersecurity-2024.yaml --ui-schema jsonforms -o schema/mhlw-hospital-cybersecurity-2024.uischema.json",
     );
 }
