@@ -750,8 +750,14 @@ fn check_value<'v>(
             let Some(text) = value.as_str() else {
                 return sink(wrong(Expected::String));
             };
-            let length = text.chars().count();
+            // A string has at most as many scalar values as bytes and at least a quarter as
+            // many, so most lengths are settled without counting.
+            let bytes = text.len();
+            let settled = min_length.is_none_or(|min| bytes / 4 >= min as usize)
+                && max_length.is_none_or(|max| bytes <= max as usize);
+            let length = if settled { 0 } else { text.chars().count() };
             if let Some(min) = min_length
+                && !settled
                 && length < *min as usize
             {
                 sink(issue(
@@ -764,6 +770,7 @@ fn check_value<'v>(
                 ))?;
             }
             if let Some(max) = max_length
+                && !settled
                 && length > *max as usize
             {
                 sink(issue(
