@@ -69,21 +69,34 @@ pub struct Survey {
     pub(crate) top_level: IdMap,
     /// Indices of the top-level nodes, in order.
     pub(crate) roots: Vec<usize>,
+    /// The top-level ids, in order, in one buffer: `root_ids[root_id_ends[i - 1]..root_id_ends[i]]`
+    /// is the id of `roots[i]`. Answer keys in question order are matched against it without
+    /// hashing, reading one compact buffer instead of one allocation per question.
+    pub(crate) root_ids: String,
+    pub(crate) root_id_ends: Vec<usize>,
 }
 
-/// A question, group field or specify box, compiled.
+/// A question, group field or specify box, compiled. What validation reads on every answer
+/// set is kept small and inline; names and text sit behind one pointer, read only to report
+/// or generate (a 10,000-question survey is walked from cache, not from memory).
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
+    /// The group this node is a field of.
+    pub(crate) parent: Option<usize>,
+    pub(crate) required: bool,
+    pub(crate) condition: Option<Box<Condition>>,
+    pub(crate) kind: Kind,
+    pub(crate) info: Box<NodeInfo>,
+}
+
+/// The names and text of a node.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeInfo {
     pub(crate) id: String,
     /// JSON Pointer of the answer (`/Q1/email`).
     pub(crate) pointer: String,
-    /// The group this node is a field of.
-    pub(crate) parent: Option<usize>,
     pub(crate) title: Text,
     pub(crate) help: Option<Text>,
-    pub(crate) required: bool,
-    pub(crate) condition: Option<Condition>,
-    pub(crate) kind: Kind,
 }
 
 #[derive(Debug, Clone)]
@@ -102,7 +115,7 @@ pub(crate) enum Kind {
     Text {
         min_length: Option<u32>,
         max_length: Option<u32>,
-        pattern: Option<crate::pattern::Pattern>,
+        pattern: Option<Box<crate::pattern::Pattern>>,
         format: Option<TextFormat>,
     },
     Integer {
@@ -121,7 +134,7 @@ pub(crate) enum Kind {
         /// Indices of the fields, in order.
         fields: Vec<usize>,
         /// Field ids to node indices.
-        index: IdMap,
+        index: Box<IdMap>,
     },
 }
 
@@ -250,7 +263,7 @@ impl Survey {
     /// The ids of the top-level questions (and specify boxes) in order; these are the keys
     /// of an answer set.
     pub fn question_ids(&self) -> impl Iterator<Item = &str> + '_ {
-        self.roots.iter().map(|&i| self.nodes[i].id.as_str())
+        self.roots.iter().map(|&i| self.nodes[i].info.id.as_str())
     }
 
     /// Every question, group field and specify box, in document order.
@@ -263,11 +276,20 @@ impl Survey {
     }
 }
 
+impl Survey {
+    /// The id of the `position`-th top-level node.
+    pub(crate) fn root_id(&self, position: usize) -> Option<&str> {
+        let end = *self.root_id_ends.get(position)?;
+        let start = position.checked_sub(1).map_or(0, |p| self.root_id_ends[p]);
+        self.root_ids.get(start..end)
+    }
+}
+
 impl Node {
     pub(crate) fn as_ref(&self) -> QuestionRef<'_> {
         QuestionRef {
-            id: &self.id,
-            pointer: &self.pointer,
+            id: &self.info.id,
+            pointer: &self.info.pointer,
             kind: self.kind.question_kind(),
         }
     }

@@ -492,9 +492,23 @@ impl Survey {
                 detail: RawDetail::None,
             });
         };
+        // Answer keys usually come in question order: try the question after the last one
+        // found before hashing the key.
+        let mut cursor = 0;
         for (key, value) in object {
-            match self.top_level.get(key.as_str()) {
-                Some(&index) => slots[index].raw = Some(value),
+            let in_order = (self.root_id(cursor) == Some(key.as_str())).then(|| self.roots[cursor]);
+            let found = in_order.or_else(|| self.top_level.get(key.as_str()).copied());
+            if let Some(index) = found {
+                cursor = match in_order {
+                    Some(_) => cursor + 1,
+                    None => self
+                        .roots
+                        .binary_search(&index)
+                        .map_or(cursor, |position| position + 1),
+                };
+            }
+            match found {
+                Some(index) => slots[index].raw = Some(value),
                 None => sink(RawIssue {
                     code: IssueCode::UnknownQuestion,
                     node: None,
@@ -562,7 +576,7 @@ impl Survey {
 
     fn materialize(&self, raw: &RawIssue<'_>, locale: Locale) -> Issue {
         let node = raw.node.map(|i| &self.nodes[i]);
-        let mut path = node.map_or_else(String::new, |n| n.pointer.clone());
+        let mut path = node.map_or_else(String::new, |n| n.info.pointer.clone());
         if let Some(key) = raw.key {
             path.push('/');
             path.push_str(&pointer_token(key));
@@ -573,12 +587,15 @@ impl Survey {
         }
         let question = match (node, raw.key) {
             (None, Some(key)) => key.to_owned(),
-            (Some(n), _) => n.parent.map_or(&n.id, |p| &self.nodes[p].id).clone(),
+            (Some(n), _) => n
+                .parent
+                .map_or(&n.info.id, |p| &self.nodes[p].info.id)
+                .clone(),
             (None, None) => String::new(),
         };
         let subject = match (raw.code, raw.key, node) {
             (IssueCode::UnknownQuestion | IssueCode::UnknownField, Some(key), _) => key.to_owned(),
-            (_, _, Some(n)) => n.pointer.trim_start_matches('/').to_owned(),
+            (_, _, Some(n)) => n.info.pointer.trim_start_matches('/').to_owned(),
             _ => String::new(),
         };
         let detail = match raw.detail {
