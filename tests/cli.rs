@@ -203,33 +203,31 @@ fn batch_output_is_the_same_for_one_and_two_jobs() {
 
 #[test]
 fn schema_and_meta_schema_match_the_checked_in_files() {
-    let (code, stdout, _) = run(&["schema", SURVEY], None);
-    assert_eq!(code, 0);
-    let stored = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/schema/mhlw-hospital-cybersecurity-2024.schema.json"
-    ))
-    .unwrap();
-    assert_eq!(stdout, stored);
-    let (code, stdout, _) = run(&["schema", "--locale", "en", SURVEY], None);
-    assert_eq!(code, 0);
-    let stored = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/schema/mhlw-hospital-cybersecurity-2024.en.schema.json"
-    ))
-    .unwrap();
-    assert_eq!(stdout, stored);
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["schema", SURVEY],
+            "schema/mhlw-hospital-cybersecurity-2024.schema.json",
+        ),
+        (
+            &["schema", "--locale", "en", SURVEY],
+            "schema/mhlw-hospital-cybersecurity-2024.en.schema.json",
+        ),
+        (
+            &["schema", "--ui-schema", "jsonforms", SURVEY],
+            "schema/mhlw-hospital-cybersecurity-2024.uischema.json",
+        ),
+        (&["meta-schema"], "schema/survey-definition.schema.json"),
+    ];
+    for (args, file) in cases {
+        let (code, stdout, stderr) = run(args, None);
+        assert_eq!(code, 0, "{stderr}");
+        let stored =
+            std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert_eq!(stdout, stored, "{args:?}");
+    }
     let (code, stdout, _) = run(&["schema", "--draft", "2020-12", SURVEY], None);
     assert_eq!(code, 0);
     assert!(stdout.contains("https://json-schema.org/draft/2020-12/schema"));
-    let (code, stdout, _) = run(&["meta-schema"], None);
-    assert_eq!(code, 0);
-    let stored = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/schema/survey-definition.schema.json"
-    ))
-    .unwrap();
-    assert_eq!(stdout, stored);
 }
 
 /// The example batch is generated: 1,200 MHLW answer sets, about half valid.
