@@ -1114,7 +1114,10 @@ impl<'a> Checker<'a> {
                     this.problem(
                         ProblemCode::InvalidValue,
                         path,
-                        format!("{} is not a valid answer to `{id}`: {why}", short(value)),
+                        format!(
+                            "{} is not a valid answer to `{id}`: {why}",
+                            crate::messages::short(value)
+                        ),
                     );
                     None
                 }
@@ -1257,15 +1260,4 @@ fn count_questions(questions: &[QuestionDef]) -> usize {
             1 + specify + q.fields.as_deref().map_or(0, count_questions)
         })
         .sum()
-}
-
-/// A value for a message, cut short.
-pub(crate) fn short(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 40 {
-        let cut: String = text.chars().take(37).collect();
-        format!("{cut}...")
-    } else {
-        text
-    }
 }

@@ -106,7 +106,7 @@ pub(crate) fn message(
 ) -> String {
     use IssueCode as C;
     let value = match *detail {
-        Detail::Value(v) | Detail::Range { value: v, .. } => crate::check::short(v),
+        Detail::Value(v) | Detail::Range { value: v, .. } => short(v),
         _ => String::new(),
     };
     let (actual, limit) = match *detail {
@@ -176,4 +176,22 @@ fn range(detail: &Detail<'_>, locale: Locale) -> String {
         (Locale::En, None, Some(max)) => format!(" (at most {max})"),
         (_, None, None) => String::new(),
     }
+}
+
+/// A value for a message, cut to 40 characters: messages quote at most the offending scalar,
+/// and never at length.
+pub(crate) fn short(value: &Value) -> String {
+    match value {
+        Value::String(text) => serde_json::to_string(cut(text).as_ref()).unwrap_or_default(),
+        other => cut(&other.to_string()).into_owned(),
+    }
+}
+
+/// `text` cut to 40 characters (37 and an ellipsis), without reading past them.
+pub(crate) fn cut(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.char_indices().nth(40).is_none() {
+        return text.into();
+    }
+    let end = text.char_indices().nth(37).map_or(text.len(), |(at, _)| at);
+    format!("{}...", &text[..end]).into()
 }

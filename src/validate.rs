@@ -594,7 +594,9 @@ impl Survey {
             (None, None) => String::new(),
         };
         let subject = match (raw.code, raw.key, node) {
-            (IssueCode::UnknownQuestion | IssueCode::UnknownField, Some(key), _) => key.to_owned(),
+            (IssueCode::UnknownQuestion | IssueCode::UnknownField, Some(key), _) => {
+                messages::cut(key).into_owned()
+            }
             (_, _, Some(n)) => n.info.pointer.trim_start_matches('/').to_owned(),
             _ => String::new(),
         };

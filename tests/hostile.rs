@@ -372,6 +372,25 @@ fn trailing_garbage_and_control_characters() {
 }
 
 #[test]
+fn messages_quote_at_most_forty_characters() {
+    let key = "k".repeat(1_000_000);
+    let report = small_survey().validate(&json!({ key.clone(): 1, "t": "b".repeat(1_000_000) }));
+    assert_eq!(report.issues.len(), 2);
+    for issue in &report.issues {
+        assert!(
+            issue.message.chars().count() < 120,
+            "{}",
+            issue.message.len()
+        );
+    }
+    assert_eq!(
+        report.issues[0].path.len(),
+        1 + key.len(),
+        "the path still names the key in full"
+    );
+}
+
+#[test]
 fn wrong_answer_types_everywhere() {
     let survey = small_survey();
     for answers in [
