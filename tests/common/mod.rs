@@ -469,34 +469,20 @@ pub fn valid_answers(rng: &mut Rng, survey: &Survey) -> Value {
                 let field_pointer = format!("/{}/{}", question.id, field.id);
                 if enabled.contains(&field_pointer) && (field.required || rng.chance(70)) {
                     inner.insert(field.id.clone(), valid_value(rng, definition, field));
-                    specify(
-                        rng,
-                        survey,
-                        definition,
-                        field,
-                        &mut inner,
-                        &format!("/{}/", question.id),
-                    );
+                    specify(rng, field, &mut inner);
                 }
             }
             answers.insert(question.id.clone(), Value::Object(inner));
         } else {
             answers.insert(question.id.clone(), valid_value(rng, definition, question));
-            specify(rng, survey, definition, question, &mut answers, "/");
+            specify(rng, question, &mut answers);
         }
     }
     Value::Object(answers)
 }
 
 /// Answers the specify boxes that the answer to `question` enabled.
-fn specify(
-    rng: &mut Rng,
-    _survey: &Survey,
-    _definition: &SurveyDefinition,
-    question: &QuestionDef,
-    answers: &mut Map<String, Value>,
-    _prefix: &str,
-) {
+fn specify(rng: &mut Rng, question: &QuestionDef, answers: &mut Map<String, Value>) {
     let Some(choices) = &question.choices else {
         return;
     };
