@@ -16,6 +16,7 @@ use crate::definition::{
 };
 use crate::load::{Limits, Location};
 use crate::pattern::{self, Pattern, PatternError};
+use crate::program::Program;
 use crate::survey::{Choice, IdMap, Kind, Node, NodeInfo, Survey, pointer_token};
 
 /// What is wrong with a survey definition. The string form ([`ProblemCode::as_str`]) is
@@ -186,6 +187,7 @@ pub(crate) fn check(definition: SurveyDefinition, limits: &Limits) -> Result<Sur
         }
         Ok(Survey {
             definition,
+            program: Program::compile(&nodes),
             nodes,
             top_level,
             roots,

@@ -1,9 +1,10 @@
-//! Compiled skip-logic conditions and their evaluation over answers.
+//! Skip-logic conditions with their question references resolved to node indices, as the
+//! checks build them and schema generation reads them; [`crate::program`] flattens them for
+//! evaluation.
 //!
 //! The semantics are fixed (see the crate docs): a condition sees an answer only when the
 //! question it refers to is enabled; on an absent answer every test is false except
-//! `not_equals` and `answered: false`. The caller supplies what each node "sees", so this
-//! module knows nothing of answer sets or enabling.
+//! `not_equals` and `answered: false`.
 
 use std::cmp::Ordering;
 
@@ -43,17 +44,6 @@ pub(crate) enum Comparison {
     LessOrEqual,
 }
 
-impl Comparison {
-    fn holds(self, ordering: Ordering) -> bool {
-        match self {
-            Comparison::GreaterThan => ordering == Ordering::Greater,
-            Comparison::GreaterOrEqual => ordering != Ordering::Less,
-            Comparison::LessThan => ordering == Ordering::Less,
-            Comparison::LessOrEqual => ordering != Ordering::Greater,
-        }
-    }
-}
-
 /// The right-hand side of an ordering test.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Bound {
@@ -62,44 +52,7 @@ pub(crate) enum Bound {
     Date(String),
 }
 
-impl Condition {
-    /// Evaluates the condition; `seen(node)` is the answer the node shows to conditions
-    /// (`None` when it is unanswered or disabled).
-    pub(crate) fn eval<'v>(&self, seen: &impl Fn(usize) -> Option<&'v Value>) -> bool {
-        match self {
-            Condition::All(items) => items.iter().all(|c| c.eval(seen)),
-            Condition::Any(items) => items.iter().any(|c| c.eval(seen)),
-            Condition::Not(inner) => !inner.eval(seen),
-            Condition::Leaf(leaf) => leaf.test.eval(seen(leaf.node)),
-        }
-    }
-}
-
 impl Test {
-    /// The test's verdict on an answer, or on no answer.
-    pub(crate) fn eval(&self, answer: Option<&Value>) -> bool {
-        let Some(value) = answer else {
-            return self.holds_when_absent();
-        };
-        match self {
-            Test::Equals(expected) => json_equal(value, expected),
-            Test::NotEquals(expected) => !json_equal(value, expected),
-            Test::In(options) => options.iter().any(|o| json_equal(value, o)),
-            Test::Includes(choice) => value
-                .as_array()
-                .is_some_and(|items| items.iter().any(|v| v.as_str() == Some(choice))),
-            Test::Compare(op, Bound::Number(bound)) => value
-                .as_number()
-                .and_then(|n| compare_numbers(n, bound))
-                .is_some_and(|ordering| op.holds(ordering)),
-            Test::Compare(op, Bound::Date(bound)) => value
-                .as_str()
-                .filter(|s| crate::pattern::is_date_shaped(s))
-                .is_some_and(|s| op.holds(s.cmp(bound.as_str()))),
-            Test::Answered(expected) => *expected,
-        }
-    }
-
     /// `not_equals` is `not equals`, and `answered: false` is true, on an absent answer;
     /// every other test is false there.
     pub(crate) fn holds_when_absent(&self) -> bool {

@@ -36,6 +36,7 @@ pub mod json_schema;
 mod load;
 mod messages;
 mod pattern;
+mod program;
 mod survey;
 mod ui_schema;
 mod validate;

@@ -12,6 +12,7 @@ use crate::check::{self, CheckError};
 use crate::condition::Condition;
 use crate::definition::{QuestionKind, SurveyDefinition, Text, TextFormat};
 use crate::load::{self, Format, Limits, SourceMap};
+use crate::program::Program;
 
 /// Answer keys to node indices. The keys are the survey's own ids, fixed when it is checked;
 /// answers only look keys up, so a fast unkeyed hash is safe (no one can add colliding keys).
@@ -74,6 +75,8 @@ pub struct Survey {
     /// hashing, reading one compact buffer instead of one allocation per question.
     pub(crate) root_ids: String,
     pub(crate) root_id_ends: Vec<usize>,
+    /// The rules validation reads, compiled from `nodes`.
+    pub(crate) program: Program,
 }
 
 /// A question, group field or specify box, compiled. What validation reads on every answer

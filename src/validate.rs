@@ -13,7 +13,8 @@ use crate::condition::compare_numbers;
 use crate::load::{self, Limits, LoadError};
 use crate::messages::{self, Detail, Expected, Locale};
 use crate::pattern;
-use crate::survey::{Choice, Kind, Node, QuestionRef, Survey, pointer_token};
+use crate::program::{NONE, Program, RuleKind, Step, TextRule};
+use crate::survey::{Kind, QuestionRef, Survey, pointer_token};
 
 /// What is wrong with an answer. The string form ([`IssueCode::as_str`]) is stable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -240,15 +241,47 @@ impl Progress {
     }
 }
 
-/// Per-node state of one walk.
-#[derive(Debug, Clone, Copy, Default)]
-struct Slot<'v> {
-    /// The answer given, whether or not the node is enabled.
-    raw: Option<&'v Value>,
-    enabled: bool,
+/// The state of one walk: each node's answer (given whether or not the node is enabled) and
+/// whether the node is enabled, one bit per node.
+struct States<'s, 'v> {
+    raw: &'s mut [Option<&'v Value>],
+    enabled: &'s mut [u64],
 }
 
-/// Surveys up to this many nodes are walked with a stack buffer, so that `is_valid` does not
+impl<'v> States<'_, 'v> {
+    fn clear(&mut self) {
+        self.raw.fill(None);
+        self.enabled.fill(0);
+    }
+
+    fn is_enabled(&self, node: usize) -> bool {
+        self.enabled
+            .get(node / 64)
+            .is_some_and(|word| word >> (node % 64) & 1 == 1)
+    }
+
+    fn enable(&mut self, node: usize) {
+        if let Some(word) = self.enabled.get_mut(node / 64) {
+            *word |= 1 << (node % 64);
+        }
+    }
+
+    /// The answer a condition sees: none when the node is disabled.
+    fn seen(&self, node: usize) -> Option<&'v Value> {
+        if self.is_enabled(node) {
+            self.raw.get(node).copied().flatten()
+        } else {
+            None
+        }
+    }
+
+    /// Whether the node's group has an object answer (true for a top-level node).
+    fn parent_answered(&self, parent: Option<usize>) -> bool {
+        parent.is_none_or(|p| self.raw[p].is_some_and(Value::is_object))
+    }
+}
+
+/// Surveys up to this many nodes are walked with stack buffers, so that `is_valid` does not
 /// allocate.
 const STACK_NODES: usize = 128;
 
@@ -302,12 +335,12 @@ impl Survey {
     #[must_use]
     pub fn validate_with(&self, answers: &Value, options: &ValidateOptions) -> Report {
         let mut report = Report::default();
-        self.with_slots(|slots| {
+        self.with_states(|states| {
             let _stopped = self.walk(
                 answers,
                 options.partial,
                 options.lenient,
-                slots,
+                states,
                 &mut |raw| {
                     if report.issues.len() >= options.max_issues {
                         report.truncated = true;
@@ -331,12 +364,12 @@ impl Survey {
     /// [`Survey::is_valid`] with the mode flags of `options` (locale and cap play no part).
     #[must_use]
     pub fn is_valid_with(&self, answers: &Value, options: &ValidateOptions) -> bool {
-        self.with_slots(|slots| {
+        self.with_states(|states| {
             self.walk(
                 answers,
                 options.partial,
                 options.lenient,
-                slots,
+                states,
                 &mut |_| ControlFlow::Break(()),
             )
             .is_continue()
@@ -389,13 +422,13 @@ impl Survey {
     /// listed when its group and its own condition are enabled.
     #[must_use]
     pub fn enabled(&self, answers: &Value) -> Vec<QuestionRef<'_>> {
-        self.with_slots(|slots| {
-            self.states(answers, slots);
+        self.with_states(|states| {
+            self.fill_states(answers, states);
             self.nodes
                 .iter()
-                .zip(slots.iter())
-                .filter(|(_, s)| s.enabled)
-                .map(|(n, _)| n.as_ref())
+                .enumerate()
+                .filter(|&(index, _)| states.is_enabled(index))
+                .map(|(_, n)| n.as_ref())
                 .collect()
         })
     }
@@ -407,15 +440,15 @@ impl Survey {
         let Some(object) = answers.as_object() else {
             return answers.clone();
         };
-        self.with_slots(|slots| {
-            self.states(answers, slots);
+        self.with_states(|states| {
+            self.fill_states(answers, states);
             let mut out = Map::new();
             for (key, value) in object {
                 let Some(&index) = self.top_level.get(key.as_str()) else {
                     out.insert(key.clone(), value.clone());
                     continue;
                 };
-                if !slots[index].enabled {
+                if !states.is_enabled(index) {
                     continue;
                 }
                 let value = match (&self.nodes[index].kind, value) {
@@ -423,7 +456,7 @@ impl Survey {
                         inner
                             .iter()
                             .filter(|(k, _)| {
-                                fields.get(k.as_str()).is_none_or(|&f| slots[f].enabled)
+                                fields.get(k.as_str()).is_none_or(|&f| states.is_enabled(f))
                             })
                             .map(|(k, v)| (k.clone(), v.clone()))
                             .collect(),
@@ -439,50 +472,56 @@ impl Survey {
     /// Required questions enabled so far, and how many of them are answered.
     #[must_use]
     pub fn progress(&self, answers: &Value) -> Progress {
-        self.with_slots(|slots| {
-            self.states(answers, slots);
+        self.with_states(|states| {
+            self.fill_states(answers, states);
             let mut progress = Progress::default();
             for (index, node) in self.nodes.iter().enumerate() {
                 let counts = node.required
-                    && slots[index].enabled
-                    && node
-                        .parent
-                        .is_none_or(|p| slots[p].raw.is_some_and(Value::is_object));
+                    && states.is_enabled(index)
+                    && states.parent_answered(node.parent);
                 if counts {
                     progress.required += 1;
-                    progress.answered += usize::from(slots[index].raw.is_some());
+                    progress.answered += usize::from(states.raw[index].is_some());
                 }
             }
             progress
         })
     }
 
-    fn with_slots<'v, R>(&self, f: impl FnOnce(&mut [Slot<'v>]) -> R) -> R {
-        if self.nodes.len() <= STACK_NODES {
-            let mut slots = [Slot::default(); STACK_NODES];
-            f(&mut slots[..self.nodes.len()])
+    fn with_states<'v, R>(&self, f: impl FnOnce(&mut States<'_, 'v>) -> R) -> R {
+        let nodes = self.nodes.len();
+        if nodes <= STACK_NODES {
+            let mut raw = [None; STACK_NODES];
+            let mut enabled = [0; STACK_NODES / 64];
+            f(&mut States {
+                raw: &mut raw[..nodes],
+                enabled: &mut enabled,
+            })
         } else {
-            f(&mut vec![Slot::default(); self.nodes.len()])
+            f(&mut States {
+                raw: &mut vec![None; nodes],
+                enabled: &mut vec![0; nodes.div_ceil(64)],
+            })
         }
     }
 
-    /// Fills `slots` with answers and enabled states, without reporting anything.
-    fn states<'v>(&self, answers: &'v Value, slots: &mut [Slot<'v>]) {
-        let _ = self.walk(answers, true, true, slots, &mut |_| {
+    /// Fills `states` with answers and enabled states, without reporting anything.
+    fn fill_states<'v>(&self, answers: &'v Value, states: &mut States<'_, 'v>) {
+        let _ = self.walk(answers, true, true, states, &mut |_| {
             ControlFlow::Continue(())
         });
     }
 
-    /// The one pass in document order. Returns `Break` when the sink stopped it.
+    /// Reports every issue of an answer set, in question order, to `sink`, and leaves each
+    /// node's answer and enabled state in `states`. Returns `Break` when the sink stopped it.
     fn walk<'v>(
         &self,
         answers: &'v Value,
         partial: bool,
         lenient: bool,
-        slots: &mut [Slot<'v>],
+        states: &mut States<'_, 'v>,
         sink: &mut impl FnMut(RawIssue<'v>) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
-        slots.fill(Slot::default());
         let Some(object) = answers.as_object() else {
             return sink(RawIssue {
                 code: IssueCode::NotAnObject,
@@ -492,6 +531,10 @@ impl Survey {
                 detail: RawDetail::None,
             });
         };
+        if self.walk_in_order(object, partial, lenient, states) {
+            return ControlFlow::Continue(());
+        }
+        states.clear();
         // Answer keys usually come in question order: try the question after the last one
         // found before hashing the key.
         let mut cursor = 0;
@@ -508,7 +551,7 @@ impl Survey {
                 };
             }
             match found {
-                Some(index) => slots[index].raw = Some(value),
+                Some(index) => states.raw[index] = Some(value),
                 None => sink(RawIssue {
                     code: IssueCode::UnknownQuestion,
                     node: None,
@@ -518,58 +561,108 @@ impl Survey {
                 })?,
             }
         }
-        for (index, node) in self.nodes.iter().enumerate() {
-            let parent_enabled = node.parent.is_none_or(|p| slots[p].enabled);
-            let enabled = parent_enabled
-                && node.condition.as_ref().is_none_or(|c| {
-                    let slots = &*slots;
-                    c.eval(&|j| if slots[j].enabled { slots[j].raw } else { None })
-                });
-            slots[index].enabled = enabled;
-            // A field is judged only inside a group answer that is an object.
-            let parent_answered = node
-                .parent
-                .is_none_or(|p| slots[p].raw.is_some_and(Value::is_object));
-            match (enabled, slots[index].raw) {
-                (true, Some(value)) => {
-                    if let Kind::Group { index: fields, .. } = &node.kind
-                        && let Value::Object(inner) = value
-                    {
-                        for (key, field_value) in inner {
-                            match fields.get(key.as_str()) {
-                                Some(&field) => slots[field].raw = Some(field_value),
-                                None => sink(RawIssue {
-                                    code: IssueCode::UnknownField,
-                                    node: Some(index),
-                                    key: Some(key),
-                                    item: None,
-                                    detail: RawDetail::None,
-                                })?,
-                            }
+        for (index, step) in self.program.steps.iter().enumerate() {
+            self.visit(index, step, partial, lenient, states, sink)?;
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// The walk of the common case, a valid answer set whose keys come in question order:
+    /// each key is matched as the walk reaches its question, so every answer is read once,
+    /// while it is in cache. True when the answer set is valid and every key was matched in
+    /// order; anything else (an issue, an unknown or out-of-order key) returns false, and the
+    /// caller starts over with the general walk, which finds and reports the issues.
+    fn walk_in_order<'v>(
+        &self,
+        object: &'v Map<String, Value>,
+        partial: bool,
+        lenient: bool,
+        states: &mut States<'_, 'v>,
+    ) -> bool {
+        states.clear();
+        let mut entries = object.iter().peekable();
+        let mut root = 0;
+        for (index, step) in self.program.steps.iter().enumerate() {
+            if step.parent == NONE {
+                // `roots` lists the top-level nodes in document order, so this node is the
+                // `root`-th; were it not, the key would stay unmatched and the general walk run.
+                if let Some(&(key, value)) = entries.peek()
+                    && self.roots.get(root) == Some(&index)
+                    && self.root_id(root) == Some(key.as_str())
+                {
+                    states.raw[index] = Some(value);
+                    entries.next();
+                }
+                root += 1;
+            }
+            let visited = self.visit(index, step, partial, lenient, states, &mut |_| {
+                ControlFlow::Break(())
+            });
+            if visited.is_break() {
+                return false;
+            }
+        }
+        entries.peek().is_none()
+    }
+
+    /// Settles whether one node is enabled and checks its answer.
+    fn visit<'v>(
+        &self,
+        index: usize,
+        step: &Step,
+        partial: bool,
+        lenient: bool,
+        states: &mut States<'_, 'v>,
+        sink: &mut impl FnMut(RawIssue<'v>) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let parent = (step.parent != NONE).then_some(step.parent as usize);
+        let parent_enabled = parent.is_none_or(|p| states.is_enabled(p));
+        let enabled = parent_enabled
+            && (step.condition == NONE || self.program.eval(step.condition, &|j| states.seen(j)));
+        if enabled {
+            states.enable(index);
+        }
+        match (enabled, states.raw[index]) {
+            (true, Some(value)) => {
+                if step.kind == RuleKind::Group
+                    && let Value::Object(inner) = value
+                    && let Kind::Group { index: fields, .. } = &self.nodes[index].kind
+                {
+                    for (key, field_value) in inner {
+                        match fields.get(key.as_str()) {
+                            Some(&field) => states.raw[field] = Some(field_value),
+                            None => sink(RawIssue {
+                                code: IssueCode::UnknownField,
+                                node: Some(index),
+                                key: Some(key),
+                                item: None,
+                                detail: RawDetail::None,
+                            })?,
                         }
                     }
-                    check_value(index, node, value, sink)?;
                 }
-                (true, None) if node.required && !partial && parent_answered => {
-                    sink(RawIssue {
-                        code: IssueCode::MissingRequired,
-                        node: Some(index),
-                        key: None,
-                        item: None,
-                        detail: RawDetail::None,
-                    })?;
-                }
-                (false, Some(_)) if !lenient && parent_enabled => {
-                    sink(RawIssue {
-                        code: IssueCode::AnsweredWhileDisabled,
-                        node: Some(index),
-                        key: None,
-                        item: None,
-                        detail: RawDetail::None,
-                    })?;
-                }
-                _ => {}
+                self.program.check(index, step, value, sink)?;
             }
+            // A field is judged only inside a group answer that is an object.
+            (true, None) if step.required && !partial && states.parent_answered(parent) => {
+                sink(RawIssue {
+                    code: IssueCode::MissingRequired,
+                    node: Some(index),
+                    key: None,
+                    item: None,
+                    detail: RawDetail::None,
+                })?;
+            }
+            (false, Some(_)) if !lenient && parent_enabled => {
+                sink(RawIssue {
+                    code: IssueCode::AnsweredWhileDisabled,
+                    node: Some(index),
+                    key: None,
+                    item: None,
+                    detail: RawDetail::None,
+                })?;
+            }
+            _ => {}
         }
         ControlFlow::Continue(())
     }
@@ -663,219 +756,222 @@ pub(crate) fn as_integer(n: &Number) -> Result<i64, bool> {
     }
 }
 
-/// Checks one present answer of an enabled node against its kind.
-fn check_value<'v>(
-    index: usize,
-    node: &Node,
-    value: &'v Value,
-    sink: &mut impl FnMut(RawIssue<'v>) -> ControlFlow<()>,
-) -> ControlFlow<()> {
-    let issue = |code, item, detail| RawIssue {
-        code,
-        node: Some(index),
-        key: None,
-        item,
-        detail,
-    };
-    let wrong = |expected| issue(IssueCode::WrongType, None, RawDetail::Expected(expected));
-    match &node.kind {
-        Kind::Boolean { .. } => {
-            if !value.is_boolean() {
-                sink(wrong(Expected::Boolean))?;
+impl Program {
+    /// Checks one present answer of an enabled node against its rule.
+    fn check<'v>(
+        &self,
+        index: usize,
+        step: &Step,
+        value: &'v Value,
+        sink: &mut impl FnMut(RawIssue<'v>) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let issue = |code, item, detail| RawIssue {
+            code,
+            node: Some(index),
+            key: None,
+            item,
+            detail,
+        };
+        let wrong = |expected| issue(IssueCode::WrongType, None, RawDetail::Expected(expected));
+        let rule = step.rule as usize;
+        match step.kind {
+            RuleKind::Boolean => {
+                if !value.is_boolean() {
+                    sink(wrong(Expected::Boolean))?;
+                }
             }
-        }
-        Kind::SingleChoice { choices } => match value.as_str() {
-            None => sink(wrong(Expected::ChoiceValue))?,
-            Some(s) if !has_choice(choices, s) => sink(issue(
-                IssueCode::UnknownChoice,
-                None,
-                RawDetail::Value(value),
-            ))?,
-            Some(_) => {}
-        },
-        Kind::MultipleChoice { choices, min, max } => {
-            let Value::Array(items) = value else {
-                return sink(wrong(Expected::ChoiceArray));
-            };
-            let mut picked = Picked::new(choices.len());
-            for (i, item) in items.iter().enumerate() {
-                match item.as_str().map(|s| choice_index(choices, s)) {
-                    None => sink(issue(
-                        IssueCode::WrongType,
-                        Some(i),
-                        RawDetail::Expected(Expected::ChoiceValue),
-                    ))?,
-                    Some(None) => sink(issue(
-                        IssueCode::UnknownChoice,
-                        Some(i),
-                        RawDetail::Value(item),
-                    ))?,
-                    Some(Some(choice)) => {
-                        if !picked.insert(choice) {
+            RuleKind::SingleChoice => match value.as_str() {
+                None => sink(wrong(Expected::ChoiceValue))?,
+                Some(s) if self.choice_index(&self.choice_rules[rule], s).is_none() => sink(
+                    issue(IssueCode::UnknownChoice, None, RawDetail::Value(value)),
+                )?,
+                Some(_) => {}
+            },
+            RuleKind::MultipleChoice => {
+                let Value::Array(items) = value else {
+                    return sink(wrong(Expected::ChoiceArray));
+                };
+                let choices = &self.choice_rules[rule];
+                let mut picked = Picked::new(choices.count());
+                for (i, item) in items.iter().enumerate() {
+                    match item.as_str().map(|s| self.choice_index(choices, s)) {
+                        None => sink(issue(
+                            IssueCode::WrongType,
+                            Some(i),
+                            RawDetail::Expected(Expected::ChoiceValue),
+                        ))?,
+                        Some(None) => sink(issue(
+                            IssueCode::UnknownChoice,
+                            Some(i),
+                            RawDetail::Value(item),
+                        ))?,
+                        Some(Some(choice)) => {
+                            if !picked.insert(choice) {
+                                sink(issue(
+                                    IssueCode::DuplicateChoice,
+                                    Some(i),
+                                    RawDetail::Value(item),
+                                ))?;
+                            }
+                        }
+                    }
+                }
+                if let Some(min) = choices.min
+                    && items.len() < min as usize
+                {
+                    sink(issue(
+                        IssueCode::TooFewChoices,
+                        None,
+                        RawDetail::Count {
+                            actual: items.len(),
+                            limit: u64::from(min),
+                        },
+                    ))?;
+                }
+                if let Some(max) = choices.max
+                    && items.len() > max as usize
+                {
+                    sink(issue(
+                        IssueCode::TooManyChoices,
+                        None,
+                        RawDetail::Count {
+                            actual: items.len(),
+                            limit: u64::from(max),
+                        },
+                    ))?;
+                }
+                // As JSON Schema's `not: {allOf: [{contains: {const: v}}, {minItems: 2}]}`: an
+                // exclusive value in an array of two or more items, whatever the others are.
+                if choices.has_exclusive && items.len() >= 2 {
+                    for (choice, _) in self
+                        .choice_values(choices)
+                        .filter(|&(_, exclusive)| exclusive)
+                    {
+                        if let Some(item) = items.iter().find(|v| v.as_str() == Some(choice)) {
                             sink(issue(
-                                IssueCode::DuplicateChoice,
-                                Some(i),
+                                IssueCode::ExclusiveChoiceCombined,
+                                None,
                                 RawDetail::Value(item),
                             ))?;
+                            break;
                         }
                     }
                 }
             }
-            if let Some(min) = min
-                && items.len() < *min as usize
-            {
-                sink(issue(
-                    IssueCode::TooFewChoices,
-                    None,
-                    RawDetail::Count {
-                        actual: items.len(),
-                        limit: u64::from(*min),
-                    },
-                ))?;
+            RuleKind::Text => {
+                let TextRule {
+                    min_length,
+                    max_length,
+                    pattern,
+                    format,
+                } = &self.text_rules[rule];
+                let Some(text) = value.as_str() else {
+                    return sink(wrong(Expected::String));
+                };
+                // A string has at most as many scalar values as bytes and at least a quarter as
+                // many, so most lengths are settled without counting.
+                let bytes = text.len();
+                let settled = min_length.is_none_or(|min| bytes / 4 >= min as usize)
+                    && max_length.is_none_or(|max| bytes <= max as usize);
+                let length = if settled { 0 } else { text.chars().count() };
+                if let Some(min) = min_length
+                    && !settled
+                    && length < *min as usize
+                {
+                    sink(issue(
+                        IssueCode::TooShort,
+                        None,
+                        RawDetail::Count {
+                            actual: length,
+                            limit: u64::from(*min),
+                        },
+                    ))?;
+                }
+                if let Some(max) = max_length
+                    && !settled
+                    && length > *max as usize
+                {
+                    sink(issue(
+                        IssueCode::TooLong,
+                        None,
+                        RawDetail::Count {
+                            actual: length,
+                            limit: u64::from(*max),
+                        },
+                    ))?;
+                }
+                if let Some(pattern) = pattern
+                    && !pattern.regex.is_match(text)
+                {
+                    sink(issue(
+                        IssueCode::PatternMismatch,
+                        None,
+                        RawDetail::Value(value),
+                    ))?;
+                }
+                if let Some(format) = format
+                    && !pattern::format_regex(*format).is_match(text)
+                {
+                    sink(issue(
+                        IssueCode::InvalidFormat,
+                        None,
+                        RawDetail::Value(value),
+                    ))?;
+                }
             }
-            if let Some(max) = max
-                && items.len() > *max as usize
-            {
-                sink(issue(
-                    IssueCode::TooManyChoices,
-                    None,
-                    RawDetail::Count {
-                        actual: items.len(),
-                        limit: u64::from(*max),
-                    },
-                ))?;
-            }
-            // As JSON Schema's `not: {allOf: [{contains: {const: v}}, {minItems: 2}]}`: an
-            // exclusive value in an array of two or more items, whatever the others are.
-            if items.len() >= 2 {
-                for choice in choices.iter().filter(|c| c.exclusive) {
-                    if let Some(item) = items.iter().find(|v| v.as_str() == Some(&choice.value)) {
-                        sink(issue(
-                            IssueCode::ExclusiveChoiceCombined,
-                            None,
-                            RawDetail::Value(item),
-                        ))?;
-                        break;
+            RuleKind::Integer => {
+                let (minimum, maximum) = self.integer_rules[rule];
+                let Some(number) = value.as_number() else {
+                    return sink(wrong(Expected::Integer));
+                };
+                match as_integer(number) {
+                    Err(false) => sink(wrong(Expected::Integer))?,
+                    Err(true) => sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?,
+                    Ok(n) => {
+                        if minimum.is_some_and(|min| n < min) || maximum.is_some_and(|max| n > max)
+                        {
+                            sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
+                        }
                     }
                 }
             }
-        }
-        Kind::Text {
-            min_length,
-            max_length,
-            pattern,
-            format,
-        } => {
-            let Some(text) = value.as_str() else {
-                return sink(wrong(Expected::String));
-            };
-            // A string has at most as many scalar values as bytes and at least a quarter as
-            // many, so most lengths are settled without counting.
-            let bytes = text.len();
-            let settled = min_length.is_none_or(|min| bytes / 4 >= min as usize)
-                && max_length.is_none_or(|max| bytes <= max as usize);
-            let length = if settled { 0 } else { text.chars().count() };
-            if let Some(min) = min_length
-                && !settled
-                && length < *min as usize
-            {
-                sink(issue(
-                    IssueCode::TooShort,
-                    None,
-                    RawDetail::Count {
-                        actual: length,
-                        limit: u64::from(*min),
-                    },
-                ))?;
+            RuleKind::Number => {
+                let (minimum, maximum) = &self.number_rules[rule];
+                let Some(number) = value.as_number() else {
+                    return sink(wrong(Expected::Number));
+                };
+                let below = minimum.as_ref().is_some_and(|min| {
+                    compare_numbers(number, min) == Some(std::cmp::Ordering::Less)
+                });
+                let above = maximum.as_ref().is_some_and(|max| {
+                    compare_numbers(number, max) == Some(std::cmp::Ordering::Greater)
+                });
+                if below || above {
+                    sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
+                }
             }
-            if let Some(max) = max_length
-                && !settled
-                && length > *max as usize
-            {
-                sink(issue(
-                    IssueCode::TooLong,
-                    None,
-                    RawDetail::Count {
-                        actual: length,
-                        limit: u64::from(*max),
-                    },
-                ))?;
+            RuleKind::Date => {
+                let (earliest, latest) = self.date_rule(step.rule);
+                let Some(text) = value.as_str() else {
+                    return sink(wrong(Expected::Date));
+                };
+                if pattern::parse_date(text).is_none() {
+                    return sink(issue(IssueCode::InvalidDate, None, RawDetail::Value(value)));
+                }
+                let early = earliest.is_some_and(|e| text < e);
+                let late = latest.is_some_and(|l| text > l);
+                if early || late {
+                    sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
+                }
             }
-            if let Some(pattern) = pattern
-                && !pattern.regex.is_match(text)
-            {
-                sink(issue(
-                    IssueCode::PatternMismatch,
-                    None,
-                    RawDetail::Value(value),
-                ))?;
-            }
-            if let Some(format) = format
-                && !pattern::format_regex(*format).is_match(text)
-            {
-                sink(issue(
-                    IssueCode::InvalidFormat,
-                    None,
-                    RawDetail::Value(value),
-                ))?;
-            }
-        }
-        Kind::Integer { minimum, maximum } => {
-            let Some(number) = value.as_number() else {
-                return sink(wrong(Expected::Integer));
-            };
-            match as_integer(number) {
-                Err(false) => sink(wrong(Expected::Integer))?,
-                Err(true) => sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?,
-                Ok(n) => {
-                    if minimum.is_some_and(|min| n < min) || maximum.is_some_and(|max| n > max) {
-                        sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
-                    }
+            RuleKind::Group => {
+                if !value.is_object() {
+                    sink(wrong(Expected::Object))?;
                 }
             }
         }
-        Kind::Number { minimum, maximum } => {
-            let Some(number) = value.as_number() else {
-                return sink(wrong(Expected::Number));
-            };
-            let below = minimum
-                .as_ref()
-                .is_some_and(|min| compare_numbers(number, min) == Some(std::cmp::Ordering::Less));
-            let above = maximum.as_ref().is_some_and(|max| {
-                compare_numbers(number, max) == Some(std::cmp::Ordering::Greater)
-            });
-            if below || above {
-                sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
-            }
-        }
-        Kind::Date { earliest, latest } => {
-            let Some(text) = value.as_str() else {
-                return sink(wrong(Expected::Date));
-            };
-            if pattern::parse_date(text).is_none() {
-                return sink(issue(IssueCode::InvalidDate, None, RawDetail::Value(value)));
-            }
-            let early = earliest.as_deref().is_some_and(|e| text < e);
-            let late = latest.as_deref().is_some_and(|l| text > l);
-            if early || late {
-                sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
-            }
-        }
-        Kind::Group { .. } => {
-            if !value.is_object() {
-                sink(wrong(Expected::Object))?;
-            }
-        }
+        ControlFlow::Continue(())
     }
-    ControlFlow::Continue(())
-}
-
-fn has_choice(choices: &[Choice], value: &str) -> bool {
-    choice_index(choices, value).is_some()
-}
-
-fn choice_index(choices: &[Choice], value: &str) -> Option<usize> {
-    choices.iter().position(|c| c.value == value)
 }
 
 /// Which choices an answer has picked: bits on the stack for up to 1,024 choices.

@@ -1,6 +1,8 @@
 //! Rules that hold for every answer set, tested on generated surveys and answer sets:
 //! `is_valid` agrees with `validate`; `prune` is idempotent and leaves no answer to a
-//! disabled question; a report never has two issues with the same code and path.
+//! disabled question; a report never has two issues with the same code and path; the order
+//! of the answer keys changes nothing (keys in question order take a faster walk than keys
+//! out of order, and the two must agree).
 
 mod common;
 
@@ -33,9 +35,49 @@ fn modes() -> [ValidateOptions; 4] {
     ]
 }
 
+/// The answer set with its top-level keys in reverse order.
+fn reversed(answers: &Value) -> Value {
+    match answers {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .rev()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// A report's issues, sorted: unknown keys are reported in key order, everything else in
+/// question order.
+fn sorted(report: &survey_schema::Report) -> Vec<(IssueCode, String, String)> {
+    let mut issues: Vec<_> = report
+        .issues
+        .iter()
+        .map(|i| (i.code, i.path.clone(), i.message.clone()))
+        .collect();
+    issues.sort();
+    issues
+}
+
 fn check_rules(survey: &Survey, answers: &Value, context: &str) {
+    let backwards = reversed(answers);
     for options in modes() {
         let report = survey.validate_with(answers, &options);
+        let options_unlimited = ValidateOptions {
+            max_issues: usize::MAX,
+            ..options.clone()
+        };
+        assert_eq!(
+            sorted(&survey.validate_with(answers, &options_unlimited)),
+            sorted(&survey.validate_with(&backwards, &options_unlimited)),
+            "{context} {options:?}: the key order changed the report\n{answers}"
+        );
+        assert_eq!(
+            survey.is_valid_with(&backwards, &options),
+            report.is_valid(),
+            "{context} {options:?}: the key order changed the verdict\n{answers}"
+        );
         assert_eq!(
             survey.is_valid_with(answers, &options),
             report.is_valid(),
@@ -95,6 +137,15 @@ fn check_rules(survey: &Survey, answers: &Value, context: &str) {
         .map(|q| q.pointer.to_owned())
         .collect();
     assert_eq!(before, after, "{context}");
+    let backwards: Vec<String> = survey
+        .enabled(&backwards)
+        .iter()
+        .map(|q| q.pointer.to_owned())
+        .collect();
+    assert_eq!(
+        before, backwards,
+        "{context}: the key order changed what is enabled"
+    );
     // Strict and lenient verdicts meet on pruned answers.
     let lenient = ValidateOptions {
         lenient: true,

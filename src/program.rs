@@ -1,0 +1,424 @@
+//! The validation program: what a walk over an answer set reads, compiled from the nodes
+//! into a few flat arrays.
+//!
+//! Each node is one 16-byte [`Step`] in document order; its rule sits in the table of its
+//! kind, at the step's `rule` index, and those tables are also read in document order. Choice
+//! values and string constants live in one buffer, conditions are prefix-ordered [`Op`]s in
+//! one array. A walk over a large survey therefore streams through a few compact arrays
+//! instead of following a pointer per choice, per condition and per constant.
+
+use std::cmp::Ordering;
+
+use serde_json::{Number, Value};
+
+use crate::condition::{Bound, Comparison, Condition, Test, compare_numbers, json_equal};
+use crate::definition::TextFormat;
+use crate::pattern::{self, Pattern};
+use crate::survey::{Kind, Node};
+
+/// "No index": a top-level step's parent, an unconditional step's condition.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// A survey's compiled rules; built once by [`Program::compile`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Program {
+    /// One per node, in document order.
+    pub(crate) steps: Vec<Step>,
+    /// Every condition, each one prefix-ordered; a step's `condition` is its first op.
+    ops: Vec<Op>,
+    /// Constants of `equals`, `not_equals` and `in`.
+    consts: Vec<Const>,
+    /// Constants that are not strings or booleans (numbers, arrays, objects).
+    values: Vec<Value>,
+    /// Number bounds of conditions.
+    numbers: Vec<Number>,
+    /// Choice values, string constants and date bounds, end to end.
+    strings: String,
+    /// Choice values of every choice question, end to end; a [`ChoiceRule`] owns a range.
+    choices: Vec<ChoiceValue>,
+    pub(crate) choice_rules: Vec<ChoiceRule>,
+    pub(crate) text_rules: Vec<TextRule>,
+    pub(crate) integer_rules: Vec<(Option<i64>, Option<i64>)>,
+    pub(crate) number_rules: Vec<(Option<Number>, Option<Number>)>,
+    date_rules: Vec<(Option<Span>, Option<Span>)>,
+}
+
+/// One node of the walk.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Step {
+    /// The group this node is a field of, or [`NONE`].
+    pub(crate) parent: u32,
+    /// The first op of the node's condition, or [`NONE`].
+    pub(crate) condition: u32,
+    /// The index of the node's rule in the table of its kind (unused for booleans and groups).
+    pub(crate) rule: u32,
+    pub(crate) kind: RuleKind,
+    pub(crate) required: bool,
+}
+
+/// Which rule table a step's `rule` indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RuleKind {
+    Boolean,
+    SingleChoice,
+    MultipleChoice,
+    Text,
+    Integer,
+    Number,
+    Date,
+    Group,
+}
+
+/// A range of [`Program::strings`].
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ChoiceValue {
+    value: Span,
+    exclusive: bool,
+}
+
+/// The choices and selection bounds of a choice question.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ChoiceRule {
+    start: u32,
+    end: u32,
+    pub(crate) min: Option<u32>,
+    pub(crate) max: Option<u32>,
+    /// Whether any choice is exclusive.
+    pub(crate) has_exclusive: bool,
+}
+
+impl ChoiceRule {
+    /// How many choices the question offers.
+    pub(crate) fn count(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct TextRule {
+    pub(crate) min_length: Option<u32>,
+    pub(crate) max_length: Option<u32>,
+    pub(crate) pattern: Option<Box<Pattern>>,
+    pub(crate) format: Option<TextFormat>,
+}
+
+/// One op of a prefix-ordered condition. A composite op's children follow it; `end` is the
+/// index just past its last descendant, so a settled `all` or `any` skips the rest at once.
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    All { end: u32 },
+    Any { end: u32 },
+    Not { end: u32 },
+    Leaf { node: u32, test: FlatTest },
+}
+
+#[derive(Debug, Clone, Copy)]
+enum FlatTest {
+    Equals(u32),
+    NotEquals(u32),
+    /// A range of [`Program::consts`].
+    In {
+        start: u32,
+        end: u32,
+    },
+    Includes(Span),
+    CompareNumber(Comparison, u32),
+    CompareDate(Comparison, Span),
+    Answered(bool),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Const {
+    String(Span),
+    Bool(bool),
+    Null,
+    /// An index into [`Program::values`].
+    Other(u32),
+}
+
+/// An index as stored in the program. Every table is far below `u32::MAX` entries (the
+/// survey text would be gigabytes), so the conversion saturates rather than fails.
+fn index(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(NONE)
+}
+
+impl Program {
+    /// Compiles the nodes of a checked survey.
+    pub(crate) fn compile(nodes: &[Node]) -> Program {
+        let mut program = Program::default();
+        for node in nodes {
+            let condition = node
+                .condition
+                .as_deref()
+                .map_or(NONE, |c| program.condition(c));
+            let (kind, rule) = program.rule(&node.kind);
+            program.steps.push(Step {
+                parent: node.parent.map_or(NONE, index),
+                condition,
+                rule,
+                kind,
+                required: node.required,
+            });
+        }
+        program
+    }
+
+    fn rule(&mut self, kind: &Kind) -> (RuleKind, u32) {
+        match kind {
+            Kind::Boolean { .. } => (RuleKind::Boolean, 0),
+            Kind::Group { .. } => (RuleKind::Group, 0),
+            Kind::SingleChoice { choices } | Kind::MultipleChoice { choices, .. } => {
+                let start = index(self.choices.len());
+                for choice in choices {
+                    let value = self.string(&choice.value);
+                    self.choices.push(ChoiceValue {
+                        value,
+                        exclusive: choice.exclusive,
+                    });
+                }
+                let (min, max, kind) = match kind {
+                    Kind::MultipleChoice { min, max, .. } => (*min, *max, RuleKind::MultipleChoice),
+                    _ => (None, None, RuleKind::SingleChoice),
+                };
+                self.choice_rules.push(ChoiceRule {
+                    start,
+                    end: index(self.choices.len()),
+                    min,
+                    max,
+                    has_exclusive: choices.iter().any(|c| c.exclusive),
+                });
+                (kind, index(self.choice_rules.len() - 1))
+            }
+            Kind::Text {
+                min_length,
+                max_length,
+                pattern,
+                format,
+            } => {
+                self.text_rules.push(TextRule {
+                    min_length: *min_length,
+                    max_length: *max_length,
+                    pattern: pattern.clone(),
+                    format: *format,
+                });
+                (RuleKind::Text, index(self.text_rules.len() - 1))
+            }
+            Kind::Integer { minimum, maximum } => {
+                self.integer_rules.push((*minimum, *maximum));
+                (RuleKind::Integer, index(self.integer_rules.len() - 1))
+            }
+            Kind::Number { minimum, maximum } => {
+                self.number_rules.push((minimum.clone(), maximum.clone()));
+                (RuleKind::Number, index(self.number_rules.len() - 1))
+            }
+            Kind::Date { earliest, latest } => {
+                let earliest = earliest.as_deref().map(|s| self.string(s));
+                let latest = latest.as_deref().map(|s| self.string(s));
+                self.date_rules.push((earliest, latest));
+                (RuleKind::Date, index(self.date_rules.len() - 1))
+            }
+        }
+    }
+
+    fn string(&mut self, s: &str) -> Span {
+        let start = index(self.strings.len());
+        self.strings.push_str(s);
+        Span {
+            start,
+            end: index(self.strings.len()),
+        }
+    }
+
+    fn text(&self, span: Span) -> &str {
+        self.strings
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// Appends a condition in prefix order and returns the index of its first op. Recursion
+    /// is bounded by the checked condition depth.
+    fn condition(&mut self, condition: &Condition) -> u32 {
+        let at = self.ops.len();
+        match condition {
+            Condition::All(items) | Condition::Any(items) => {
+                self.ops.push(Op::All { end: 0 });
+                for item in items {
+                    self.condition(item);
+                }
+                let end = index(self.ops.len());
+                self.ops[at] = match condition {
+                    Condition::All(_) => Op::All { end },
+                    _ => Op::Any { end },
+                };
+            }
+            Condition::Not(inner) => {
+                self.ops.push(Op::Not { end: 0 });
+                self.condition(inner);
+                self.ops[at] = Op::Not {
+                    end: index(self.ops.len()),
+                };
+            }
+            Condition::Leaf(leaf) => {
+                let test = match &leaf.test {
+                    Test::Equals(value) => FlatTest::Equals(self.constant(value)),
+                    Test::NotEquals(value) => FlatTest::NotEquals(self.constant(value)),
+                    Test::In(values) => {
+                        let start = index(self.consts.len());
+                        for value in values {
+                            self.constant(value);
+                        }
+                        FlatTest::In {
+                            start,
+                            end: index(self.consts.len()),
+                        }
+                    }
+                    Test::Includes(choice) => FlatTest::Includes(self.string(choice)),
+                    Test::Compare(op, Bound::Number(bound)) => {
+                        self.numbers.push(bound.clone());
+                        FlatTest::CompareNumber(*op, index(self.numbers.len() - 1))
+                    }
+                    Test::Compare(op, Bound::Date(bound)) => {
+                        FlatTest::CompareDate(*op, self.string(bound))
+                    }
+                    Test::Answered(answered) => FlatTest::Answered(*answered),
+                };
+                self.ops.push(Op::Leaf {
+                    node: index(leaf.node),
+                    test,
+                });
+            }
+        }
+        index(at)
+    }
+
+    fn constant(&mut self, value: &Value) -> u32 {
+        let constant = match value {
+            Value::String(s) => Const::String(self.string(s)),
+            Value::Bool(b) => Const::Bool(*b),
+            Value::Null => Const::Null,
+            other => {
+                self.values.push(other.clone());
+                Const::Other(index(self.values.len() - 1))
+            }
+        };
+        self.consts.push(constant);
+        index(self.consts.len() - 1)
+    }
+
+    /// Evaluates the condition starting at op `at`; `seen(node)` is the answer the node
+    /// shows to conditions (`None` when it is unanswered or disabled).
+    pub(crate) fn eval<'v>(&self, at: u32, seen: &impl Fn(usize) -> Option<&'v Value>) -> bool {
+        let at = at as usize;
+        match self.ops.get(at) {
+            Some(&Op::All { end }) => self.children(at, end).all(|child| self.eval(child, seen)),
+            Some(&Op::Any { end }) => self.children(at, end).any(|child| self.eval(child, seen)),
+            Some(Op::Not { .. }) => !self.eval(index(at + 1), seen),
+            Some(&Op::Leaf { node, test }) => self.test(test, seen(node as usize)),
+            None => true,
+        }
+    }
+
+    /// The first ops of the children of the composite op at `at`.
+    fn children(&self, at: usize, end: u32) -> impl Iterator<Item = u32> + '_ {
+        let mut next = index(at + 1);
+        std::iter::from_fn(move || {
+            let child = next;
+            if child >= end {
+                return None;
+            }
+            next = match self.ops.get(child as usize) {
+                Some(Op::All { end } | Op::Any { end } | Op::Not { end }) => *end,
+                _ => child + 1,
+            };
+            Some(child)
+        })
+    }
+
+    /// A test's verdict on an answer, or on no answer: `not_equals` and `answered: false` hold
+    /// on an absent answer, every other test fails there.
+    fn test(&self, test: FlatTest, answer: Option<&Value>) -> bool {
+        let Some(value) = answer else {
+            return matches!(test, FlatTest::NotEquals(_) | FlatTest::Answered(false));
+        };
+        match test {
+            FlatTest::Equals(c) => self.equals(value, c),
+            FlatTest::NotEquals(c) => !self.equals(value, c),
+            FlatTest::In { start, end } => (start..end).any(|c| self.equals(value, c)),
+            FlatTest::Includes(choice) => {
+                let choice = self.text(choice);
+                value
+                    .as_array()
+                    .is_some_and(|items| items.iter().any(|v| v.as_str() == Some(choice)))
+            }
+            FlatTest::CompareNumber(op, bound) => value
+                .as_number()
+                .zip(self.numbers.get(bound as usize))
+                .and_then(|(n, bound)| compare_numbers(n, bound))
+                .is_some_and(|ordering| op.holds(ordering)),
+            FlatTest::CompareDate(op, bound) => value
+                .as_str()
+                .filter(|s| pattern::is_date_shaped(s))
+                .is_some_and(|s| op.holds(s.cmp(self.text(bound)))),
+            FlatTest::Answered(expected) => expected,
+        }
+    }
+
+    /// JSON equality with constant `c`, as [`json_equal`] defines it.
+    fn equals(&self, value: &Value, c: u32) -> bool {
+        match self.consts.get(c as usize) {
+            Some(&Const::String(s)) => value.as_str() == Some(self.text(s)),
+            Some(&Const::Bool(b)) => value.as_bool() == Some(b),
+            Some(Const::Null) => value.is_null(),
+            Some(&Const::Other(i)) => self
+                .values
+                .get(i as usize)
+                .is_some_and(|expected| json_equal(value, expected)),
+            None => false,
+        }
+    }
+
+    /// The position of `value` among the choices of `rule`.
+    pub(crate) fn choice_index(&self, rule: &ChoiceRule, value: &str) -> Option<usize> {
+        self.choice_values(rule)
+            .position(|(choice, _)| choice == value)
+    }
+
+    /// The values of `rule`'s choices, with whether each is exclusive.
+    pub(crate) fn choice_values<'p>(
+        &'p self,
+        rule: &ChoiceRule,
+    ) -> impl Iterator<Item = (&'p str, bool)> + 'p {
+        self.choices
+            .get(rule.start as usize..rule.end as usize)
+            .unwrap_or_default()
+            .iter()
+            .map(|c| (self.text(c.value), c.exclusive))
+    }
+
+    /// The earliest and latest dates of a date rule.
+    pub(crate) fn date_rule(&self, rule: u32) -> (Option<&str>, Option<&str>) {
+        self.date_rules
+            .get(rule as usize)
+            .map_or((None, None), |&(earliest, latest)| {
+                (earliest.map(|s| self.text(s)), latest.map(|s| self.text(s)))
+            })
+    }
+}
+
+impl Comparison {
+    /// Whether an answer ordered `ordering` against the bound passes.
+    pub(crate) fn holds(self, ordering: Ordering) -> bool {
+        match self {
+            Comparison::GreaterThan => ordering == Ordering::Greater,
+            Comparison::GreaterOrEqual => ordering != Ordering::Less,
+            Comparison::LessThan => ordering == Ordering::Less,
+            Comparison::LessOrEqual => ordering != Ordering::Greater,
+        }
+    }
+}
