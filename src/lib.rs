@@ -9,10 +9,15 @@
 //! - `load`: text to [`SurveyDefinition`] (YAML via serde-saphyr, JSON via `serde_json`) under
 //!   [`Limits`], with line and column on every error.
 //! - `check`: definition to [`Survey`]; every static rule, every [`Problem`] collected.
-//! - `survey`: the compiled [`Survey`]: nodes in document order, ids interned to indices.
-//! - `condition`: compiled skip-logic conditions and their evaluation.
+//! - `survey`: the checked [`Survey`]: nodes in document order, ids interned to indices.
+//! - `condition`: skip-logic conditions over node indices, as the checks build them and
+//!   schema generation reads them.
+//! - `program`: what validation reads, compiled from the nodes: a 16-byte step per node,
+//!   rule tables per kind, choice values and constants in one buffer, conditions as
+//!   prefix-ordered ops; no string hashing or map lookup per condition.
 //! - `validate`: answers to a [`Report`] of [`Issue`]s; also `is_valid`, `enabled`,
-//!   `prune` and `progress`.
+//!   `prune` and `progress`. One walk in document order, enabled states as a bitset; keys
+//!   in question order are matched as the walk reaches their questions.
 //! - `messages`: the Japanese and English messages of issues.
 //! - `pattern`: regular expressions portable between Rust and ECMA-262, and the documented
 //!   email / tel / url / date patterns.
