@@ -33,6 +33,7 @@
 //! - The generated JSON Schema and the native validator give the same verdict on every
 //!   answer set (complete, strict mode); a property test holds them to it.
 
+mod answer;
 mod check;
 mod condition;
 pub mod definition;

@@ -11,6 +11,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 use serde_json::{Map, Value};
 
+use crate::answer::{Budget, duplicate_key};
 use crate::definition::SurveyDefinition;
 
 /// The syntax of a survey file.
@@ -313,7 +314,7 @@ pub(crate) fn parse(
     })
 }
 
-fn is_blank(text: &str, format: Format) -> bool {
+pub(crate) fn is_blank(text: &str, format: Format) -> bool {
     text.lines().all(|line| {
         let line = line.trim();
         line.is_empty() || (format == Format::Yaml && (line.starts_with('#') || line == "---"))
@@ -390,7 +391,7 @@ fn from_json(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError>
     serde_json::from_str(text).map_err(|e| json_error(&e))
 }
 
-fn json_error(e: &serde_json::Error) -> LoadError {
+pub(crate) fn json_error(e: &serde_json::Error) -> LoadError {
     let location = (e.line() > 0).then(|| Location {
         line: e.line(),
         column: e.column().max(1),
@@ -411,66 +412,16 @@ fn json_error(e: &serde_json::Error) -> LoadError {
 /// values.
 pub(crate) fn parse_json_value(text: &str, limits: &Limits) -> Result<Value, LoadError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let budget = JsonBudget {
-        limits,
-        nodes_left: std::cell::Cell::new(limits.max_nodes),
-    };
-    UniqueValue {
-        depth_left: limits.max_depth,
-        budget: &budget,
-    }
-    .deserialize(&mut deserializer)
-    .and_then(|value| deserializer.end().map(|()| value))
-    .map_err(|e| json_error(&e))
-}
-
-struct JsonBudget<'a> {
-    limits: &'a Limits,
-    nodes_left: std::cell::Cell<usize>,
+    let nodes_left = std::cell::Cell::new(0);
+    UniqueValue(Budget::new(limits, &nodes_left))
+        .deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value))
+        .map_err(|e| json_error(&e))
 }
 
 /// Builds a [`Value`] like `serde_json` does, but refuses duplicate keys and bounds depth and
 /// size.
-struct UniqueValue<'a> {
-    depth_left: usize,
-    budget: &'a JsonBudget<'a>,
-}
-
-impl<'a> UniqueValue<'a> {
-    /// The seed for the items of a list or map, after counting this node.
-    fn nested<E: de::Error>(&self) -> Result<UniqueValue<'a>, E> {
-        let limits = self.budget.limits;
-        match self.depth_left.checked_sub(1) {
-            Some(depth_left) => Ok(UniqueValue {
-                depth_left,
-                budget: self.budget,
-            }),
-            None => Err(E::custom(format_args!(
-                "nesting is deeper than the limit of {} levels (raise Limits::max_depth)",
-                limits.max_depth
-            ))),
-        }
-    }
-
-    fn count<E: de::Error>(&self) -> Result<(), E> {
-        let left = self.budget.nodes_left.get();
-        if left == 0 {
-            return Err(E::custom(format_args!(
-                "more than {} values (raise Limits::max_nodes)",
-                self.budget.limits.max_nodes
-            )));
-        }
-        self.budget.nodes_left.set(left - 1);
-        Ok(())
-    }
-
-    fn copy(&self) -> UniqueValue<'a> {
-        UniqueValue {
-            depth_left: self.depth_left,
-            budget: self.budget,
-        }
-    }
-}
+struct UniqueValue<'a>(Budget<'a>);
 
 impl<'de> DeserializeSeed<'de> for UniqueValue<'_> {
     type Value = Value;
@@ -485,51 +436,51 @@ impl<'de> Visitor<'de> for UniqueValue<'_> {
         f.write_str("any JSON value")
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        self.count()?;
+        self.0.count()?;
         Ok(Value::Bool(v))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        self.count()?;
+        self.0.count()?;
         Ok(Value::from(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        self.count()?;
+        self.0.count()?;
         Ok(Value::from(v))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        self.count()?;
+        self.0.count()?;
         Ok(Value::from(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        self.count()?;
+        self.0.count()?;
         Ok(Value::String(v.to_owned()))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        self.count()?;
+        self.0.count()?;
         Ok(Value::String(v))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        self.count()?;
+        self.0.count()?;
         Ok(Value::Null)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        self.count()?;
-        let inner = self.nested()?;
+        self.0.count()?;
+        let inner = self.0.nested()?;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(inner.copy())? {
+        while let Some(item) = seq.next_element_seed(UniqueValue(inner))? {
             items.push(item);
         }
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        self.count()?;
-        let inner = self.nested()?;
+        self.0.count()?;
+        let inner = self.0.nested()?;
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if object.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+                return Err(duplicate_key(&key));
             }
-            let value = map.next_value_seed(inner.copy())?;
+            let value = map.next_value_seed(UniqueValue(inner))?;
             object.insert(key, value);
         }
         Ok(Value::Object(object))

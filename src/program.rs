@@ -11,7 +11,8 @@ use std::cmp::Ordering;
 
 use serde_json::{Number, Value};
 
-use crate::condition::{Bound, Comparison, Condition, Test, compare_numbers, json_equal};
+use crate::answer::Answer;
+use crate::condition::{Bound, Comparison, Condition, Test, compare_numbers};
 use crate::definition::TextFormat;
 use crate::pattern::{self, Pattern};
 use crate::survey::{Kind, Node};
@@ -313,7 +314,11 @@ impl Program {
 
     /// Evaluates the condition starting at op `at`; `seen(node)` is the answer the node
     /// shows to conditions (`None` when it is unanswered or disabled).
-    pub(crate) fn eval<'v>(&self, at: u32, seen: &impl Fn(usize) -> Option<&'v Value>) -> bool {
+    pub(crate) fn eval<'v, A: Answer + 'v>(
+        &self,
+        at: u32,
+        seen: &impl Fn(usize) -> Option<&'v A>,
+    ) -> bool {
         let at = at as usize;
         match self.ops.get(at) {
             Some(&Op::All { end }) => self.children(at, end).all(|child| self.eval(child, seen)),
@@ -342,7 +347,7 @@ impl Program {
 
     /// A test's verdict on an answer, or on no answer: `not_equals` and `answered: false` hold
     /// on an absent answer, every other test fails there.
-    fn test(&self, test: FlatTest, answer: Option<&Value>) -> bool {
+    fn test<A: Answer>(&self, test: FlatTest, answer: Option<&A>) -> bool {
         let Some(value) = answer else {
             return matches!(test, FlatTest::NotEquals(_) | FlatTest::Answered(false));
         };
@@ -369,8 +374,8 @@ impl Program {
         }
     }
 
-    /// JSON equality with constant `c`, as [`json_equal`] defines it.
-    fn equals(&self, value: &Value, c: u32) -> bool {
+    /// JSON equality with constant `c`, as JSON Schema's `const` defines it.
+    fn equals<A: Answer>(&self, value: &A, c: u32) -> bool {
         match self.consts.get(c as usize) {
             Some(&Const::String(s)) => value.as_str() == Some(self.text(s)),
             Some(&Const::Bool(b)) => value.as_bool() == Some(b),
@@ -378,7 +383,7 @@ impl Program {
             Some(&Const::Other(i)) => self
                 .values
                 .get(i as usize)
-                .is_some_and(|expected| json_equal(value, expected)),
+                .is_some_and(|expected| value.equals(expected)),
             None => false,
         }
     }

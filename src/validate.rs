@@ -9,6 +9,7 @@ use std::ops::ControlFlow;
 
 use serde_json::{Map, Number, Value};
 
+use crate::answer::{self, Answer, Parsed};
 use crate::condition::compare_numbers;
 use crate::load::{self, Limits, LoadError};
 use crate::messages::{self, Detail, Expected, Locale};
@@ -243,12 +244,12 @@ impl Progress {
 
 /// The state of one walk: each node's answer (given whether or not the node is enabled) and
 /// whether the node is enabled, one bit per node.
-struct States<'s, 'v> {
-    raw: &'s mut [Option<&'v Value>],
+struct States<'s, 'v, A> {
+    raw: &'s mut [Option<&'v A>],
     enabled: &'s mut [u64],
 }
 
-impl<'v> States<'_, 'v> {
+impl<'v, A: Answer> States<'_, 'v, A> {
     fn clear(&mut self) {
         self.raw.fill(None);
         self.enabled.fill(0);
@@ -267,7 +268,7 @@ impl<'v> States<'_, 'v> {
     }
 
     /// The answer a condition sees: none when the node is disabled.
-    fn seen(&self, node: usize) -> Option<&'v Value> {
+    fn seen(&self, node: usize) -> Option<&'v A> {
         if self.is_enabled(node) {
             self.raw.get(node).copied().flatten()
         } else {
@@ -277,7 +278,7 @@ impl<'v> States<'_, 'v> {
 
     /// Whether the node's group has an object answer (true for a top-level node).
     fn parent_answered(&self, parent: Option<usize>) -> bool {
-        parent.is_none_or(|p| self.raw[p].is_some_and(Value::is_object))
+        parent.is_none_or(|p| self.raw[p].is_some_and(Answer::is_object))
     }
 }
 
@@ -286,24 +287,32 @@ impl<'v> States<'_, 'v> {
 const STACK_NODES: usize = 128;
 
 /// An issue before its path and message are built.
-struct RawIssue<'v> {
+struct RawIssue<'v, A> {
     code: IssueCode,
     node: Option<usize>,
     /// An unknown key (under `node`, or at the root).
     key: Option<&'v str>,
     /// An array item of the node's answer.
     item: Option<usize>,
-    detail: RawDetail<'v>,
+    detail: RawDetail<'v, A>,
 }
 
-#[derive(Clone, Copy)]
-enum RawDetail<'v> {
+enum RawDetail<'v, A> {
     None,
     Expected(Expected),
-    Value(&'v Value),
+    Value(&'v A),
     Count { actual: usize, limit: u64 },
-    Range(&'v Value),
+    Range(&'v A),
 }
+
+// Derived, these would ask `A: Copy`; the references are `Copy` whatever `A` is.
+impl<A> Clone for RawDetail<'_, A> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<A> Copy for RawDetail<'_, A> {}
 
 impl Survey {
     /// Validates a complete answer set with the default options (strict, Japanese messages).
@@ -334,24 +343,7 @@ impl Survey {
     /// Validates an answer set with the given options.
     #[must_use]
     pub fn validate_with(&self, answers: &Value, options: &ValidateOptions) -> Report {
-        let mut report = Report::default();
-        self.with_states(|states| {
-            let _stopped = self.walk(
-                answers,
-                options.partial,
-                options.lenient,
-                states,
-                &mut |raw| {
-                    if report.issues.len() >= options.max_issues {
-                        report.truncated = true;
-                        return ControlFlow::Break(());
-                    }
-                    report.issues.push(self.materialize(&raw, options.locale));
-                    ControlFlow::Continue(())
-                },
-            );
-        });
-        report
+        self.report(answers, options)
     }
 
     /// True when a complete answer set has no issue (strict mode). Allocates nothing on a
@@ -364,16 +356,7 @@ impl Survey {
     /// [`Survey::is_valid`] with the mode flags of `options` (locale and cap play no part).
     #[must_use]
     pub fn is_valid_with(&self, answers: &Value, options: &ValidateOptions) -> bool {
-        self.with_states(|states| {
-            self.walk(
-                answers,
-                options.partial,
-                options.lenient,
-                states,
-                &mut |_| ControlFlow::Break(()),
-            )
-            .is_continue()
-        })
+        self.verdict(answers, options)
     }
 
     /// Parses a JSON answer set from bytes and validates it: the entry point for callers that
@@ -399,7 +382,7 @@ impl Survey {
         options: &ValidateOptions,
     ) -> Result<Report, LoadError> {
         let answers = Self::parse_json(json)?;
-        Ok(self.validate_with(&answers, options))
+        Ok(self.report(&answers, options))
     }
 
     /// [`Survey::is_valid_with`] on JSON bytes, parsed as [`Survey::validate_json`] does.
@@ -409,13 +392,52 @@ impl Survey {
     /// As [`Survey::validate_json`].
     pub fn is_valid_json(&self, json: &[u8], options: &ValidateOptions) -> Result<bool, LoadError> {
         let answers = Self::parse_json(json)?;
-        Ok(self.is_valid_with(&answers, options))
+        Ok(self.verdict(&answers, options))
     }
 
-    fn parse_json(json: &[u8]) -> Result<Value, LoadError> {
+    /// Parses answer bytes as [`parse_answers`](crate::parse_answers) does, into a tree that
+    /// borrows its strings from the text.
+    fn parse_json(json: &[u8]) -> Result<Parsed<'_>, LoadError> {
         let limits = Limits::default();
         let text = load::decode(json, &limits)?;
-        load::parse_json_value(text, &limits)
+        if load::is_blank(text, load::Format::Json) {
+            return Err(LoadError::Empty);
+        }
+        answer::parse(text, &limits)
+    }
+
+    fn report<A: Answer>(&self, answers: &A, options: &ValidateOptions) -> Report {
+        let mut report = Report::default();
+        self.with_states(|states| {
+            let _stopped = self.walk(
+                answers,
+                options.partial,
+                options.lenient,
+                states,
+                &mut |raw| {
+                    if report.issues.len() >= options.max_issues {
+                        report.truncated = true;
+                        return ControlFlow::Break(());
+                    }
+                    report.issues.push(self.materialize(&raw, options.locale));
+                    ControlFlow::Continue(())
+                },
+            );
+        });
+        report
+    }
+
+    fn verdict<A: Answer>(&self, answers: &A, options: &ValidateOptions) -> bool {
+        self.with_states(|states| {
+            self.walk(
+                answers,
+                options.partial,
+                options.lenient,
+                states,
+                &mut |_| ControlFlow::Break(()),
+            )
+            .is_continue()
+        })
     }
 
     /// The questions (and group fields) enabled by the answers so far, in order. A field is
@@ -488,7 +510,7 @@ impl Survey {
         })
     }
 
-    fn with_states<'v, R>(&self, f: impl FnOnce(&mut States<'_, 'v>) -> R) -> R {
+    fn with_states<'v, A: 'v, R>(&self, f: impl FnOnce(&mut States<'_, 'v, A>) -> R) -> R {
         let nodes = self.nodes.len();
         if nodes <= STACK_NODES {
             let mut raw = [None; STACK_NODES];
@@ -506,7 +528,7 @@ impl Survey {
     }
 
     /// Fills `states` with answers and enabled states, without reporting anything.
-    fn fill_states<'v>(&self, answers: &'v Value, states: &mut States<'_, 'v>) {
+    fn fill_states<'v>(&self, answers: &'v Value, states: &mut States<'_, 'v, Value>) {
         let _ = self.walk(answers, true, true, states, &mut |_| {
             ControlFlow::Continue(())
         });
@@ -514,15 +536,15 @@ impl Survey {
 
     /// Reports every issue of an answer set, in question order, to `sink`, and leaves each
     /// node's answer and enabled state in `states`. Returns `Break` when the sink stopped it.
-    fn walk<'v>(
+    fn walk<'v, A: Answer>(
         &self,
-        answers: &'v Value,
+        answers: &'v A,
         partial: bool,
         lenient: bool,
-        states: &mut States<'_, 'v>,
-        sink: &mut impl FnMut(RawIssue<'v>) -> ControlFlow<()>,
+        states: &mut States<'_, 'v, A>,
+        sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
-        let Some(object) = answers.as_object() else {
+        let Some(object) = answers.entries() else {
             return sink(RawIssue {
                 code: IssueCode::NotAnObject,
                 node: None,
@@ -538,9 +560,9 @@ impl Survey {
         // Answer keys usually come in question order: try the question after the last one
         // found before hashing the key.
         let mut cursor = 0;
-        for (key, value) in object {
-            let in_order = (self.root_id(cursor) == Some(key.as_str())).then(|| self.roots[cursor]);
-            let found = in_order.or_else(|| self.top_level.get(key.as_str()).copied());
+        for (key, value) in answers.entries().into_iter().flatten() {
+            let in_order = (self.root_id(cursor) == Some(key)).then(|| self.roots[cursor]);
+            let found = in_order.or_else(|| self.top_level.get(key).copied());
             if let Some(index) = found {
                 cursor = match in_order {
                     Some(_) => cursor + 1,
@@ -572,15 +594,15 @@ impl Survey {
     /// while it is in cache. True when the answer set is valid and every key was matched in
     /// order; anything else (an issue, an unknown or out-of-order key) returns false, and the
     /// caller starts over with the general walk, which finds and reports the issues.
-    fn walk_in_order<'v>(
+    fn walk_in_order<'v, A: Answer>(
         &self,
-        object: &'v Map<String, Value>,
+        object: impl Iterator<Item = (&'v str, &'v A)>,
         partial: bool,
         lenient: bool,
-        states: &mut States<'_, 'v>,
+        states: &mut States<'_, 'v, A>,
     ) -> bool {
         states.clear();
-        let mut entries = object.iter().peekable();
+        let mut entries = object.peekable();
         let mut root = 0;
         for (index, step) in self.program.steps.iter().enumerate() {
             if step.parent == NONE {
@@ -588,7 +610,7 @@ impl Survey {
                 // `root`-th; were it not, the key would stay unmatched and the general walk run.
                 if let Some(&(key, value)) = entries.peek()
                     && self.roots.get(root) == Some(&index)
-                    && self.root_id(root) == Some(key.as_str())
+                    && self.root_id(root) == Some(key)
                 {
                     states.raw[index] = Some(value);
                     entries.next();
@@ -606,14 +628,14 @@ impl Survey {
     }
 
     /// Settles whether one node is enabled and checks its answer.
-    fn visit<'v>(
+    fn visit<'v, A: Answer>(
         &self,
         index: usize,
         step: &Step,
         partial: bool,
         lenient: bool,
-        states: &mut States<'_, 'v>,
-        sink: &mut impl FnMut(RawIssue<'v>) -> ControlFlow<()>,
+        states: &mut States<'_, 'v, A>,
+        sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let parent = (step.parent != NONE).then_some(step.parent as usize);
         let parent_enabled = parent.is_none_or(|p| states.is_enabled(p));
@@ -625,11 +647,11 @@ impl Survey {
         match (enabled, states.raw[index]) {
             (true, Some(value)) => {
                 if step.kind == RuleKind::Group
-                    && let Value::Object(inner) = value
+                    && let Some(inner) = value.entries()
                     && let Kind::Group { index: fields, .. } = &self.nodes[index].kind
                 {
                     for (key, field_value) in inner {
-                        match fields.get(key.as_str()) {
+                        match fields.get(key) {
                             Some(&field) => states.raw[field] = Some(field_value),
                             None => sink(RawIssue {
                                 code: IssueCode::UnknownField,
@@ -667,7 +689,7 @@ impl Survey {
         ControlFlow::Continue(())
     }
 
-    fn materialize(&self, raw: &RawIssue<'_>, locale: Locale) -> Issue {
+    fn materialize<A: Answer>(&self, raw: &RawIssue<'_, A>, locale: Locale) -> Issue {
         let node = raw.node.map(|i| &self.nodes[i]);
         let mut path = node.map_or_else(String::new, |n| n.info.pointer.clone());
         if let Some(key) = raw.key {
@@ -693,15 +715,19 @@ impl Survey {
             (_, _, Some(n)) => n.info.pointer.trim_start_matches('/').to_owned(),
             _ => String::new(),
         };
-        let detail = match raw.detail {
-            RawDetail::None => Detail::None,
-            RawDetail::Expected(e) => Detail::Expected(e),
-            RawDetail::Value(v) => Detail::Value(v),
-            RawDetail::Count { actual, limit } => Detail::Count { actual, limit },
-            RawDetail::Range(value) => {
+        let shown = match raw.detail {
+            RawDetail::Value(v) | RawDetail::Range(v) => Some(v.to_value()),
+            _ => None,
+        };
+        let detail = match (raw.detail, shown.as_deref()) {
+            (RawDetail::Value(_), Some(value)) => Detail::Value(value),
+            (RawDetail::Range(_), Some(value)) => {
                 let (min, max) = node.map_or((None, None), |n| bounds(&n.kind));
                 Detail::Range { value, min, max }
             }
+            (RawDetail::Expected(e), _) => Detail::Expected(e),
+            (RawDetail::Count { actual, limit }, _) => Detail::Count { actual, limit },
+            _ => Detail::None,
         };
         let message = messages::message(raw.code, locale, &subject, &detail);
         Issue {
@@ -758,12 +784,12 @@ pub(crate) fn as_integer(n: &Number) -> Result<i64, bool> {
 
 impl Program {
     /// Checks one present answer of an enabled node against its rule.
-    fn check<'v>(
+    fn check<'v, A: Answer>(
         &self,
         index: usize,
         step: &Step,
-        value: &'v Value,
-        sink: &mut impl FnMut(RawIssue<'v>) -> ControlFlow<()>,
+        value: &'v A,
+        sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let issue = |code, item, detail| RawIssue {
             code,
@@ -776,7 +802,7 @@ impl Program {
         let rule = step.rule as usize;
         match step.kind {
             RuleKind::Boolean => {
-                if !value.is_boolean() {
+                if value.as_bool().is_none() {
                     sink(wrong(Expected::Boolean))?;
                 }
             }
@@ -788,7 +814,7 @@ impl Program {
                 Some(_) => {}
             },
             RuleKind::MultipleChoice => {
-                let Value::Array(items) = value else {
+                let Some(items) = value.as_array() else {
                     return sink(wrong(Expected::ChoiceArray));
                 };
                 let choices = &self.choice_rules[rule];

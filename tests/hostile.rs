@@ -418,3 +418,43 @@ fn four_million_tiny_values() {
         "more than 250000 values (raise Limits::max_nodes)",
     );
 }
+
+/// `validate_json` parses into a tree of its own; it must refuse exactly what `parse_answers`
+/// refuses, with the same error, and accept the rest.
+#[test]
+fn validate_json_refuses_what_parse_answers_refuses() {
+    let survey = small_survey();
+    let many: String = (0..40).map(|i| format!("\"k{i}\": {i}, ")).collect();
+    let cases = [
+        String::new(),
+        "  \n".into(),
+        "{".into(),
+        "{}}".into(),
+        "{} []".into(),
+        r#"{"t": 1, "t": 2}"#.into(),
+        r#"{"a": {"x": 1, "\u0078": 2}}"#.into(),
+        format!("{{{many}\"k7\": 0}}"),
+        format!("{{{many}\"k39\": 0}}"),
+        format!("{{{many}\"k40\": 0}}"),
+        format!("{{\"a\": {}{}}}", "[".repeat(200), "]".repeat(200)),
+        format!("{{\"a\": {}{}}}", "[".repeat(60), "]".repeat(60)),
+        format!("{{\"a\": [{}0]}}", "0,".repeat(300_000)),
+        r#"{"t": NaN}"#.into(),
+        r#"{"t": 1e400}"#.into(),
+        r#"{"t": -0.0, "u": 18446744073709551616}"#.into(),
+        r#"{"t": "\ud800"}"#.into(),
+        r#"{"t": "\ud83d\ude00 \" \\ \n"}"#.into(),
+        "\u{feff}{\"t\": \"x\"}".into(),
+        "[1, 2]".into(),
+    ];
+    for text in &cases {
+        let expected = parse_answers(text, Format::Json, &Limits::default())
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        let got = survey
+            .validate_json(text.as_bytes(), &ValidateOptions::default())
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert_eq!(got, expected, "{}", &text[..text.len().min(80)]);
+    }
+}

@@ -2,7 +2,8 @@
 //! `is_valid` agrees with `validate`; `prune` is idempotent and leaves no answer to a
 //! disabled question; a report never has two issues with the same code and path; the order
 //! of the answer keys changes nothing (keys in question order take a faster walk than keys
-//! out of order, and the two must agree).
+//! out of order, and the two must agree); validating JSON text gives the report of validating
+//! the parsed `Value`.
 
 mod common;
 
@@ -60,10 +61,63 @@ fn sorted(report: &survey_schema::Report) -> Vec<(IssueCode, String, String)> {
     issues
 }
 
+/// JSON text of `value` with every character of every string and key written as a `\u`
+/// escape, so that no string can be borrowed from the text.
+fn escaped_json(value: &Value) -> String {
+    fn string(out: &mut String, s: &str) {
+        out.push('"');
+        for unit in s.encode_utf16() {
+            out.push_str(&format!("\\u{unit:04x}"));
+        }
+        out.push('"');
+    }
+    let mut out = String::new();
+    match value {
+        Value::String(s) => string(&mut out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&escaped_json(item));
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                string(&mut out, key);
+                out.push(':');
+                out.push_str(&escaped_json(item));
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+    out
+}
+
 fn check_rules(survey: &Survey, answers: &Value, context: &str) {
     let backwards = reversed(answers);
+    let texts = [answers.to_string(), escaped_json(answers)];
     for options in modes() {
         let report = survey.validate_with(answers, &options);
+        for text in &texts {
+            assert_eq!(
+                survey.validate_json(text.as_bytes(), &options).unwrap(),
+                report,
+                "{context} {options:?}: validate_json differs from validate on\n{text}"
+            );
+            assert_eq!(
+                survey.is_valid_json(text.as_bytes(), &options).unwrap(),
+                report.is_valid(),
+                "{context} {options:?}: is_valid_json differs on\n{text}"
+            );
+        }
         let options_unlimited = ValidateOptions {
             max_issues: usize::MAX,
             ..options.clone()

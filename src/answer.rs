@@ -1,0 +1,327 @@
+//! What validation reads of an answer, and the answer tree that JSON text is parsed into.
+//!
+//! The walk reads answers through [`Answer`], implemented by `serde_json::Value` (answers a
+//! caller already holds) and by [`Parsed`], the tree [`Survey::validate_json`] builds from
+//! text: strings are borrowed from the text unless they hold escapes, and objects are lists
+//! of entries, so parsing allocates once per array or object rather than once per string
+//! and hashes nothing.
+//!
+//! [`Survey::validate_json`]: crate::Survey::validate_json
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+use crate::condition::{compare_numbers, json_equal};
+use crate::load::{self, Limits, LoadError};
+
+/// A JSON answer as the walk sees it.
+pub(crate) trait Answer: Sized {
+    fn as_str(&self) -> Option<&str>;
+    fn as_bool(&self) -> Option<bool>;
+    fn as_number(&self) -> Option<&Number>;
+    fn as_array(&self) -> Option<&[Self]>;
+    /// The entries of an object, in order.
+    fn entries(&self) -> Option<impl Iterator<Item = (&str, &Self)>>;
+    fn is_object(&self) -> bool;
+    fn is_null(&self) -> bool;
+    /// JSON equality with a constant of the survey, as JSON Schema's `const` defines it.
+    fn equals(&self, constant: &Value) -> bool;
+    /// The answer as a `Value`, for a message.
+    fn to_value(&self) -> Cow<'_, Value>;
+}
+
+impl Answer for Value {
+    fn as_str(&self) -> Option<&str> {
+        Value::as_str(self)
+    }
+    fn as_bool(&self) -> Option<bool> {
+        Value::as_bool(self)
+    }
+    fn as_number(&self) -> Option<&Number> {
+        Value::as_number(self)
+    }
+    fn as_array(&self) -> Option<&[Value]> {
+        Value::as_array(self).map(Vec::as_slice)
+    }
+    fn entries(&self) -> Option<impl Iterator<Item = (&str, &Value)>> {
+        Value::as_object(self).map(|map| map.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+    fn is_object(&self) -> bool {
+        Value::is_object(self)
+    }
+    fn is_null(&self) -> bool {
+        Value::is_null(self)
+    }
+    fn equals(&self, constant: &Value) -> bool {
+        json_equal(self, constant)
+    }
+    fn to_value(&self) -> Cow<'_, Value> {
+        Cow::Borrowed(self)
+    }
+}
+
+/// A JSON value parsed from text, borrowing what it can from the text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Parsed<'t> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Cow<'t, str>),
+    Array(Vec<Parsed<'t>>),
+    Object(Vec<(Cow<'t, str>, Parsed<'t>)>),
+}
+
+impl Answer for Parsed<'_> {
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Parsed::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn as_bool(&self) -> Option<bool> {
+        match self {
+            Parsed::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    fn as_number(&self) -> Option<&Number> {
+        match self {
+            Parsed::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+    fn as_array(&self) -> Option<&[Self]> {
+        match self {
+            Parsed::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+    fn entries(&self) -> Option<impl Iterator<Item = (&str, &Self)>> {
+        match self {
+            Parsed::Object(entries) => Some(entries.iter().map(|(k, v)| (k.as_ref(), v))),
+            _ => None,
+        }
+    }
+    fn is_object(&self) -> bool {
+        matches!(self, Parsed::Object(_))
+    }
+    fn is_null(&self) -> bool {
+        matches!(self, Parsed::Null)
+    }
+    fn equals(&self, constant: &Value) -> bool {
+        match (self, constant) {
+            (Parsed::Null, Value::Null) => true,
+            (Parsed::Bool(a), Value::Bool(b)) => a == b,
+            (Parsed::Number(a), Value::Number(b)) => {
+                compare_numbers(a, b) == Some(std::cmp::Ordering::Equal)
+            }
+            (Parsed::String(a), Value::String(b)) => a == b,
+            (Parsed::Array(a), Value::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.equals(b))
+            }
+            (Parsed::Object(a), Value::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| b.get(k.as_ref()).is_some_and(|w| v.equals(w)))
+            }
+            _ => false,
+        }
+    }
+    fn to_value(&self) -> Cow<'_, Value> {
+        Cow::Owned(self.into())
+    }
+}
+
+impl From<&Parsed<'_>> for Value {
+    fn from(parsed: &Parsed<'_>) -> Value {
+        match parsed {
+            Parsed::Null => Value::Null,
+            Parsed::Bool(b) => Value::Bool(*b),
+            Parsed::Number(n) => Value::Number(n.clone()),
+            Parsed::String(s) => Value::String(s.as_ref().to_owned()),
+            Parsed::Array(items) => Value::Array(items.iter().map(Value::from).collect()),
+            Parsed::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.as_ref().to_owned(), Value::from(v)))
+                    .collect::<Map<_, _>>(),
+            ),
+        }
+    }
+}
+
+/// Parses JSON text as [`crate::parse_answers`] does (one value, no repeated key, within
+/// [`Limits::max_depth`] and [`Limits::max_nodes`]), into a [`Parsed`] tree.
+pub(crate) fn parse<'t>(text: &'t str, limits: &Limits) -> Result<Parsed<'t>, LoadError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let nodes_left = Cell::new(0);
+    Budget::new(limits, &nodes_left)
+        .deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value))
+        .map_err(|e| load::json_error(&e))
+}
+
+/// A JSON value under construction: the depth still allowed, and the shared count of values
+/// still allowed.
+#[derive(Clone, Copy)]
+pub(crate) struct Budget<'a> {
+    limits: &'a Limits,
+    depth_left: usize,
+    nodes_left: &'a Cell<usize>,
+}
+
+impl<'a> Budget<'a> {
+    pub(crate) fn new(limits: &'a Limits, nodes_left: &'a Cell<usize>) -> Budget<'a> {
+        nodes_left.set(limits.max_nodes);
+        Budget {
+            limits,
+            depth_left: limits.max_depth,
+            nodes_left,
+        }
+    }
+
+    /// Counts one value.
+    pub(crate) fn count<E: de::Error>(&self) -> Result<(), E> {
+        let left = self.nodes_left.get();
+        if left == 0 {
+            return Err(E::custom(format_args!(
+                "more than {} values (raise Limits::max_nodes)",
+                self.limits.max_nodes
+            )));
+        }
+        self.nodes_left.set(left - 1);
+        Ok(())
+    }
+
+    /// The budget of the items of an array or object.
+    pub(crate) fn nested<E: de::Error>(&self) -> Result<Budget<'a>, E> {
+        match self.depth_left.checked_sub(1) {
+            Some(depth_left) => Ok(Budget {
+                depth_left,
+                ..*self
+            }),
+            None => Err(E::custom(format_args!(
+                "nesting is deeper than the limit of {} levels (raise Limits::max_depth)",
+                self.limits.max_depth
+            ))),
+        }
+    }
+}
+
+pub(crate) fn duplicate_key<E: de::Error>(key: &str) -> E {
+    E::custom(format_args!("duplicate key `{key}`"))
+}
+
+/// An object key, borrowed from the text unless it holds escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// Objects up to this many keys are checked for a repeated key by comparing with each
+/// earlier key; larger ones through a hash set.
+const LINEAR_KEYS: usize = 16;
+
+impl<'de> DeserializeSeed<'de> for Budget<'_> {
+    type Value = Parsed<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Parsed<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Budget<'_> {
+    type Value = Parsed<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Parsed<'de>, E> {
+        self.count()?;
+        Ok(Parsed::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Parsed<'de>, E> {
+        self.count()?;
+        Ok(Parsed::Number(v.into()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Parsed<'de>, E> {
+        self.count()?;
+        Ok(Parsed::Number(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Parsed<'de>, E> {
+        self.count()?;
+        // As `serde_json::Value`: a float that is not finite (never parsed from JSON) is null.
+        Ok(Number::from_f64(v).map_or(Parsed::Null, Parsed::Number))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Parsed<'de>, E> {
+        self.count()?;
+        Ok(Parsed::String(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Parsed<'de>, E> {
+        self.count()?;
+        Ok(Parsed::String(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Parsed<'de>, E> {
+        self.count()?;
+        Ok(Parsed::String(Cow::Owned(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Parsed<'de>, E> {
+        self.count()?;
+        Ok(Parsed::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Parsed<'de>, A::Error> {
+        self.count()?;
+        let inner = self.nested()?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(inner)? {
+            items.push(item);
+        }
+        Ok(Parsed::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed<'de>, A::Error> {
+        self.count()?;
+        let inner = self.nested()?;
+        let mut entries: Vec<(Cow<'de, str>, Parsed<'de>)> = Vec::new();
+        let mut seen: Option<std::collections::HashSet<String>> = None;
+        while let Some(key) = map.next_key_seed(Key)? {
+            let repeated = match &mut seen {
+                Some(seen) => !seen.insert(key.as_ref().to_owned()),
+                None => entries.iter().any(|(k, _)| *k == key),
+            };
+            if repeated {
+                return Err(duplicate_key(&key));
+            }
+            if seen.is_none() && entries.len() == LINEAR_KEYS {
+                let mut keys: std::collections::HashSet<String> =
+                    entries.iter().map(|(k, _)| k.as_ref().to_owned()).collect();
+                keys.insert(key.as_ref().to_owned());
+                seen = Some(keys);
+            }
+            let value = map.next_value_seed(inner)?;
+            entries.push((key, value));
+        }
+        Ok(Parsed::Object(entries))
+    }
+}
