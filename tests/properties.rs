@@ -8,6 +8,7 @@
 mod common;
 
 use std::collections::HashSet;
+use std::fmt::Write;
 
 use common::{Rng, mhlw, random_answers, random_survey};
 use serde_json::Value;
@@ -67,7 +68,7 @@ fn escaped_json(value: &Value) -> String {
     fn string(out: &mut String, s: &str) {
         out.push('"');
         for unit in s.encode_utf16() {
-            out.push_str(&format!("\\u{unit:04x}"));
+            let _ = write!(out, "\\u{unit:04x}");
         }
         out.push('"');
     }
