@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -304,19 +305,20 @@ impl<'de> Visitor<'de> for Budget<'_> {
         self.count()?;
         let inner = self.nested()?;
         let mut entries: Vec<(Cow<'de, str>, Parsed<'de>)> = Vec::new();
-        let mut seen: Option<std::collections::HashSet<String>> = None;
+        // Keys borrowed from the text are put in the set without copying.
+        let mut seen: Option<HashSet<Cow<'de, str>>> = None;
         while let Some(key) = map.next_key_seed(Key)? {
             let repeated = match &mut seen {
-                Some(seen) => !seen.insert(key.as_ref().to_owned()),
+                Some(seen) => !seen.insert(key.clone()),
                 None => entries.iter().any(|(k, _)| *k == key),
             };
             if repeated {
                 return Err(duplicate_key(&key));
             }
             if seen.is_none() && entries.len() == LINEAR_KEYS {
-                let mut keys: std::collections::HashSet<String> =
-                    entries.iter().map(|(k, _)| k.as_ref().to_owned()).collect();
-                keys.insert(key.as_ref().to_owned());
+                let mut keys: HashSet<Cow<'de, str>> =
+                    entries.iter().map(|(k, _)| k.clone()).collect();
+                keys.insert(key.clone());
                 seen = Some(keys);
             }
             let value = map.next_value_seed(inner)?;
