@@ -57,6 +57,9 @@ pub(crate) struct Step {
     pub(crate) required: bool,
 }
 
+// A walk over a large survey streams through the steps; keep them at 16 bytes.
+const _: () = assert!(std::mem::size_of::<Step>() == 16);
+
 /// Which rule table a step's `rule` indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RuleKind {

@@ -1,8 +1,10 @@
 //! Answers to report: every issue, with a stable code and a JSON Pointer, in question order.
 //!
-//! One engine walks the compiled nodes in document order and hands each issue to a sink:
+//! One engine walks the compiled program in document order and hands each issue to a sink:
 //! [`Survey::is_valid`] stops at the first and allocates nothing; [`Survey::validate`]
-//! builds paths and messages only for the issues it keeps.
+//! builds paths and messages only for the issues it keeps. Answers are read through
+//! [`Answer`], so the same walk serves a `serde_json::Value` and the borrowed tree that
+//! [`Survey::validate_json`] parses text into.
 
 use std::fmt;
 use std::ops::ControlFlow;
@@ -362,7 +364,9 @@ impl Survey {
     /// Parses a JSON answer set from bytes and validates it: the entry point for callers that
     /// hold JSON text (a request body, a line of a batch). The text is checked as
     /// [`parse_answers`](crate::parse_answers) checks it under the default [`Limits`]
-    /// (size, nesting depth, UTF-8, duplicate keys).
+    /// (size, nesting depth, UTF-8, duplicate keys), with the same errors, and the report is
+    /// the one [`Survey::validate_with`] gives on the parsed value. No `serde_json::Value` is
+    /// built: strings are borrowed from the text unless they hold escapes.
     ///
     /// ```
     /// # use survey_schema::{Survey, ValidateOptions};
