@@ -13,7 +13,7 @@ use serde_json::{Number, Value};
 
 use crate::answer::Answer;
 use crate::condition::{Bound, Comparison, Condition, Test, compare_numbers};
-use crate::definition::TextFormat;
+use crate::definition::{QuestionKind, TextFormat};
 use crate::pattern::{self, Pattern};
 use crate::survey::{Kind, Node};
 
@@ -53,25 +53,13 @@ pub(crate) struct Step {
     pub(crate) condition: u32,
     /// The index of the node's rule in the table of its kind (unused for booleans and groups).
     pub(crate) rule: u32,
-    pub(crate) kind: RuleKind,
+    /// Which rule table `rule` indexes.
+    pub(crate) kind: QuestionKind,
     pub(crate) required: bool,
 }
 
 // A walk over a large survey streams through the steps; keep them at 16 bytes.
 const _: () = assert!(std::mem::size_of::<Step>() == 16);
-
-/// Which rule table a step's `rule` indexes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RuleKind {
-    Boolean,
-    SingleChoice,
-    MultipleChoice,
-    Text,
-    Integer,
-    Number,
-    Date,
-    Group,
-}
 
 /// A range of [`Program::strings`].
 #[derive(Debug, Clone, Copy)]
@@ -173,10 +161,10 @@ impl Program {
         program
     }
 
-    fn rule(&mut self, kind: &Kind) -> (RuleKind, u32) {
+    fn rule(&mut self, kind: &Kind) -> (QuestionKind, u32) {
         match kind {
-            Kind::Boolean { .. } => (RuleKind::Boolean, 0),
-            Kind::Group { .. } => (RuleKind::Group, 0),
+            Kind::Boolean { .. } => (QuestionKind::Boolean, 0),
+            Kind::Group { .. } => (QuestionKind::Group, 0),
             Kind::SingleChoice { choices } | Kind::MultipleChoice { choices, .. } => {
                 let start = index(self.choices.len());
                 for choice in choices {
@@ -187,8 +175,10 @@ impl Program {
                     });
                 }
                 let (min, max, kind) = match kind {
-                    Kind::MultipleChoice { min, max, .. } => (*min, *max, RuleKind::MultipleChoice),
-                    _ => (None, None, RuleKind::SingleChoice),
+                    Kind::MultipleChoice { min, max, .. } => {
+                        (*min, *max, QuestionKind::MultipleChoice)
+                    }
+                    _ => (None, None, QuestionKind::SingleChoice),
                 };
                 self.choice_rules.push(ChoiceRule {
                     start,
@@ -211,21 +201,21 @@ impl Program {
                     pattern: pattern.clone(),
                     format: *format,
                 });
-                (RuleKind::Text, index(self.text_rules.len() - 1))
+                (QuestionKind::Text, index(self.text_rules.len() - 1))
             }
             Kind::Integer { minimum, maximum } => {
                 self.integer_rules.push((*minimum, *maximum));
-                (RuleKind::Integer, index(self.integer_rules.len() - 1))
+                (QuestionKind::Integer, index(self.integer_rules.len() - 1))
             }
             Kind::Number { minimum, maximum } => {
                 self.number_rules.push((minimum.clone(), maximum.clone()));
-                (RuleKind::Number, index(self.number_rules.len() - 1))
+                (QuestionKind::Number, index(self.number_rules.len() - 1))
             }
             Kind::Date { earliest, latest } => {
                 let earliest = earliest.as_deref().map(|s| self.string(s));
                 let latest = latest.as_deref().map(|s| self.string(s));
                 self.date_rules.push((earliest, latest));
-                (RuleKind::Date, index(self.date_rules.len() - 1))
+                (QuestionKind::Date, index(self.date_rules.len() - 1))
             }
         }
     }

@@ -13,10 +13,11 @@ use serde_json::{Map, Number, Value};
 
 use crate::answer::{self, Answer, Parsed};
 use crate::condition::compare_numbers;
+use crate::definition::QuestionKind;
 use crate::load::{self, Limits, LoadError};
 use crate::messages::{self, Detail, Expected, Locale};
 use crate::pattern;
-use crate::program::{NONE, Program, RuleKind, Step, TextRule};
+use crate::program::{NONE, Program, Step, TextRule};
 use crate::survey::{Kind, QuestionRef, Survey, pointer_token};
 
 /// What is wrong with an answer. The string form ([`IssueCode::as_str`]) is stable.
@@ -650,7 +651,7 @@ impl Survey {
         }
         match (enabled, states.raw[index]) {
             (true, Some(value)) => {
-                if step.kind == RuleKind::Group
+                if step.kind == QuestionKind::Group
                     && let Some(inner) = value.entries()
                     && let Kind::Group { index: fields, .. } = &self.nodes[index].kind
                 {
@@ -805,19 +806,19 @@ impl Program {
         let wrong = |expected| issue(IssueCode::WrongType, None, RawDetail::Expected(expected));
         let rule = step.rule as usize;
         match step.kind {
-            RuleKind::Boolean => {
+            QuestionKind::Boolean => {
                 if value.as_bool().is_none() {
                     sink(wrong(Expected::Boolean))?;
                 }
             }
-            RuleKind::SingleChoice => match value.as_str() {
+            QuestionKind::SingleChoice => match value.as_str() {
                 None => sink(wrong(Expected::ChoiceValue))?,
                 Some(s) if self.choice_index(&self.choice_rules[rule], s).is_none() => sink(
                     issue(IssueCode::UnknownChoice, None, RawDetail::Value(value)),
                 )?,
                 Some(_) => {}
             },
-            RuleKind::MultipleChoice => {
+            QuestionKind::MultipleChoice => {
                 let Some(items) = value.as_array() else {
                     return sink(wrong(Expected::ChoiceArray));
                 };
@@ -888,7 +889,7 @@ impl Program {
                     }
                 }
             }
-            RuleKind::Text => {
+            QuestionKind::Text => {
                 let TextRule {
                     min_length,
                     max_length,
@@ -949,7 +950,7 @@ impl Program {
                     ))?;
                 }
             }
-            RuleKind::Integer => {
+            QuestionKind::Integer => {
                 let (minimum, maximum) = self.integer_rules[rule];
                 let Some(number) = value.as_number() else {
                     return sink(wrong(Expected::Integer));
@@ -965,7 +966,7 @@ impl Program {
                     }
                 }
             }
-            RuleKind::Number => {
+            QuestionKind::Number => {
                 let (minimum, maximum) = &self.number_rules[rule];
                 let Some(number) = value.as_number() else {
                     return sink(wrong(Expected::Number));
@@ -980,7 +981,7 @@ impl Program {
                     sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
                 }
             }
-            RuleKind::Date => {
+            QuestionKind::Date => {
                 let (earliest, latest) = self.date_rule(step.rule);
                 let Some(text) = value.as_str() else {
                     return sink(wrong(Expected::Date));
@@ -994,7 +995,7 @@ impl Program {
                     sink(issue(IssueCode::OutOfRange, None, RawDetail::Range(value)))?;
                 }
             }
-            RuleKind::Group => {
+            QuestionKind::Group => {
                 if !value.is_object() {
                     sink(wrong(Expected::Object))?;
                 }
