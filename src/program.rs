@@ -110,6 +110,9 @@ enum Op {
     Leaf { node: u32, test: FlatTest },
 }
 
+/// A leaf's test, its operands in the program's tables: `Equals`, `NotEquals` and `In` name
+/// [`Program::consts`], `CompareNumber` names [`Program::numbers`], the rest hold spans of
+/// [`Program::strings`].
 #[derive(Debug, Clone, Copy)]
 enum FlatTest {
     Equals(u32),
@@ -125,6 +128,8 @@ enum FlatTest {
     Answered(bool),
 }
 
+/// A constant of a condition: strings in [`Program::strings`], booleans and null inline, and
+/// anything else (numbers, arrays, objects) in [`Program::values`].
 #[derive(Debug, Clone, Copy)]
 enum Const {
     String(Span),
@@ -161,6 +166,7 @@ impl Program {
         program
     }
 
+    /// Appends a node's rule to the table of its kind; returns the kind and the rule's index.
     fn rule(&mut self, kind: &Kind) -> (QuestionKind, u32) {
         match kind {
             Kind::Boolean { .. } => (QuestionKind::Boolean, 0),
