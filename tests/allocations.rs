@@ -1,5 +1,6 @@
-//! `is_valid` allocates nothing on a valid answer set: counted by a global allocator
-//! (`allocation-counter`, so that this crate keeps `unsafe_code = "forbid"`).
+//! `is_valid` allocates nothing on a valid answer set, and `validate_json` does not allocate
+//! the strings of the text: counted by a global allocator (`allocation-counter`, so that this
+//! crate keeps `unsafe_code = "forbid"`).
 
 use serde_json::Value;
 
@@ -30,4 +31,42 @@ fn is_valid_makes_no_allocation_on_valid_mhlw_answers() {
     // The counter does count: a report of issues allocates.
     let (_, count) = allocations(|| survey.validate(&serde_json::json!({})));
     assert!(count > 0);
+}
+
+/// Keys and string values of a JSON value.
+fn strings(value: &Value) -> u64 {
+    match value {
+        Value::String(_) => 1,
+        Value::Array(items) => items.iter().map(strings).sum(),
+        Value::Object(map) => map.iter().map(|(_, v)| 1 + strings(v)).sum(),
+        _ => 0,
+    }
+}
+
+#[test]
+fn validate_json_borrows_strings_from_the_text() {
+    let survey = survey_schema::Survey::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/mhlw-hospital-cybersecurity-2024.yaml"
+    ))
+    .unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/examples/mhlw-complete.json"
+    ))
+    .unwrap();
+    let value: Value = serde_json::from_str(&text).unwrap();
+    let options = survey_schema::ValidateOptions::default();
+    // Warm up the e-mail and tel patterns, which are compiled once per process.
+    assert!(survey.is_valid(&value));
+    let (report, count) = allocations(|| survey.validate_json(text.as_bytes(), &options).unwrap());
+    assert!(report.is_valid(), "{report}");
+    // Parsing into a `Value` allocates once per string and more; the borrowed tree only
+    // allocates its arrays and objects.
+    let (_, value_count) = allocations(|| serde_json::from_str::<Value>(&text).unwrap());
+    let strings = strings(&value);
+    assert!(
+        count < strings && count < value_count,
+        "validate_json allocated {count} times for {strings} strings (a Value: {value_count})"
+    );
 }
