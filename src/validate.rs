@@ -285,9 +285,25 @@ impl<'v, A: Answer> States<'_, 'v, A> {
     }
 }
 
-/// Surveys up to this many nodes are walked with stack buffers, so that `is_valid` does not
-/// allocate.
-const STACK_NODES: usize = 128;
+/// Surveys up to this many nodes are walked with small stack buffers (1 KiB of answer
+/// slots), and up to [`LARGE_STACK_NODES`] with larger ones (16 KiB), so that `is_valid` does
+/// not allocate; a larger survey takes two heap buffers per walk.
+const SMALL_STACK_NODES: usize = 128;
+const LARGE_STACK_NODES: usize = 2048;
+
+/// Runs `f` on states for `nodes` nodes in buffers of `N` slots and `WORDS` (= `N / 64`)
+/// enabled words on the stack; `nodes` is at most `N`.
+fn on_stack<'v, const N: usize, const WORDS: usize, A: 'v, R>(
+    nodes: usize,
+    f: impl FnOnce(&mut States<'_, 'v, A>) -> R,
+) -> R {
+    let mut raw = [None; N];
+    let mut enabled = [0; WORDS];
+    f(&mut States {
+        raw: &mut raw[..nodes],
+        enabled: &mut enabled,
+    })
+}
 
 /// An issue before its path and message are built.
 struct RawIssue<'v, A> {
@@ -350,7 +366,8 @@ impl Survey {
     }
 
     /// True when a complete answer set has no issue (strict mode). Allocates nothing on a
-    /// valid answer set of a survey up to 128 questions and fields.
+    /// valid answer set of a survey up to 2,048 questions and fields (a larger one takes two
+    /// buffers per call).
     #[must_use]
     pub fn is_valid(&self, answers: &Value) -> bool {
         self.is_valid_with(answers, &ValidateOptions::default())
@@ -517,13 +534,10 @@ impl Survey {
 
     fn with_states<'v, A: 'v, R>(&self, f: impl FnOnce(&mut States<'_, 'v, A>) -> R) -> R {
         let nodes = self.nodes.len();
-        if nodes <= STACK_NODES {
-            let mut raw = [None; STACK_NODES];
-            let mut enabled = [0; STACK_NODES / 64];
-            f(&mut States {
-                raw: &mut raw[..nodes],
-                enabled: &mut enabled,
-            })
+        if nodes <= SMALL_STACK_NODES {
+            on_stack::<SMALL_STACK_NODES, { SMALL_STACK_NODES / 64 }, A, R>(nodes, f)
+        } else if nodes <= LARGE_STACK_NODES {
+            on_stack::<LARGE_STACK_NODES, { LARGE_STACK_NODES / 64 }, A, R>(nodes, f)
         } else {
             f(&mut States {
                 raw: &mut vec![None; nodes],

@@ -2,6 +2,8 @@
 //! the strings of the text: counted by a global allocator (`allocation-counter`, so that this
 //! crate keeps `unsafe_code = "forbid"`).
 
+mod common;
+
 use serde_json::Value;
 
 fn allocations<R>(f: impl FnOnce() -> R) -> (R, u64) {
@@ -69,4 +71,29 @@ fn validate_json_borrows_strings_from_the_text() {
         count < strings && count < value_count,
         "validate_json allocated {count} times for {strings} strings (a Value: {value_count})"
     );
+}
+
+#[test]
+fn is_valid_makes_no_allocation_on_surveys_up_to_2048_questions_and_fields() {
+    for count in [200, 1_000, 1_900] {
+        let (yaml, answers) = common::sized_survey(count);
+        let survey = survey_schema::Survey::from_yaml(&yaml).unwrap();
+        let nodes = survey.questions().count();
+        assert!(nodes <= 2048, "{count}: {nodes} nodes");
+        let answers: Value = serde_json::from_str(&answers).unwrap();
+        assert!(survey.is_valid(&answers));
+        let (valid, allocated) = allocations(|| survey.is_valid(&answers));
+        assert!(valid);
+        assert_eq!(
+            allocated, 0,
+            "{count} questions: is_valid allocated {allocated} times"
+        );
+    }
+    // Past 2,048 the walk takes its two buffers from the heap.
+    let (yaml, answers) = common::sized_survey(2_000);
+    let survey = survey_schema::Survey::from_yaml(&yaml).unwrap();
+    let answers: Value = serde_json::from_str(&answers).unwrap();
+    let (valid, allocated) = allocations(|| survey.is_valid(&answers));
+    assert!(valid);
+    assert_eq!(allocated, 2);
 }
