@@ -1,10 +1,12 @@
-//! What validation reads of an answer, and the answer tree that JSON text is parsed into.
+//! What validation reads of an answer, and the one parser of JSON answer text.
 //!
 //! The walk reads answers through [`Answer`], implemented by `serde_json::Value` (answers a
-//! caller already holds) and by [`Parsed`], the tree [`Survey::validate_json`] builds from
-//! text: strings are borrowed from the text unless they hold escapes, and objects are lists
-//! of entries, so parsing allocates once per array or object rather than once per string
-//! and hashes nothing.
+//! caller already holds) and by [`Parsed`], the tree [`parse`] reads JSON text into: strings
+//! are borrowed from the text unless they hold escapes, and objects are lists of entries, so
+//! parsing allocates once per array or object rather than once per string and hashes nothing.
+//! [`parse`] also enforces what every JSON input must meet (no repeated key, the depth and
+//! value limits): [`Survey::validate_json`] walks its tree, `parse_answers` turns it into a
+//! `Value`, and JSON survey files are checked with it before they are deserialized.
 //!
 //! [`Survey::validate_json`]: crate::Survey::validate_json
 
@@ -133,22 +135,22 @@ impl Answer for Parsed<'_> {
         }
     }
     fn to_value(&self) -> Cow<'_, Value> {
-        Cow::Owned(self.into())
+        Cow::Owned(self.clone().into())
     }
 }
 
-impl From<&Parsed<'_>> for Value {
-    fn from(parsed: &Parsed<'_>) -> Value {
+impl From<Parsed<'_>> for Value {
+    fn from(parsed: Parsed<'_>) -> Value {
         match parsed {
             Parsed::Null => Value::Null,
-            Parsed::Bool(b) => Value::Bool(*b),
-            Parsed::Number(n) => Value::Number(n.clone()),
-            Parsed::String(s) => Value::String(s.as_ref().to_owned()),
-            Parsed::Array(items) => Value::Array(items.iter().map(Value::from).collect()),
+            Parsed::Bool(b) => Value::Bool(b),
+            Parsed::Number(n) => Value::Number(n),
+            Parsed::String(s) => Value::String(s.into_owned()),
+            Parsed::Array(items) => Value::Array(items.into_iter().map(Value::from).collect()),
             Parsed::Object(entries) => Value::Object(
                 entries
-                    .iter()
-                    .map(|(k, v)| (k.as_ref().to_owned(), Value::from(v)))
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), Value::from(v)))
                     .collect::<Map<_, _>>(),
             ),
         }
@@ -169,14 +171,14 @@ pub(crate) fn parse<'t>(text: &'t str, limits: &Limits) -> Result<Parsed<'t>, Lo
 /// A JSON value under construction: the depth still allowed, and the shared count of values
 /// still allowed.
 #[derive(Clone, Copy)]
-pub(crate) struct Budget<'a> {
+struct Budget<'a> {
     limits: &'a Limits,
     depth_left: usize,
     nodes_left: &'a Cell<usize>,
 }
 
 impl<'a> Budget<'a> {
-    pub(crate) fn new(limits: &'a Limits, nodes_left: &'a Cell<usize>) -> Budget<'a> {
+    fn new(limits: &'a Limits, nodes_left: &'a Cell<usize>) -> Budget<'a> {
         nodes_left.set(limits.max_nodes);
         Budget {
             limits,
@@ -186,7 +188,7 @@ impl<'a> Budget<'a> {
     }
 
     /// Counts one value.
-    pub(crate) fn count<E: de::Error>(&self) -> Result<(), E> {
+    fn count<E: de::Error>(&self) -> Result<(), E> {
         let left = self.nodes_left.get();
         if left == 0 {
             return Err(E::custom(format_args!(
@@ -199,7 +201,7 @@ impl<'a> Budget<'a> {
     }
 
     /// The budget of the items of an array or object.
-    pub(crate) fn nested<E: de::Error>(&self) -> Result<Budget<'a>, E> {
+    fn nested<E: de::Error>(&self) -> Result<Budget<'a>, E> {
         match self.depth_left.checked_sub(1) {
             Some(depth_left) => Ok(Budget {
                 depth_left,
@@ -213,7 +215,7 @@ impl<'a> Budget<'a> {
     }
 }
 
-pub(crate) fn duplicate_key<E: de::Error>(key: &str) -> E {
+fn duplicate_key<E: de::Error>(key: &str) -> E {
     E::custom(format_args!("duplicate key `{key}`"))
 }
 

@@ -7,11 +7,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::answer::{Budget, duplicate_key};
 use crate::definition::SurveyDefinition;
 
 /// The syntax of a survey file.
@@ -244,7 +243,7 @@ pub fn parse_answers(text: &str, format: Format, limits: &Limits) -> Result<Valu
         return Err(LoadError::Empty);
     }
     match format {
-        Format::Json => parse_json_value(text, limits),
+        Format::Json => crate::answer::parse(text, limits).map(Value::from),
         Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options(limits))
             .map_err(|e| yaml_error(&e, limits)),
     }
@@ -385,9 +384,10 @@ fn limit_hint(message: &str, limits: &Limits) -> Option<String> {
 
 fn from_json(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError> {
     // serde_json keeps the last of two equal keys in a map; survey files must not have
-    // any, so a first pass looks for them (and enforces the depth limit). The second pass
-    // deserializes the definition with line and column on its errors.
-    parse_json_value(text, limits)?;
+    // any, so a first pass looks for them (and enforces the depth limit) while reading the
+    // text into a tree of borrowed strings. The second pass deserializes the definition with
+    // line and column on its errors.
+    crate::answer::parse(text, limits)?;
     serde_json::from_str(text).map_err(|e| json_error(&e))
 }
 
@@ -404,86 +404,6 @@ pub(crate) fn json_error(e: &serde_json::Error) -> LoadError {
     LoadError::Syntax {
         message: message.to_owned(),
         location,
-    }
-}
-
-/// Parses JSON text into a [`Value`] in one pass, failing on the first object with two equal
-/// keys, on nesting deeper than [`Limits::max_depth`] and on more than [`Limits::max_nodes`]
-/// values.
-pub(crate) fn parse_json_value(text: &str, limits: &Limits) -> Result<Value, LoadError> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let nodes_left = std::cell::Cell::new(0);
-    UniqueValue(Budget::new(limits, &nodes_left))
-        .deserialize(&mut deserializer)
-        .and_then(|value| deserializer.end().map(|()| value))
-        .map_err(|e| json_error(&e))
-}
-
-/// Builds a [`Value`] like `serde_json` does, but refuses duplicate keys and bounds depth and
-/// size.
-struct UniqueValue<'a>(Budget<'a>);
-
-impl<'de> DeserializeSeed<'de> for UniqueValue<'_> {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for UniqueValue<'_> {
-    type Value = Value;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        self.0.count()?;
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        self.0.count()?;
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        self.0.count()?;
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        self.0.count()?;
-        Ok(Value::from(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        self.0.count()?;
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        self.0.count()?;
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        self.0.count()?;
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        self.0.count()?;
-        let inner = self.0.nested()?;
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(UniqueValue(inner))? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        self.0.count()?;
-        let inner = self.0.nested()?;
-        let mut object = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                return Err(duplicate_key(&key));
-            }
-            let value = map.next_value_seed(UniqueValue(inner))?;
-            object.insert(key, value);
-        }
-        Ok(Value::Object(object))
     }
 }
 
