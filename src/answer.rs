@@ -18,7 +18,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use crate::condition::{compare_numbers, json_equal};
+use crate::condition::compare_numbers;
 use crate::load::{self, Limits, LoadError};
 
 /// A JSON answer as the walk sees it.
@@ -31,8 +31,6 @@ pub(crate) trait Answer: Sized {
     fn entries(&self) -> Option<impl Iterator<Item = (&str, &Self)>>;
     fn is_object(&self) -> bool;
     fn is_null(&self) -> bool;
-    /// JSON equality with a constant of the survey, as JSON Schema's `const` defines it.
-    fn equals(&self, constant: &Value) -> bool;
     /// The answer as a `Value`, for a message.
     fn to_value(&self) -> Cow<'_, Value>;
 }
@@ -58,9 +56,6 @@ impl Answer for Value {
     }
     fn is_null(&self) -> bool {
         Value::is_null(self)
-    }
-    fn equals(&self, constant: &Value) -> bool {
-        json_equal(self, constant)
     }
     fn to_value(&self) -> Cow<'_, Value> {
         Cow::Borrowed(self)
@@ -115,27 +110,31 @@ impl Answer for Parsed<'_> {
     fn is_null(&self) -> bool {
         matches!(self, Parsed::Null)
     }
-    fn equals(&self, constant: &Value) -> bool {
-        match (self, constant) {
-            (Parsed::Null, Value::Null) => true,
-            (Parsed::Bool(a), Value::Bool(b)) => a == b,
-            (Parsed::Number(a), Value::Number(b)) => {
-                compare_numbers(a, b) == Some(std::cmp::Ordering::Equal)
-            }
-            (Parsed::String(a), Value::String(b)) => a == b,
-            (Parsed::Array(a), Value::Array(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.equals(b))
-            }
-            (Parsed::Object(a), Value::Object(b)) => {
-                a.len() == b.len()
-                    && a.iter()
-                        .all(|(k, v)| b.get(k.as_ref()).is_some_and(|w| v.equals(w)))
-            }
-            _ => false,
-        }
-    }
     fn to_value(&self) -> Cow<'_, Value> {
         Cow::Owned(self.clone().into())
+    }
+}
+
+/// JSON equality of an answer with a constant of the survey, as JSON Schema's `const` and
+/// `enum` define it: numbers by value (`1` equals `1.0`), everything else structurally.
+pub(crate) fn json_equal<A: Answer>(answer: &A, constant: &Value) -> bool {
+    match constant {
+        Value::Null => answer.is_null(),
+        Value::Bool(b) => answer.as_bool() == Some(*b),
+        Value::Number(n) => answer
+            .as_number()
+            .is_some_and(|a| compare_numbers(a, n) == Some(std::cmp::Ordering::Equal)),
+        Value::String(s) => answer.as_str() == Some(s.as_str()),
+        Value::Array(items) => answer.as_array().is_some_and(|answers| {
+            answers.len() == items.len() && answers.iter().zip(items).all(|(a, c)| json_equal(a, c))
+        }),
+        Value::Object(map) => answer.entries().is_some_and(|mut entries| {
+            let mut count = 0;
+            entries.all(|(key, a)| {
+                count += 1;
+                map.get(key).is_some_and(|c| json_equal(a, c))
+            }) && count == map.len()
+        }),
     }
 }
 

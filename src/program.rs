@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 
 use serde_json::{Number, Value};
 
-use crate::answer::Answer;
+use crate::answer::{Answer, json_equal};
 use crate::condition::{Bound, Comparison, Condition, Test, compare_numbers};
 use crate::definition::{QuestionKind, TextFormat};
 use crate::pattern::{self, Pattern};
@@ -382,7 +382,7 @@ impl Program {
             Some(&Const::Other(i)) => self
                 .values
                 .get(i as usize)
-                .is_some_and(|expected| value.equals(expected)),
+                .is_some_and(|expected| json_equal(value, expected)),
             None => false,
         }
     }
