@@ -17,7 +17,7 @@ use crate::definition::{
 use crate::load::{Limits, Location};
 use crate::pattern::{self, Pattern, PatternError};
 use crate::program::Program;
-use crate::survey::{Choice, IdMap, Kind, Node, NodeInfo, Survey, pointer_token};
+use crate::survey::{Choice, IdMap, Kind, Node, Survey, pointer_token};
 
 /// What is wrong with a survey definition. The string form ([`ProblemCode::as_str`]) is
 /// stable.
@@ -182,7 +182,7 @@ pub(crate) fn check(definition: SurveyDefinition, limits: &Limits) -> Result<Sur
         let mut root_ids = String::new();
         let mut root_id_ends = Vec::with_capacity(roots.len());
         for &root in &roots {
-            root_ids.push_str(&nodes[root].info.id);
+            root_ids.push_str(&nodes[root].id);
             root_id_ends.push(root_ids.len());
         }
         Ok(Survey {
@@ -437,25 +437,19 @@ impl<'a> Checker<'a> {
 
         let parent = scope.group;
         let pointer = match parent {
-            Some(group) => format!(
-                "{}/{}",
-                self.nodes[group].info.pointer,
-                pointer_token(&q.id)
-            ),
+            Some(group) => format!("{}/{}", self.nodes[group].pointer, pointer_token(&q.id)),
             None => format!("/{}", pointer_token(&q.id)),
         };
         // Placeholder kind; a group's fields are compiled after its node exists.
         self.nodes.push(Node {
+            id: q.id.clone(),
+            pointer,
             parent,
+            title: q.title.clone(),
+            help: q.help.clone(),
             required: q.required,
-            condition: condition.map(Box::new),
+            condition,
             kind: Kind::Boolean { labels: None },
-            info: Box::new(NodeInfo {
-                id: q.id.clone(),
-                pointer,
-                title: q.title.clone(),
-                help: q.help.clone(),
-            }),
         });
         match parent {
             Some(group) => {
@@ -618,7 +612,7 @@ impl<'a> Checker<'a> {
                 Kind::Text {
                     min_length: q.min_length,
                     max_length: q.max_length,
-                    pattern: pattern.map(Box::new),
+                    pattern,
                     format: q.format,
                 }
             }
@@ -666,7 +660,7 @@ impl<'a> Checker<'a> {
             QuestionKind::Group => {
                 self.nodes[index].kind = Kind::Group {
                     fields: Vec::new(),
-                    index: Box::default(),
+                    index: IdMap::default(),
                 };
                 self.group_fields(q, path, index);
                 std::mem::replace(&mut self.nodes[index].kind, Kind::Boolean { labels: None })
@@ -865,24 +859,22 @@ impl<'a> Checker<'a> {
             let pointer = match scope.group {
                 Some(group) => format!(
                     "{}/{}",
-                    self.nodes[group].info.pointer,
+                    self.nodes[group].pointer,
                     pointer_token(&specify.id)
                 ),
                 None => format!("/{}", pointer_token(&specify.id)),
             };
             self.nodes.push(Node {
+                id: specify.id.clone(),
+                pointer,
                 parent: scope.group,
+                title: specify
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| choice.label.clone()),
+                help: None,
                 required: specify.required,
-                condition: Some(Box::new(Condition::Leaf(Leaf { node: owner, test }))),
-                info: Box::new(NodeInfo {
-                    id: specify.id.clone(),
-                    pointer,
-                    title: specify
-                        .title
-                        .clone()
-                        .unwrap_or_else(|| choice.label.clone()),
-                    help: None,
-                }),
+                condition: Some(Condition::Leaf(Leaf { node: owner, test })),
                 kind: Kind::Text {
                     min_length: None,
                     max_length: specify.max_length,
@@ -998,7 +990,7 @@ impl<'a> Checker<'a> {
         scope: Scope,
     ) -> Option<usize> {
         let question_path = format!("{path}.question");
-        let own_group = scope.group.map(|g| self.nodes[g].info.id.as_str());
+        let own_group = scope.group.map(|g| self.nodes[g].id.as_str());
         if field.is_none()
             && (question == own_id && scope.group.is_none() || Some(question) == own_group)
         {
@@ -1086,7 +1078,7 @@ impl<'a> Checker<'a> {
         path: &str,
     ) -> Option<Test> {
         let kind = self.nodes[node].kind.question_kind();
-        let id = self.nodes[node].info.id.clone();
+        let id = self.nodes[node].id.clone();
         let fits = match operator {
             "answered" => true,
             "equals" | "not_equals" | "in" => {

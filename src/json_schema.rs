@@ -191,9 +191,9 @@ impl<'a> Generator<'a> {
             if node.condition.is_some() {
                 continue;
             }
-            properties.insert(node.info.id.clone(), self.question(node));
+            properties.insert(node.id.clone(), self.question(node));
             if node.required {
-                required.push(node.info.id.clone());
+                required.push(node.id.clone());
             }
         }
         (properties, required)
@@ -207,16 +207,16 @@ impl<'a> Generator<'a> {
         let mut declare = Map::new();
         declare.insert(
             "properties".into(),
-            json!({ node.info.id.clone(): self.question(node) }),
+            json!({ node.id.clone(): self.question(node) }),
         );
         if node.required {
-            declare.insert("required".into(), json!([node.info.id]));
+            declare.insert("required".into(), json!([node.id]));
         }
-        let forbid = json!({ "not": { "required": [node.info.id] } });
+        let forbid = json!({ "not": { "required": [node.id] } });
         let (then, otherwise) = match node.parent {
             None => (Value::Object(declare), forbid),
             Some(group) => {
-                let group_id = &self.survey.nodes[group].info.id;
+                let group_id = &self.survey.nodes[group].id;
                 (
                     json!({ "properties": { group_id.clone(): Value::Object(declare) } }),
                     json!({ "properties": { group_id.clone(): forbid } }),
@@ -338,13 +338,13 @@ impl<'a> Generator<'a> {
         let node = &self.survey.nodes[index];
         let mut at_node = Map::new();
         if let Some(schema) = value_schema {
-            at_node.insert("properties".into(), json!({ node.info.id.clone(): schema }));
+            at_node.insert("properties".into(), json!({ node.id.clone(): schema }));
         }
-        at_node.insert("required".into(), json!([node.info.id]));
+        at_node.insert("required".into(), json!([node.id]));
         match node.parent {
             None => Value::Object(at_node),
             Some(group) => {
-                let group_id = &self.survey.nodes[group].info.id;
+                let group_id = &self.survey.nodes[group].id;
                 let mut inner = Map::new();
                 inner.insert("type".into(), "object".into());
                 inner.extend(at_node);
@@ -356,11 +356,8 @@ impl<'a> Generator<'a> {
     fn question(&self, node: &Node) -> Value {
         let survey = self.survey;
         let mut schema = Map::new();
-        schema.insert(
-            "title".into(),
-            survey.text(&node.info.title, self.locale).into(),
-        );
-        if let Some(help) = &node.info.help {
+        schema.insert("title".into(), survey.text(&node.title, self.locale).into());
+        if let Some(help) = &node.help {
             schema.insert("description".into(), survey.text(help, self.locale).into());
         }
         let mut extra: Vec<Value> = Vec::new();
@@ -459,7 +456,7 @@ impl<'a> Generator<'a> {
                 schema.insert("type".into(), "object".into());
                 let names: Vec<&str> = fields
                     .iter()
-                    .map(|&f| survey.nodes[f].info.id.as_str())
+                    .map(|&f| survey.nodes[f].id.as_str())
                     .collect();
                 schema.insert("propertyNames".into(), json!({ "enum": names }));
                 let (properties, required) = self.members(fields);

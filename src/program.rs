@@ -9,12 +9,13 @@
 
 use std::cmp::Ordering;
 
+use regex::Regex;
 use serde_json::{Number, Value};
 
 use crate::answer::{Answer, json_equal};
 use crate::condition::{Bound, Comparison, Condition, Test, compare_numbers};
 use crate::definition::{QuestionKind, TextFormat};
-use crate::pattern::{self, Pattern};
+use crate::pattern;
 use crate::survey::{Kind, Node};
 
 /// "No index": a top-level step's parent, an unconditional step's condition.
@@ -96,7 +97,7 @@ impl ChoiceRule {
 pub(crate) struct TextRule {
     pub(crate) min_length: Option<u32>,
     pub(crate) max_length: Option<u32>,
-    pub(crate) pattern: Option<Box<Pattern>>,
+    pub(crate) pattern: Option<Regex>,
     pub(crate) format: Option<TextFormat>,
 }
 
@@ -152,7 +153,7 @@ impl Program {
         for node in nodes {
             let condition = node
                 .condition
-                .as_deref()
+                .as_ref()
                 .map_or(NONE, |c| program.condition(c));
             let (kind, rule) = program.rule(&node.kind);
             program.steps.push(Step {
@@ -204,7 +205,7 @@ impl Program {
                 self.text_rules.push(TextRule {
                     min_length: *min_length,
                     max_length: *max_length,
-                    pattern: pattern.clone(),
+                    pattern: pattern.as_ref().map(|p| p.regex.clone()),
                     format: *format,
                 });
                 (QuestionKind::Text, index(self.text_rules.len() - 1))

@@ -2,7 +2,8 @@
 //!
 //! Questions, group fields and "specify" boxes are flattened into one list of nodes in
 //! document order; ids are interned to indices and conditions are compiled to refer to
-//! those indices, so validation does no string lookups beyond one per answer key.
+//! those indices. Validation reads the compact program compiled from the nodes
+//! (`crate::program`); the nodes keep names, text and kinds for reports and generation.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -79,27 +80,19 @@ pub struct Survey {
     pub(crate) program: Program,
 }
 
-/// A question, group field or specify box, compiled. What validation reads on every answer
-/// set is kept small and inline; names and text sit behind one pointer, read only to report
-/// or generate (a 10,000-question survey is walked from cache, not from memory).
+/// A question, group field or specify box, compiled.
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
-    /// The group this node is a field of.
-    pub(crate) parent: Option<usize>,
-    pub(crate) required: bool,
-    pub(crate) condition: Option<Box<Condition>>,
-    pub(crate) kind: Kind,
-    pub(crate) info: Box<NodeInfo>,
-}
-
-/// The names and text of a node.
-#[derive(Debug, Clone)]
-pub(crate) struct NodeInfo {
     pub(crate) id: String,
     /// JSON Pointer of the answer (`/Q1/email`).
     pub(crate) pointer: String,
+    /// The group this node is a field of.
+    pub(crate) parent: Option<usize>,
     pub(crate) title: Text,
     pub(crate) help: Option<Text>,
+    pub(crate) required: bool,
+    pub(crate) condition: Option<Condition>,
+    pub(crate) kind: Kind,
 }
 
 #[derive(Debug, Clone)]
@@ -118,7 +111,7 @@ pub(crate) enum Kind {
     Text {
         min_length: Option<u32>,
         max_length: Option<u32>,
-        pattern: Option<Box<crate::pattern::Pattern>>,
+        pattern: Option<crate::pattern::Pattern>,
         format: Option<TextFormat>,
     },
     Integer {
@@ -137,7 +130,7 @@ pub(crate) enum Kind {
         /// Indices of the fields, in order.
         fields: Vec<usize>,
         /// Field ids to node indices.
-        index: Box<IdMap>,
+        index: IdMap,
     },
 }
 
@@ -266,7 +259,7 @@ impl Survey {
     /// The ids of the top-level questions (and specify boxes) in order; these are the keys
     /// of an answer set.
     pub fn question_ids(&self) -> impl Iterator<Item = &str> + '_ {
-        self.roots.iter().map(|&i| self.nodes[i].info.id.as_str())
+        self.roots.iter().map(|&i| self.nodes[i].id.as_str())
     }
 
     /// Every question, group field and specify box, in document order.
@@ -291,8 +284,8 @@ impl Survey {
 impl Node {
     pub(crate) fn as_ref(&self) -> QuestionRef<'_> {
         QuestionRef {
-            id: &self.info.id,
-            pointer: &self.info.pointer,
+            id: &self.id,
+            pointer: &self.pointer,
             kind: self.kind.question_kind(),
         }
     }

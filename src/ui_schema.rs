@@ -38,7 +38,7 @@ impl Survey {
         let element = |index: usize, scope: String| -> Value {
             let node = &self.nodes[index];
             let mut element = Map::new();
-            let label = self.text(&node.info.title, locale);
+            let label = self.text(&node.title, locale);
             match &node.kind {
                 Kind::Group { fields, .. } => {
                     element.insert("type".into(), "Group".into());
@@ -46,7 +46,7 @@ impl Survey {
                     let children: Vec<Value> = fields
                         .iter()
                         .map(|&field| {
-                            let id = &self.nodes[field].info.id;
+                            let id = &self.nodes[field].id;
                             control(
                                 self,
                                 field,
@@ -68,7 +68,7 @@ impl Survey {
         let elements: Vec<Value> = self
             .roots
             .iter()
-            .map(|&index| element(index, format!("#/properties/{}", self.nodes[index].info.id)))
+            .map(|&index| element(index, format!("#/properties/{}", self.nodes[index].id)))
             .collect();
         json!({ "type": "VerticalLayout", "elements": elements })
     }
@@ -87,7 +87,7 @@ fn control(
     let mut control = Map::new();
     control.insert("type".into(), "Control".into());
     control.insert("scope".into(), scope.into());
-    control.insert("label".into(), survey.text(&node.info.title, locale).into());
+    control.insert("label".into(), survey.text(&node.title, locale).into());
     if matches!(node.kind, Kind::MultipleChoice { .. }) {
         control.insert("options".into(), json!({ "format": "checkbox" }));
     }

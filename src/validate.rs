@@ -710,7 +710,7 @@ impl Survey {
 
     fn materialize<A: Answer>(&self, raw: &RawIssue<'_, A>, locale: Locale) -> Issue {
         let node = raw.node.map(|i| &self.nodes[i]);
-        let mut path = node.map_or_else(String::new, |n| n.info.pointer.clone());
+        let mut path = node.map_or_else(String::new, |n| n.pointer.clone());
         if let Some(key) = raw.key {
             path.push('/');
             path.push_str(&pointer_token(key));
@@ -721,17 +721,14 @@ impl Survey {
         }
         let question = match (node, raw.key) {
             (None, Some(key)) => key.to_owned(),
-            (Some(n), _) => n
-                .parent
-                .map_or(&n.info.id, |p| &self.nodes[p].info.id)
-                .clone(),
+            (Some(n), _) => n.parent.map_or(&n.id, |p| &self.nodes[p].id).clone(),
             (None, None) => String::new(),
         };
         let subject = match (raw.code, raw.key, node) {
             (IssueCode::UnknownQuestion | IssueCode::UnknownField, Some(key), _) => {
                 messages::cut(key).into_owned()
             }
-            (_, _, Some(n)) => n.info.pointer.trim_start_matches('/').to_owned(),
+            (_, _, Some(n)) => n.pointer.trim_start_matches('/').to_owned(),
             _ => String::new(),
         };
         let shown = match raw.detail {
@@ -946,7 +943,7 @@ impl Program {
                     ))?;
                 }
                 if let Some(pattern) = pattern
-                    && !pattern.regex.is_match(text)
+                    && !pattern.is_match(text)
                 {
                     sink(issue(
                         IssueCode::PatternMismatch,
