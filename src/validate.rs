@@ -554,7 +554,8 @@ impl Survey {
     }
 
     /// Reports every issue of an answer set, in question order, to `sink`, and leaves each
-    /// node's answer and enabled state in `states`. Returns `Break` when the sink stopped it.
+    /// node's answer and enabled state in `states`, which start cleared (as
+    /// [`Survey::with_states`] makes them). Returns `Break` when the sink stopped it.
     fn walk<'v, A: Answer>(
         &self,
         answers: &'v A,
@@ -620,7 +621,6 @@ impl Survey {
         lenient: bool,
         states: &mut States<'_, 'v, A>,
     ) -> bool {
-        states.clear();
         let mut entries = object.peekable();
         let mut root = 0;
         for (index, step) in self.program.steps.iter().enumerate() {
