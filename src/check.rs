@@ -179,20 +179,12 @@ pub(crate) fn check(definition: SurveyDefinition, limits: &Limits) -> Result<Sur
             roots,
             ..
         } = checker;
-        let mut root_ids = String::new();
-        let mut root_id_ends = Vec::with_capacity(roots.len());
-        for &root in &roots {
-            root_ids.push_str(&nodes[root].id);
-            root_id_ends.push(root_ids.len());
-        }
         Ok(Survey {
             definition,
             program: Program::compile(&nodes),
             nodes,
             top_level,
             roots,
-            root_ids,
-            root_id_ends,
         })
     } else {
         Err(CheckError {

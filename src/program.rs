@@ -34,7 +34,10 @@ pub(crate) struct Program {
     values: Vec<Value>,
     /// Number bounds of conditions.
     numbers: Vec<Number>,
-    /// Choice values, string constants and date bounds, end to end.
+    /// The ids of the top-level nodes, in order, in [`Program::strings`]: answer keys in
+    /// question order are matched against them without hashing.
+    root_ids: Vec<Span>,
+    /// Top-level ids, choice values, string constants and date bounds, end to end.
     strings: String,
     /// Choice values of every choice question, end to end; a [`ChoiceRule`] owns a range.
     choices: Vec<ChoiceValue>,
@@ -155,6 +158,10 @@ impl Program {
                 .condition
                 .as_ref()
                 .map_or(NONE, |c| program.condition(c));
+            if node.parent.is_none() {
+                let id = program.string(&node.id);
+                program.root_ids.push(id);
+            }
             let (kind, rule) = program.rule(&node.kind);
             program.steps.push(Step {
                 parent: node.parent.map_or(NONE, index),
@@ -386,6 +393,11 @@ impl Program {
                 .is_some_and(|expected| json_equal(value, expected)),
             None => false,
         }
+    }
+
+    /// The id of the `position`-th top-level node.
+    pub(crate) fn root_id(&self, position: usize) -> Option<&str> {
+        self.root_ids.get(position).map(|&id| self.text(id))
     }
 
     /// The position of `value` among the choices of `rule`.

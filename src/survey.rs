@@ -71,11 +71,6 @@ pub struct Survey {
     pub(crate) top_level: IdMap,
     /// Indices of the top-level nodes, in order.
     pub(crate) roots: Vec<usize>,
-    /// The top-level ids, in order, in one buffer: `root_ids[root_id_ends[i - 1]..root_id_ends[i]]`
-    /// is the id of `roots[i]`. Answer keys in question order are matched against it without
-    /// hashing, reading one compact buffer instead of one allocation per question.
-    pub(crate) root_ids: String,
-    pub(crate) root_id_ends: Vec<usize>,
     /// The rules validation reads, compiled from `nodes`.
     pub(crate) program: Program,
 }
@@ -269,15 +264,6 @@ impl Survey {
 
     pub(crate) fn text<'a>(&'a self, text: &'a Text, locale: &str) -> &'a str {
         text.get(locale, &self.definition.default_locale)
-    }
-}
-
-impl Survey {
-    /// The id of the `position`-th top-level node.
-    pub(crate) fn root_id(&self, position: usize) -> Option<&str> {
-        let end = *self.root_id_ends.get(position)?;
-        let start = position.checked_sub(1).map_or(0, |p| self.root_id_ends[p]);
-        self.root_ids.get(start..end)
     }
 }
 

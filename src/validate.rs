@@ -581,7 +581,7 @@ impl Survey {
         // found before hashing the key.
         let mut cursor = 0;
         for (key, value) in answers.entries().into_iter().flatten() {
-            let in_order = (self.root_id(cursor) == Some(key)).then(|| self.roots[cursor]);
+            let in_order = (self.program.root_id(cursor) == Some(key)).then(|| self.roots[cursor]);
             let found = in_order.or_else(|| self.top_level.get(key).copied());
             if let Some(index) = found {
                 cursor = match in_order {
@@ -629,7 +629,7 @@ impl Survey {
                 // `root`-th; were it not, the key would stay unmatched and the general walk run.
                 if let Some(&(key, value)) = entries.peek()
                     && self.roots.get(root) == Some(&index)
-                    && self.root_id(root) == Some(key)
+                    && self.program.root_id(root) == Some(key)
                 {
                     states.raw[index] = Some(value);
                     entries.next();
