@@ -279,20 +279,16 @@ fn diamond_chain(count: usize) -> Survey {
 
 #[test]
 fn chained_conditions_keep_the_schema_linear() {
-    let small = serde_json::to_string(
-        &diamond_chain(20)
-            .json_schema(&JsonSchemaOptions::default())
-            .to_value(),
-    )
-    .unwrap()
-    .len();
-    let large = serde_json::to_string(
-        &diamond_chain(200)
-            .json_schema(&JsonSchemaOptions::default())
-            .to_value(),
-    )
-    .unwrap()
-    .len();
+    let bytes = |questions| {
+        serde_json::to_string(
+            &diamond_chain(questions)
+                .json_schema(&JsonSchemaOptions::default())
+                .to_value(),
+        )
+        .unwrap()
+        .len()
+    };
+    let (small, large) = (bytes(20), bytes(200));
     assert!(
         large < small * 15,
         "20 questions: {small} bytes, 200 questions: {large} bytes"

@@ -65,28 +65,25 @@ impl ConditionDef {
     /// Builds a condition from plain data, with the errors serde's derive would give.
     pub(crate) fn from_value(value: serde_json::Value) -> Result<ConditionDef, String> {
         use serde_json::Value;
+        let invalid = |value: &Value, expected: &str| {
+            format!("invalid type: {}, expected {expected}", kind(value))
+        };
         let Value::Object(map) = value else {
-            return Err(format!(
-                "invalid type: {}, expected a condition (a map)",
-                kind(&value)
-            ));
+            return Err(invalid(&value, "a condition (a map)"));
         };
         let list = |value: Value, key: &str| -> Result<Vec<ConditionDef>, String> {
             match value {
                 Value::Array(items) => items.into_iter().map(ConditionDef::from_value).collect(),
-                other => Err(format!(
-                    "invalid type: {}, expected a list of conditions for `{key}`",
-                    kind(&other)
+                other => Err(invalid(
+                    &other,
+                    &format!("a list of conditions for `{key}`"),
                 )),
             }
         };
         let text = |value: Value, key: &str| -> Result<String, String> {
             match value {
                 Value::String(text) => Ok(text),
-                other => Err(format!(
-                    "invalid type: {}, expected a string for `{key}`",
-                    kind(&other)
-                )),
+                other => Err(invalid(&other, &format!("a string for `{key}`"))),
             }
         };
         let mut condition = ConditionDef::default();
@@ -101,12 +98,7 @@ impl ConditionDef {
                 "not_equals" => condition.not_equals = Some(value),
                 "in" => match value {
                     Value::Array(items) => condition.in_ = Some(items),
-                    other => {
-                        return Err(format!(
-                            "invalid type: {}, expected a list for `in`",
-                            kind(&other)
-                        ));
-                    }
+                    other => return Err(invalid(&other, "a list for `in`")),
                 },
                 "includes" => condition.includes = Some(value),
                 "greater_than" => condition.greater_than = Some(value),
@@ -115,12 +107,7 @@ impl ConditionDef {
                 "less_or_equal" => condition.less_or_equal = Some(value),
                 "answered" => match value {
                     Value::Bool(answered) => condition.answered = Some(answered),
-                    other => {
-                        return Err(format!(
-                            "invalid type: {}, expected a boolean for `answered`",
-                            kind(&other)
-                        ));
-                    }
+                    other => return Err(invalid(&other, "a boolean for `answered`")),
                 },
                 other => {
                     return Err(format!(
