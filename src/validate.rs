@@ -815,6 +815,16 @@ impl Program {
             detail,
         };
         let wrong = |expected| issue(IssueCode::WrongType, None, RawDetail::Expected(expected));
+        let counted = |code, actual, limit| {
+            issue(
+                code,
+                None,
+                RawDetail::Count {
+                    actual,
+                    limit: u64::from(limit),
+                },
+            )
+        };
         let rule = step.rule as usize;
         match step.kind {
             QuestionKind::Boolean => {
@@ -861,26 +871,12 @@ impl Program {
                 if let Some(min) = choices.min
                     && items.len() < min as usize
                 {
-                    sink(issue(
-                        IssueCode::TooFewChoices,
-                        None,
-                        RawDetail::Count {
-                            actual: items.len(),
-                            limit: u64::from(min),
-                        },
-                    ))?;
+                    sink(counted(IssueCode::TooFewChoices, items.len(), min))?;
                 }
                 if let Some(max) = choices.max
                     && items.len() > max as usize
                 {
-                    sink(issue(
-                        IssueCode::TooManyChoices,
-                        None,
-                        RawDetail::Count {
-                            actual: items.len(),
-                            limit: u64::from(max),
-                        },
-                    ))?;
+                    sink(counted(IssueCode::TooManyChoices, items.len(), max))?;
                 }
                 // As JSON Schema's `not: {allOf: [{contains: {const: v}}, {minItems: 2}]}`: an
                 // exclusive value in an array of two or more items, whatever the others are.
@@ -920,27 +916,13 @@ impl Program {
                     && !settled
                     && length < *min as usize
                 {
-                    sink(issue(
-                        IssueCode::TooShort,
-                        None,
-                        RawDetail::Count {
-                            actual: length,
-                            limit: u64::from(*min),
-                        },
-                    ))?;
+                    sink(counted(IssueCode::TooShort, length, *min))?;
                 }
                 if let Some(max) = max_length
                     && !settled
                     && length > *max as usize
                 {
-                    sink(issue(
-                        IssueCode::TooLong,
-                        None,
-                        RawDetail::Count {
-                            actual: length,
-                            limit: u64::from(*max),
-                        },
-                    ))?;
+                    sink(counted(IssueCode::TooLong, length, *max))?;
                 }
                 if let Some(pattern) = pattern
                     && !pattern.is_match(text)
