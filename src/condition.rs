@@ -1,5 +1,5 @@
 //! Skip-logic conditions with their question references resolved to node indices, as the
-//! checks build them and schema generation reads them; [`crate::program`] flattens them for
+//! checks build them and schema generation reads them; the program flattens them for
 //! evaluation.
 //!
 //! The semantics are fixed (see the crate docs): a condition sees an answer only when the
@@ -60,20 +60,14 @@ impl Test {
     }
 }
 
-/// Orders two JSON numbers by value, exactly for integers.
-pub(crate) fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
-    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
-        return Some(x.cmp(&y));
+impl Comparison {
+    /// Whether an answer ordered `ordering` against the bound passes.
+    pub(crate) fn holds(self, ordering: Ordering) -> bool {
+        match self {
+            Comparison::GreaterThan => ordering == Ordering::Greater,
+            Comparison::GreaterOrEqual => ordering != Ordering::Less,
+            Comparison::LessThan => ordering == Ordering::Less,
+            Comparison::LessOrEqual => ordering != Ordering::Greater,
+        }
     }
-    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
-        return Some(x.cmp(&y));
-    }
-    // One side is negative and the other above i64::MAX, or one is a float.
-    if let (Some(_), Some(_)) = (a.as_i64(), b.as_u64()) {
-        return Some(Ordering::Less);
-    }
-    if let (Some(_), Some(_)) = (a.as_u64(), b.as_i64()) {
-        return Some(Ordering::Greater);
-    }
-    a.as_f64()?.partial_cmp(&b.as_f64()?)
 }

@@ -1,6 +1,7 @@
 //! The error of building a [`Survey`](crate::Survey): loading or checking failed.
 
-use crate::{CheckError, LoadError};
+use crate::check::CheckError;
+use crate::input::LoadError;
 
 /// Why a survey could not be built: it could not be parsed, or it breaks a rule.
 #[derive(Debug, thiserror::Error)]

@@ -45,8 +45,9 @@
 use serde_json::{Map, Value, json};
 
 use crate::condition::{Bound, Comparison, Condition, Test};
-use crate::pattern::{self, DATE_PATTERN};
-use crate::survey::{Choice, Kind, Node, Survey};
+use crate::date::{DATE_PATTERN, date_order_pattern};
+use crate::node::{AnswerSpec, Choice, Node};
+use crate::survey::Survey;
 
 /// The JSON Schema dialect to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -330,7 +331,7 @@ impl<'a> Generator<'a> {
                     Comparison::LessOrEqual => (false, true),
                 };
                 Some(
-                    json!({ "type": "string", "pattern": pattern::date_order_pattern(bound, greater, or_equal) }),
+                    json!({ "type": "string", "pattern": date_order_pattern(bound, greater, or_equal) }),
                 )
             }
             Test::Answered(_) => None,
@@ -361,8 +362,8 @@ impl<'a> Generator<'a> {
             schema.insert("description".into(), survey.text(help, self.locale).into());
         }
         let mut extra: Vec<Value> = Vec::new();
-        match &node.kind {
-            Kind::Boolean { labels } => {
+        match &node.spec {
+            AnswerSpec::Boolean { labels } => {
                 schema.insert("type".into(), "boolean".into());
                 if let Some((yes, no)) = labels {
                     schema.insert(
@@ -374,11 +375,11 @@ impl<'a> Generator<'a> {
                     );
                 }
             }
-            Kind::SingleChoice { choices } => {
+            AnswerSpec::SingleChoice { choices } => {
                 schema.insert("type".into(), "string".into());
                 schema.insert("oneOf".into(), self.choices(choices));
             }
-            Kind::MultipleChoice { choices, min, max } => {
+            AnswerSpec::MultipleChoice { choices, min, max } => {
                 schema.insert("type".into(), "array".into());
                 schema.insert("uniqueItems".into(), true.into());
                 schema.insert(
@@ -397,7 +398,7 @@ impl<'a> Generator<'a> {
                     }));
                 }
             }
-            Kind::Text {
+            AnswerSpec::Text {
                 min_length,
                 max_length,
                 pattern,
@@ -415,11 +416,11 @@ impl<'a> Generator<'a> {
                     patterns.push(&pattern.portable);
                 }
                 if let Some(format) = format {
-                    patterns.push(pattern::format_pattern(*format));
+                    patterns.push(format.pattern());
                 }
                 Self::patterns(&mut schema, &mut extra, patterns);
             }
-            Kind::Integer { minimum, maximum } => {
+            AnswerSpec::Integer { minimum, maximum } => {
                 schema.insert("type".into(), "integer".into());
                 // Integers outside i64 are out of range natively; the bounds say so here.
                 schema.insert("minimum".into(), minimum.unwrap_or(i64::MIN).into());
@@ -428,7 +429,7 @@ impl<'a> Generator<'a> {
                     None => schema.insert("exclusiveMaximum".into(), (1u64 << 63).into()),
                 };
             }
-            Kind::Number { minimum, maximum } => {
+            AnswerSpec::Number { minimum, maximum } => {
                 schema.insert("type".into(), "number".into());
                 if let Some(min) = minimum {
                     schema.insert("minimum".into(), min.clone().into());
@@ -437,14 +438,14 @@ impl<'a> Generator<'a> {
                     schema.insert("maximum".into(), max.clone().into());
                 }
             }
-            Kind::Date { earliest, latest } => {
+            AnswerSpec::Date { earliest, latest } => {
                 schema.insert("type".into(), "string".into());
                 let mut patterns: Vec<String> = vec![DATE_PATTERN.to_owned()];
                 if let Some(earliest) = earliest {
-                    patterns.push(pattern::date_order_pattern(earliest, true, true));
+                    patterns.push(date_order_pattern(earliest, true, true));
                 }
                 if let Some(latest) = latest {
-                    patterns.push(pattern::date_order_pattern(latest, false, true));
+                    patterns.push(date_order_pattern(latest, false, true));
                 }
                 Self::patterns(
                     &mut schema,
@@ -452,7 +453,7 @@ impl<'a> Generator<'a> {
                     patterns.iter().map(String::as_str).collect(),
                 );
             }
-            Kind::Group { fields, .. } => {
+            AnswerSpec::Group { fields, .. } => {
                 schema.insert("type".into(), "object".into());
                 let names: Vec<&str> = fields
                     .iter()

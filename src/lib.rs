@@ -2,25 +2,33 @@
 //!
 //! # Code map
 //!
-//! The survey moves through four stages, each in its own module:
+//! A survey moves through stages, one module (or folder) each, listed here in layer order: a
+//! module refers only to modules above it (`tests/layers.rs` holds the order).
 //!
-//! - [`definition`]: the serde + schemars types that mirror a survey file, nothing else.
-//! - `error`: [`Error`], loading or checking failed.
-//! - `load`: text to [`SurveyDefinition`] (YAML via serde-saphyr, JSON via `serde_json`) under
-//!   [`Limits`], with line and column on every error.
-//! - `check`: definition to [`Survey`]; every static rule, every [`Problem`] collected.
-//! - `survey`: the checked [`Survey`]: nodes in document order, ids interned to indices.
-//! - `condition`: skip-logic conditions over node indices, as the checks build them and
-//!   schema generation reads them.
-//! - `program`: what validation reads, compiled from the nodes: a 16-byte step per node,
-//!   rule tables per kind, choice values and constants in one buffer, conditions as
-//!   prefix-ordered ops; no string hashing or map lookup per condition.
-//! - `validate`: answers to a [`Report`] of [`Issue`]s; also `is_valid`, `enabled`,
-//!   `prune` and `progress`. One walk in document order, enabled states as a bitset; keys
-//!   in question order are matched as the walk reaches their questions.
-//! - `messages`: the Japanese and English messages of issues.
+//! - `limits`: [`Limits`], every bound on what an input may make the crate do.
+//! - `input`: raw bytes to text (size, UTF-8, byte order mark), the [`Format`] a path names,
+//!   and [`LoadError`].
+//! - `json`: the one JSON reader (answers and JSON survey files) into a tree that borrows its
+//!   strings; number order, equality with constants, pointer tokens, values quoted in messages.
+//! - `date`: `YYYY-MM-DD` dates, their pattern, and patterns that order them.
 //! - `pattern`: regular expressions portable between Rust and ECMA-262, and the documented
-//!   email / tel / url / date patterns.
+//!   email / tel / url patterns.
+//! - `issue`: what an answer check can say: [`IssueCode`], [`Issue`], [`Report`].
+//! - [`definition`]: the serde + schemars types that mirror a survey file, nothing else (and the
+//!   question budget that refuses a huge file while it is parsed).
+//! - `load`: text to [`SurveyDefinition`] (YAML via serde-saphyr, JSON via the `json` reader)
+//!   with line and column on every error, and the source map that locates problems.
+//! - `condition`: skip-logic conditions over node indices and the absent-answer rule.
+//! - `node`: checked nodes (questions, group fields, specify boxes) in document order.
+//! - `check`: definition to nodes; every static rule, every [`Problem`] collected.
+//! - `error`: [`Error`], loading or checking failed.
+//! - `program`: what validation runs, compiled from the nodes: a 16-byte step per node, rule
+//!   tables per kind with the rule of each kind beside them, constants in one buffer,
+//!   conditions as prefix-ordered ops.
+//! - `survey`: [`Survey`], load -> check -> compile, and its read API.
+//! - `messages`: the Japanese and English messages of issues.
+//! - `validate`: answers to a [`Report`]; also `is_valid`, `enabled`, `prune` and `progress`.
+//!   One walk in document order, enabled states as a bitset.
 //! - [`json_schema`]: [`Survey`] to JSON Schema (draft-07 or 2020-12).
 //! - `ui_schema`: [`Survey`] to a JSON Forms UI schema (layout, labels, `SHOW` rules).
 //!
@@ -33,14 +41,19 @@
 //! - The generated JSON Schema and the native validator give the same verdict on every
 //!   answer set (complete, strict mode); a property test holds them to it.
 
-mod answer;
 mod check;
 mod condition;
+mod date;
 pub mod definition;
 mod error;
+mod input;
+mod issue;
+mod json;
 pub mod json_schema;
+mod limits;
 mod load;
 mod messages;
+mod node;
 mod pattern;
 mod program;
 mod survey;
@@ -48,10 +61,15 @@ mod ui_schema;
 mod validate;
 
 pub use check::{CheckError, Problem, ProblemCode, is_valid_id};
+pub use date::DATE_PATTERN;
 pub use definition::{QuestionKind, SurveyDefinition, TextFormat};
 pub use error::Error;
-pub use load::{Format, Limits, LoadError, Location, parse_answers, read_path};
+pub use input::{Format, LoadError, Location, read_path};
+pub use issue::{Issue, IssueCode, Report};
+pub use limits::Limits;
+pub use load::parse_answers;
 pub use messages::Locale;
-pub use pattern::{DATE_PATTERN, EMAIL_PATTERN, TEL_PATTERN, URL_PATTERN};
-pub use survey::{QuestionRef, Survey};
-pub use validate::{Issue, IssueCode, Progress, Report, ValidateOptions};
+pub use node::QuestionRef;
+pub use pattern::{EMAIL_PATTERN, TEL_PATTERN, URL_PATTERN};
+pub use survey::Survey;
+pub use validate::{Progress, ValidateOptions};

@@ -6,7 +6,8 @@
 
 use serde_json::Value;
 
-use crate::validate::IssueCode;
+use crate::issue::{Expected, IssueCode};
+use crate::json::quote;
 
 /// The language of issue messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -61,42 +62,6 @@ pub(crate) enum Detail<'v> {
     },
 }
 
-/// The answer type a question expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Expected {
-    Boolean,
-    ChoiceValue,
-    ChoiceArray,
-    String,
-    Integer,
-    Number,
-    Date,
-    Object,
-}
-
-impl Expected {
-    fn text(self, locale: Locale) -> &'static str {
-        match (self, locale) {
-            (Expected::Boolean, Locale::Ja) => "真偽値（true / false）",
-            (Expected::Boolean, Locale::En) => "a boolean (true or false)",
-            (Expected::ChoiceValue, Locale::Ja) => "選択肢の値（文字列）",
-            (Expected::ChoiceValue, Locale::En) => "a choice value (a string)",
-            (Expected::ChoiceArray, Locale::Ja) => "選択肢の値の配列",
-            (Expected::ChoiceArray, Locale::En) => "an array of choice values",
-            (Expected::String, Locale::Ja) => "文字列",
-            (Expected::String, Locale::En) => "a string",
-            (Expected::Integer, Locale::Ja) => "整数",
-            (Expected::Integer, Locale::En) => "an integer",
-            (Expected::Number, Locale::Ja) => "数値",
-            (Expected::Number, Locale::En) => "a number",
-            (Expected::Date, Locale::Ja) => "日付（YYYY-MM-DD 形式の文字列）",
-            (Expected::Date, Locale::En) => "a date (a YYYY-MM-DD string)",
-            (Expected::Object, Locale::Ja) => "オブジェクト",
-            (Expected::Object, Locale::En) => "an object",
-        }
-    }
-}
-
 /// Renders the message of one issue about `subject` (a question id or answer key).
 pub(crate) fn message(
     code: IssueCode,
@@ -106,7 +71,7 @@ pub(crate) fn message(
 ) -> String {
     use IssueCode as C;
     let value = match *detail {
-        Detail::Value(v) | Detail::Range { value: v, .. } => short(v),
+        Detail::Value(v) | Detail::Range { value: v, .. } => quote(v),
         _ => String::new(),
     };
     let (actual, limit) = match *detail {
@@ -114,7 +79,7 @@ pub(crate) fn message(
         _ => (0, 0),
     };
     let expected = match *detail {
-        Detail::Expected(e) => e.text(locale),
+        Detail::Expected(e) => expected(e, locale),
         _ => "",
     };
     match locale {
@@ -178,20 +143,24 @@ fn range(detail: &Detail<'_>, locale: Locale) -> String {
     }
 }
 
-/// A value for a message, cut to 40 characters: messages quote at most the offending scalar,
-/// and never at length.
-pub(crate) fn short(value: &Value) -> String {
-    match value {
-        Value::String(text) => serde_json::to_string(cut(text).as_ref()).unwrap_or_default(),
-        other => cut(&other.to_string()).into_owned(),
+/// The answer type in words.
+fn expected(expected: Expected, locale: Locale) -> &'static str {
+    match (expected, locale) {
+        (Expected::Boolean, Locale::Ja) => "真偽値（true / false）",
+        (Expected::Boolean, Locale::En) => "a boolean (true or false)",
+        (Expected::ChoiceValue, Locale::Ja) => "選択肢の値（文字列）",
+        (Expected::ChoiceValue, Locale::En) => "a choice value (a string)",
+        (Expected::ChoiceArray, Locale::Ja) => "選択肢の値の配列",
+        (Expected::ChoiceArray, Locale::En) => "an array of choice values",
+        (Expected::String, Locale::Ja) => "文字列",
+        (Expected::String, Locale::En) => "a string",
+        (Expected::Integer, Locale::Ja) => "整数",
+        (Expected::Integer, Locale::En) => "an integer",
+        (Expected::Number, Locale::Ja) => "数値",
+        (Expected::Number, Locale::En) => "a number",
+        (Expected::Date, Locale::Ja) => "日付（YYYY-MM-DD 形式の文字列）",
+        (Expected::Date, Locale::En) => "a date (a YYYY-MM-DD string)",
+        (Expected::Object, Locale::Ja) => "オブジェクト",
+        (Expected::Object, Locale::En) => "an object",
     }
-}
-
-/// `text` cut to 40 characters (37 and an ellipsis), without reading past them.
-pub(crate) fn cut(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.char_indices().nth(40).is_none() {
-        return text.into();
-    }
-    let end = text.char_indices().nth(37).map_or(text.len(), |(at, _)| at);
-    format!("{}...", &text[..end]).into()
 }

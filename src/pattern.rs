@@ -6,8 +6,8 @@
 //! read alike (JavaScript's `.` also refuses `\r`, U+2028 and U+2029; Rust's refuses `\n`
 //! only). The same portable source goes into the generated JSON Schema.
 //!
-//! The well-known text formats and dates are checked with the documented patterns below,
-//! which the JSON Schema repeats word for word.
+//! The well-known text formats are checked with the documented patterns below, which the JSON
+//! Schema repeats word for word.
 
 use std::sync::LazyLock;
 
@@ -25,31 +25,9 @@ pub const TEL_PATTERN: &str = "^\\+?[0-9]+(?:[- ][0-9]+)*$";
 /// hyphens, an optional port, then printable ASCII without spaces.
 pub const URL_PATTERN: &str = "^https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][!-~]*)?$";
 
-/// A calendar date `YYYY-MM-DD` in the proleptic Gregorian calendar, years 0000 to 9999,
-/// leap years included.
-pub const DATE_PATTERN: &str = "^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$";
-
 pub(crate) static EMAIL: LazyLock<Regex> = LazyLock::new(|| compile_builtin(EMAIL_PATTERN));
 pub(crate) static TEL: LazyLock<Regex> = LazyLock::new(|| compile_builtin(TEL_PATTERN));
 pub(crate) static URL: LazyLock<Regex> = LazyLock::new(|| compile_builtin(URL_PATTERN));
-
-/// The documented pattern of a text format.
-pub(crate) fn format_pattern(format: crate::TextFormat) -> &'static str {
-    match format {
-        crate::TextFormat::Email => EMAIL_PATTERN,
-        crate::TextFormat::Tel => TEL_PATTERN,
-        crate::TextFormat::Url => URL_PATTERN,
-    }
-}
-
-/// The compiled pattern of a text format.
-pub(crate) fn format_regex(format: crate::TextFormat) -> &'static Regex {
-    match format {
-        crate::TextFormat::Email => &EMAIL,
-        crate::TextFormat::Tel => &TEL,
-        crate::TextFormat::Url => &URL,
-    }
-}
 
 fn compile_builtin(source: &str) -> Regex {
     // The built-in patterns are constants covered by tests; failing here is a crate bug.
@@ -252,137 +230,19 @@ fn quantifier(chars: &[char]) -> Option<usize> {
     (chars.get(i) == Some(&'}')).then_some(i + 1)
 }
 
-/// A calendar date as days-comparable parts, if `text` is a valid `YYYY-MM-DD` date.
-pub(crate) fn parse_date(text: &str) -> Option<(u16, u8, u8)> {
-    if !is_date_shaped(text) {
-        return None;
-    }
-    let b = text.as_bytes();
-    let num = |r: std::ops::Range<usize>| {
-        b[r].iter()
-            .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'))
-    };
-    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if day == 0 || day > days {
-        return None;
-    }
-    Some((year, u8::try_from(month).ok()?, u8::try_from(day).ok()?))
-}
-
-/// `text` has the shape `DDDD-DD-DD` (ASCII digits), whether or not it is a real date.
-/// Dates of this shape compare as strings exactly as they compare as dates.
-pub(crate) fn is_date_shaped(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
-}
-
-/// A portable pattern matching date-shaped strings that compare `op` against `bound`
-/// (`bound` must be date-shaped). Used to express date bounds and date conditions in JSON
-/// Schema, which has no ordering for strings.
-pub(crate) fn date_order_pattern(bound: &str, greater: bool, or_equal: bool) -> String {
-    let digits: Vec<char> = bound.chars().collect();
-    let mut alternatives = Vec::new();
-    // Equal on a prefix, then strictly greater (or less) at one digit, anything after.
-    for (i, &d) in digits.iter().enumerate() {
-        if d == '-' {
-            continue;
-        }
-        let (low, high) = if greater {
-            (d as u8 + 1, b'9')
-        } else {
-            (b'0', (d as u8).wrapping_sub(1))
-        };
-        if (greater && d == '9') || (!greater && d == '0') {
-            continue;
-        }
-        let class = if low == high {
-            (low as char).to_string()
-        } else {
-            format!("[{}-{}]", low as char, high as char)
-        };
-        let prefix: String = digits[..i].iter().collect();
-        let rest: String = digits[i + 1..]
-            .iter()
-            .map(|&c| if c == '-' { "-" } else { "[0-9]" })
-            .collect();
-        alternatives.push(format!("{prefix}{class}{rest}"));
-    }
-    if or_equal {
-        alternatives.push(bound.to_owned());
-    }
-    if alternatives.is_empty() {
-        // Nothing is greater than 9999-99-99 or less than 0000-00-00: match nothing.
-        return "$^x".to_owned();
-    }
-    format!("^(?:{})$", alternatives.join("|"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn builtin_patterns_compile_and_are_portable() {
-        for source in [EMAIL_PATTERN, TEL_PATTERN, URL_PATTERN, DATE_PATTERN] {
+        for source in [
+            EMAIL_PATTERN,
+            TEL_PATTERN,
+            URL_PATTERN,
+            crate::date::DATE_PATTERN,
+        ] {
             Pattern::new(source, 1 << 20).unwrap();
-        }
-    }
-
-    #[test]
-    fn date_pattern_agrees_with_parse_date_on_every_day_of_four_centuries() {
-        let regex = Regex::new(DATE_PATTERN).unwrap();
-        for year in [0, 1, 4, 100, 400, 1900, 2000, 2023, 2024, 2100, 9999] {
-            for month in 0..=13 {
-                for day in 0..=32 {
-                    let text = format!("{year:04}-{month:02}-{day:02}");
-                    assert_eq!(regex.is_match(&text), parse_date(&text).is_some(), "{text}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn date_order_patterns_agree_with_string_order() {
-        let bound = "2024-02-29";
-        let samples = [
-            "0000-00-00",
-            "2024-02-28",
-            "2024-02-29",
-            "2024-03-01",
-            "2023-12-31",
-            "9999-99-99",
-            "2024-02-30",
-        ];
-        for (greater, or_equal) in [(true, true), (true, false), (false, true), (false, false)] {
-            let regex = Regex::new(&date_order_pattern(bound, greater, or_equal)).unwrap();
-            for sample in samples {
-                let expected = match (greater, or_equal) {
-                    (true, true) => sample >= bound,
-                    (true, false) => sample > bound,
-                    (false, true) => sample <= bound,
-                    (false, false) => sample < bound,
-                };
-                assert_eq!(
-                    regex.is_match(sample),
-                    expected,
-                    "{sample} {greater} {or_equal}"
-                );
-            }
         }
     }
 

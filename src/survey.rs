@@ -1,45 +1,19 @@
-//! The checked, compiled survey: the only input later stages accept.
+//! [`Survey`]: load, check and compile in one value, the only input later stages accept.
 //!
 //! Questions, group fields and "specify" boxes are flattened into one list of nodes in
-//! document order; ids are interned to indices and conditions are compiled to refer to
-//! those indices. Validation reads the compact program compiled from the nodes
-//! (`crate::program`); the nodes keep names, text and kinds for reports and generation.
+//! document order; ids are interned to indices and conditions refer to those indices.
+//! Validation reads the compact program compiled from the nodes; the nodes keep names, text
+//! and kinds for reports and generation.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
-use crate::check::{self, CheckError};
-use crate::condition::Condition;
-use crate::definition::{QuestionKind, SurveyDefinition, Text, TextFormat};
-use crate::load::{self, Format, Limits, SourceMap};
+use crate::check::{self, CheckError, Checked};
+use crate::definition::{SurveyDefinition, Text};
+use crate::input::{self, Format};
+use crate::limits::Limits;
+use crate::load::{self, SourceMap};
+use crate::node::{IdMap, Node, QuestionRef};
 use crate::program::Program;
-
-/// Answer keys to node indices. The keys are the survey's own ids, fixed when it is checked;
-/// answers only look keys up, so a fast unkeyed hash is safe (no one can add colliding keys).
-pub(crate) type IdMap = HashMap<Box<str>, usize, BuildHasherDefault<IdHasher>>;
-
-/// FxHash-style multiply-rotate hashing of short ASCII ids.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-        }
-        for &byte in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
 
 /// A survey that has passed every definition check. Build one with [`Survey::from_yaml`],
 /// [`Survey::from_json`], [`Survey::from_path`] or [`Survey::from_definition`]; it is
@@ -73,94 +47,6 @@ pub struct Survey {
     pub(crate) roots: Vec<usize>,
     /// The rules validation reads, compiled from `nodes`.
     pub(crate) program: Program,
-}
-
-/// A question, group field or specify box, compiled.
-#[derive(Debug, Clone)]
-pub(crate) struct Node {
-    pub(crate) id: String,
-    /// JSON Pointer of the answer (`/Q1/email`).
-    pub(crate) pointer: String,
-    /// The group this node is a field of.
-    pub(crate) parent: Option<usize>,
-    pub(crate) title: Text,
-    pub(crate) help: Option<Text>,
-    pub(crate) required: bool,
-    pub(crate) condition: Option<Condition>,
-    pub(crate) kind: Kind,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum Kind {
-    Boolean {
-        labels: Option<(Text, Text)>,
-    },
-    SingleChoice {
-        choices: Vec<Choice>,
-    },
-    MultipleChoice {
-        choices: Vec<Choice>,
-        min: Option<u32>,
-        max: Option<u32>,
-    },
-    Text {
-        min_length: Option<u32>,
-        max_length: Option<u32>,
-        pattern: Option<crate::pattern::Pattern>,
-        format: Option<TextFormat>,
-    },
-    Integer {
-        minimum: Option<i64>,
-        maximum: Option<i64>,
-    },
-    Number {
-        minimum: Option<serde_json::Number>,
-        maximum: Option<serde_json::Number>,
-    },
-    Date {
-        earliest: Option<String>,
-        latest: Option<String>,
-    },
-    Group {
-        /// Indices of the fields, in order.
-        fields: Vec<usize>,
-        /// Field ids to node indices.
-        index: IdMap,
-    },
-}
-
-impl Kind {
-    pub(crate) fn question_kind(&self) -> QuestionKind {
-        match self {
-            Kind::Boolean { .. } => QuestionKind::Boolean,
-            Kind::SingleChoice { .. } => QuestionKind::SingleChoice,
-            Kind::MultipleChoice { .. } => QuestionKind::MultipleChoice,
-            Kind::Text { .. } => QuestionKind::Text,
-            Kind::Integer { .. } => QuestionKind::Integer,
-            Kind::Number { .. } => QuestionKind::Number,
-            Kind::Date { .. } => QuestionKind::Date,
-            Kind::Group { .. } => QuestionKind::Group,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Choice {
-    pub(crate) value: String,
-    pub(crate) label: Text,
-    pub(crate) exclusive: bool,
-}
-
-/// Where to find a question: its id, its JSON Pointer in an answer set, and its kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct QuestionRef<'a> {
-    /// The question's id (for a group field, the field's id).
-    pub id: &'a str,
-    /// JSON Pointer of its answer (`/Q12-1`, `/Q1/email`).
-    pub pointer: &'a str,
-    /// The question kind.
-    pub kind: QuestionKind,
 }
 
 impl Survey {
@@ -199,7 +85,7 @@ impl Survey {
     ///
     /// As [`Survey::from_path`].
     pub fn from_path_with_limits(path: &Path, limits: &Limits) -> Result<Survey, crate::Error> {
-        let (text, format) = load::read_path(path, limits)?;
+        let (text, format) = input::read_path(path, limits)?;
         Survey::load(&text, format, limits)
     }
 
@@ -212,7 +98,7 @@ impl Survey {
     /// As [`Survey::from_yaml`].
     pub fn load(text: &str, format: Format, limits: &Limits) -> Result<Survey, crate::Error> {
         let definition = load::parse(text, format, limits)?;
-        check::check(definition, limits).map_err(|mut error| {
+        Survey::build(definition, limits).map_err(|mut error| {
             let map = SourceMap::build(text, limits);
             for problem in &mut error.problems {
                 problem.location = map.locate(&problem.path);
@@ -230,7 +116,23 @@ impl Survey {
     ///
     /// A [`CheckError`] listing every problem found.
     pub fn from_definition(definition: SurveyDefinition) -> Result<Survey, CheckError> {
-        check::check(definition, &Limits::default())
+        Survey::build(definition, &Limits::default())
+    }
+
+    /// Checks a definition and compiles the program validation runs.
+    fn build(definition: SurveyDefinition, limits: &Limits) -> Result<Survey, CheckError> {
+        let Checked {
+            nodes,
+            top_level,
+            roots,
+        } = check::check(&definition, limits)?;
+        Ok(Survey {
+            program: Program::compile(&nodes),
+            definition,
+            nodes,
+            top_level,
+            roots,
+        })
     }
 
     /// The definition this survey was built from.
@@ -264,24 +166,5 @@ impl Survey {
 
     pub(crate) fn text<'a>(&'a self, text: &'a Text, locale: &str) -> &'a str {
         text.get(locale, &self.definition.default_locale)
-    }
-}
-
-impl Node {
-    pub(crate) fn as_ref(&self) -> QuestionRef<'_> {
-        QuestionRef {
-            id: &self.id,
-            pointer: &self.pointer,
-            kind: self.kind.question_kind(),
-        }
-    }
-}
-
-/// Escapes one JSON Pointer reference token (RFC 6901).
-pub(crate) fn pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) {
-        token.replace('~', "~0").replace('/', "~1").into()
-    } else {
-        token.into()
     }
 }

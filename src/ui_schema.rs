@@ -26,7 +26,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::survey::{Kind, Survey};
+use crate::node::AnswerSpec;
+use crate::survey::Survey;
 
 impl Survey {
     /// The JSON Forms UI schema of the survey, with labels in `locale` (default: the
@@ -39,8 +40,8 @@ impl Survey {
             let node = &self.nodes[index];
             let mut element = Map::new();
             let label = self.text(&node.title, locale);
-            match &node.kind {
-                Kind::Group { fields, .. } => {
+            match &node.spec {
+                AnswerSpec::Group { fields, .. } => {
                     element.insert("type".into(), "Group".into());
                     element.insert("label".into(), label.into());
                     let children: Vec<Value> = fields
@@ -88,7 +89,7 @@ fn control(
     control.insert("type".into(), "Control".into());
     control.insert("scope".into(), scope.into());
     control.insert("label".into(), survey.text(&node.title, locale).into());
-    if matches!(node.kind, Kind::MultipleChoice { .. }) {
+    if matches!(node.spec, AnswerSpec::MultipleChoice { .. }) {
         control.insert("options".into(), json!({ "format": "checkbox" }));
     }
     if node.condition.is_some()

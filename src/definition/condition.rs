@@ -1,5 +1,6 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// A skip-logic condition as written: exactly one of `all`, `any`, `not`, or a leaf that names
 /// a `question` (and, for a group's field, the `field`) with exactly one operator.
@@ -61,13 +62,101 @@ pub struct ConditionDef {
     pub answered: Option<bool>,
 }
 
+/// An operator of a leaf condition; [`Operator::key`] is its key in the format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operator {
+    Equals,
+    NotEquals,
+    In,
+    Includes,
+    GreaterThan,
+    GreaterOrEqual,
+    LessThan,
+    LessOrEqual,
+    Answered,
+}
+
+impl Operator {
+    /// Every operator, in the order of the documentation.
+    pub(crate) const ALL: [Operator; 9] = [
+        Operator::Equals,
+        Operator::NotEquals,
+        Operator::In,
+        Operator::Includes,
+        Operator::GreaterThan,
+        Operator::GreaterOrEqual,
+        Operator::LessThan,
+        Operator::LessOrEqual,
+        Operator::Answered,
+    ];
+
+    /// The operator's key in a condition (`greater_or_equal`).
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Operator::Equals => "equals",
+            Operator::NotEquals => "not_equals",
+            Operator::In => "in",
+            Operator::Includes => "includes",
+            Operator::GreaterThan => "greater_than",
+            Operator::GreaterOrEqual => "greater_or_equal",
+            Operator::LessThan => "less_than",
+            Operator::LessOrEqual => "less_or_equal",
+            Operator::Answered => "answered",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<Operator> {
+        Operator::ALL.into_iter().find(|op| op.key() == key)
+    }
+}
+
 impl ConditionDef {
+    /// The operators this leaf holds, with their values, in the order of [`Operator::ALL`].
+    pub(crate) fn operators(&self) -> Vec<(Operator, Value)> {
+        Operator::ALL
+            .into_iter()
+            .filter_map(|op| Some((op, self.operand(op)?)))
+            .collect()
+    }
+
+    fn operand(&self, operator: Operator) -> Option<Value> {
+        match operator {
+            Operator::Equals => self.equals.clone(),
+            Operator::NotEquals => self.not_equals.clone(),
+            Operator::In => self.in_.clone().map(Value::Array),
+            Operator::Includes => self.includes.clone(),
+            Operator::GreaterThan => self.greater_than.clone(),
+            Operator::GreaterOrEqual => self.greater_or_equal.clone(),
+            Operator::LessThan => self.less_than.clone(),
+            Operator::LessOrEqual => self.less_or_equal.clone(),
+            Operator::Answered => self.answered.map(Value::Bool),
+        }
+    }
+
+    /// Sets an operator's value, with the type errors serde's derive would give.
+    fn set(&mut self, operator: Operator, value: Value) -> Result<(), String> {
+        match operator {
+            Operator::Equals => self.equals = Some(value),
+            Operator::NotEquals => self.not_equals = Some(value),
+            Operator::In => match value {
+                Value::Array(items) => self.in_ = Some(items),
+                other => return Err(invalid(&other, "a list for `in`")),
+            },
+            Operator::Includes => self.includes = Some(value),
+            Operator::GreaterThan => self.greater_than = Some(value),
+            Operator::GreaterOrEqual => self.greater_or_equal = Some(value),
+            Operator::LessThan => self.less_than = Some(value),
+            Operator::LessOrEqual => self.less_or_equal = Some(value),
+            Operator::Answered => match value {
+                Value::Bool(answered) => self.answered = Some(answered),
+                other => return Err(invalid(&other, "a boolean for `answered`")),
+            },
+        }
+        Ok(())
+    }
+
     /// Builds a condition from plain data, with the errors serde's derive would give.
-    pub(crate) fn from_value(value: serde_json::Value) -> Result<ConditionDef, String> {
-        use serde_json::Value;
-        let invalid = |value: &Value, expected: &str| {
-            format!("invalid type: {}, expected {expected}", kind(value))
-        };
+    pub(crate) fn from_value(value: Value) -> Result<ConditionDef, String> {
         let Value::Object(map) = value else {
             return Err(invalid(&value, "a condition (a map)"));
         };
@@ -94,25 +183,15 @@ impl ConditionDef {
                 "not" => condition.not = Some(Box::new(ConditionDef::from_value(value)?)),
                 "question" => condition.question = Some(text(value, "question")?),
                 "field" => condition.field = Some(text(value, "field")?),
-                "equals" => condition.equals = Some(value),
-                "not_equals" => condition.not_equals = Some(value),
-                "in" => match value {
-                    Value::Array(items) => condition.in_ = Some(items),
-                    other => return Err(invalid(&other, "a list for `in`")),
-                },
-                "includes" => condition.includes = Some(value),
-                "greater_than" => condition.greater_than = Some(value),
-                "greater_or_equal" => condition.greater_or_equal = Some(value),
-                "less_than" => condition.less_than = Some(value),
-                "less_or_equal" => condition.less_or_equal = Some(value),
-                "answered" => match value {
-                    Value::Bool(answered) => condition.answered = Some(answered),
-                    other => return Err(invalid(&other, "a boolean for `answered`")),
-                },
                 other => {
-                    return Err(format!(
-                        "unknown field `{other}` in a condition, expected one of all, any, not, question, field, equals, not_equals, in, includes, greater_than, greater_or_equal, less_than, less_or_equal, answered"
-                    ));
+                    let Some(operator) = Operator::from_key(other) else {
+                        let operators: Vec<&str> = Operator::ALL.map(Operator::key).to_vec();
+                        return Err(format!(
+                            "unknown field `{other}` in a condition, expected one of all, any, not, question, field, {}",
+                            operators.join(", ")
+                        ));
+                    };
+                    condition.set(operator, value)?;
                 }
             }
         }
@@ -120,13 +199,17 @@ impl ConditionDef {
     }
 }
 
-fn kind(value: &serde_json::Value) -> &'static str {
+fn invalid(value: &Value, expected: &str) -> String {
+    format!("invalid type: {}, expected {expected}", kind(value))
+}
+
+fn kind(value: &Value) -> &'static str {
     match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "boolean",
-        serde_json::Value::Number(_) => "number",
-        serde_json::Value::String(_) => "string",
-        serde_json::Value::Array(_) => "sequence",
-        serde_json::Value::Object(_) => "map",
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "sequence",
+        Value::Object(_) => "map",
     }
 }

@@ -5,6 +5,7 @@
 //! [`Survey`](crate::Survey) with [`Survey::from_definition`](crate::Survey::from_definition)
 //! to get a value that later stages can trust. Unknown fields are errors everywhere.
 
+mod budget;
 mod condition;
 mod question;
 mod text;
@@ -12,6 +13,9 @@ mod text;
 pub use condition::ConditionDef;
 pub use question::{ChoiceDef, QuestionDef, QuestionKind, SpecifyDef, TextFormat};
 pub use text::Text;
+
+pub(crate) use budget::with_question_budget;
+pub(crate) use condition::Operator;
 
 use std::collections::BTreeMap;
 
@@ -47,7 +51,7 @@ pub struct SurveyDefinition {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub choice_sets: BTreeMap<String, Vec<ChoiceDef>>,
     /// The questions in the order they are asked.
-    #[serde(deserialize_with = "crate::load::bounded_questions")]
+    #[serde(deserialize_with = "budget::bounded_questions")]
     pub questions: Vec<QuestionDef>,
 }
 

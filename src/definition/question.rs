@@ -57,6 +57,24 @@ pub enum TextFormat {
     Url,
 }
 
+impl TextFormat {
+    /// The documented pattern that decides the format, natively and in the generated JSON
+    /// Schema.
+    ///
+    /// ```
+    /// use survey_schema::{TextFormat, TEL_PATTERN};
+    /// assert_eq!(TextFormat::Tel.pattern(), TEL_PATTERN);
+    /// ```
+    #[must_use]
+    pub fn pattern(self) -> &'static str {
+        match self {
+            TextFormat::Email => crate::pattern::EMAIL_PATTERN,
+            TextFormat::Tel => crate::pattern::TEL_PATTERN,
+            TextFormat::Url => crate::pattern::URL_PATTERN,
+        }
+    }
+}
+
 /// One question (or one field of a group question) as written.
 ///
 /// Which constraint keys apply depends on `type`; a key that does not fit the type is a
@@ -165,7 +183,7 @@ fn shallow_condition<'de, D: serde::Deserializer<'de>>(
 fn bounded_fields<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Vec<QuestionDef>>, D::Error> {
-    crate::load::bounded_questions(deserializer).map(Some)
+    super::budget::bounded_questions(deserializer).map(Some)
 }
 
 /// One choice of a choice question.

@@ -1,4 +1,5 @@
-//! What validation reads of an answer, and the one parser of JSON answer text.
+//! The crate's one JSON reader (answers and JSON survey files), and what every stage needs of
+//! JSON: number order, equality with a constant, pointer tokens, values quoted in messages.
 //!
 //! The walk reads answers through [`Answer`], implemented by `serde_json::Value` (answers a
 //! caller already holds) and by [`Parsed`], the tree [`parse`] reads JSON text into: strings
@@ -12,14 +13,15 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use crate::condition::compare_numbers;
-use crate::load::{self, Limits, LoadError};
+use crate::input::{LoadError, Location};
+use crate::limits::Limits;
 
 /// A JSON answer as the walk sees it.
 pub(crate) trait Answer: Sized {
@@ -161,25 +163,25 @@ impl From<Parsed<'_>> for Value {
 pub(crate) fn parse<'t>(text: &'t str, limits: &Limits) -> Result<Parsed<'t>, LoadError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let nodes_left = Cell::new(0);
-    Budget::new(limits, &nodes_left)
+    Reader::new(limits, &nodes_left)
         .deserialize(&mut deserializer)
         .and_then(|value| deserializer.end().map(|()| value))
-        .map_err(|e| load::json_error(&e))
+        .map_err(|e| json_error(&e))
 }
 
-/// A JSON value under construction: the depth still allowed, and the shared count of values
-/// still allowed.
+/// The visitor that reads one JSON value into a [`Parsed`] tree: the depth still allowed, and
+/// the shared count of values still allowed.
 #[derive(Clone, Copy)]
-struct Budget<'a> {
+struct Reader<'a> {
     limits: &'a Limits,
     depth_left: usize,
     nodes_left: &'a Cell<usize>,
 }
 
-impl<'a> Budget<'a> {
-    fn new(limits: &'a Limits, nodes_left: &'a Cell<usize>) -> Budget<'a> {
+impl<'a> Reader<'a> {
+    fn new(limits: &'a Limits, nodes_left: &'a Cell<usize>) -> Reader<'a> {
         nodes_left.set(limits.max_nodes);
-        Budget {
+        Reader {
             limits,
             depth_left: limits.max_depth,
             nodes_left,
@@ -200,9 +202,9 @@ impl<'a> Budget<'a> {
     }
 
     /// The budget of the items of an array or object.
-    fn nested<E: de::Error>(&self) -> Result<Budget<'a>, E> {
+    fn nested<E: de::Error>(&self) -> Result<Reader<'a>, E> {
         match self.depth_left.checked_sub(1) {
-            Some(depth_left) => Ok(Budget {
+            Some(depth_left) => Ok(Reader {
                 depth_left,
                 ..*self
             }),
@@ -248,14 +250,14 @@ impl<'de> Visitor<'de> for Key {
 /// earlier key; larger ones through a hash set.
 const LINEAR_KEYS: usize = 16;
 
-impl<'de> DeserializeSeed<'de> for Budget<'_> {
+impl<'de> DeserializeSeed<'de> for Reader<'_> {
     type Value = Parsed<'de>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Parsed<'de>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Budget<'_> {
+impl<'de> Visitor<'de> for Reader<'_> {
     type Value = Parsed<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
@@ -327,4 +329,65 @@ impl<'de> Visitor<'de> for Budget<'_> {
         }
         Ok(Parsed::Object(entries))
     }
+}
+
+pub(crate) fn json_error(e: &serde_json::Error) -> LoadError {
+    let location = (e.line() > 0).then(|| Location {
+        line: e.line(),
+        column: e.column().max(1),
+    });
+    // serde_json appends " at line N column M"; the location is kept apart instead.
+    let message = e.to_string();
+    let message = message
+        .find(" at line ")
+        .map_or(message.as_str(), |at| &message[..at]);
+    LoadError::Syntax {
+        message: message.to_owned(),
+        location,
+    }
+}
+
+/// Orders two JSON numbers by value, exactly for integers.
+pub(crate) fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
+        return Some(x.cmp(&y));
+    }
+    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
+        return Some(x.cmp(&y));
+    }
+    // One side is negative and the other above i64::MAX, or one is a float.
+    if let (Some(_), Some(_)) = (a.as_i64(), b.as_u64()) {
+        return Some(Ordering::Less);
+    }
+    if let (Some(_), Some(_)) = (a.as_u64(), b.as_i64()) {
+        return Some(Ordering::Greater);
+    }
+    a.as_f64()?.partial_cmp(&b.as_f64()?)
+}
+
+/// Escapes one JSON Pointer reference token (RFC 6901).
+pub(crate) fn pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
+    }
+}
+
+/// A value for a message, cut to 40 characters: messages quote at most the offending scalar,
+/// and never at length.
+pub(crate) fn quote(value: &Value) -> String {
+    match value {
+        Value::String(text) => serde_json::to_string(cut(text).as_ref()).unwrap_or_default(),
+        other => cut(&other.to_string()).into_owned(),
+    }
+}
+
+/// `text` cut to 40 characters (37 and an ellipsis), without reading past them.
+pub(crate) fn cut(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.char_indices().nth(40).is_none() {
+        return text.into();
+    }
+    let end = text.char_indices().nth(37).map_or(text.len(), |(at, _)| at);
+    format!("{}...", &text[..end]).into()
 }

@@ -7,19 +7,40 @@
 //! one array. A walk over a large survey therefore streams through a few compact arrays
 //! instead of following a pointer per choice, per condition and per constant.
 
-use std::cmp::Ordering;
+mod rules;
+
+use std::num::NonZeroU32;
 
 use regex::Regex;
 use serde_json::{Number, Value};
 
-use crate::answer::{Answer, json_equal};
-use crate::condition::{Bound, Comparison, Condition, Test, compare_numbers};
+use crate::condition::{Bound, Comparison, Condition, Test};
+use crate::date;
 use crate::definition::{QuestionKind, TextFormat};
+use crate::json::{Answer, compare_numbers, json_equal};
+use crate::node::{AnswerSpec, Node};
 use crate::pattern;
-use crate::survey::{Kind, Node};
 
-/// "No index": a top-level step's parent, an unconditional step's condition.
-pub(crate) const NONE: u32 = u32::MAX;
+/// An index stored as index + 1, so that `Option<Slot>` takes four bytes and a [`Step`]
+/// stays at 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot(NonZeroU32);
+
+impl Slot {
+    /// The slot of `index`; `None` past `u32::MAX - 1`, which no checked survey reaches (its
+    /// text would be gigabytes).
+    fn new(index: usize) -> Option<Slot> {
+        u32::try_from(index)
+            .ok()
+            .and_then(|i| i.checked_add(1))
+            .and_then(NonZeroU32::new)
+            .map(Slot)
+    }
+
+    pub(crate) fn get(self) -> usize {
+        (self.0.get() - 1) as usize
+    }
+}
 
 /// A survey's compiled rules; built once by [`Program::compile`].
 #[derive(Debug, Clone, Default)]
@@ -51,10 +72,10 @@ pub(crate) struct Program {
 /// One node of the walk.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Step {
-    /// The group this node is a field of, or [`NONE`].
-    pub(crate) parent: u32,
-    /// The first op of the node's condition, or [`NONE`].
-    pub(crate) condition: u32,
+    /// The group this node is a field of.
+    pub(crate) parent: Option<Slot>,
+    /// The first op of the node's condition.
+    pub(crate) condition: Option<Slot>,
     /// The index of the node's rule in the table of its kind (unused for booleans and groups).
     pub(crate) rule: u32,
     /// Which rule table `rule` indexes.
@@ -101,17 +122,38 @@ pub(crate) struct TextRule {
     pub(crate) min_length: Option<u32>,
     pub(crate) max_length: Option<u32>,
     pub(crate) pattern: Option<Regex>,
-    pub(crate) format: Option<TextFormat>,
+    /// The compiled pattern of the text's `format`.
+    pub(crate) format: Option<&'static Regex>,
+}
+
+/// The compiled documented pattern of a text format.
+fn format_regex(format: TextFormat) -> &'static Regex {
+    match format {
+        TextFormat::Email => &pattern::EMAIL,
+        TextFormat::Tel => &pattern::TEL,
+        TextFormat::Url => &pattern::URL,
+    }
 }
 
 /// One op of a prefix-ordered condition. A composite op's children follow it; `end` is the
 /// index just past its last descendant, so a settled `all` or `any` skips the rest at once.
 #[derive(Debug, Clone, Copy)]
 enum Op {
-    All { end: u32 },
-    Any { end: u32 },
-    Not { end: u32 },
-    Leaf { node: u32, test: FlatTest },
+    All {
+        end: u32,
+    },
+    Any {
+        end: u32,
+    },
+    Not {
+        end: u32,
+    },
+    Leaf {
+        node: u32,
+        test: FlatTest,
+        /// The verdict on an absent answer ([`Test::holds_when_absent`]).
+        when_absent: bool,
+    },
 }
 
 /// A leaf's test, its operands in the program's tables: `Equals`, `NotEquals` and `In` name
@@ -146,7 +188,7 @@ enum Const {
 /// An index as stored in the program. Every table is far below `u32::MAX` entries (the
 /// survey text would be gigabytes), so the conversion saturates rather than fails.
 fn index(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(NONE)
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Program {
@@ -157,14 +199,14 @@ impl Program {
             let condition = node
                 .condition
                 .as_ref()
-                .map_or(NONE, |c| program.condition(c));
+                .and_then(|c| Slot::new(program.condition(c)));
             if node.parent.is_none() {
                 let id = program.string(&node.id);
                 program.root_ids.push(id);
             }
-            let (kind, rule) = program.rule(&node.kind);
+            let (kind, rule) = program.rule(&node.spec);
             program.steps.push(Step {
-                parent: node.parent.map_or(NONE, index),
+                parent: node.parent.and_then(Slot::new),
                 condition,
                 rule,
                 kind,
@@ -175,11 +217,11 @@ impl Program {
     }
 
     /// Appends a node's rule to the table of its kind; returns the kind and the rule's index.
-    fn rule(&mut self, kind: &Kind) -> (QuestionKind, u32) {
-        match kind {
-            Kind::Boolean { .. } => (QuestionKind::Boolean, 0),
-            Kind::Group { .. } => (QuestionKind::Group, 0),
-            Kind::SingleChoice { choices } | Kind::MultipleChoice { choices, .. } => {
+    fn rule(&mut self, spec: &AnswerSpec) -> (QuestionKind, u32) {
+        match spec {
+            AnswerSpec::Boolean { .. } => (QuestionKind::Boolean, 0),
+            AnswerSpec::Group { .. } => (QuestionKind::Group, 0),
+            AnswerSpec::SingleChoice { choices } | AnswerSpec::MultipleChoice { choices, .. } => {
                 let start = index(self.choices.len());
                 for choice in choices {
                     let value = self.string(&choice.value);
@@ -188,8 +230,8 @@ impl Program {
                         exclusive: choice.exclusive,
                     });
                 }
-                let (min, max, kind) = match kind {
-                    Kind::MultipleChoice { min, max, .. } => {
+                let (min, max, kind) = match spec {
+                    AnswerSpec::MultipleChoice { min, max, .. } => {
                         (*min, *max, QuestionKind::MultipleChoice)
                     }
                     _ => (None, None, QuestionKind::SingleChoice),
@@ -203,7 +245,7 @@ impl Program {
                 });
                 (kind, index(self.choice_rules.len() - 1))
             }
-            Kind::Text {
+            AnswerSpec::Text {
                 min_length,
                 max_length,
                 pattern,
@@ -213,19 +255,19 @@ impl Program {
                     min_length: *min_length,
                     max_length: *max_length,
                     pattern: pattern.as_ref().map(|p| p.regex.clone()),
-                    format: *format,
+                    format: format.map(format_regex),
                 });
                 (QuestionKind::Text, index(self.text_rules.len() - 1))
             }
-            Kind::Integer { minimum, maximum } => {
+            AnswerSpec::Integer { minimum, maximum } => {
                 self.integer_rules.push((*minimum, *maximum));
                 (QuestionKind::Integer, index(self.integer_rules.len() - 1))
             }
-            Kind::Number { minimum, maximum } => {
+            AnswerSpec::Number { minimum, maximum } => {
                 self.number_rules.push((minimum.clone(), maximum.clone()));
                 (QuestionKind::Number, index(self.number_rules.len() - 1))
             }
-            Kind::Date { earliest, latest } => {
+            AnswerSpec::Date { earliest, latest } => {
                 let earliest = earliest.as_deref().map(|s| self.string(s));
                 let latest = latest.as_deref().map(|s| self.string(s));
                 self.date_rules.push((earliest, latest));
@@ -251,7 +293,7 @@ impl Program {
 
     /// Appends a condition in prefix order and returns the index of its first op. Recursion
     /// is bounded by the checked condition depth.
-    fn condition(&mut self, condition: &Condition) -> u32 {
+    fn condition(&mut self, condition: &Condition) -> usize {
         let at = self.ops.len();
         match condition {
             Condition::All(items) | Condition::Any(items) => {
@@ -299,10 +341,11 @@ impl Program {
                 self.ops.push(Op::Leaf {
                     node: index(leaf.node),
                     test,
+                    when_absent: leaf.test.holds_when_absent(),
                 });
             }
         }
-        index(at)
+        at
     }
 
     fn constant(&mut self, value: &Value) -> u32 {
@@ -323,15 +366,25 @@ impl Program {
     /// shows to conditions (`None` when it is unanswered or disabled).
     pub(crate) fn eval<'v, A: Answer + 'v>(
         &self,
-        at: u32,
+        at: usize,
         seen: &impl Fn(usize) -> Option<&'v A>,
     ) -> bool {
-        let at = at as usize;
         match self.ops.get(at) {
-            Some(&Op::All { end }) => self.children(at, end).all(|child| self.eval(child, seen)),
-            Some(&Op::Any { end }) => self.children(at, end).any(|child| self.eval(child, seen)),
-            Some(Op::Not { .. }) => !self.eval(index(at + 1), seen),
-            Some(&Op::Leaf { node, test }) => self.test(test, seen(node as usize)),
+            Some(&Op::All { end }) => self
+                .children(at, end)
+                .all(|child| self.eval(child as usize, seen)),
+            Some(&Op::Any { end }) => self
+                .children(at, end)
+                .any(|child| self.eval(child as usize, seen)),
+            Some(Op::Not { .. }) => !self.eval(at + 1, seen),
+            Some(&Op::Leaf {
+                node,
+                test,
+                when_absent,
+            }) => match seen(node as usize) {
+                Some(answer) => self.test(test, answer),
+                None => when_absent,
+            },
             None => true,
         }
     }
@@ -352,12 +405,8 @@ impl Program {
         })
     }
 
-    /// A test's verdict on an answer, or on no answer: `not_equals` and `answered: false` hold
-    /// on an absent answer, every other test fails there.
-    fn test<A: Answer>(&self, test: FlatTest, answer: Option<&A>) -> bool {
-        let Some(value) = answer else {
-            return matches!(test, FlatTest::NotEquals(_) | FlatTest::Answered(false));
-        };
+    /// A test's verdict on a present answer.
+    fn test<A: Answer>(&self, test: FlatTest, value: &A) -> bool {
         match test {
             FlatTest::Equals(c) => self.equals(value, c),
             FlatTest::NotEquals(c) => !self.equals(value, c),
@@ -375,7 +424,7 @@ impl Program {
                 .is_some_and(|ordering| op.holds(ordering)),
             FlatTest::CompareDate(op, bound) => value
                 .as_str()
-                .filter(|s| pattern::is_date_shaped(s))
+                .filter(|s| date::is_date_shaped(s))
                 .is_some_and(|s| op.holds(s.cmp(self.text(bound)))),
             FlatTest::Answered(expected) => expected,
         }
@@ -425,17 +474,5 @@ impl Program {
             .map_or((None, None), |&(earliest, latest)| {
                 (earliest.map(|s| self.text(s)), latest.map(|s| self.text(s)))
             })
-    }
-}
-
-impl Comparison {
-    /// Whether an answer ordered `ordering` against the bound passes.
-    pub(crate) fn holds(self, ordering: Ordering) -> bool {
-        match self {
-            Comparison::GreaterThan => ordering == Ordering::Greater,
-            Comparison::GreaterOrEqual => ordering != Ordering::Less,
-            Comparison::LessThan => ordering == Ordering::Less,
-            Comparison::LessOrEqual => ordering != Ordering::Greater,
-        }
     }
 }

@@ -1,0 +1,347 @@
+//! Conditions as written to conditions over node indices: shape, references (earlier
+//! questions only), and operators and values that fit the referenced question.
+
+use serde_json::Value;
+
+use super::{Checker, ProblemCode, Scope};
+use crate::condition::{Bound, Comparison, Condition, Leaf, Test};
+use crate::date;
+use crate::definition::{ConditionDef, Operator, QuestionKind, SurveyDefinition};
+use crate::json::quote;
+use crate::node::{AnswerSpec, Choice};
+
+impl Checker<'_> {
+    pub(super) fn condition(
+        &mut self,
+        c: &ConditionDef,
+        path: &str,
+        own_id: &str,
+        scope: Scope,
+        depth: usize,
+    ) -> Option<Condition> {
+        if depth >= self.limits.max_condition_depth {
+            self.problem(
+                ProblemCode::LimitExceeded,
+                path,
+                format!(
+                    "conditions are nested deeper than {} levels (raise Limits::max_condition_depth)",
+                    self.limits.max_condition_depth
+                ),
+            );
+            return None;
+        }
+        let operators = c.operators();
+        let combinators = [c.all.is_some(), c.any.is_some(), c.not.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count();
+        let leaf_keys =
+            operators.len() + usize::from(c.question.is_some()) + usize::from(c.field.is_some());
+        if combinators + usize::from(leaf_keys > 0) != 1 {
+            self.problem(
+                ProblemCode::InvalidCondition,
+                path,
+                "a condition needs exactly one of `all`, `any`, `not`, or `question` with an operator",
+            );
+            return None;
+        }
+        let list =
+            |items: &Vec<ConditionDef>, key: &str, this: &mut Self| -> Option<Vec<Condition>> {
+                let compiled: Vec<Option<Condition>> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        this.condition(
+                            item,
+                            &format!("{path}.{key}[{i}]"),
+                            own_id,
+                            scope,
+                            depth + 1,
+                        )
+                    })
+                    .collect();
+                compiled.into_iter().collect()
+            };
+        if let Some(items) = &c.all {
+            return list(items, "all", self).map(Condition::All);
+        }
+        if let Some(items) = &c.any {
+            return list(items, "any", self).map(Condition::Any);
+        }
+        if let Some(inner) = &c.not {
+            return self
+                .condition(inner, &format!("{path}.not"), own_id, scope, depth + 1)
+                .map(|c| Condition::Not(Box::new(c)));
+        }
+        let Some(question) = &c.question else {
+            self.problem(
+                ProblemCode::InvalidCondition,
+                path,
+                "a leaf condition needs `question`",
+            );
+            return None;
+        };
+        if operators.len() != 1 {
+            self.problem(
+                ProblemCode::InvalidCondition,
+                path,
+                format!(
+                    "a leaf condition needs exactly one operator, found {}",
+                    operators.len()
+                ),
+            );
+            return None;
+        }
+        let node = self.resolve(question, c.field.as_deref(), path, own_id, scope)?;
+        let (operator, value) = &operators[0];
+        self.test(
+            node,
+            *operator,
+            value,
+            &format!("{path}.{}", operator.key()),
+        )
+        .map(|test| Condition::Leaf(Leaf { node, test }))
+    }
+
+    /// The node a leaf refers to, which must already be compiled (come earlier).
+    fn resolve(
+        &mut self,
+        question: &str,
+        field: Option<&str>,
+        path: &str,
+        own_id: &str,
+        scope: Scope,
+    ) -> Option<usize> {
+        let question_path = format!("{path}.question");
+        let own_group = scope.group.map(|g| self.nodes[g].id.as_str());
+        if field.is_none()
+            && (question == own_id && scope.group.is_none() || Some(question) == own_group)
+        {
+            self.problem(
+                ProblemCode::SelfReference,
+                question_path,
+                format!("the condition of `{own_id}` refers to itself"),
+            );
+            return None;
+        }
+        let Some(&target) = self.top_level.get(question) else {
+            let (code, message) = if self.declared.contains(question) {
+                (
+                    ProblemCode::ForwardReference,
+                    format!(
+                        "`{question}` comes later; a condition may only refer to earlier questions"
+                    ),
+                )
+            } else {
+                (
+                    ProblemCode::UnknownQuestion,
+                    format!("there is no question `{question}`"),
+                )
+            };
+            self.problem(code, question_path, message);
+            return None;
+        };
+        let self_reference = |this: &mut Self, path: String| {
+            this.problem(
+                ProblemCode::SelfReference,
+                path,
+                format!("the condition of `{own_id}` refers to itself"),
+            );
+        };
+        // The question being compiled has claimed its id but has no node yet.
+        if target >= self.nodes.len() {
+            self_reference(self, question_path);
+            return None;
+        }
+        let Some(field) = field else {
+            return Some(target);
+        };
+        let field_path = format!("{path}.field");
+        let AnswerSpec::Group { index, .. } = &self.nodes[target].spec else {
+            self.problem(
+                ProblemCode::UnknownQuestion,
+                field_path,
+                format!("`{question}` is not a group, so it has no field `{field}`"),
+            );
+            return None;
+        };
+        if let Some(&node) = index.get(field) {
+            if node < self.nodes.len() {
+                return Some(node);
+            }
+            self_reference(self, field_path);
+            return None;
+        }
+        let in_own_group = scope.group == Some(target);
+        if in_own_group && field == own_id {
+            self_reference(self, field_path);
+        } else if in_own_group && group_declares(self.def, question, field) {
+            self.problem(
+                ProblemCode::ForwardReference,
+                field_path,
+                format!(
+                    "field `{field}` comes later; a condition may only refer to earlier fields"
+                ),
+            );
+        } else {
+            self.problem(
+                ProblemCode::UnknownQuestion,
+                field_path,
+                format!("group `{question}` has no field `{field}`"),
+            );
+        }
+        None
+    }
+
+    fn test(&mut self, node: usize, operator: Operator, value: &Value, path: &str) -> Option<Test> {
+        let kind = self.nodes[node].spec.question_kind();
+        let id = self.nodes[node].id.clone();
+        let comparison = match operator {
+            Operator::GreaterThan => Some(Comparison::GreaterThan),
+            Operator::GreaterOrEqual => Some(Comparison::GreaterOrEqual),
+            Operator::LessThan => Some(Comparison::LessThan),
+            Operator::LessOrEqual => Some(Comparison::LessOrEqual),
+            _ => None,
+        };
+        let fits = match operator {
+            Operator::Answered => true,
+            Operator::Equals | Operator::NotEquals | Operator::In => {
+                !matches!(kind, QuestionKind::MultipleChoice | QuestionKind::Group)
+            }
+            Operator::Includes => kind == QuestionKind::MultipleChoice,
+            Operator::GreaterThan
+            | Operator::GreaterOrEqual
+            | Operator::LessThan
+            | Operator::LessOrEqual => matches!(
+                kind,
+                QuestionKind::Integer | QuestionKind::Number | QuestionKind::Date
+            ),
+        };
+        if !fits {
+            self.problem(
+                ProblemCode::OperatorMismatch,
+                path,
+                format!(
+                    "`{}` does not apply to `{id}`, a {} question",
+                    operator.key(),
+                    kind.as_str()
+                ),
+            );
+            return None;
+        }
+        let operand = |this: &mut Self, value: &Value, path: &str| -> Option<Value> {
+            match this.valid_answer(node, value) {
+                Ok(()) => Some(value.clone()),
+                Err(why) => {
+                    this.problem(
+                        ProblemCode::InvalidValue,
+                        path,
+                        format!("{} is not a valid answer to `{id}`: {why}", quote(value)),
+                    );
+                    None
+                }
+            }
+        };
+        match operator {
+            Operator::Answered => value.as_bool().map(Test::Answered),
+            Operator::Equals => operand(self, value, path).map(Test::Equals),
+            Operator::NotEquals => operand(self, value, path).map(Test::NotEquals),
+            Operator::In => {
+                let Value::Array(items) = value else {
+                    return None;
+                };
+                if items.is_empty() {
+                    self.problem(
+                        ProblemCode::InvalidValue,
+                        path,
+                        "`in` needs at least one value",
+                    );
+                    return None;
+                }
+                let checked: Vec<Option<Value>> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| operand(self, v, &format!("{path}[{i}]")))
+                    .collect();
+                checked
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .map(Test::In)
+            }
+            Operator::Includes => {
+                operand(self, &Value::Array(vec![value.clone()]), path)?;
+                value.as_str().map(|s| Test::Includes(s.to_owned()))
+            }
+            Operator::GreaterThan
+            | Operator::GreaterOrEqual
+            | Operator::LessThan
+            | Operator::LessOrEqual => {
+                operand(self, value, path)?;
+                let comparison = comparison?;
+                match (kind, value) {
+                    (QuestionKind::Date, Value::String(s)) => {
+                        Some(Test::Compare(comparison, Bound::Date(s.clone())))
+                    }
+                    (_, Value::Number(n)) => {
+                        Some(Test::Compare(comparison, Bound::Number(n.clone())))
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// Whether `value` is a valid answer to the node, as far as a condition operand can be
+    /// (types, choices, date validity; not lengths or patterns).
+    fn valid_answer(&self, node: usize, value: &Value) -> Result<(), String> {
+        let valid_choice = |choices: &[Choice], v: &Value| match v.as_str() {
+            Some(s) if choices.iter().any(|c| c.value == s) => Ok(()),
+            Some(s) => Err(format!("`{s}` is not one of its choices")),
+            None => Err("expected a choice value (a string)".to_owned()),
+        };
+        match &self.nodes[node].spec {
+            AnswerSpec::Boolean { .. } => value
+                .as_bool()
+                .map(drop)
+                .ok_or_else(|| "expected true or false".to_owned()),
+            AnswerSpec::SingleChoice { choices } => valid_choice(choices, value),
+            AnswerSpec::MultipleChoice { choices, .. } => match value {
+                Value::Array(items) => items.iter().try_for_each(|v| valid_choice(choices, v)),
+                _ => Err("expected a list of choice values".to_owned()),
+            },
+            AnswerSpec::Text { .. } => value
+                .as_str()
+                .map(drop)
+                .ok_or_else(|| "expected a string".to_owned()),
+            AnswerSpec::Integer { .. } => match value.as_number() {
+                Some(n) if n.as_i64().is_some() => Ok(()),
+                _ => Err("expected an integer within i64".to_owned()),
+            },
+            AnswerSpec::Number { .. } => value
+                .as_number()
+                .map(drop)
+                .ok_or_else(|| "expected a number".to_owned()),
+            AnswerSpec::Date { .. } => match value.as_str() {
+                Some(s) if date::parse_date(s).is_some() => Ok(()),
+                _ => Err("expected a YYYY-MM-DD date".to_owned()),
+            },
+            AnswerSpec::Group { .. } => {
+                Err("a group can only be tested with `answered`".to_owned())
+            }
+        }
+    }
+}
+
+fn group_declares(def: &SurveyDefinition, group: &str, field: &str) -> bool {
+    def.questions
+        .iter()
+        .filter(|q| q.id == group)
+        .flat_map(|q| q.fields.iter().flatten())
+        .any(|f| {
+            f.id == field
+                || f.choices
+                    .iter()
+                    .flatten()
+                    .any(|c| c.specify.as_ref().is_some_and(|s| s.id == field))
+        })
+}

@@ -1,0 +1,181 @@
+//! Raw input to text: the size limit, UTF-8 and the byte order mark, the format a path names,
+//! and [`LoadError`], the error of every step from bytes to a parsed value.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::limits::Limits;
+
+/// The syntax of a survey file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// YAML 1.2 (also accepts JSON, a subset of it).
+    Yaml,
+    /// JSON.
+    Json,
+}
+
+impl Format {
+    /// The format a path's extension names: `.yaml`/`.yml` or `.json`.
+    #[must_use]
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Why a survey file could not be parsed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The path as given.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The path's extension names no known format.
+    #[error("cannot tell the format of {}: expected a .yaml, .yml or .json extension", path.display())]
+    UnknownFormat {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// The bytes are not UTF-8.
+    #[error("input is not valid UTF-8 (first bad byte at offset {offset})")]
+    InvalidUtf8 {
+        /// Byte offset of the first invalid sequence.
+        offset: usize,
+    },
+    /// The input is larger than [`Limits::max_input_bytes`].
+    #[error("input is {size} bytes, over the limit of {max} bytes (raise Limits::max_input_bytes)")]
+    TooLarge {
+        /// Size of the input in bytes.
+        size: usize,
+        /// The limit in force.
+        max: usize,
+    },
+    /// The input holds nothing but whitespace and comments.
+    #[error("input is empty")]
+    Empty,
+    /// The text is not valid YAML or JSON, breaks a parser limit, or does not have the shape of
+    /// a survey definition (wrong type, unknown field, missing field, duplicate key).
+    #[error("{}{message}", Location::prefix(*location))]
+    Syntax {
+        /// What is wrong, in one line.
+        message: String,
+        /// Where, when the parser knows.
+        location: Option<Location>,
+    },
+}
+
+impl LoadError {
+    /// A stable `snake_case` code for the error.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            LoadError::Io { .. } => "io",
+            LoadError::UnknownFormat { .. } => "unknown_format",
+            LoadError::InvalidUtf8 { .. } => "invalid_utf8",
+            LoadError::TooLarge { .. } => "too_large",
+            LoadError::Empty => "empty",
+            LoadError::Syntax { .. } => "syntax",
+        }
+    }
+
+    /// Where in the text the error is, when known.
+    #[must_use]
+    pub fn location(&self) -> Option<Location> {
+        match self {
+            LoadError::Syntax { location, .. } => *location,
+            _ => None,
+        }
+    }
+}
+
+/// A position in a source text, both 1-based; the column counts characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// Line number, from 1.
+    pub line: usize,
+    /// Column number in characters, from 1.
+    pub column: usize,
+}
+
+impl Location {
+    fn prefix(location: Option<Location>) -> String {
+        location.map_or_else(String::new, |l| format!("{l}: "))
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Checks the size and the encoding of raw bytes and strips a UTF-8 byte order mark.
+fn decode<'t>(bytes: &'t [u8], limits: &Limits) -> Result<&'t str, LoadError> {
+    if bytes.len() > limits.max_input_bytes {
+        return Err(LoadError::TooLarge {
+            size: bytes.len(),
+            max: limits.max_input_bytes,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// Reads a survey or answer file under the size limit and returns its text (UTF-8, byte order
+/// mark removed) and its format, from the extension.
+///
+/// # Errors
+///
+/// [`LoadError::UnknownFormat`], [`LoadError::Io`], [`LoadError::TooLarge`] or
+/// [`LoadError::InvalidUtf8`].
+pub fn read_path(path: &Path, limits: &Limits) -> Result<(String, Format), LoadError> {
+    let format =
+        Format::from_path(path).ok_or_else(|| LoadError::UnknownFormat { path: path.into() })?;
+    let io_error = |source| LoadError::Io {
+        path: path.into(),
+        source,
+    };
+    // Refuse an oversized file before reading it into memory.
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > limits.max_input_bytes as u64 {
+        return Err(LoadError::TooLarge {
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            max: limits.max_input_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    let text = decode(&bytes, limits)?.to_owned();
+    Ok((text, format))
+}
+
+/// Decodes raw bytes as [`decode`] does and refuses input with nothing in it.
+pub(crate) fn text<'t>(
+    bytes: &'t [u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<&'t str, LoadError> {
+    let text = decode(bytes, limits)?;
+    if is_blank(text, format) {
+        return Err(LoadError::Empty);
+    }
+    Ok(text)
+}
+
+fn is_blank(text: &str, format: Format) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || (format == Format::Yaml && (line.starts_with('#') || line == "---"))
+    })
+}

@@ -1,0 +1,134 @@
+//! Checked nodes: every question, group field and specify box of a survey, in document order,
+//! with ids interned to indices and conditions resolved to them. The checker builds them; the
+//! program, the validator and the generators read them.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::condition::Condition;
+use crate::definition::{QuestionKind, Text, TextFormat};
+
+/// Answer keys to node indices. The keys are the survey's own ids, fixed when it is checked;
+/// answers only look keys up, so a fast unkeyed hash is safe (no one can add colliding keys).
+pub(crate) type IdMap = HashMap<Box<str>, usize, BuildHasherDefault<IdHasher>>;
+
+/// FxHash-style multiply-rotate hashing of short ASCII ids.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A question, group field or specify box, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub(crate) id: String,
+    /// JSON Pointer of the answer (`/Q1/email`).
+    pub(crate) pointer: String,
+    /// The group this node is a field of.
+    pub(crate) parent: Option<usize>,
+    pub(crate) title: Text,
+    pub(crate) help: Option<Text>,
+    pub(crate) required: bool,
+    pub(crate) condition: Option<Condition>,
+    pub(crate) spec: AnswerSpec,
+}
+
+/// The answer a node takes: its kind with the settings the checks made sure of.
+#[derive(Debug, Clone)]
+pub(crate) enum AnswerSpec {
+    Boolean {
+        labels: Option<(Text, Text)>,
+    },
+    SingleChoice {
+        choices: Vec<Choice>,
+    },
+    MultipleChoice {
+        choices: Vec<Choice>,
+        min: Option<u32>,
+        max: Option<u32>,
+    },
+    Text {
+        min_length: Option<u32>,
+        max_length: Option<u32>,
+        pattern: Option<crate::pattern::Pattern>,
+        format: Option<TextFormat>,
+    },
+    Integer {
+        minimum: Option<i64>,
+        maximum: Option<i64>,
+    },
+    Number {
+        minimum: Option<serde_json::Number>,
+        maximum: Option<serde_json::Number>,
+    },
+    Date {
+        earliest: Option<String>,
+        latest: Option<String>,
+    },
+    Group {
+        /// Indices of the fields, in order.
+        fields: Vec<usize>,
+        /// Field ids to node indices.
+        index: IdMap,
+    },
+}
+
+impl AnswerSpec {
+    pub(crate) fn question_kind(&self) -> QuestionKind {
+        match self {
+            AnswerSpec::Boolean { .. } => QuestionKind::Boolean,
+            AnswerSpec::SingleChoice { .. } => QuestionKind::SingleChoice,
+            AnswerSpec::MultipleChoice { .. } => QuestionKind::MultipleChoice,
+            AnswerSpec::Text { .. } => QuestionKind::Text,
+            AnswerSpec::Integer { .. } => QuestionKind::Integer,
+            AnswerSpec::Number { .. } => QuestionKind::Number,
+            AnswerSpec::Date { .. } => QuestionKind::Date,
+            AnswerSpec::Group { .. } => QuestionKind::Group,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Choice {
+    pub(crate) value: String,
+    pub(crate) label: Text,
+    pub(crate) exclusive: bool,
+}
+
+/// Where to find a question: its id, its JSON Pointer in an answer set, and its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct QuestionRef<'a> {
+    /// The question's id (for a group field, the field's id).
+    pub id: &'a str,
+    /// JSON Pointer of its answer (`/Q12-1`, `/Q1/email`).
+    pub pointer: &'a str,
+    /// The question kind.
+    pub kind: QuestionKind,
+}
+
+impl Node {
+    pub(crate) fn as_ref(&self) -> QuestionRef<'_> {
+        QuestionRef {
+            id: &self.id,
+            pointer: &self.pointer,
+            kind: self.spec.question_kind(),
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! Answers to report: every issue, with a stable code and a JSON Pointer, in question order.
+//!
+//! One engine (`walk.rs`) walks the compiled program in document order and hands each issue
+//! to a sink: [`Survey::is_valid`] stops at the first and allocates nothing;
+//! [`Survey::validate`] builds paths and messages only for the issues it keeps. Answers are
+//! read through [`Answer`], so the same walk serves a `serde_json::Value` and the borrowed
+//! tree that [`Survey::validate_json`] parses text into.
+
+mod walk;
+
+use std::ops::ControlFlow;
+
+use serde_json::{Map, Value};
+
+use crate::input::{self, Format, LoadError};
+use crate::issue::{Issue, IssueCode, RawDetail, RawIssue, Report};
+use crate::json::{self, Answer, Parsed, pointer_token};
+use crate::limits::Limits;
+use crate::messages::{self, Detail, Locale};
+use crate::node::{AnswerSpec, QuestionRef};
+use crate::survey::Survey;
+
+/// How to validate. The default is complete, strict, Japanese, at most 100 issues.
+///
+/// ```
+/// use survey_schema::{Locale, ValidateOptions};
+/// let options = ValidateOptions { partial: true, locale: Locale::En, ..ValidateOptions::default() };
+/// assert!(!options.lenient);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidateOptions {
+    /// A draft being filled in: missing required answers are not issues.
+    pub partial: bool,
+    /// Answers to disabled questions are ignored instead of reported as
+    /// `answered_while_disabled`.
+    pub lenient: bool,
+    /// The language of messages.
+    pub locale: Locale,
+    /// The most issues one report holds; the rest are counted as truncated.
+    pub max_issues: usize,
+}
+
+impl Default for ValidateOptions {
+    fn default() -> Self {
+        ValidateOptions {
+            partial: false,
+            lenient: false,
+            locale: Locale::Ja,
+            max_issues: 100,
+        }
+    }
+}
+
+/// How far an answer set is: required questions that are enabled, and how many of them
+/// have an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Required questions (and fields of answered groups) that are enabled.
+    pub required: usize,
+    /// Those of them that have an answer.
+    pub answered: usize,
+}
+
+impl Progress {
+    /// `answered / required`, or 1 when nothing is required.
+    #[must_use]
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "a progress figure, not an exact count"
+    )]
+    pub fn fraction(&self) -> f64 {
+        if self.required == 0 {
+            1.0
+        } else {
+            self.answered as f64 / self.required as f64
+        }
+    }
+}
+
+impl Survey {
+    /// Validates a complete answer set with the default options (strict, Japanese messages).
+    ///
+    /// ```
+    /// use survey_schema::{Survey, ValidateOptions, Locale};
+    /// let survey = Survey::from_yaml(r#"
+    /// id: demo
+    /// version: "1"
+    /// default_locale: en
+    /// title: Demo
+    /// questions:
+    ///   - { id: smoker, type: boolean, title: Do you smoke?, required: true }
+    ///   - { id: per_day, type: integer, title: How many?, minimum: 1, required: true,
+    ///       enable_when: { question: smoker, equals: true } }
+    /// "#)?;
+    /// let options = ValidateOptions { locale: Locale::En, ..ValidateOptions::default() };
+    /// let report = survey.validate_with(&serde_json::json!({"smoker": false, "per_day": 3}), &options);
+    /// assert_eq!(report.issues[0].code.as_str(), "answered_while_disabled");
+    /// assert_eq!(report.issues[0].path, "/per_day");
+    /// # Ok::<(), survey_schema::Error>(())
+    /// ```
+    #[must_use]
+    pub fn validate(&self, answers: &Value) -> Report {
+        self.validate_with(answers, &ValidateOptions::default())
+    }
+
+    /// Validates an answer set with the given options.
+    #[must_use]
+    pub fn validate_with(&self, answers: &Value, options: &ValidateOptions) -> Report {
+        self.report(answers, options)
+    }
+
+    /// True when a complete answer set has no issue (strict mode). Allocates nothing on a
+    /// valid answer set of a survey up to 2,048 questions and fields (a larger one takes two
+    /// buffers per call).
+    #[must_use]
+    pub fn is_valid(&self, answers: &Value) -> bool {
+        self.is_valid_with(answers, &ValidateOptions::default())
+    }
+
+    /// [`Survey::is_valid`] with the mode flags of `options` (locale and cap play no part).
+    #[must_use]
+    pub fn is_valid_with(&self, answers: &Value, options: &ValidateOptions) -> bool {
+        self.verdict(answers, options)
+    }
+
+    /// Parses a JSON answer set from bytes and validates it: the entry point for callers that
+    /// hold JSON text (a request body, a line of a batch). The text is checked as
+    /// [`parse_answers`](crate::parse_answers) checks it under the default [`Limits`]
+    /// (size, nesting depth, UTF-8, duplicate keys), with the same errors, and the report is
+    /// the one [`Survey::validate_with`] gives on the parsed value. No `serde_json::Value` is
+    /// built: strings are borrowed from the text unless they hold escapes.
+    ///
+    /// ```
+    /// # use survey_schema::{Survey, ValidateOptions};
+    /// # let survey = Survey::from_yaml("id: d\nversion: '1'\ndefault_locale: en\ntitle: D\nquestions: [{id: q, type: boolean, title: Q}]")?;
+    /// let report = survey.validate_json(br#"{"q": "yes"}"#, &ValidateOptions::default())?;
+    /// assert_eq!(report.issues[0].code.as_str(), "wrong_type");
+    /// assert!(survey.validate_json(br#"{"q": true, "q": false}"#, &ValidateOptions::default()).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`LoadError`] when the bytes are not one well-formed JSON value within the limits.
+    pub fn validate_json(
+        &self,
+        json: &[u8],
+        options: &ValidateOptions,
+    ) -> Result<Report, LoadError> {
+        let answers = Self::parse_json(json)?;
+        Ok(self.report(&answers, options))
+    }
+
+    /// [`Survey::is_valid_with`] on JSON bytes, parsed as [`Survey::validate_json`] does.
+    ///
+    /// # Errors
+    ///
+    /// As [`Survey::validate_json`].
+    pub fn is_valid_json(&self, json: &[u8], options: &ValidateOptions) -> Result<bool, LoadError> {
+        let answers = Self::parse_json(json)?;
+        Ok(self.verdict(&answers, options))
+    }
+
+    /// Parses answer bytes as [`parse_answers`](crate::parse_answers) does, into a tree that
+    /// borrows its strings from the text.
+    fn parse_json(json: &[u8]) -> Result<Parsed<'_>, LoadError> {
+        let limits = Limits::default();
+        let text = input::text(json, Format::Json, &limits)?;
+        json::parse(text, &limits)
+    }
+
+    fn report<A: Answer>(&self, answers: &A, options: &ValidateOptions) -> Report {
+        let mut report = Report::default();
+        self.with_states(|states| {
+            let _stopped = self.walk(
+                answers,
+                options.partial,
+                options.lenient,
+                states,
+                &mut |raw| {
+                    if report.issues.len() >= options.max_issues {
+                        report.truncated = true;
+                        return ControlFlow::Break(());
+                    }
+                    report.issues.push(self.materialize(&raw, options.locale));
+                    ControlFlow::Continue(())
+                },
+            );
+        });
+        report
+    }
+
+    fn verdict<A: Answer>(&self, answers: &A, options: &ValidateOptions) -> bool {
+        self.with_states(|states| {
+            self.walk(
+                answers,
+                options.partial,
+                options.lenient,
+                states,
+                &mut |_| ControlFlow::Break(()),
+            )
+            .is_continue()
+        })
+    }
+
+    /// The questions (and group fields) enabled by the answers so far, in order. A field is
+    /// listed when its group and its own condition are enabled.
+    #[must_use]
+    pub fn enabled(&self, answers: &Value) -> Vec<QuestionRef<'_>> {
+        self.with_states(|states| {
+            self.fill_states(answers, states);
+            self.nodes
+                .iter()
+                .enumerate()
+                .filter(|&(index, _)| states.is_enabled(index))
+                .map(|(_, n)| n.as_ref())
+                .collect()
+        })
+    }
+
+    /// The answer set without answers to disabled questions and fields. Other keys (unknown
+    /// ones included) are kept; a non-object is returned as it is. Idempotent.
+    #[must_use]
+    pub fn prune(&self, answers: &Value) -> Value {
+        let Some(object) = answers.as_object() else {
+            return answers.clone();
+        };
+        self.with_states(|states| {
+            self.fill_states(answers, states);
+            let mut out = Map::new();
+            for (key, value) in object {
+                let Some(&index) = self.top_level.get(key.as_str()) else {
+                    out.insert(key.clone(), value.clone());
+                    continue;
+                };
+                if !states.is_enabled(index) {
+                    continue;
+                }
+                let value = match (&self.nodes[index].spec, value) {
+                    (AnswerSpec::Group { index: fields, .. }, Value::Object(inner)) => {
+                        Value::Object(
+                            inner
+                                .iter()
+                                .filter(|(k, _)| {
+                                    fields.get(k.as_str()).is_none_or(|&f| states.is_enabled(f))
+                                })
+                                .map(|(k, v)| (k.clone(), v.clone()))
+                                .collect(),
+                        )
+                    }
+                    _ => value.clone(),
+                };
+                out.insert(key.clone(), value);
+            }
+            Value::Object(out)
+        })
+    }
+
+    /// Required questions enabled so far, and how many of them are answered.
+    #[must_use]
+    pub fn progress(&self, answers: &Value) -> Progress {
+        self.with_states(|states| {
+            self.fill_states(answers, states);
+            let mut progress = Progress::default();
+            for (index, node) in self.nodes.iter().enumerate() {
+                let counts = node.required
+                    && states.is_enabled(index)
+                    && states.parent_answered(node.parent);
+                if counts {
+                    progress.required += 1;
+                    progress.answered += usize::from(states.raw[index].is_some());
+                }
+            }
+            progress
+        })
+    }
+
+    fn materialize<A: Answer>(&self, raw: &RawIssue<'_, A>, locale: Locale) -> Issue {
+        let node = raw.node.map(|i| &self.nodes[i]);
+        let mut path = node.map_or_else(String::new, |n| n.pointer.clone());
+        if let Some(key) = raw.key {
+            path.push('/');
+            path.push_str(&pointer_token(key));
+        }
+        if let Some(item) = raw.item {
+            path.push('/');
+            path.push_str(&item.to_string());
+        }
+        let question = match (node, raw.key) {
+            (None, Some(key)) => key.to_owned(),
+            (Some(n), _) => n.parent.map_or(&n.id, |p| &self.nodes[p].id).clone(),
+            (None, None) => String::new(),
+        };
+        let subject = match (raw.code, raw.key, node) {
+            (IssueCode::UnknownQuestion | IssueCode::UnknownField, Some(key), _) => {
+                json::cut(key).into_owned()
+            }
+            (_, _, Some(n)) => n.pointer.trim_start_matches('/').to_owned(),
+            _ => String::new(),
+        };
+        let shown = match raw.detail {
+            RawDetail::Value(v) | RawDetail::Range(v) => Some(v.to_value()),
+            _ => None,
+        };
+        let detail = match (raw.detail, shown.as_deref()) {
+            (RawDetail::Value(_), Some(value)) => Detail::Value(value),
+            (RawDetail::Range(_), Some(value)) => {
+                let (min, max) = node.map_or((None, None), |n| bounds(&n.spec));
+                Detail::Range { value, min, max }
+            }
+            (RawDetail::Expected(e), _) => Detail::Expected(e),
+            (RawDetail::Count { actual, limit }, _) => Detail::Count { actual, limit },
+            _ => Detail::None,
+        };
+        let message = messages::message(raw.code, locale, &subject, &detail);
+        Issue {
+            code: raw.code,
+            path,
+            question,
+            message,
+        }
+    }
+}
+
+/// The bounds of a number or date question, as text for messages.
+fn bounds(spec: &AnswerSpec) -> (Option<String>, Option<String>) {
+    match spec {
+        AnswerSpec::Integer { minimum, maximum } => (
+            Some(minimum.unwrap_or(i64::MIN).to_string()),
+            Some(maximum.unwrap_or(i64::MAX).to_string()),
+        ),
+        AnswerSpec::Number { minimum, maximum } => (
+            minimum.as_ref().map(ToString::to_string),
+            maximum.as_ref().map(ToString::to_string),
+        ),
+        AnswerSpec::Date { earliest, latest } => (earliest.clone(), latest.clone()),
+        _ => (None, None),
+    }
+}

@@ -1,0 +1,230 @@
+//! The walk: one pass over the program in document order that settles each node's enabled
+//! state, checks its answer and hands every issue to a sink.
+
+use std::ops::ControlFlow;
+
+use serde_json::Value;
+
+use crate::definition::QuestionKind;
+use crate::issue::{IssueCode, RawIssue};
+use crate::json::Answer;
+use crate::node::AnswerSpec;
+use crate::program::{Slot, Step};
+use crate::survey::Survey;
+
+/// The state of one walk: each node's answer (given whether or not the node is enabled) and
+/// whether the node is enabled, one bit per node.
+pub(super) struct States<'s, 'v, A> {
+    pub(super) raw: &'s mut [Option<&'v A>],
+    enabled: &'s mut [u64],
+}
+
+impl<'v, A: Answer> States<'_, 'v, A> {
+    fn clear(&mut self) {
+        self.raw.fill(None);
+        self.enabled.fill(0);
+    }
+
+    pub(super) fn is_enabled(&self, node: usize) -> bool {
+        self.enabled
+            .get(node / 64)
+            .is_some_and(|word| word >> (node % 64) & 1 == 1)
+    }
+
+    fn enable(&mut self, node: usize) {
+        if let Some(word) = self.enabled.get_mut(node / 64) {
+            *word |= 1 << (node % 64);
+        }
+    }
+
+    /// The answer a condition sees: none when the node is disabled.
+    fn seen(&self, node: usize) -> Option<&'v A> {
+        if self.is_enabled(node) {
+            self.raw.get(node).copied().flatten()
+        } else {
+            None
+        }
+    }
+
+    /// Whether the node's group has an object answer (true for a top-level node).
+    pub(super) fn parent_answered(&self, parent: Option<usize>) -> bool {
+        parent.is_none_or(|p| self.raw[p].is_some_and(Answer::is_object))
+    }
+}
+
+/// Surveys up to this many nodes are walked with small stack buffers (1 KiB of answer
+/// slots), and up to [`LARGE_STACK_NODES`] with larger ones (16 KiB), so that `is_valid` does
+/// not allocate; a larger survey takes two heap buffers per walk.
+const SMALL_STACK_NODES: usize = 128;
+const LARGE_STACK_NODES: usize = 2048;
+
+/// Runs `f` on states for `nodes` nodes in buffers of `N` slots and `WORDS` (= `N / 64`)
+/// enabled words on the stack; `nodes` is at most `N`.
+fn on_stack<'v, const N: usize, const WORDS: usize, A: 'v, R>(
+    nodes: usize,
+    f: impl FnOnce(&mut States<'_, 'v, A>) -> R,
+) -> R {
+    let mut raw = [None; N];
+    let mut enabled = [0; WORDS];
+    f(&mut States {
+        raw: &mut raw[..nodes],
+        enabled: &mut enabled,
+    })
+}
+
+impl Survey {
+    pub(super) fn with_states<'v, A: 'v, R>(
+        &self,
+        f: impl FnOnce(&mut States<'_, 'v, A>) -> R,
+    ) -> R {
+        let nodes = self.nodes.len();
+        if nodes <= SMALL_STACK_NODES {
+            on_stack::<SMALL_STACK_NODES, { SMALL_STACK_NODES / 64 }, A, R>(nodes, f)
+        } else if nodes <= LARGE_STACK_NODES {
+            on_stack::<LARGE_STACK_NODES, { LARGE_STACK_NODES / 64 }, A, R>(nodes, f)
+        } else {
+            f(&mut States {
+                raw: &mut vec![None; nodes],
+                enabled: &mut vec![0; nodes.div_ceil(64)],
+            })
+        }
+    }
+
+    /// Fills `states` with answers and enabled states, without reporting anything.
+    pub(super) fn fill_states<'v>(&self, answers: &'v Value, states: &mut States<'_, 'v, Value>) {
+        let _ = self.walk(answers, true, true, states, &mut |_| {
+            ControlFlow::Continue(())
+        });
+    }
+
+    /// Reports every issue of an answer set, in question order, to `sink`, and leaves each
+    /// node's answer and enabled state in `states`, which start cleared (as
+    /// [`Survey::with_states`] makes them). Returns `Break` when the sink stopped it.
+    pub(super) fn walk<'v, A: Answer>(
+        &self,
+        answers: &'v A,
+        partial: bool,
+        lenient: bool,
+        states: &mut States<'_, 'v, A>,
+        sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let Some(object) = answers.entries() else {
+            return sink(RawIssue::root(IssueCode::NotAnObject));
+        };
+        if self.walk_in_order(object, partial, lenient, states) {
+            return ControlFlow::Continue(());
+        }
+        states.clear();
+        // Answer keys usually come in question order: try the question after the last one
+        // found before hashing the key.
+        let mut cursor = 0;
+        for (key, value) in answers.entries().into_iter().flatten() {
+            let in_order = (self.program.root_id(cursor) == Some(key)).then(|| self.roots[cursor]);
+            let found = in_order.or_else(|| self.top_level.get(key).copied());
+            if let Some(index) = found {
+                cursor = match in_order {
+                    Some(_) => cursor + 1,
+                    None => self
+                        .roots
+                        .binary_search(&index)
+                        .map_or(cursor, |position| position + 1),
+                };
+            }
+            match found {
+                Some(index) => states.raw[index] = Some(value),
+                None => sink(RawIssue::unknown_key(IssueCode::UnknownQuestion, None, key))?,
+            }
+        }
+        for (index, step) in self.program.steps.iter().enumerate() {
+            self.visit(index, step, partial, lenient, states, sink)?;
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// The walk of the common case, a valid answer set whose keys come in question order:
+    /// each key is matched as the walk reaches its question, so every answer is read once,
+    /// while it is in cache. True when the answer set is valid and every key was matched in
+    /// order; anything else (an issue, an unknown or out-of-order key) returns false, and the
+    /// caller starts over with the general walk, which finds and reports the issues.
+    fn walk_in_order<'v, A: Answer>(
+        &self,
+        object: impl Iterator<Item = (&'v str, &'v A)>,
+        partial: bool,
+        lenient: bool,
+        states: &mut States<'_, 'v, A>,
+    ) -> bool {
+        let mut entries = object.peekable();
+        let mut root = 0;
+        for (index, step) in self.program.steps.iter().enumerate() {
+            if step.parent.is_none() {
+                // `roots` lists the top-level nodes in document order, so this node is the
+                // `root`-th; were it not, the key would stay unmatched and the general walk run.
+                if let Some(&(key, value)) = entries.peek()
+                    && self.roots.get(root) == Some(&index)
+                    && self.program.root_id(root) == Some(key)
+                {
+                    states.raw[index] = Some(value);
+                    entries.next();
+                }
+                root += 1;
+            }
+            let visited = self.visit(index, step, partial, lenient, states, &mut |_| {
+                ControlFlow::Break(())
+            });
+            if visited.is_break() {
+                return false;
+            }
+        }
+        entries.peek().is_none()
+    }
+
+    /// Settles whether one node is enabled and checks its answer.
+    fn visit<'v, A: Answer>(
+        &self,
+        index: usize,
+        step: &Step,
+        partial: bool,
+        lenient: bool,
+        states: &mut States<'_, 'v, A>,
+        sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let parent = step.parent.map(Slot::get);
+        let parent_enabled = parent.is_none_or(|p| states.is_enabled(p));
+        let enabled = parent_enabled
+            && step
+                .condition
+                .is_none_or(|at| self.program.eval(at.get(), &|j| states.seen(j)));
+        if enabled {
+            states.enable(index);
+        }
+        match (enabled, states.raw[index]) {
+            (true, Some(value)) => {
+                if step.kind == QuestionKind::Group
+                    && let Some(inner) = value.entries()
+                    && let AnswerSpec::Group { index: fields, .. } = &self.nodes[index].spec
+                {
+                    for (key, field_value) in inner {
+                        match fields.get(key) {
+                            Some(&field) => states.raw[field] = Some(field_value),
+                            None => sink(RawIssue::unknown_key(
+                                IssueCode::UnknownField,
+                                Some(index),
+                                key,
+                            ))?,
+                        }
+                    }
+                }
+                self.program.check(index, step, value, sink)?;
+            }
+            // A field is judged only inside a group answer that is an object.
+            (true, None) if step.required && !partial && states.parent_answered(parent) => {
+                sink(RawIssue::at(IssueCode::MissingRequired, index))?;
+            }
+            (false, Some(_)) if !lenient && parent_enabled => {
+                sink(RawIssue::at(IssueCode::AnsweredWhileDisabled, index))?;
+            }
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    }
+}
