@@ -134,13 +134,13 @@ impl fmt::Display for Issue {
     }
 }
 
-/// The outcome of [`Survey::validate`]: every issue in question order, up to the cap.
+/// The outcome of [`Survey::validate`](crate::Survey::validate): every issue in question order, up to the cap.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Report {
     /// The issues found.
     pub issues: Vec<Issue>,
-    /// Whether issues were left out because [`ValidateOptions::max_issues`] was reached.
+    /// Whether issues were left out because [`ValidateOptions::max_issues`](crate::ValidateOptions::max_issues) was reached.
     pub truncated: bool,
 }
 

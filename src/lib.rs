@@ -41,24 +41,24 @@
 //! - The generated JSON Schema and the native validator give the same verdict on every
 //!   answer set (complete, strict mode); a property test holds them to it.
 
-mod check;
-mod condition;
-mod date;
-pub mod definition;
-mod error;
-mod input;
-mod issue;
-mod json;
-pub mod json_schema;
 mod limits;
-mod load;
-mod messages;
-mod node;
+mod input;
+mod json;
+mod date;
 mod pattern;
+mod issue;
+pub mod definition;
+mod load;
+mod condition;
+mod node;
+mod check;
+mod error;
 mod program;
 mod survey;
-mod ui_schema;
+mod messages;
 mod validate;
+pub mod json_schema;
+mod ui_schema;
 
 pub use check::{CheckError, Problem, ProblemCode, is_valid_id};
 pub use date::DATE_PATTERN;

@@ -56,7 +56,7 @@ impl Survey {
     ///
     /// [`Error::Load`](crate::Error::Load) when the text is not a well-formed definition,
     /// [`Error::Check`](crate::Error::Check) with every problem found when it breaks a rule.
-    pub fn from_yaml(text: &str) -> Result<Survey, crate::Error> {
+    pub fn from_yaml(text: &str) -> Result<Survey, crate::error::Error> {
         Survey::load(text, Format::Yaml, &Limits::default())
     }
 
@@ -65,7 +65,7 @@ impl Survey {
     /// # Errors
     ///
     /// As [`Survey::from_yaml`].
-    pub fn from_json(text: &str) -> Result<Survey, crate::Error> {
+    pub fn from_json(text: &str) -> Result<Survey, crate::error::Error> {
         Survey::load(text, Format::Json, &Limits::default())
     }
 
@@ -75,7 +75,7 @@ impl Survey {
     ///
     /// As [`Survey::from_yaml`], plus [`LoadError::Io`](crate::LoadError::Io) and
     /// [`LoadError::UnknownFormat`](crate::LoadError::UnknownFormat).
-    pub fn from_path(path: impl AsRef<Path>) -> Result<Survey, crate::Error> {
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Survey, crate::error::Error> {
         Survey::from_path_with_limits(path.as_ref(), &Limits::default())
     }
 
@@ -84,7 +84,10 @@ impl Survey {
     /// # Errors
     ///
     /// As [`Survey::from_path`].
-    pub fn from_path_with_limits(path: &Path, limits: &Limits) -> Result<Survey, crate::Error> {
+    pub fn from_path_with_limits(
+        path: &Path,
+        limits: &Limits,
+    ) -> Result<Survey, crate::error::Error> {
         let (text, format) = input::read_path(path, limits)?;
         Survey::load(&text, format, limits)
     }
@@ -96,7 +99,11 @@ impl Survey {
     /// # Errors
     ///
     /// As [`Survey::from_yaml`].
-    pub fn load(text: &str, format: Format, limits: &Limits) -> Result<Survey, crate::Error> {
+    pub fn load(
+        text: &str,
+        format: Format,
+        limits: &Limits,
+    ) -> Result<Survey, crate::error::Error> {
         let definition = load::parse(text, format, limits)?;
         Survey::build(definition, limits).map_err(|mut error| {
             let map = SourceMap::build(text, limits);
@@ -106,7 +113,7 @@ impl Survey {
             // Report in the order of the text (a stable sort keeps each node's problems in
             // the order they were found).
             error.problems.sort_by_key(|p| p.location);
-            crate::Error::Check(error)
+            crate::error::Error::Check(error)
         })
     }
 

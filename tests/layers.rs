@@ -1,0 +1,209 @@
+//! The architecture, held: modules are layered, imports point one way, no file is too long.
+//!
+//! A module is a file or folder directly under `src/` (`lib.rs` and the `bin/` CLI aside). An
+//! arrow is a `crate::x` reference in code (comments and doc links do not count). A module may
+//! refer only to modules before it in [`LAYERS`], so there is no cycle; the crate docs'
+//! code map lists the same modules in the same order.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Every module of `src/`, in layer order: foundations, definition, load, check, compile,
+/// survey, validate, generate. This list is the one place the order is written.
+const LAYERS: &[&str] = &[
+    // foundations
+    "limits",
+    "input",
+    "json",
+    "date",
+    "pattern",
+    "issue",
+    // definition
+    "definition",
+    // load
+    "load",
+    // check
+    "condition",
+    "node",
+    "check",
+    "error",
+    // compile
+    "program",
+    // survey
+    "survey",
+    // validate
+    "messages",
+    "validate",
+    // generate
+    "json_schema",
+    "ui_schema",
+];
+
+const MAX_LINES: usize = 800;
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// The Rust files of a module (one file, or every file in its folder).
+fn files(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for entry in entries {
+            files(&entry, out);
+        }
+    } else if path.extension().is_some_and(|e| e == "rs") {
+        out.push(path.to_path_buf());
+    }
+}
+
+/// The modules directly under `src/`, each with its files.
+fn modules() -> BTreeMap<String, Vec<PathBuf>> {
+    let mut modules = BTreeMap::new();
+    for entry in fs::read_dir(src()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if name == "lib"
+            || name == "bin"
+            || (path.is_file() && path.extension().is_none_or(|e| e != "rs"))
+        {
+            continue;
+        }
+        let mut list = Vec::new();
+        files(&path, &mut list);
+        modules.insert(name, list);
+    }
+    modules
+}
+
+/// The modules a file's code refers to as `crate::x`, with the line of the first reference.
+fn arrows(text: &str) -> BTreeMap<String, usize> {
+    let mut arrows = BTreeMap::new();
+    for (number, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or_default();
+        let mut rest = code;
+        while let Some(at) = rest.find("crate::") {
+            let before = rest[..at].chars().next_back();
+            rest = &rest[at + "crate::".len()..];
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
+                continue; // `$crate::` or an identifier ending in `crate`
+            }
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                arrows.entry(name).or_insert(number + 1);
+            }
+        }
+    }
+    arrows
+}
+
+#[test]
+fn every_module_of_src_is_in_the_layer_order_once() {
+    let found: Vec<String> = modules().into_keys().collect();
+    let mut listed: Vec<String> = LAYERS.iter().map(|s| (*s).to_owned()).collect();
+    listed.sort();
+    let mut unique = listed.clone();
+    unique.dedup();
+    assert_eq!(listed, unique, "a module is listed twice in LAYERS");
+    assert_eq!(
+        found, listed,
+        "LAYERS must list exactly the modules of src/"
+    );
+}
+
+#[test]
+fn imports_point_only_to_earlier_layers() {
+    let rank = |name: &str| LAYERS.iter().position(|m| *m == name);
+    let mut wrong = Vec::new();
+    for (module, paths) in modules() {
+        let Some(own) = rank(&module) else { continue };
+        for path in paths {
+            let text = fs::read_to_string(&path).unwrap();
+            for (target, line) in arrows(&text) {
+                // Lib-level re-exports (`crate::Survey`) name no module: ask for the path.
+                let Some(target_rank) = rank(&target) else {
+                    if target.chars().next().is_some_and(char::is_uppercase)
+                        || LAYERS.contains(&target.as_str())
+                    {
+                        wrong.push(format!(
+                            "{}:{line}: `crate::{target}`: name the module, not the re-export",
+                            path.display()
+                        ));
+                    }
+                    continue;
+                };
+                if target_rank > own {
+                    wrong.push(format!(
+                        "{}:{line}: `{module}` refers to `{target}`, a later layer",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_code_map_and_the_mod_lines_follow_the_layer_order() {
+    let lib = fs::read_to_string(src().join("lib.rs")).unwrap();
+    let mapped: Vec<String> = lib
+        .lines()
+        .filter_map(|line| line.strip_prefix("//! - "))
+        .filter_map(|item| {
+            let item = item.trim_start_matches('[');
+            let name = item.strip_prefix('`')?;
+            Some(name[..name.find('`')?].to_owned())
+        })
+        .collect();
+    assert_eq!(
+        mapped, LAYERS,
+        "the code map in lib.rs lists the modules in layer order"
+    );
+    let declared: Vec<String> = lib
+        .lines()
+        .filter_map(|line| {
+            let line = line.strip_prefix("pub ").unwrap_or(line);
+            line.strip_prefix("mod ")?
+                .strip_suffix(';')
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(
+        declared, LAYERS,
+        "the mod lines in lib.rs follow the layer order"
+    );
+}
+
+#[test]
+fn no_source_file_is_longer_than_800_lines() {
+    let mut all = Vec::new();
+    files(&src(), &mut all);
+    let long: Vec<String> = all
+        .iter()
+        .filter_map(|path| {
+            let lines = fs::read_to_string(path).unwrap().lines().count();
+            (lines > MAX_LINES).then(|| format!("{} ({lines} lines)", path.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split by responsibility: {long:?}");
+}
+
+#[test]
+fn the_arrow_reader_sees_code_and_not_comments() {
+    let text = "use crate::json::Answer;\n// crate::survey in a comment\nlet x = $crate::foo;\n/// [`crate::validate`]\nfoo(crate::date::parse_date(s));";
+    let found: Vec<String> = arrows(text).into_keys().collect();
+    assert_eq!(found, ["date", "json"]);
+}
