@@ -47,14 +47,20 @@ pub enum LoadError {
         path: PathBuf,
     },
     /// The bytes are not UTF-8.
-    #[error("input is not valid UTF-8 (first bad byte at offset {offset})")]
+    #[non_exhaustive]
+    #[error("{}is not valid UTF-8 (first bad byte at offset {offset})", subject(path.as_deref()))]
     InvalidUtf8 {
+        /// The file, when the bytes came from one.
+        path: Option<PathBuf>,
         /// Byte offset of the first invalid sequence.
         offset: usize,
     },
     /// The input is larger than [`Limits::max_input_bytes`].
-    #[error("input is {size} bytes, over the limit of {max} bytes (raise Limits::max_input_bytes)")]
+    #[non_exhaustive]
+    #[error("{}is {size} bytes, over the limit of {max} bytes (raise Limits::max_input_bytes)", subject(path.as_deref()))]
     TooLarge {
+        /// The file, when the bytes came from one.
+        path: Option<PathBuf>,
         /// Size of the input in bytes.
         size: usize,
         /// The limit in force.
@@ -74,7 +80,36 @@ pub enum LoadError {
     },
 }
 
+/// What an error about raw input names: the file, or "input".
+fn subject(path: Option<&Path>) -> String {
+    path.map_or_else(|| "input ".to_owned(), |p| format!("{} ", p.display()))
+}
+
 impl LoadError {
+    /// Whether the input could not be read at all (a missing file, no permission, a path
+    /// whose format is unknown), as opposed to input that was read and is not acceptable.
+    #[must_use]
+    pub fn is_unreadable(&self) -> bool {
+        matches!(self, LoadError::Io { .. } | LoadError::UnknownFormat { .. })
+    }
+
+    /// The same error, naming `path` as the input it is about.
+    #[must_use]
+    pub fn in_file(self, path: &Path) -> LoadError {
+        match self {
+            LoadError::InvalidUtf8 { offset, .. } => LoadError::InvalidUtf8 {
+                path: Some(path.into()),
+                offset,
+            },
+            LoadError::TooLarge { size, max, .. } => LoadError::TooLarge {
+                path: Some(path.into()),
+                size,
+                max,
+            },
+            other => other,
+        }
+    }
+
     /// A stable `snake_case` code for the error.
     #[must_use]
     pub fn code(&self) -> &'static str {
@@ -119,18 +154,57 @@ impl fmt::Display for Location {
     }
 }
 
-/// Checks the size and the encoding of raw bytes and strips a UTF-8 byte order mark.
-fn decode<'t>(bytes: &'t [u8], limits: &Limits) -> Result<&'t str, LoadError> {
+/// Checks the size (against [`Limits::max_input_bytes`]) and the encoding of raw bytes,
+/// and strips a UTF-8 byte order mark.
+///
+/// ```
+/// use survey_schema::{Limits, decode};
+/// assert_eq!(decode("\u{feff}{}".as_bytes(), &Limits::default())?, "{}");
+/// assert_eq!(decode(b"\xff", &Limits::default()).unwrap_err().code(), "invalid_utf8");
+/// # Ok::<(), survey_schema::LoadError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`LoadError::TooLarge`] or [`LoadError::InvalidUtf8`].
+pub fn decode<'t>(bytes: &'t [u8], limits: &Limits) -> Result<&'t str, LoadError> {
     if bytes.len() > limits.max_input_bytes {
         return Err(LoadError::TooLarge {
+            path: None,
             size: bytes.len(),
             max: limits.max_input_bytes,
         });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| LoadError::InvalidUtf8 {
+        path: None,
         offset: e.valid_up_to(),
     })?;
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// Reads a file under the size limit (refused before it is read) and returns its text,
+/// UTF-8 checked and without a byte order mark; errors name the file.
+///
+/// # Errors
+///
+/// [`LoadError::Io`], [`LoadError::TooLarge`] or [`LoadError::InvalidUtf8`].
+pub fn read_text(path: &Path, limits: &Limits) -> Result<String, LoadError> {
+    let io_error = |source| LoadError::Io {
+        path: path.into(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > limits.max_input_bytes as u64 {
+        return Err(LoadError::TooLarge {
+            path: Some(path.into()),
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            max: limits.max_input_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    decode(&bytes, limits)
+        .map(str::to_owned)
+        .map_err(|e| e.in_file(path))
 }
 
 /// Reads a survey or answer file under the size limit and returns its text (UTF-8, byte order
@@ -138,26 +212,11 @@ fn decode<'t>(bytes: &'t [u8], limits: &Limits) -> Result<&'t str, LoadError> {
 ///
 /// # Errors
 ///
-/// [`LoadError::UnknownFormat`], [`LoadError::Io`], [`LoadError::TooLarge`] or
-/// [`LoadError::InvalidUtf8`].
+/// [`LoadError::UnknownFormat`], and the errors of [`read_text`].
 pub fn read_path(path: &Path, limits: &Limits) -> Result<(String, Format), LoadError> {
     let format =
         Format::from_path(path).ok_or_else(|| LoadError::UnknownFormat { path: path.into() })?;
-    let io_error = |source| LoadError::Io {
-        path: path.into(),
-        source,
-    };
-    // Refuse an oversized file before reading it into memory.
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
-    if size > limits.max_input_bytes as u64 {
-        return Err(LoadError::TooLarge {
-            size: usize::try_from(size).unwrap_or(usize::MAX),
-            max: limits.max_input_bytes,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    let text = decode(&bytes, limits)?.to_owned();
-    Ok((text, format))
+    Ok((read_text(path, limits)?, format))
 }
 
 /// Decodes raw bytes as [`decode`] does and refuses input with nothing in it.

@@ -64,7 +64,7 @@ pub use check::{CheckError, Problem, ProblemCode, is_valid_id};
 pub use date::DATE_PATTERN;
 pub use definition::{QuestionKind, SurveyDefinition, TextFormat};
 pub use error::Error;
-pub use input::{Format, LoadError, Location, read_path};
+pub use input::{Format, LoadError, Location, decode, read_path, read_text};
 pub use issue::{Issue, IssueCode, Report};
 pub use limits::Limits;
 pub use load::parse_answers;

@@ -102,7 +102,7 @@ fn validate_valid_and_invalid_files() {
     let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
         value,
-        serde_json::json!({"file": "schema/examples/mhlw-complete.json", "valid": true, "issues": []})
+        serde_json::json!({"file": "schema/examples/mhlw-complete.json", "valid": true, "truncated": false, "issues": []})
     );
     let (code, stdout, _) = run(
         &[
@@ -245,4 +245,127 @@ fn example_batch_is_fresh() {
         &text,
         "UPDATE_GENERATED=1 cargo test --all-features --test cli",
     );
+}
+
+/// Writes `bytes` to a fresh file named `name` in a temporary folder of this test run.
+fn temp_file(name: &str, bytes: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("survey-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// An answer set of the MHLW survey with `n` unknown keys, so `n` issues.
+fn many_unknown_keys(n: usize) -> String {
+    let keys: Vec<String> = (0..n).map(|i| format!("\"X{i}\": 1")).collect();
+    format!("{{{}}}", keys.join(", "))
+}
+
+#[test]
+fn json_output_says_when_a_report_was_truncated() {
+    let over = temp_file("over.json", many_unknown_keys(150).as_bytes());
+    let exact = temp_file("exact.json", many_unknown_keys(100).as_bytes());
+    for (file, truncated) in [(&over, true), (&exact, false)] {
+        let (code, stdout, _) = run(
+            &["validate", "--partial", "--format", "json", SURVEY, file],
+            None,
+        );
+        assert_eq!(code, 1);
+        let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(value["issues"].as_array().unwrap().len(), 100, "{file}");
+        assert_eq!(value["truncated"], truncated, "{file}");
+    }
+    // The same in a batch (`--jsonl`), line by line.
+    let batch = temp_file(
+        "batch.txt",
+        format!("{}\n{}\n", many_unknown_keys(150), many_unknown_keys(3)).as_bytes(),
+    );
+    let (_, stdout, _) = run(
+        &[
+            "validate",
+            "--partial",
+            "--format",
+            "json",
+            "--jsonl",
+            SURVEY,
+            &batch,
+        ],
+        None,
+    );
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["truncated"], true);
+    assert_eq!(lines[1]["truncated"], false);
+    assert_eq!(lines[1]["issues"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn max_issues_sets_the_cap() {
+    let file = temp_file("five.json", many_unknown_keys(5).as_bytes());
+    let (code, stdout, _) = run(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--max-issues",
+            "2",
+            SURVEY,
+            &file,
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(value["issues"].as_array().unwrap().len(), 2);
+    assert_eq!(value["truncated"], true);
+    let (_, stdout, _) = run(&["validate", "--max-issues", "2", SURVEY, &file], None);
+    assert!(stdout.contains("invalid (2 issues, truncated)"), "{stdout}");
+    assert!(stdout.contains("(more issues left out)"), "{stdout}");
+    let (code, _, stderr) = run(&["validate", "--max-issues", "0", SURVEY, &file], None);
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn a_file_that_is_there_but_no_survey_exits_1_and_is_named() {
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("empty.yaml", b"", "empty"),
+        ("comments.yaml", b"# nothing\n", "empty"),
+        ("latin1.yaml", b"id: caf\xe9\n", "not valid UTF-8"),
+        ("broken.json", b"{\"id\": ", "syntax"),
+    ];
+    for (name, bytes, needle) in cases {
+        let path = temp_file(name, bytes);
+        let (code, stdout, stderr) = run(&["check", &path], None);
+        assert_eq!(code, 1, "{name}: {stdout}{stderr}");
+        assert!(stdout.contains(&path), "{name} is named: {stdout}");
+        assert!(stdout.contains(needle), "{name}: {stdout}");
+    }
+    let (code, _, stderr) = run(&["check", "no/such/survey.yaml"], None);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no/such/survey.yaml"), "{stderr}");
+}
+
+#[test]
+fn an_answer_file_that_is_there_but_unreadable_exits_1_and_is_named() {
+    for (name, bytes) in [
+        ("latin1.json", b"{\"Q2\": \"\xe9\"}".as_slice()),
+        ("empty.json", b"".as_slice()),
+        ("broken.json", b"{\"Q2\": ".as_slice()),
+    ] {
+        let path = temp_file(name, bytes);
+        let (code, stdout, stderr) = run(&["validate", SURVEY, &path], None);
+        assert_eq!(code, 1, "{name}: {stdout}{stderr}");
+        assert!(stdout.contains(&format!("{path}: unreadable")), "{stdout}");
+    }
+    let latin1 = temp_file("latin1-named.json", b"{\"Q2\": \"\xe9\"}");
+    let (_, stdout, _) = run(&["validate", SURVEY, &latin1], None);
+    assert!(
+        stdout.contains("latin1-named.json is not valid UTF-8"),
+        "{stdout}"
+    );
+    let (code, _, _) = run(&["validate", SURVEY, "no/such/answers.json"], None);
+    assert_eq!(code, 2);
 }

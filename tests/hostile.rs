@@ -229,7 +229,7 @@ fn invalid_utf8() {
         .validate_json(b"{\"t\": \"\xff\xfe\"}", &ValidateOptions::default())
         .unwrap_err();
     assert!(
-        matches!(error, LoadError::InvalidUtf8 { offset: 7 }),
+        matches!(error, LoadError::InvalidUtf8 { offset: 7, .. }),
         "{error}"
     );
     let path = std::env::temp_dir().join(format!("hostile-utf8-{}.yaml", std::process::id()));

@@ -1,7 +1,8 @@
 //! `survey`: check survey definitions, validate answer sets, export JSON Schema.
 //!
-//! Exit codes: 0 all valid, 1 some answer set invalid or the definition has problems,
-//! 2 usage or I/O error.
+//! Exit codes: 0 all valid, 1 some answer set invalid or unreadable, or the definition has
+//! problems (a file that was read but is not acceptable), 2 usage error or a file that cannot
+//! be read at all.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
@@ -13,8 +14,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 use survey_schema::json_schema::{Draft, JsonSchemaOptions};
 use survey_schema::{
-    Error, Format, Limits, LoadError, Locale, Report, Survey, ValidateOptions, parse_answers,
-    read_path,
+    Error, Format, Limits, LoadError, Locale, Report, Survey, ValidateOptions, decode,
+    parse_answers, read_path, read_text,
 };
 
 #[derive(Parser)]
@@ -61,6 +62,9 @@ enum Command {
         /// Threads for batch validation (default: all cores).
         #[arg(long)]
         jobs: Option<usize>,
+        /// The most issues reported per answer set; past it the report says `truncated`.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+        max_issues: u32,
     },
     /// Print the JSON Schema of a survey's answer sets.
     Schema {
@@ -116,12 +120,6 @@ enum DraftArg {
 /// A failure that ends the command with exit code 2.
 struct Fatal(String);
 
-impl From<LoadError> for Fatal {
-    fn from(error: LoadError) -> Self {
-        Fatal(error.to_string())
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -135,6 +133,7 @@ fn main() -> ExitCode {
             format,
             jsonl,
             jobs,
+            max_issues,
         } => {
             let options = ValidateOptions {
                 partial,
@@ -143,7 +142,7 @@ fn main() -> ExitCode {
                     LocaleArg::Ja => Locale::Ja,
                     LocaleArg::En => Locale::En,
                 },
-                ..ValidateOptions::default()
+                max_issues: max_issues as usize,
             };
             let jobs = jobs
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
@@ -178,13 +177,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// Loads a survey; definition problems are printed rustc-style and give `Ok(None)`.
+/// Loads a survey; definition problems (and files that were read but are no survey) are
+/// printed rustc-style and give `Ok(None)`; only a file that cannot be read is fatal.
 fn load_survey(path: &Path) -> Result<Option<Survey>, Fatal> {
     let limits = Limits::default();
-    let (text, format) = read_path(path, &limits)?;
-    match Survey::load(&text, format, &limits) {
-        Ok(survey) => Ok(Some(survey)),
+    let loaded = read_path(path, &limits)
+        .map_err(Error::Load)
+        .and_then(|(text, format)| Ok((Survey::load(&text, format, &limits)?, text)));
+    match loaded {
+        Ok((survey, _)) => Ok(Some(survey)),
+        Err(Error::Load(error)) if error.is_unreadable() => Err(Fatal(error.to_string())),
         Err(Error::Check(error)) => {
+            let text = read_text(path, &limits).unwrap_or_default();
             for problem in &error.problems {
                 let message = format!("{}: {}: {}", problem.code, problem.path, problem.message);
                 print_diagnostic(path, &text, problem.location, &message);
@@ -197,15 +201,16 @@ fn load_survey(path: &Path) -> Result<Option<Survey>, Fatal> {
             );
             Ok(None)
         }
-        Err(Error::Load(error @ LoadError::Syntax { .. })) => {
+        Err(Error::Load(error)) => {
+            let text = read_text(path, &limits).unwrap_or_default();
             let message = match &error {
                 LoadError::Syntax { message, .. } => format!("syntax: {message}"),
-                _ => error.to_string(),
+                LoadError::Empty => format!("{}: the file is empty", error.code()),
+                other => format!("{}: {other}", other.code()),
             };
             print_diagnostic(path, &text, error.location(), &message);
             Ok(None)
         }
-        Err(Error::Load(error)) => Err(Fatal(format!("{}: {error}", path.display()))),
         Err(error) => Err(Fatal(error.to_string())),
     }
 }
@@ -308,34 +313,20 @@ fn validate(
     let Some(survey) = load_survey(survey_path)? else {
         return Ok(false);
     };
-    let limits = Limits::default();
     let mut all_valid = true;
     let mut file_results = Vec::new();
     for input in inputs {
         let is_batch = jsonl || is_jsonl(input);
-        let text = read_input(input, &limits)?;
-        if is_batch {
-            all_valid &= batch(&survey, input, &text, options, format, jobs)?;
-            continue;
-        }
-        let answer_format = if input == "-" {
-            if text.trim_start().starts_with(['{', '[']) {
-                Format::Json
-            } else {
-                Format::Yaml
+        let name = if input == "-" { "<stdin>" } else { input };
+        let outcome: Outcome = match read_input(input, is_batch)? {
+            Ok(text) if is_batch => {
+                all_valid &= batch(&survey, input, &text, options, format, jobs)?;
+                continue;
             }
-        } else {
-            Format::from_path(Path::new(input)).unwrap_or(Format::Json)
+            Ok(text) => validate_text(&survey, input, &text, options),
+            Err(error) => Err(error.to_string()),
         };
-        let outcome: Outcome = parse_answers(&text, answer_format, &limits)
-            .map(|answers| survey.validate_with(&answers, options))
-            .map_err(|e| e.to_string());
         all_valid &= outcome.as_ref().is_ok_and(Report::is_valid);
-        let name = if input == "-" {
-            "<stdin>"
-        } else {
-            input.as_str()
-        };
         match format {
             OutputFormat::Text => print_text(name, &outcome),
             OutputFormat::Json => file_results.push(result_json("file", &json!(name), &outcome)),
@@ -355,51 +346,51 @@ fn validate(
     Ok(all_valid)
 }
 
-fn read_input(input: &str, limits: &Limits) -> Result<String, Fatal> {
-    if input == "-" {
+/// Validates one answer set: JSON straight from its bytes, YAML through `parse_answers`.
+fn validate_text(survey: &Survey, input: &str, text: &str, options: &ValidateOptions) -> Outcome {
+    let format = if input == "-" {
+        if text.trim_start().starts_with(['{', '[']) {
+            Format::Json
+        } else {
+            Format::Yaml
+        }
+    } else {
+        Format::from_path(Path::new(input)).unwrap_or(Format::Json)
+    };
+    let report = match format {
+        Format::Yaml => parse_answers(text, format, &Limits::default())
+            .map(|answers| survey.validate_with(&answers, options)),
+        _ => survey.validate_json(text.as_bytes(), options),
+    };
+    report.map_err(|e| e.to_string())
+}
+
+/// Reads an answer input. A file that cannot be read at all is fatal; one that was read but
+/// is not text within the limits is that input's error. A batch may be larger than one answer
+/// set: it is read whole, and each line is held to the limits.
+fn read_input(input: &str, is_batch: bool) -> Result<Result<String, LoadError>, Fatal> {
+    let limits = if is_batch {
+        Limits {
+            max_input_bytes: usize::MAX,
+            ..Limits::default()
+        }
+    } else {
+        Limits::default()
+    };
+    let read = if input == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
-            .take(limits.max_input_bytes as u64 + 1)
+            .take(limits.max_input_bytes.saturating_add(1) as u64)
             .read_to_end(&mut bytes)
             .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
-        if bytes.len() > limits.max_input_bytes {
-            return Err(Fatal(format!(
-                "standard input is over the limit of {} bytes",
-                limits.max_input_bytes
-            )));
-        }
-        return String::from_utf8(bytes).map_err(|e| {
-            Fatal(format!(
-                "standard input is not valid UTF-8 (first bad byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ))
-        });
+        decode(&bytes, &limits).map(str::to_owned)
+    } else {
+        read_text(Path::new(input), &limits)
+    };
+    match read {
+        Err(error) if error.is_unreadable() => Err(Fatal(error.to_string())),
+        other => Ok(other),
     }
-    let path = Path::new(input);
-    // A batch may be larger than one answer set: it is read whole, but checked line by line.
-    if is_jsonl(input) {
-        return std::fs::read(path)
-            .map_err(|e| Fatal(format!("cannot read {input}: {e}")))
-            .and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|e| {
-                    Fatal(format!(
-                        "{input} is not valid UTF-8 (first bad byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ))
-                })
-            });
-    }
-    let (text, _) = read_path(path, limits).or_else(|e| match e {
-        // An answer file with another extension is read as JSON.
-        LoadError::UnknownFormat { .. } => std::fs::read_to_string(path)
-            .map(|t| (t, Format::Json))
-            .map_err(|e| LoadError::Io {
-                path: path.into(),
-                source: e,
-            }),
-        other => Err(other),
-    })?;
-    Ok(text)
 }
 
 fn is_jsonl(input: &str) -> bool {
@@ -413,16 +404,13 @@ fn result_json(key: &str, id: &Value, outcome: &Outcome) -> Value {
         Ok(report) => json!({
             key: id,
             "valid": report.is_valid(),
-            "issues": report.issues.iter().map(|i| json!({
-                "code": i.code.as_str(),
-                "path": i.path,
-                "question": i.question,
-                "message": i.message,
-            })).collect::<Vec<_>>(),
+            "truncated": report.truncated,
+            "issues": report.issues,
         }),
         Err(error) => json!({
             key: id,
             "valid": false,
+            "truncated": false,
             "issues": [{ "code": "unreadable", "path": "", "question": "", "message": error }],
         }),
     }
@@ -433,15 +421,13 @@ fn print_text(name: &str, outcome: &Outcome) {
         Ok(report) if report.is_valid() => println!("{name}: valid"),
         Ok(report) => {
             println!(
-                "{name}: invalid ({} issue{})",
+                "{name}: invalid ({} issue{}{})",
                 report.issues.len(),
-                if report.issues.len() == 1 { "" } else { "s" }
+                if report.issues.len() == 1 { "" } else { "s" },
+                if report.truncated { ", truncated" } else { "" }
             );
-            for issue in &report.issues {
-                println!("  {issue}");
-            }
-            if report.truncated {
-                println!("  (more issues left out)");
+            for line in report.to_string().lines() {
+                println!("  {line}");
             }
         }
         Err(error) => println!("{name}: unreadable: {error}"),
@@ -522,9 +508,9 @@ fn batch(
             OutputFormat::Text => match outcome {
                 Ok(report) if report.is_valid() => writeln!(out, "{name}:{line}: valid"),
                 Ok(report) => report
-                    .issues
-                    .iter()
-                    .try_for_each(|issue| writeln!(out, "{name}:{line}: {issue}")),
+                    .to_string()
+                    .lines()
+                    .try_for_each(|text| writeln!(out, "{name}:{line}: {text}")),
                 Err(error) => writeln!(out, "{name}:{line}: unreadable: {error}"),
             },
         };
