@@ -70,7 +70,7 @@ fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
 
 fn from_yaml(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError> {
     serde_saphyr::from_str_with_options(text, yaml_options(limits))
-        .map_err(|e| yaml_error(&e, limits))
+        .map_err(|e| name_the_key(yaml_error(&e, limits), text, limits))
 }
 
 fn yaml_error(e: &serde_saphyr::Error, limits: &Limits) -> LoadError {
@@ -79,8 +79,55 @@ fn yaml_error(e: &serde_saphyr::Error, limits: &Limits) -> LoadError {
         column: usize::try_from(l.column()).unwrap_or(usize::MAX),
     });
     let message = one_line(&e.to_string());
-    let message = limit_hint(&message, limits).unwrap_or(message);
+    let message = limit_hint(&message, limits).unwrap_or_else(|| reword(&message));
     LoadError::Syntax { message, location }
+}
+
+/// The parser's words for what a user of the crate or the CLI can act on: no library option
+/// names, and the YAML structure said in the format's terms.
+fn reword(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return format!("duplicate key `{key}`: each key may appear once in a map");
+    }
+    if let Some(rest) = message.strip_prefix("non-finite float ") {
+        let value = rest.split(" rejected").next().unwrap_or(rest);
+        return format!("{value} is not a finite number; infinities and NaN are refused");
+    }
+    message
+        .replace("expected sequence start", "expected a list")
+        .replace("expected mapping start", "expected a map")
+}
+
+/// A syntax error of a survey file, naming the key at its location when the source map
+/// knows it (`questions: 3` is "`questions`: expected a list of questions").
+fn name_the_key(error: LoadError, text: &str, limits: &Limits) -> LoadError {
+    let LoadError::Syntax {
+        message,
+        location: Some(location),
+    } = error
+    else {
+        return error;
+    };
+    let map = SourceMap::build(text, limits);
+    let message = match map.path_at(location) {
+        Some(path) if !path.is_empty() && !message.starts_with('`') => {
+            let expected = if path == "questions" || path.ends_with(".fields") {
+                message.replace("expected a list", "expected a list of questions")
+            } else {
+                message
+            };
+            format!("`{path}`: {expected}")
+        }
+        _ => message,
+    };
+    LoadError::Syntax {
+        message,
+        location: Some(location),
+    }
 }
 
 /// Names the limit behind a parser refusal, and how to raise it.
@@ -217,6 +264,15 @@ impl SourceMap {
             }
         }
         map
+    }
+
+    /// The shortest path whose node starts at `location`.
+    fn path_at(&self, location: Location) -> Option<&str> {
+        self.locations
+            .iter()
+            .filter(|(_, l)| **l == location)
+            .map(|(path, _)| path.as_str())
+            .min_by_key(|path| (path.len(), *path))
     }
 
     /// The location of `path`, or of its nearest ancestor that has one.

@@ -200,14 +200,38 @@ fn escape(chars: &[char], in_class: bool) -> Result<usize, String> {
         '-' if in_class => Ok(2),
         'x' if chars.len() >= 4 && chars[2..4].iter().all(char::is_ascii_hexdigit) => Ok(4),
         'u' if chars.len() >= 6 && chars[2..6].iter().all(char::is_ascii_hexdigit) => Ok(6),
-        'd' | 'D' | 'w' | 'W' | 's' | 'S' => Err(format!(
-            "`\\{next}` means different things in Rust (Unicode) and JavaScript (ASCII); write the class out, e.g. `[0-9]`"
+        'd' | 'D' | 'w' | 'W' | 's' | 'S' => Err(unportable_class(next)),
+        'b' | 'B' => Err(format!(
+            "`\\{next}` (word boundary) is Unicode-aware in Rust and ASCII-only in JavaScript; anchor with `^` and `$`, or match the separator itself, e.g. `[^A-Za-z0-9_]`"
         )),
-        'b' | 'B' => Err(format!("`\\{next}` (word boundary) is not portable")),
         '1'..='9' | 'k' => Err("backreferences are not portable".into()),
         'p' | 'P' => Err("Unicode property classes are not portable".into()),
         other => Err(format!("the escape `\\{other}` is not portable")),
     }
+}
+
+/// Why a shorthand class is not portable, and the class to write instead.
+fn unportable_class(letter: char) -> String {
+    let (meaning, class) = match letter.to_ascii_lowercase() {
+        'd' => (
+            "any Unicode digit in Rust but only 0-9 in JavaScript",
+            "[0-9]",
+        ),
+        'w' => (
+            "Unicode letters and digits in Rust but only ASCII ones in JavaScript",
+            "[A-Za-z0-9_]",
+        ),
+        _ => (
+            "different sets of Unicode spaces in Rust and JavaScript",
+            "[ \\t\\n\\r]",
+        ),
+    };
+    let class = if letter.is_ascii_uppercase() {
+        class.replacen('[', "[^", 1)
+    } else {
+        class.to_owned()
+    };
+    format!("`\\{letter}` matches {meaning}; write the class out: `{class}`")
 }
 
 /// Length of a `{n}`, `{n,}` or `{n,m}` quantifier at the start of `chars`.
@@ -252,6 +276,12 @@ mod tests {
             ("\\d+", "`\\d`"),
             ("\\w", "`\\w`"),
             ("\\bx", "word boundary"),
+            ("\\d", "`[0-9]`"),
+            ("\\D", "`[^0-9]`"),
+            ("\\w", "`[A-Za-z0-9_]`"),
+            ("\\W", "`[^A-Za-z0-9_]`"),
+            ("\\s", "`[ \\t\\n\\r]`"),
+            ("\\S", "`[^ \\t\\n\\r]`"),
             ("(?=a)", "lookaround"),
             ("(a)\\1", "backreferences"),
             ("[[a]]", "inside a character class"),

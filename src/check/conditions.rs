@@ -222,9 +222,9 @@ impl Checker<'_> {
                 ProblemCode::OperatorMismatch,
                 path,
                 format!(
-                    "`{}` does not apply to `{id}`, a {} question",
+                    "`{}` does not apply to `{id}`, {}",
                     operator.key(),
-                    kind.as_str()
+                    super::questions::kind_phrase(kind)
                 ),
             );
             return None;

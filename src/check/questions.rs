@@ -156,7 +156,7 @@ impl<'a> Checker<'a> {
                 self.problem(
                     ProblemCode::NotApplicable,
                     format!("{path}.{key}"),
-                    format!("`{key}` does not apply to a {} question", q.kind.as_str()),
+                    format!("`{key}` does not apply to {}", kind_phrase(q.kind)),
                 );
             }
         }
@@ -164,7 +164,7 @@ impl<'a> Checker<'a> {
             self.problem(
                 ProblemCode::NotApplicable,
                 format!("{path}.fields"),
-                format!("`fields` does not apply to a {} question", q.kind.as_str()),
+                format!("`fields` does not apply to {}", kind_phrase(q.kind)),
             );
         }
     }
@@ -492,4 +492,15 @@ impl<'a> Checker<'a> {
             });
         }
     }
+}
+
+/// "a boolean question", "an integer question": a kind with its article.
+pub(super) fn kind_phrase(kind: QuestionKind) -> String {
+    let name = kind.as_str();
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name} question")
 }

@@ -111,20 +111,25 @@ impl Program {
                 {
                     sink(counted(IssueCode::TooManyChoices, items.len(), max))?;
                 }
-                // As JSON Schema's `not: {allOf: [{contains: {const: v}}, {minItems: 2}]}`: an
-                // exclusive value in an array of two or more items, whatever the others are.
+                // JSON Schema's `not: {allOf: [{contains: {const: v}}, {minItems: 2}]}` rejects an
+                // exclusive value in an array of two or more items. When the other items are only
+                // repeats of it, `duplicate_choice` above already says what is wrong (and keeps
+                // the answer set invalid); otherwise it is combined with another choice.
                 if choices.has_exclusive && items.len() >= 2 {
                     for (choice, _) in self
                         .choice_values(choices)
                         .filter(|&(_, exclusive)| exclusive)
                     {
-                        if let Some(item) = items.iter().find(|v| v.as_str() == Some(choice)) {
+                        let Some(item) = items.iter().find(|v| v.as_str() == Some(choice)) else {
+                            continue;
+                        };
+                        if items.iter().any(|v| v.as_str() != Some(choice)) {
                             sink(issue(
                                 IssueCode::ExclusiveChoiceCombined,
                                 RawDetail::Value(item),
                             ))?;
-                            break;
                         }
+                        break;
                     }
                 }
             }
