@@ -67,7 +67,10 @@ fn a_date_shaped_answer_compares_as_a_date_even_when_it_is_not_a_real_one() {
     let answers = json!({"d": "2024-02-30"});
     assert!(enabled(&s, &answers).contains(&"/x".to_owned()));
     assert_eq!(codes(&s, &answers), ["invalid_date /d"]);
-    assert!(codes(&s, &json!({"d": "0000-02-29"})).is_empty(), "year 0000 is a valid year");
+    assert!(
+        codes(&s, &json!({"d": "0000-02-29"})).is_empty(),
+        "year 0000 is a valid year"
+    );
 }
 
 #[test]
