@@ -22,6 +22,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::input::{LoadError, Location};
 use crate::limits::Limits;
+use crate::number::{EXACT_F64, compare_literal, compare_numbers};
 
 /// A JSON answer as the walk sees it.
 pub(crate) trait Answer: Sized {
@@ -35,6 +36,11 @@ pub(crate) trait Answer: Sized {
     fn is_null(&self) -> bool;
     /// The answer as a `Value`, for a message.
     fn to_value(&self) -> Cow<'_, Value>;
+    /// A number as written in the text, when its `f64` may have rounded it (see
+    /// [`crate::number`]); `None` for every other answer, and for any `Value`.
+    fn literal(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl Answer for Value {
@@ -70,6 +76,9 @@ pub(crate) enum Parsed<'t> {
     Null,
     Bool(bool),
     Number(Number),
+    /// A number at or beyond 2^53 that the text wrote as a float or as an integer outside
+    /// i64 and u64: its `f64` value with the literal, which decides (boxed: it is rare).
+    Literal(Box<(Number, &'t str)>),
     String(Cow<'t, str>),
     Array(Vec<Parsed<'t>>),
     Object(Vec<(Cow<'t, str>, Parsed<'t>)>),
@@ -91,6 +100,13 @@ impl Answer for Parsed<'_> {
     fn as_number(&self) -> Option<&Number> {
         match self {
             Parsed::Number(n) => Some(n),
+            Parsed::Literal(wide) => Some(&wide.0),
+            _ => None,
+        }
+    }
+    fn literal(&self) -> Option<&str> {
+        match self {
+            Parsed::Literal(wide) => Some(wide.1),
             _ => None,
         }
     }
@@ -123,9 +139,7 @@ pub(crate) fn json_equal<A: Answer>(answer: &A, constant: &Value) -> bool {
     match constant {
         Value::Null => answer.is_null(),
         Value::Bool(b) => answer.as_bool() == Some(*b),
-        Value::Number(n) => answer
-            .as_number()
-            .is_some_and(|a| compare_numbers(a, n) == Some(std::cmp::Ordering::Equal)),
+        Value::Number(n) => compare_answer(answer, n) == Some(Ordering::Equal),
         Value::String(s) => answer.as_str() == Some(s.as_str()),
         Value::Array(items) => answer.as_array().is_some_and(|answers| {
             answers.len() == items.len() && answers.iter().zip(items).all(|(a, c)| json_equal(a, c))
@@ -146,6 +160,7 @@ impl From<Parsed<'_>> for Value {
             Parsed::Null => Value::Null,
             Parsed::Bool(b) => Value::Bool(b),
             Parsed::Number(n) => Value::Number(n),
+            Parsed::Literal(wide) => Value::Number(wide.0),
             Parsed::String(s) => Value::String(s.into_owned()),
             Parsed::Array(items) => Value::Array(items.into_iter().map(Value::from).collect()),
             Parsed::Object(entries) => Value::Object(
@@ -158,12 +173,22 @@ impl From<Parsed<'_>> for Value {
     }
 }
 
+/// Orders a number answer against a number of the survey: by the literal when the reader
+/// kept it, else by value (exactly for integers).
+pub(crate) fn compare_answer<A: Answer>(answer: &A, bound: &Number) -> Option<Ordering> {
+    match answer.literal() {
+        Some(literal) => compare_literal(literal, bound),
+        None => compare_numbers(answer.as_number()?, bound),
+    }
+}
+
 /// Parses JSON text as [`crate::parse_answers`] does (one value, no repeated key, within
 /// [`Limits::max_depth`] and [`Limits::max_nodes`]), into a [`Parsed`] tree.
 pub(crate) fn parse<'t>(text: &'t str, limits: &Limits) -> Result<Parsed<'t>, LoadError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let nodes_left = Cell::new(0);
-    Reader::new(limits, &nodes_left)
+    let numbers = Numbers::new(text);
+    Reader::new(limits, &nodes_left, &numbers)
         .deserialize(&mut deserializer)
         .and_then(|value| deserializer.end().map(|()| value))
         .map_err(|e| json_error(&e))
@@ -172,19 +197,86 @@ pub(crate) fn parse<'t>(text: &'t str, limits: &Limits) -> Result<Parsed<'t>, Lo
 /// The visitor that reads one JSON value into a [`Parsed`] tree: the depth still allowed, and
 /// the shared count of values still allowed.
 #[derive(Clone, Copy)]
-struct Reader<'a> {
+struct Reader<'a, 't> {
     limits: &'a Limits,
     depth_left: usize,
     nodes_left: &'a Cell<usize>,
+    numbers: &'a Numbers<'t>,
 }
 
-impl<'a> Reader<'a> {
-    fn new(limits: &'a Limits, nodes_left: &'a Cell<usize>) -> Reader<'a> {
+/// Finds the literal of the n-th number of the text, for the rare number that needs it: a
+/// cursor that only moves forward, skipping strings, so the text is scanned at most once.
+struct Numbers<'t> {
+    text: &'t str,
+    /// Numbers the reader has visited.
+    seen: Cell<usize>,
+    /// Numbers the cursor has passed, and where it stands.
+    passed: Cell<usize>,
+    at: Cell<usize>,
+}
+
+impl<'t> Numbers<'t> {
+    fn new(text: &'t str) -> Numbers<'t> {
+        Numbers {
+            text,
+            seen: Cell::new(0),
+            passed: Cell::new(0),
+            at: Cell::new(0),
+        }
+    }
+
+    /// Counts one number the reader visited.
+    fn visit(&self) {
+        self.seen.set(self.seen.get() + 1);
+    }
+
+    /// The literal of the number the reader visited last.
+    fn last(&self) -> Option<&'t str> {
+        let bytes = self.text.as_bytes();
+        let mut i = self.at.get();
+        let mut passed = self.passed.get();
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'"' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                }
+                b'-' | b'0'..=b'9' => {
+                    let start = i;
+                    while i < bytes.len()
+                        && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                    {
+                        i += 1;
+                    }
+                    passed += 1;
+                    if passed == self.seen.get() {
+                        self.at.set(i);
+                        self.passed.set(passed);
+                        return self.text.get(start..i);
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        None
+    }
+}
+
+impl<'a, 't> Reader<'a, 't> {
+    fn new(
+        limits: &'a Limits,
+        nodes_left: &'a Cell<usize>,
+        numbers: &'a Numbers<'t>,
+    ) -> Reader<'a, 't> {
         nodes_left.set(limits.max_nodes);
         Reader {
             limits,
             depth_left: limits.max_depth,
             nodes_left,
+            numbers,
         }
     }
 
@@ -202,7 +294,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The budget of the items of an array or object.
-    fn nested<E: de::Error>(&self) -> Result<Reader<'a>, E> {
+    fn nested<E: de::Error>(&self) -> Result<Reader<'a, 't>, E> {
         match self.depth_left.checked_sub(1) {
             Some(depth_left) => Ok(Reader {
                 depth_left,
@@ -250,14 +342,14 @@ impl<'de> Visitor<'de> for Key {
 /// earlier key; larger ones through a hash set.
 const LINEAR_KEYS: usize = 16;
 
-impl<'de> DeserializeSeed<'de> for Reader<'_> {
+impl<'de> DeserializeSeed<'de> for Reader<'_, 'de> {
     type Value = Parsed<'de>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Parsed<'de>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Reader<'_> {
+impl<'de> Visitor<'de> for Reader<'_, 'de> {
     type Value = Parsed<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
@@ -268,16 +360,27 @@ impl<'de> Visitor<'de> for Reader<'_> {
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Parsed<'de>, E> {
         self.count()?;
+        self.numbers.visit();
         Ok(Parsed::Number(v.into()))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Parsed<'de>, E> {
         self.count()?;
+        self.numbers.visit();
         Ok(Parsed::Number(v.into()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Parsed<'de>, E> {
         self.count()?;
+        self.numbers.visit();
         // As `serde_json::Value`: a float that is not finite (never parsed from JSON) is null.
-        Ok(Number::from_f64(v).map_or(Parsed::Null, Parsed::Number))
+        let Some(number) = Number::from_f64(v) else {
+            return Ok(Parsed::Null);
+        };
+        if v.abs() >= EXACT_F64
+            && let Some(literal) = self.numbers.last()
+        {
+            return Ok(Parsed::Literal(Box::new((number, literal))));
+        }
+        Ok(Parsed::Number(number))
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Parsed<'de>, E> {
         self.count()?;
@@ -345,24 +448,6 @@ pub(crate) fn json_error(e: &serde_json::Error) -> LoadError {
         message: message.to_owned(),
         location,
     }
-}
-
-/// Orders two JSON numbers by value, exactly for integers.
-pub(crate) fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
-    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
-        return Some(x.cmp(&y));
-    }
-    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
-        return Some(x.cmp(&y));
-    }
-    // One side is negative and the other above i64::MAX, or one is a float.
-    if let (Some(_), Some(_)) = (a.as_i64(), b.as_u64()) {
-        return Some(Ordering::Less);
-    }
-    if let (Some(_), Some(_)) = (a.as_u64(), b.as_i64()) {
-        return Some(Ordering::Greater);
-    }
-    a.as_f64()?.partial_cmp(&b.as_f64()?)
 }
 
 /// Escapes one JSON Pointer reference token (RFC 6901).

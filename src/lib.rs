@@ -8,6 +8,8 @@
 //! - `limits`: [`Limits`], every bound on what an input may make the crate do.
 //! - `input`: raw bytes to text (size, UTF-8, byte order mark), the [`Format`] a path names,
 //!   and [`LoadError`].
+//! - `number`: JSON numbers by value, exactly for integers and for a literal as written where
+//!   `f64` would round it.
 //! - `json`: the one JSON reader (answers and JSON survey files) into a tree that borrows its
 //!   strings; number order, equality with constants, pointer tokens, values quoted in messages.
 //! - `date`: `YYYY-MM-DD` dates, their pattern, and patterns that order them.
@@ -43,6 +45,7 @@
 
 mod limits;
 mod input;
+mod number;
 mod json;
 mod date;
 mod pattern;

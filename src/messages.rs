@@ -4,10 +4,7 @@
 //! Messages name the question and may quote the offending scalar (cut to 40 characters);
 //! they never echo the answer set.
 
-use serde_json::Value;
-
 use crate::issue::{Expected, IssueCode};
-use crate::json::quote;
 
 /// The language of issue messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -47,8 +44,8 @@ pub(crate) enum Detail<'v> {
     None,
     /// The kind of value expected (`boolean`, `an array of choice values`, ...).
     Expected(Expected),
-    /// The offending scalar.
-    Value(&'v Value),
+    /// The offending scalar, quoted for a message.
+    Value(&'v str),
     /// A count or length against its limit.
     Count {
         actual: usize,
@@ -56,7 +53,7 @@ pub(crate) enum Detail<'v> {
     },
     /// A value outside `[min, max]` (either side may be open).
     Range {
-        value: &'v Value,
+        value: &'v str,
         min: Option<String>,
         max: Option<String>,
     },
@@ -71,8 +68,8 @@ pub(crate) fn message(
 ) -> String {
     use IssueCode as C;
     let value = match *detail {
-        Detail::Value(v) | Detail::Range { value: v, .. } => quote(v),
-        _ => String::new(),
+        Detail::Value(v) | Detail::Range { value: v, .. } => v,
+        _ => "",
     };
     let (actual, limit) = match *detail {
         Detail::Count { actual, limit } => (actual, limit),

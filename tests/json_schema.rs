@@ -27,6 +27,19 @@ fn assert_same_verdict(
     context: &str,
 ) {
     let native = survey.is_valid(answers);
+    if holds_the_f64_floor(answers) {
+        // The one documented exception: a float at exactly -2^63 is what every integer from
+        // -2^63 - 1024 to -2^63 - 1 becomes in a `Value`, so the native validator never takes
+        // it for i64::MIN; a validator that reads numbers as f64 cannot tell them apart.
+        if native {
+            let report = survey.validate(answers);
+            assert!(
+                !report.to_string().contains("out_of_range"),
+                "{context}: a float at -2^63 passed\n{answers}"
+            );
+        }
+        return;
+    }
     let schema = validator.is_valid(answers);
     if native != schema {
         let report = survey.validate_with(
@@ -44,6 +57,16 @@ fn assert_same_verdict(
             "{context}: native says {native}, jsonschema says {schema}\nanswers: {answers}\nnative report:\n{report}\njsonschema errors:\n{}",
             errors.join("\n")
         );
+    }
+}
+
+/// Whether the answers hold a float at exactly -2^63 anywhere.
+fn holds_the_f64_floor(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n.is_f64() && n.as_f64() == Some(-9_223_372_036_854_775_808.0),
+        Value::Array(items) => items.iter().any(holds_the_f64_floor),
+        Value::Object(map) => map.values().any(holds_the_f64_floor),
+        _ => false,
     }
 }
 

@@ -15,6 +15,7 @@ const LAYERS: &[&str] = &[
     // foundations
     "limits",
     "input",
+    "number",
     "json",
     "date",
     "pattern",

@@ -8,8 +8,9 @@ use serde_json::Value;
 use super::{Checker, ProblemCode, Scope};
 use crate::condition::{Condition, Leaf, Test};
 use crate::definition::{ChoiceDef, CitationDef, QuestionDef, QuestionKind};
-use crate::json::{compare_numbers, pointer_token};
+use crate::json::pointer_token;
 use crate::node::{AnswerSpec, Choice, IdMap, Node};
+use crate::number::compare_numbers;
 use crate::pattern::{Pattern, PatternError};
 
 impl<'a> Checker<'a> {

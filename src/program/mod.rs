@@ -17,7 +17,7 @@ use serde_json::{Number, Value};
 use crate::condition::{Bound, Comparison, Condition, Test};
 use crate::date;
 use crate::definition::{QuestionKind, TextFormat};
-use crate::json::{Answer, compare_numbers, json_equal};
+use crate::json::{Answer, compare_answer, json_equal};
 use crate::node::{AnswerSpec, Node};
 use crate::pattern;
 
@@ -417,10 +417,10 @@ impl Program {
                     .as_array()
                     .is_some_and(|items| items.iter().any(|v| v.as_str() == Some(choice)))
             }
-            FlatTest::CompareNumber(op, bound) => value
-                .as_number()
-                .zip(self.numbers.get(bound as usize))
-                .and_then(|(n, bound)| compare_numbers(n, bound))
+            FlatTest::CompareNumber(op, bound) => self
+                .numbers
+                .get(bound as usize)
+                .and_then(|bound| compare_answer(value, bound))
                 .is_some_and(|ordering| op.holds(ordering)),
             FlatTest::CompareDate(op, bound) => value
                 .as_str()

@@ -4,40 +4,12 @@
 use std::cmp::Ordering;
 use std::ops::ControlFlow;
 
-use serde_json::Number;
-
 use super::{Program, Step, TextRule};
 use crate::date;
 use crate::definition::QuestionKind;
 use crate::issue::{Expected, IssueCode, RawDetail, RawIssue};
-use crate::json::{Answer, compare_numbers};
-
-/// 2^63 as f64: every integral f64 in `[-2^63, 2^63)` converts to i64 exactly.
-const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
-
-/// An integral JSON number as i64; `Err(true)` when integral but outside i64, `Err(false)`
-/// when not integral.
-pub(crate) fn as_integer(n: &Number) -> Result<i64, bool> {
-    if let Some(i) = n.as_i64() {
-        return Ok(i);
-    }
-    if n.as_u64().is_some() {
-        return Err(true);
-    }
-    let f = n.as_f64().unwrap_or(f64::NAN);
-    if f.fract() != 0.0 || !f.is_finite() {
-        return Err(false);
-    }
-    if (-TWO_POW_63..TWO_POW_63).contains(&f) {
-        #[allow(
-            clippy::cast_possible_truncation,
-            reason = "integral and within i64, checked above"
-        )]
-        Ok(f as i64)
-    } else {
-        Err(true)
-    }
-}
+use crate::json::{Answer, compare_answer};
+use crate::number::as_integer;
 
 impl Program {
     /// Checks one present answer of an enabled node against its rule.
@@ -177,7 +149,7 @@ impl Program {
                 let Some(number) = value.as_number() else {
                     return sink(wrong(Expected::Integer));
                 };
-                match as_integer(number) {
+                match as_integer(number, value.literal()) {
                     Err(false) => sink(wrong(Expected::Integer))?,
                     Err(true) => sink(issue(IssueCode::OutOfRange, RawDetail::Range(value)))?,
                     Ok(n) => {
@@ -190,15 +162,15 @@ impl Program {
             }
             QuestionKind::Number => {
                 let (minimum, maximum) = &self.number_rules[rule];
-                let Some(number) = value.as_number() else {
+                if value.as_number().is_none() {
                     return sink(wrong(Expected::Number));
-                };
+                }
                 let below = minimum
                     .as_ref()
-                    .is_some_and(|min| compare_numbers(number, min) == Some(Ordering::Less));
+                    .is_some_and(|min| compare_answer(value, min) == Some(Ordering::Less));
                 let above = maximum
                     .as_ref()
-                    .is_some_and(|max| compare_numbers(number, max) == Some(Ordering::Greater));
+                    .is_some_and(|max| compare_answer(value, max) == Some(Ordering::Greater));
                 if below || above {
                     sink(issue(IssueCode::OutOfRange, RawDetail::Range(value)))?;
                 }

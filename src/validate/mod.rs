@@ -300,7 +300,10 @@ impl Survey {
             _ => String::new(),
         };
         let shown = match raw.detail {
-            RawDetail::Value(v) | RawDetail::Range(v) => Some(v.to_value()),
+            RawDetail::Value(v) | RawDetail::Range(v) => Some(match v.literal() {
+                Some(literal) => json::cut(literal).into_owned(),
+                None => json::quote(&v.to_value()),
+            }),
             _ => None,
         };
         let detail = match (raw.detail, shown.as_deref()) {

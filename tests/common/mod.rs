@@ -211,29 +211,46 @@ fn random_leaf_question(rng: &mut Rng, id: &str, kind: &str) -> Value {
                 }
             }
         }
-        "text" => match rng.below(4) {
+        "text" => match rng.below(5) {
             0 => {
                 q["min_length"] = rng.range(0, 2).into();
                 q["max_length"] = rng.range(2, 4).into();
+            }
+            4 => {
+                // Long texts, at and past their bounds.
+                q["min_length"] = rng.range(50, 200).into();
+                q["max_length"] = rng.range(200, 1000).into();
             }
             1 => q["pattern"] = PATTERNS[rng.below(PATTERNS.len())].0.into(),
             2 => q["format"] = (*rng.pick(&["email", "tel", "url"])).into(),
             _ => {}
         },
         "integer" => {
-            if rng.chance(60) {
-                q["minimum"] = rng.range(-3, 2).into();
-            }
-            if rng.chance(60) {
-                q["maximum"] = rng.range(3, 10).into();
+            if rng.chance(15) {
+                // The ends of i64, written out.
+                q["minimum"] = i64::MIN.into();
+                q["maximum"] = i64::MAX.into();
+            } else {
+                if rng.chance(60) {
+                    q["minimum"] = rng.range(-3, 2).into();
+                }
+                if rng.chance(60) {
+                    q["maximum"] = rng.range(3, 10).into();
+                }
             }
         }
         "number" => {
-            if rng.chance(60) {
-                q["minimum"] = json!(-1.5);
-            }
-            if rng.chance(60) {
-                q["maximum"] = json!(2.5);
+            if rng.chance(15) {
+                // Integers past 2^53, where an f64 skips some.
+                q["minimum"] = json!(-9_007_199_254_740_993_i64);
+                q["maximum"] = json!(9_007_199_254_740_993_u64);
+            } else {
+                if rng.chance(60) {
+                    q["minimum"] = json!(-1.5);
+                }
+                if rng.chance(60) {
+                    q["maximum"] = json!(2.5);
+                }
             }
         }
         "date" => {
@@ -392,26 +409,33 @@ fn valid_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) 
             }
             let min = def.min_length.unwrap_or(0) as usize;
             let max = def.max_length.map_or(min + 3, |m| m as usize);
+            if rng.chance(30) {
+                let n = if rng.chance(50) { min } else { max };
+                return json!(letters(rng, n));
+            }
             let word = *rng.pick(&WORDS);
             if (min..=max).contains(&word.chars().count()) {
                 return json!(word);
             }
             let n = rng.range(min as i64, max as i64) as usize;
-            let text: String = (0..n).map(|_| *rng.pick(&['x', 'あ', '😀', 'é'])).collect();
-            json!(text)
+            json!(letters(rng, n))
         }
         QuestionKind::Integer => {
             let lo = def
                 .minimum
                 .as_ref()
                 .and_then(serde_json::Number::as_i64)
-                .unwrap_or(-2);
+                .unwrap_or(i64::MIN);
             let hi = def
                 .maximum
                 .as_ref()
                 .and_then(serde_json::Number::as_i64)
-                .unwrap_or(12);
-            json!(rng.range(lo, hi))
+                .unwrap_or(i64::MAX);
+            match rng.below(6) {
+                0 => json!(lo),
+                1 => json!(hi),
+                _ => json!(rng.range(lo.max(-2), hi.min(12))),
+            }
         }
         QuestionKind::Number => {
             let lo = def
@@ -424,12 +448,19 @@ fn valid_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) 
                 .as_ref()
                 .and_then(serde_json::Number::as_f64)
                 .unwrap_or(8.0);
+            if hi > 1e15 && rng.chance(40) {
+                return def.maximum.clone().map_or(json!(0), Value::Number);
+            }
+            let (lo, hi) = (lo.max(-3.0), hi.min(8.0));
             let steps = rng.range(0, 8) as f64 / 8.0;
             json!(lo + (hi - lo) * steps)
         }
         QuestionKind::Date => {
             let lo = def.earliest.clone().unwrap_or_else(|| "2024-01-01".into());
             let hi = def.latest.clone().unwrap_or_else(|| "2024-02-29".into());
+            if rng.chance(30) {
+                return json!(if rng.chance(50) { lo } else { hi });
+            }
             loop {
                 let date = format!("2024-{:02}-{:02}", rng.range(1, 2), rng.range(1, 29));
                 if date >= lo && date <= hi {
@@ -439,6 +470,23 @@ fn valid_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) 
         }
         _ => json!({}),
     }
+}
+
+/// `n` characters from several scripts and planes.
+fn letters(rng: &mut Rng, n: usize) -> String {
+    (0..n).map(|_| *rng.pick(&['x', 'あ', '😀', 'é'])).collect()
+}
+
+/// Whether `2024-MM-DD` is a real day (2024 is a leap year).
+fn real_day(date: &str) -> bool {
+    let month: u32 = date[5..7].parse().unwrap_or(0);
+    let day: u32 = date[8..10].parse().unwrap_or(0);
+    let days = match month {
+        2 => 29,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    (1..=days).contains(&day)
 }
 
 /// An answer set that is valid for the survey: questions are answered in order, each
@@ -543,6 +591,16 @@ fn bad_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) ->
             {
                 return json!(bad);
             }
+            if let (Some(min), Some(max)) = (def.min_length, def.max_length)
+                && rng.chance(50)
+            {
+                let n = if min > 0 && rng.chance(50) {
+                    min - 1
+                } else {
+                    max + 1
+                };
+                return json!(letters(rng, n as usize));
+            }
             json!(*rng.pick(&[
                 "",
                 "abcdefghij",
@@ -560,11 +618,42 @@ fn bad_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) ->
             json!(2.5),
             json!(9_223_372_036_854_775_807_u64),
             json!(9_223_372_036_854_775_808_u64),
+            json!(i64::MIN),
             json!(-9.3e18),
+            // The f64s next to -2^63 and 2^63, and -2^63 itself as a float (what
+            // -9223372036854775809 and -9223372036854775808.5 become in a `Value`).
+            json!(-9_223_372_036_854_777_856.0),
+            json!(-9_223_372_036_854_774_784.0),
+            json!(-9_223_372_036_854_775_808.0),
+            json!(9_223_372_036_854_774_784.0),
+            json!(9_223_372_036_854_775_808.0),
             json!(0)
         ])),
-        QuestionKind::Number => {
-            json!(*rng.pick(&[json!(-100), json!(100.5), json!(2.5), json!(-1.5), json!(0)]))
+        QuestionKind::Number => json!(*rng.pick(&[
+            json!(-100),
+            json!(100.5),
+            json!(2.5),
+            json!(-1.5),
+            json!(0),
+            json!(9_007_199_254_740_994_u64),
+            json!(-9_007_199_254_740_994_i64),
+            json!(9_007_199_254_740_993_u64),
+        ])),
+        QuestionKind::Date if rng.chance(40) => {
+            // One day outside a bound.
+            let days: Vec<String> = (1..=12)
+                .flat_map(|m| (1..=31).map(move |d| format!("2024-{m:02}-{d:02}")))
+                .filter(|d| real_day(d))
+                .collect();
+            let before = def
+                .earliest
+                .as_ref()
+                .and_then(|lo| days.iter().rev().find(|d| *d < lo));
+            let after = def
+                .latest
+                .as_ref()
+                .and_then(|hi| days.iter().find(|d| *d > hi));
+            json!(before.or(after).map_or("2023-12-31", String::as_str))
         }
         QuestionKind::Date => json!(*rng.pick(&[
             "2024-02-30",
