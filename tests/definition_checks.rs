@@ -341,6 +341,61 @@ const CASES: &[(&str, &str, &[&str])] = &[
         &["duplicate_id"],
     ),
     (
+        "equals above an integer's maximum",
+        "questions:\n  - {id: n, type: integer, title: N, maximum: 10}\n  - {id: b, type: boolean, title: B, enable_when: {question: n, equals: 11}}\n",
+        &["invalid_value"],
+    ),
+    (
+        "a greater_than bound above the maximum may be meant",
+        "questions:\n  - {id: n, type: integer, title: N, maximum: 10}\n  - {id: b, type: boolean, title: B, enable_when: {question: n, greater_than: 11}}\n",
+        &[],
+    ),
+    (
+        "not_equals below a number's minimum",
+        "questions:\n  - {id: n, type: number, title: N, minimum: 0.5}\n  - {id: b, type: boolean, title: B, enable_when: {question: n, not_equals: 0.25}}\n",
+        &["invalid_value"],
+    ),
+    (
+        "equals a text longer than max_length",
+        "questions:\n  - {id: t, type: text, title: T, max_length: 3}\n  - {id: b, type: boolean, title: B, enable_when: {question: t, equals: abcd}}\n",
+        &["invalid_value"],
+    ),
+    (
+        "equals a text shorter than min_length",
+        "questions:\n  - {id: t, type: text, title: T, min_length: 2}\n  - {id: b, type: boolean, title: B, enable_when: {question: t, equals: a}}\n",
+        &["invalid_value"],
+    ),
+    (
+        "equals a text outside the pattern",
+        "questions:\n  - {id: t, type: text, title: T, pattern: '^[0-9]+$'}\n  - {id: b, type: boolean, title: B, enable_when: {question: t, equals: x1}}\n",
+        &["invalid_value"],
+    ),
+    (
+        "equals nope on an email question",
+        "questions:\n  - {id: t, type: text, title: T, format: email}\n  - {id: b, type: boolean, title: B, enable_when: {question: t, equals: nope}}\n",
+        &["invalid_value"],
+    ),
+    (
+        "an email value that is an address is fine",
+        "questions:\n  - {id: t, type: text, title: T, format: email}\n  - {id: b, type: boolean, title: B, enable_when: {question: t, equals: a@example.jp}}\n",
+        &[],
+    ),
+    (
+        "in with a date before earliest",
+        "questions:\n  - {id: d, type: date, title: D, earliest: '2024-04-01'}\n  - {id: b, type: boolean, title: B, enable_when: {question: d, in: ['2024-04-02', '2024-03-31']}}\n",
+        &["invalid_value"],
+    ),
+    (
+        "less_than a date before earliest may be meant",
+        "questions:\n  - {id: d, type: date, title: D, earliest: '2024-04-01'}\n  - {id: b, type: boolean, title: B, enable_when: {question: d, less_than: '2024-03-31'}}\n",
+        &[],
+    ),
+    (
+        "equals a value longer than a specify box's max_length",
+        "questions:\n  - {id: a, type: single_choice, title: A, choices: [{value: other, label: O, specify: {id: a-other, max_length: 3}}]}\n  - {id: b, type: boolean, title: B, enable_when: {question: a-other, equals: abcd}}\n",
+        &["invalid_value"],
+    ),
+    (
         "several problems at once",
         "questions:\n  - {id: a, type: boolean, title: A, enable_when: {question: z, equals: true}}\n  - {id: a, type: text, title: B, min_length: 3, max_length: 1}\n",
         &["unknown_question", "duplicate_id", "min_above_max"],

@@ -1,6 +1,8 @@
 //! Conditions as written to conditions over node indices: shape, references (earlier
 //! questions only), and operators and values that fit the referenced question.
 
+use std::cmp::Ordering;
+
 use serde_json::Value;
 
 use super::{Checker, ProblemCode, Scope};
@@ -9,6 +11,7 @@ use crate::date;
 use crate::definition::{ConditionDef, Operator, QuestionKind, SurveyDefinition};
 use crate::json::quote;
 use crate::node::{AnswerSpec, Choice};
+use crate::number::compare_numbers;
 
 impl Checker<'_> {
     pub(super) fn condition(
@@ -229,8 +232,11 @@ impl Checker<'_> {
             );
             return None;
         }
+        // The tested values of equals, not_equals, in and includes are answers; an ordering
+        // operator's bound is any value of the type.
+        let whole = comparison.is_none();
         let operand = |this: &mut Self, value: &Value, path: &str| -> Option<Value> {
-            match this.valid_answer(node, value) {
+            match this.valid_answer(node, value, whole) {
                 Ok(()) => Some(value.clone()),
                 Err(why) => {
                     this.problem(
@@ -291,9 +297,12 @@ impl Checker<'_> {
         }
     }
 
-    /// Whether `value` is a valid answer to the node, as far as a condition operand can be
-    /// (types, choices, date validity; not lengths or patterns).
-    fn valid_answer(&self, node: usize, value: &Value) -> Result<(), String> {
+    /// Whether `value` is a valid answer to the node. A value that `equals`, `not_equals`,
+    /// `in` or `includes` tests must be an answer the question accepts (`whole`: its bounds,
+    /// lengths, pattern and format too), or the test could never be decided by a valid answer;
+    /// an ordering operator takes any value of the type, since a bound outside the range can
+    /// be meant.
+    fn valid_answer(&self, node: usize, value: &Value, whole: bool) -> Result<(), String> {
         let valid_choice = |choices: &[Choice], v: &Value| match v.as_str() {
             Some(s) if choices.iter().any(|c| c.value == s) => Ok(()),
             Some(s) => Err(format!("`{s}` is not one of its choices")),
@@ -309,26 +318,92 @@ impl Checker<'_> {
                 Value::Array(items) => items.iter().try_for_each(|v| valid_choice(choices, v)),
                 _ => Err("expected a list of choice values".to_owned()),
             },
-            AnswerSpec::Text { .. } => value
-                .as_str()
-                .map(drop)
-                .ok_or_else(|| "expected a string".to_owned()),
-            AnswerSpec::Integer { .. } => match value.as_number() {
-                Some(n) if n.as_i64().is_some() => Ok(()),
-                _ => Err("expected an integer within i64".to_owned()),
-            },
-            AnswerSpec::Number { .. } => value
-                .as_number()
-                .map(drop)
-                .ok_or_else(|| "expected a number".to_owned()),
-            AnswerSpec::Date { .. } => match value.as_str() {
-                Some(s) if date::parse_date(s).is_some() => Ok(()),
-                _ => Err("expected a YYYY-MM-DD date".to_owned()),
-            },
+            AnswerSpec::Text {
+                min_length,
+                max_length,
+                pattern,
+                format,
+            } => {
+                let text = value
+                    .as_str()
+                    .ok_or_else(|| "expected a string".to_owned())?;
+                if !whole {
+                    return Ok(());
+                }
+                let length = text.chars().count();
+                if let Some(min) = min_length.filter(|&min| length < min as usize) {
+                    return Err(format!("shorter than its `min_length` of {min}"));
+                }
+                if let Some(max) = max_length.filter(|&max| length > max as usize) {
+                    return Err(format!("longer than its `max_length` of {max}"));
+                }
+                if pattern.as_ref().is_some_and(|p| !p.regex.is_match(text)) {
+                    return Err("does not match its `pattern`".to_owned());
+                }
+                match format {
+                    Some(format) if !format.regex().is_match(text) => {
+                        Err(format!("not in its `format` ({})", format.key()))
+                    }
+                    _ => Ok(()),
+                }
+            }
+            AnswerSpec::Integer { minimum, maximum } => {
+                let Some(n) = value.as_number().and_then(serde_json::Number::as_i64) else {
+                    return Err("expected an integer within i64".to_owned());
+                };
+                if whole
+                    && (minimum.is_some_and(|min| n < min) || maximum.is_some_and(|max| n > max))
+                {
+                    return Err(outside(
+                        minimum.map(|m| m.to_string()),
+                        maximum.map(|m| m.to_string()),
+                    ));
+                }
+                Ok(())
+            }
+            AnswerSpec::Number { minimum, maximum } => {
+                let n = value
+                    .as_number()
+                    .ok_or_else(|| "expected a number".to_owned())?;
+                let below = minimum
+                    .as_ref()
+                    .is_some_and(|min| compare_numbers(n, min) == Some(Ordering::Less));
+                let above = maximum
+                    .as_ref()
+                    .is_some_and(|max| compare_numbers(n, max) == Some(Ordering::Greater));
+                if whole && (below || above) {
+                    return Err(outside(
+                        minimum.as_ref().map(ToString::to_string),
+                        maximum.as_ref().map(ToString::to_string),
+                    ));
+                }
+                Ok(())
+            }
+            AnswerSpec::Date { earliest, latest } => {
+                let Some(s) = value.as_str().filter(|s| date::parse_date(s).is_some()) else {
+                    return Err("expected a YYYY-MM-DD date".to_owned());
+                };
+                let early = earliest.as_deref().is_some_and(|e| s < e);
+                let late = latest.as_deref().is_some_and(|l| s > l);
+                if whole && (early || late) {
+                    return Err(outside(earliest.clone(), latest.clone()));
+                }
+                Ok(())
+            }
             AnswerSpec::Group { .. } => {
                 Err("a group can only be tested with `answered`".to_owned())
             }
         }
+    }
+}
+
+/// Why a value is outside a question's bounds, naming them.
+fn outside(min: Option<String>, max: Option<String>) -> String {
+    match (min, max) {
+        (Some(min), Some(max)) => format!("outside its range {min} to {max}"),
+        (Some(min), None) => format!("below its minimum {min}"),
+        (None, Some(max)) => format!("above its maximum {max}"),
+        (None, None) => "out of range".to_owned(),
     }
 }
 

@@ -73,6 +73,24 @@ impl TextFormat {
             TextFormat::Url => crate::pattern::URL_PATTERN,
         }
     }
+
+    /// The compiled [`TextFormat::pattern`].
+    pub(crate) fn regex(self) -> &'static regex::Regex {
+        match self {
+            TextFormat::Email => &crate::pattern::EMAIL,
+            TextFormat::Tel => &crate::pattern::TEL,
+            TextFormat::Url => &crate::pattern::URL,
+        }
+    }
+
+    /// The name the survey file uses (`email`, `tel`, `url`).
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            TextFormat::Email => "email",
+            TextFormat::Tel => "tel",
+            TextFormat::Url => "url",
+        }
+    }
 }
 
 /// One question (or one field of a group question) as written.

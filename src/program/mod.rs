@@ -19,7 +19,6 @@ use crate::date;
 use crate::definition::{QuestionKind, TextFormat};
 use crate::json::{Answer, compare_answer, json_equal};
 use crate::node::{AnswerSpec, Node};
-use crate::pattern;
 
 /// An index stored as index + 1, so that `Option<Slot>` takes four bytes and a [`Step`]
 /// stays at 16.
@@ -124,15 +123,6 @@ pub(crate) struct TextRule {
     pub(crate) pattern: Option<Regex>,
     /// The compiled pattern of the text's `format`.
     pub(crate) format: Option<&'static Regex>,
-}
-
-/// The compiled documented pattern of a text format.
-fn format_regex(format: TextFormat) -> &'static Regex {
-    match format {
-        TextFormat::Email => &pattern::EMAIL,
-        TextFormat::Tel => &pattern::TEL,
-        TextFormat::Url => &pattern::URL,
-    }
 }
 
 /// One op of a prefix-ordered condition. A composite op's children follow it; `end` is the
@@ -255,7 +245,7 @@ impl Program {
                     min_length: *min_length,
                     max_length: *max_length,
                     pattern: pattern.as_ref().map(|p| p.regex.clone()),
-                    format: format.map(format_regex),
+                    format: format.map(TextFormat::regex),
                 });
                 (QuestionKind::Text, index(self.text_rules.len() - 1))
             }

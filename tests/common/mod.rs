@@ -306,9 +306,11 @@ fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Value {
             }
         }
         QuestionKind::MultipleChoice => ("includes", json!(rng.pick(&choice_values(def)))),
+        // The value of equals and not_equals is an answer the question accepts; an
+        // ordering operator takes any value of the type.
         QuestionKind::Text => match rng.below(3) {
-            0 => ("equals", json!(rng.pick(&WORDS))),
-            1 => ("not_equals", json!(rng.pick(&WORDS))),
+            0 => ("equals", valid_scalar(rng, def)),
+            1 => ("not_equals", valid_scalar(rng, def)),
             _ => ("answered", json!(rng.chance(50))),
         },
         QuestionKind::Integer | QuestionKind::Number => {
@@ -320,7 +322,11 @@ fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Value {
                 "equals",
                 "not_equals",
             ]);
-            (op, json!(rng.range(0, 6)))
+            if op.ends_with("equals") {
+                (op, valid_scalar(rng, def))
+            } else {
+                (op, json!(rng.range(0, 6)))
+            }
         }
         QuestionKind::Date => {
             let op = *rng.pick(&[
@@ -330,7 +336,11 @@ fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Value {
                 "less_or_equal",
                 "equals",
             ]);
-            (op, json!(format!("2024-01-{:02}", rng.range(10, 31))))
+            if op == "equals" {
+                (op, valid_scalar(rng, def))
+            } else {
+                (op, json!(format!("2024-01-{:02}", rng.range(10, 31))))
+            }
         }
         _ => ("answered", json!(rng.chance(50))),
     };
@@ -394,6 +404,13 @@ fn valid_value(rng: &mut Rng, definition: &SurveyDefinition, def: &QuestionDef) 
             }
             Value::Array(picked)
         }
+        _ => valid_scalar(rng, def),
+    }
+}
+
+/// A valid answer to a text, integer, number or date question (`{}` for other kinds).
+fn valid_scalar(rng: &mut Rng, def: &QuestionDef) -> Value {
+    match def.kind {
         QuestionKind::Text => {
             if let Some(format) = def.format {
                 return json!(match format {
