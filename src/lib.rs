@@ -18,6 +18,8 @@
 //! - `issue`: what an answer check can say: [`IssueCode`], [`Issue`], [`Report`].
 //! - [`definition`]: the serde + schemars types that mirror a survey file, nothing else (and the
 //!   question budget that refuses a huge file while it is parsed).
+//! - `yaml_core`: the YAML 1.2 core schema for plain scalars, where the YAML parser's own
+//!   resolution differs (`0b101` is a string, `0755` the integer 755).
 //! - `load`: text to [`SurveyDefinition`] (YAML via serde-saphyr, JSON via the `json` reader)
 //!   with line and column on every error, and the source map that locates problems.
 //! - `condition`: skip-logic conditions over node indices and the absent-answer rule.
@@ -51,6 +53,7 @@ mod date;
 mod pattern;
 mod issue;
 pub mod definition;
+mod yaml_core;
 mod load;
 mod condition;
 mod node;

@@ -11,6 +11,7 @@ use crate::definition::{SurveyDefinition, with_question_budget};
 use crate::input::{Format, LoadError, Location};
 use crate::json;
 use crate::limits::Limits;
+use crate::yaml_core::{CoreText, core_text};
 
 /// Parses an answer set (or any JSON value) from YAML or JSON text under the limits: size,
 /// nesting depth, YAML aliases, and no duplicate keys.
@@ -32,8 +33,11 @@ pub fn parse_answers(text: &str, format: Format, limits: &Limits) -> Result<Valu
     let text = crate::input::text(text.as_bytes(), format, limits)?;
     match format {
         Format::Json => json::parse(text, limits).map(Value::from),
-        Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options(limits))
-            .map_err(|e| yaml_error(&e, limits)),
+        Format::Yaml => {
+            let core = core_text(text, true);
+            serde_saphyr::from_str_with_options(&core.text, yaml_options(limits))
+                .map_err(|e| relocate(yaml_error(&e, limits), &core))
+        }
     }
 }
 
@@ -63,14 +67,31 @@ fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
     options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::Error;
     options.alias_limits.max_total_replayed_events = limits.max_alias_expansion;
     options.with_snippet = false;
-    // YAML 1.2 booleans only: `Y`, `yes` and `on` stay strings (a choice labelled "Y").
+    // The YAML 1.2 core schema (with `yaml_core` for what no option covers): `Y`, `yes` and
+    // `on` stay strings (a choice labelled "Y"), and so does `1_000`.
     options.strict_booleans = true;
+    options.underscored_numbers_as_strings = true;
     options
 }
 
 fn from_yaml(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError> {
-    serde_saphyr::from_str_with_options(text, yaml_options(limits))
-        .map_err(|e| name_the_key(yaml_error(&e, limits), text, limits))
+    let core = core_text(text, false);
+    serde_saphyr::from_str_with_options(&core.text, yaml_options(limits))
+        .map_err(|e| name_the_key(relocate(yaml_error(&e, limits), &core), text, limits))
+}
+
+/// An error in the core-schema text, placed in the original.
+fn relocate(error: LoadError, core: &CoreText<'_>) -> LoadError {
+    match error {
+        LoadError::Syntax {
+            message,
+            location: Some(location),
+        } => LoadError::Syntax {
+            message,
+            location: Some(core.original(location)),
+        },
+        other => other,
+    }
 }
 
 fn yaml_error(e: &serde_saphyr::Error, limits: &Limits) -> LoadError {

@@ -23,6 +23,7 @@ const LAYERS: &[&str] = &[
     // definition
     "definition",
     // load
+    "yaml_core",
     "load",
     // check
     "condition",

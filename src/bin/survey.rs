@@ -252,10 +252,11 @@ fn print_diagnostic(
 fn check(path: &Path) -> Result<bool, Fatal> {
     Ok(match load_survey(path)? {
         Some(survey) => {
+            let count = survey.questions().count();
             println!(
-                "{}: ok ({} questions)",
+                "{}: ok ({count} question{})",
                 path.display(),
-                survey.questions().count()
+                if count == 1 { "" } else { "s" }
             );
             true
         }

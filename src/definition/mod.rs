@@ -8,6 +8,7 @@
 mod budget;
 mod condition;
 mod question;
+mod scalar;
 mod text;
 
 pub use condition::ConditionDef;

@@ -118,7 +118,11 @@ pub struct QuestionDef {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<CitationDef>,
     /// Whether an answer is required when the question is enabled.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        skip_serializing_if = "std::ops::Not::not",
+        deserialize_with = "super::scalar::flag"
+    )]
     pub required: bool,
     /// The question is asked only when this condition holds.
     #[serde(
@@ -144,16 +148,32 @@ pub struct QuestionDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choice_labels: Option<std::collections::BTreeMap<String, Text>>,
     /// Fewest choices a multiple-choice answer may hold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::scalar::count"
+    )]
     pub min_selections: Option<u32>,
     /// Most choices a multiple-choice answer may hold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::scalar::count"
+    )]
     pub max_selections: Option<u32>,
     /// Shortest text, in Unicode scalar values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::scalar::count"
+    )]
     pub min_length: Option<u32>,
     /// Longest text, in Unicode scalar values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::scalar::count"
+    )]
     pub max_length: Option<u32>,
     /// A regular expression the text must contain a match of (anchor it with `^...$` for a
     /// whole-text match). Only syntax that means the same in Rust and ECMA-262 is accepted.
@@ -214,7 +234,11 @@ pub struct ChoiceDef {
     /// What the respondent sees.
     pub label: Text,
     /// A "none of these" choice that cannot be combined with others in a multiple choice.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        skip_serializing_if = "std::ops::Not::not",
+        deserialize_with = "super::scalar::flag"
+    )]
     pub exclusive: bool,
     /// A free-text box that is asked when this choice is picked (for an "other" choice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,9 +257,17 @@ pub struct SpecifyDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<Text>,
     /// Whether the text must be given when the choice is picked.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        skip_serializing_if = "std::ops::Not::not",
+        deserialize_with = "super::scalar::flag"
+    )]
     pub required: bool,
     /// Longest text, in Unicode scalar values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::scalar::count"
+    )]
     pub max_length: Option<u32>,
 }
