@@ -96,7 +96,7 @@ pub(crate) fn message(
             C::TooLong => format!("{subject}: {limit} 文字以内で入力してください（{actual} 文字です）"),
             C::PatternMismatch => format!("{subject}: {value} は求められる形式に合いません"),
             C::InvalidFormat => format!("{subject}: {value} は正しい形式ではありません"),
-            C::OutOfRange => format!("{subject}: {value} は範囲{}外です", range(detail, locale)),
+            C::OutOfRange => format!("{subject}: {value} は範囲外です{}", range(detail, locale)),
             C::InvalidDate => format!("{subject}: {value} は正しい日付（YYYY-MM-DD）ではありません"),
         },
         Locale::En => match code {

@@ -76,6 +76,34 @@ pub enum ProblemCode {
 }
 
 impl ProblemCode {
+    /// Every code, in the order of the documentation.
+    pub const ALL: [ProblemCode; 24] = [
+        ProblemCode::InvalidId,
+        ProblemCode::DuplicateId,
+        ProblemCode::DuplicateChoice,
+        ProblemCode::UnknownChoiceSet,
+        ProblemCode::Empty,
+        ProblemCode::ChoicesConflict,
+        ProblemCode::NotApplicable,
+        ProblemCode::NestedGroup,
+        ProblemCode::UnknownReference,
+        ProblemCode::UnknownLocale,
+        ProblemCode::MissingDefaultText,
+        ProblemCode::InvalidCondition,
+        ProblemCode::UnknownQuestion,
+        ProblemCode::ForwardReference,
+        ProblemCode::SelfReference,
+        ProblemCode::OperatorMismatch,
+        ProblemCode::InvalidValue,
+        ProblemCode::MinAboveMax,
+        ProblemCode::TooManyRequiredSelections,
+        ProblemCode::InvalidPattern,
+        ProblemCode::UnportablePattern,
+        ProblemCode::InvalidDate,
+        ProblemCode::InvalidNumber,
+        ProblemCode::LimitExceeded,
+    ];
+
     /// The stable `snake_case` code.
     #[must_use]
     pub fn as_str(self) -> &'static str {

@@ -375,7 +375,12 @@ impl<'a> Checker<'a> {
                 None
             }
             Err(PatternError::Invalid(why)) => {
-                self.problem(ProblemCode::InvalidPattern, path, why);
+                let why = why.strip_prefix("error: ").unwrap_or(&why);
+                self.problem(
+                    ProblemCode::InvalidPattern,
+                    path,
+                    format!("the pattern does not compile: {why}"),
+                );
                 None
             }
         }
