@@ -3,6 +3,7 @@
 //! the coverage assertions, so no message goes unread.
 
 use std::collections::BTreeSet;
+use std::fmt::Write;
 
 use serde_json::{Value, json};
 use survey_schema::{
@@ -60,13 +61,14 @@ fn render(survey: &Survey, locale: Locale, seen: &mut BTreeSet<IssueCode>) -> St
     };
     let mut out = String::new();
     for (i, answers) in answer_sets().iter().enumerate() {
-        out.push_str(&format!("# answer set {i}: {answers}\n"));
+        let _ = writeln!(out, "# answer set {i}: {answers}");
         for issue in survey.validate_with(answers, &options).issues {
             seen.insert(issue.code);
-            out.push_str(&format!(
-                "{} {} [{}]: {}\n",
+            let _ = writeln!(
+                out,
+                "{} {} [{}]: {}",
                 issue.code, issue.path, issue.question, issue.message
-            ));
+            );
         }
     }
     out
@@ -198,11 +200,10 @@ fn every_problem_message() {
         let text = format!("{HEAD}{body}");
         match Survey::load(&text, Format::Yaml, &limits) {
             Err(Error::Check(error)) => {
-                out.push_str(&format!("# {}", body.lines().last().unwrap_or_default()));
-                out.push('\n');
+                let _ = writeln!(out, "# {}", body.lines().last().unwrap_or_default());
                 for problem in &error.problems {
                     seen.insert(problem.code);
-                    out.push_str(&format!("{problem}\n"));
+                    let _ = writeln!(out, "{problem}");
                 }
             }
             Err(other) => panic!("{body}: a load error, not a problem: {other}"),
@@ -305,7 +306,7 @@ fn every_load_error_message() {
     let mut out = String::new();
     for (name, message) in cases {
         assert!(!message.is_empty(), "{name}: no error");
-        out.push_str(&format!("{name}: {message}\n"));
+        let _ = writeln!(out, "{name}: {message}");
     }
     insta::assert_snapshot!("load_errors", out);
 }
