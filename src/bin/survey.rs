@@ -181,14 +181,15 @@ fn main() -> ExitCode {
 /// printed rustc-style and give `Ok(None)`; only a file that cannot be read is fatal.
 fn load_survey(path: &Path) -> Result<Option<Survey>, Fatal> {
     let limits = Limits::default();
-    let loaded = read_path(path, &limits)
-        .map_err(Error::Load)
-        .and_then(|(text, format)| Ok((Survey::load(&text, format, &limits)?, text)));
+    // The text is kept for the diagnostics; a file that was not read has none to show.
+    let (loaded, text) = match read_path(path, &limits) {
+        Ok((text, format)) => (Survey::load(&text, format, &limits), text),
+        Err(error) => (Err(Error::Load(error)), String::new()),
+    };
     match loaded {
-        Ok((survey, _)) => Ok(Some(survey)),
+        Ok(survey) => Ok(Some(survey)),
         Err(Error::Load(error)) if error.is_unreadable() => Err(Fatal(error.to_string())),
         Err(Error::Check(error)) => {
-            let text = read_text(path, &limits).unwrap_or_default();
             for problem in &error.problems {
                 let message = format!("{}: {}: {}", problem.code, problem.path, problem.message);
                 print_diagnostic(path, &text, problem.location, &message);
@@ -202,7 +203,6 @@ fn load_survey(path: &Path) -> Result<Option<Survey>, Fatal> {
             Ok(None)
         }
         Err(Error::Load(error)) => {
-            let text = read_text(path, &limits).unwrap_or_default();
             let message = match &error {
                 LoadError::Syntax { message, .. } => format!("syntax: {message}"),
                 LoadError::Empty => format!("{}: the file is empty", error.code()),
