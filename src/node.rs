@@ -7,6 +7,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::condition::Condition;
 use crate::definition::{QuestionKind, Text, TextFormat};
+use crate::issue::Expected;
 
 /// Answer keys to node indices. The keys are the survey's own ids, fixed when it is checked;
 /// answers only look keys up, so a fast unkeyed hash is safe (no one can add colliding keys).
@@ -90,6 +91,37 @@ pub(crate) enum AnswerSpec {
 }
 
 impl AnswerSpec {
+    /// The bounds of a number or date question, as text for messages (an integer's are
+    /// always both, i64's own when the survey gives none).
+    pub(crate) fn bounds(&self) -> (Option<String>, Option<String>) {
+        match self {
+            AnswerSpec::Integer { minimum, maximum } => (
+                Some(minimum.unwrap_or(i64::MIN).to_string()),
+                Some(maximum.unwrap_or(i64::MAX).to_string()),
+            ),
+            AnswerSpec::Number { minimum, maximum } => (
+                minimum.as_ref().map(ToString::to_string),
+                maximum.as_ref().map(ToString::to_string),
+            ),
+            AnswerSpec::Date { earliest, latest } => (earliest.clone(), latest.clone()),
+            _ => (None, None),
+        }
+    }
+
+    /// The answer type the node takes, for a `wrong_type` message.
+    pub(crate) fn expected(&self) -> Expected {
+        match self {
+            AnswerSpec::Boolean { .. } => Expected::Boolean,
+            AnswerSpec::SingleChoice { .. } => Expected::ChoiceValue,
+            AnswerSpec::MultipleChoice { .. } => Expected::ChoiceArray,
+            AnswerSpec::Text { .. } => Expected::String,
+            AnswerSpec::Integer { .. } => Expected::Integer,
+            AnswerSpec::Number { .. } => Expected::Number,
+            AnswerSpec::Date { .. } => Expected::Date,
+            AnswerSpec::Group { .. } => Expected::Object,
+        }
+    }
+
     pub(crate) fn question_kind(&self) -> QuestionKind {
         match self {
             AnswerSpec::Boolean { .. } => QuestionKind::Boolean,

@@ -367,3 +367,69 @@ fn each_if_holds_the_effective_condition_so_stale_answers_do_not_show_questions(
         );
     }
 }
+
+#[test]
+fn the_form_schema_gives_the_lenient_verdict() {
+    let lenient = survey_schema::ValidateOptions {
+        lenient: true,
+        ..Default::default()
+    };
+    let mut cases = 0;
+    for seed in seeds(200) {
+        let (survey, definition) = random_survey(seed);
+        for draft in DRAFTS {
+            let mut options = JsonSchemaOptions::new(draft, None);
+            options.form = true;
+            let validator = compile(&survey.json_schema(&options).to_value());
+            let mut rng = Rng::new(seed.wrapping_mul(131).wrapping_add(3));
+            for case in 0..20 {
+                let answers = random_answers(&mut rng, &survey);
+                if holds_the_f64_floor(&answers) {
+                    continue;
+                }
+                assert_eq!(
+                    validator.is_valid(&answers),
+                    survey.is_valid_with(&answers, &lenient),
+                    "replay with EQUIVALENCE_SEED={seed} (draft {draft:?}, answer set {case})\nanswers: {answers}\nsurvey: {definition}"
+                );
+                cases += 1;
+            }
+        }
+    }
+    assert!(cases > 0);
+}
+
+#[test]
+fn checked_in_form_files_are_fresh() {
+    const YAML: &str = "schema/mhlw-hospital-cybersecurity-2024.yaml";
+    let survey = mhlw();
+    let pretty = |value: &Value| serde_json::to_string_pretty(value).unwrap() + "\n";
+    for (locale, infix) in [(None, ""), (Some("en"), ".en")] {
+        let mut options = JsonSchemaOptions::new(Draft::Draft07, locale);
+        options.form = true;
+        let name = format!("schema/mhlw-hospital-cybersecurity-2024{infix}.form.schema.json");
+        let flag = locale.map_or(String::new(), |l| format!(" --locale {l}"));
+        common::assert_fresh(
+            &name,
+            &pretty(&survey.json_schema(&options).to_value()),
+            &format!("cargo survey schema {YAML} --form{flag} -o {name}"),
+        );
+    }
+    for (locale, tag) in [
+        (survey_schema::Locale::Ja, "ja"),
+        (survey_schema::Locale::En, "en"),
+    ] {
+        let name = format!("schema/mhlw-hospital-cybersecurity-2024.messages.{tag}.json");
+        common::assert_fresh(
+            &name,
+            &pretty(&serde_json::to_value(survey.error_messages(locale)).unwrap()),
+            &format!("cargo survey schema {YAML} --messages {tag} -o {name}"),
+        );
+    }
+    let name = "schema/mhlw-hospital-cybersecurity-2024.en.uischema.json";
+    common::assert_fresh(
+        name,
+        &pretty(&survey.json_forms_ui_schema(Some("en"))),
+        &format!("cargo survey schema {YAML} --ui-schema jsonforms --locale en -o {name}"),
+    );
+}

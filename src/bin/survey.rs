@@ -79,6 +79,25 @@ enum Command {
         /// Print a UI schema for a form builder instead of the JSON Schema.
         #[arg(long, value_enum)]
         ui_schema: Option<UiSchemaArg>,
+        /// The form schema: answers to disabled questions are ignored, not refused (pair it
+        /// with `survey prune` on the server).
+        #[arg(long)]
+        form: bool,
+        /// Print the native message for each error a validator can report on the schema, in
+        /// this language, instead of the schema (for `forms/survey-messages.js`).
+        #[arg(long, value_enum, conflicts_with = "ui_schema")]
+        messages: Option<LocaleArg>,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print an answer set without its answers to disabled questions (what a server stores
+    /// after a form built on the `--form` schema submits).
+    Prune {
+        /// The survey file.
+        survey: PathBuf,
+        /// The answer file (.json, .yaml, .yml), or `-` for standard input (JSON or YAML).
+        answers: String,
         /// Write to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -95,6 +114,15 @@ enum Command {
 enum LocaleArg {
     Ja,
     En,
+}
+
+impl LocaleArg {
+    fn locale(self) -> Locale {
+        match self {
+            LocaleArg::Ja => Locale::Ja,
+            LocaleArg::En => Locale::En,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -138,10 +166,7 @@ fn main() -> ExitCode {
             let options = ValidateOptions {
                 partial,
                 lenient,
-                locale: match locale {
-                    LocaleArg::Ja => Locale::Ja,
-                    LocaleArg::En => Locale::En,
-                },
+                locale: locale.locale(),
                 max_issues: max_issues as usize,
             };
             let jobs = jobs
@@ -154,14 +179,25 @@ fn main() -> ExitCode {
             draft,
             locale,
             ui_schema,
+            form,
+            messages,
             output,
         } => schema(
             &survey,
-            draft,
-            locale.as_deref(),
-            ui_schema,
+            &SchemaArgs {
+                draft,
+                locale: locale.as_deref(),
+                ui_schema,
+                form,
+                messages: messages.map(LocaleArg::locale),
+            },
             output.as_deref(),
         ),
+        Command::Prune {
+            survey,
+            answers,
+            output,
+        } => prune(&survey, &answers, output.as_deref()),
         Command::MetaSchema { output } => {
             let schema = schemars::schema_for!(survey_schema::SurveyDefinition);
             write_json(&schema.to_value(), output.as_deref()).map(|()| true)
@@ -264,27 +300,56 @@ fn check(path: &Path) -> Result<bool, Fatal> {
     })
 }
 
-fn schema(
-    path: &Path,
+/// What `survey schema` prints.
+struct SchemaArgs<'a> {
     draft: DraftArg,
-    locale: Option<&str>,
+    locale: Option<&'a str>,
     ui_schema: Option<UiSchemaArg>,
-    output: Option<&Path>,
-) -> Result<bool, Fatal> {
+    form: bool,
+    messages: Option<Locale>,
+}
+
+fn schema(path: &Path, args: &SchemaArgs<'_>, output: Option<&Path>) -> Result<bool, Fatal> {
     let Some(survey) = load_survey(path)? else {
         return Ok(false);
     };
-    if let Some(UiSchemaArg::Jsonforms) = ui_schema {
-        write_json(&survey.json_forms_ui_schema(locale), output)?;
+    if let Some(locale) = args.messages {
+        let messages = serde_json::to_value(survey.error_messages(locale))
+            .map_err(|e| Fatal(e.to_string()))?;
+        write_json(&messages, output)?;
         return Ok(true);
     }
-    let draft = match draft {
+    if let Some(UiSchemaArg::Jsonforms) = args.ui_schema {
+        write_json(&survey.json_forms_ui_schema(args.locale), output)?;
+        return Ok(true);
+    }
+    let draft = match args.draft {
         DraftArg::Draft7 => Draft::Draft07,
         DraftArg::Draft2020_12 => Draft::Draft2020_12,
     };
-    let schema = survey.json_schema(&JsonSchemaOptions::new(draft, locale));
-    write_json(&schema.to_value(), output)?;
+    let mut options = JsonSchemaOptions::new(draft, args.locale);
+    options.form = args.form;
+    write_json(&survey.json_schema(&options).to_value(), output)?;
     Ok(true)
+}
+
+fn prune(path: &Path, input: &str, output: Option<&Path>) -> Result<bool, Fatal> {
+    let Some(survey) = load_survey(path)? else {
+        return Ok(false);
+    };
+    let name = if input == "-" { "<stdin>" } else { input };
+    let parsed = read_input(input, false)?
+        .and_then(|text| parse_answers(&text, answer_format(input, &text), &Limits::default()));
+    match parsed {
+        Ok(answers) => {
+            write_json(&survey.prune(&answers), output)?;
+            Ok(true)
+        }
+        Err(error) => {
+            eprintln!("{name}: {error}");
+            Ok(false)
+        }
+    }
 }
 
 fn write_json(value: &Value, output: Option<&Path>) -> Result<(), Fatal> {
@@ -349,7 +414,18 @@ fn validate(
 
 /// Validates one answer set: JSON straight from its bytes, YAML through `parse_answers`.
 fn validate_text(survey: &Survey, input: &str, text: &str, options: &ValidateOptions) -> Outcome {
-    let format = if input == "-" {
+    let report = match answer_format(input, text) {
+        Format::Yaml => parse_answers(text, Format::Yaml, &Limits::default())
+            .map(|answers| survey.validate_with(&answers, options)),
+        _ => survey.validate_json(text.as_bytes(), options),
+    };
+    report.map_err(|e| e.to_string())
+}
+
+/// The format of an answer input: by its extension, or on standard input by its first
+/// character (JSON starts with `{` or `[`).
+fn answer_format(input: &str, text: &str) -> Format {
+    if input == "-" {
         if text.trim_start().starts_with(['{', '[']) {
             Format::Json
         } else {
@@ -357,13 +433,7 @@ fn validate_text(survey: &Survey, input: &str, text: &str, options: &ValidateOpt
         }
     } else {
         Format::from_path(Path::new(input)).unwrap_or(Format::Json)
-    };
-    let report = match format {
-        Format::Yaml => parse_answers(text, format, &Limits::default())
-            .map(|answers| survey.validate_with(&answers, options)),
-        _ => survey.validate_json(text.as_bytes(), options),
-    };
-    report.map_err(|e| e.to_string())
+    }
 }
 
 /// Reads an answer input. A file that cannot be read at all is fatal; one that was read but

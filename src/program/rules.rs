@@ -83,10 +83,10 @@ impl Program {
                 {
                     sink(counted(IssueCode::TooManyChoices, items.len(), max))?;
                 }
-                // JSON Schema's `not: {allOf: [{contains: {const: v}}, {minItems: 2}]}` rejects an
-                // exclusive value in an array of two or more items. When the other items are only
-                // repeats of it, `duplicate_choice` above already says what is wrong (and keeps
-                // the answer set invalid); otherwise it is combined with another choice.
+                // An exclusive value with any other item (JSON Schema's
+                // `not: {allOf: [{contains: {const: v}}, {contains: {not: {const: v}}}]}`); its
+                // repeats alone are only `duplicate_choice` above. The first exclusive choice
+                // present, in the order of the choices, is the one reported.
                 if choices.has_exclusive && items.len() >= 2 {
                     for (choice, _) in self
                         .choice_values(choices)

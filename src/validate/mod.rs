@@ -309,7 +309,7 @@ impl Survey {
         let detail = match (raw.detail, shown.as_deref()) {
             (RawDetail::Value(_), Some(value)) => Detail::Value(value),
             (RawDetail::Range(_), Some(value)) => {
-                let (min, max) = node.map_or((None, None), |n| bounds(&n.spec));
+                let (min, max) = node.map_or((None, None), |n| n.spec.bounds());
                 Detail::Range { value, min, max }
             }
             (RawDetail::Expected(e), _) => Detail::Expected(e),
@@ -323,21 +323,5 @@ impl Survey {
             question,
             message,
         }
-    }
-}
-
-/// The bounds of a number or date question, as text for messages.
-fn bounds(spec: &AnswerSpec) -> (Option<String>, Option<String>) {
-    match spec {
-        AnswerSpec::Integer { minimum, maximum } => (
-            Some(minimum.unwrap_or(i64::MIN).to_string()),
-            Some(maximum.unwrap_or(i64::MAX).to_string()),
-        ),
-        AnswerSpec::Number { minimum, maximum } => (
-            minimum.as_ref().map(ToString::to_string),
-            maximum.as_ref().map(ToString::to_string),
-        ),
-        AnswerSpec::Date { earliest, latest } => (earliest.clone(), latest.clone()),
-        _ => (None, None),
     }
 }

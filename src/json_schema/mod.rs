@@ -18,7 +18,8 @@
 //!   (see `QUALIFY_LEAVES`);
 //! - choices are `oneOf` of `{const, title}`; multiple choice is an array with
 //!   `uniqueItems`, and an exclusive choice adds
-//!   `not: {allOf: [{contains: {const: v}}, {minItems: 2}]}`;
+//!   `not: {allOf: [{contains: {const: v}}, {contains: {not: {const: v}}}]}` (the choice
+//!   with any other item: a repeat of it alone is only a duplicate);
 //! - text formats and dates use the documented patterns ([`crate::EMAIL_PATTERN`], ...)
 //!   rather than `format`, which validators treat as an annotation; date bounds are
 //!   patterns too, since JSON Schema cannot order strings;
@@ -44,10 +45,17 @@
 
 use serde_json::{Map, Value, json};
 
+mod messages;
+
+pub use messages::{ErrorMessage, ErrorMessages};
+
 use crate::condition::{Bound, Comparison, Condition, Test};
 use crate::date::{DATE_PATTERN, date_order_pattern};
+use crate::issue::IssueCode;
+use crate::messages::Locale;
 use crate::node::{AnswerSpec, Choice, Node};
 use crate::survey::Survey;
+use messages::{Fault, Recorder};
 
 /// The JSON Schema dialect to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -78,6 +86,11 @@ pub struct JsonSchemaOptions {
     pub draft: Draft,
     /// The locale of titles and descriptions (default: the survey's default locale).
     pub locale: Option<String>,
+    /// The form schema: an answer to a disabled question is ignored rather than refused (no
+    /// `else`), as [`ValidateOptions::lenient`](crate::ValidateOptions::lenient) does, so a
+    /// form whose data keeps answers to questions it has hidden stays submittable; the server
+    /// then stores [`Survey::prune`](crate::Survey::prune)'s answers.
+    pub form: bool,
 }
 
 impl JsonSchemaOptions {
@@ -87,6 +100,7 @@ impl JsonSchemaOptions {
         JsonSchemaOptions {
             draft,
             locale: locale.map(str::to_owned),
+            form: false,
         }
     }
 }
@@ -96,8 +110,33 @@ impl Survey {
     #[must_use]
     pub fn json_schema(&self, options: &JsonSchemaOptions) -> schemars::Schema {
         let locale = options.locale.as_deref().unwrap_or(self.default_locale());
-        let value = Generator::new(self, locale, options.draft).root();
-        schemars::Schema::try_from(value).unwrap_or_default()
+        let mut generator = Generator::new(self, locale, options.draft);
+        generator.form = options.form;
+        schemars::Schema::try_from(generator.root()).unwrap_or_default()
+    }
+
+    /// The native message, in `locale`, for each error that a validator can report on this
+    /// survey's generated JSON Schema (any draft, strict or form): what a form shows instead
+    /// of the validator's own words. `forms/survey-messages.js` applies it in RJSF and JSON
+    /// Forms.
+    ///
+    /// ```
+    /// use survey_schema::{Locale, Survey};
+    /// let survey = Survey::from_yaml(
+    ///     "id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions:\n  - {id: Q2, type: boolean, title: Q2, required: true}\n",
+    /// )?;
+    /// let messages = survey.error_messages(Locale::En);
+    /// assert_eq!(messages.errors["#/required/Q2"].message, "Q2: an answer is required");
+    /// assert_eq!(messages.errors["#/properties/Q2/type"].code.as_str(), "wrong_type");
+    /// # Ok::<(), survey_schema::Error>(())
+    /// ```
+    #[must_use]
+    pub fn error_messages(&self, locale: Locale) -> ErrorMessages {
+        let recorder = Recorder::new(locale);
+        let mut generator = Generator::new(self, self.default_locale(), Draft::Draft07);
+        generator.recorder = Some(&recorder);
+        generator.root();
+        recorder.finish()
     }
 }
 
@@ -126,6 +165,10 @@ struct Generator<'a> {
     /// Per node, in document order: the schema that holds exactly when it is enabled (`None`
     /// when it always is) and the number of leaves written out in it.
     enabled: Vec<Option<(Value, usize)>>,
+    /// The form schema: no `else`.
+    form: bool,
+    /// Where the meaning of each failing keyword goes, when the messages are wanted.
+    recorder: Option<&'a Recorder>,
 }
 
 impl<'a> Generator<'a> {
@@ -135,6 +178,8 @@ impl<'a> Generator<'a> {
             locale,
             draft,
             enabled: Vec::with_capacity(survey.nodes.len()),
+            form: false,
+            recorder: None,
         };
         // Conditions refer only to earlier nodes, so one pass in order computes each
         // effective condition from those already computed.
@@ -164,7 +209,11 @@ impl<'a> Generator<'a> {
         root.insert("type".into(), "object".into());
         let names: Vec<&str> = survey.question_ids().collect();
         root.insert("propertyNames".into(), json!({ "enum": names }));
-        let (properties, required) = self.members(&survey.roots);
+        if let Some(recorder) = self.recorder {
+            recorder.object("#/type".into(), IssueCode::NotAnObject);
+            recorder.object("#/propertyNames".into(), IssueCode::UnknownQuestion);
+        }
+        let (properties, required) = self.members(&survey.roots, "#");
         root.insert("properties".into(), Value::Object(properties));
         if !required.is_empty() {
             root.insert("required".into(), required.into());
@@ -174,7 +223,10 @@ impl<'a> Generator<'a> {
             .iter()
             .enumerate()
             .filter(|(_, node)| node.condition.is_some())
-            .map(|(index, node)| self.conditional_block(index, node))
+            .enumerate()
+            .map(|(block, (index, node))| {
+                self.conditional_block(index, node, &format!("#/allOf/{block}"))
+            })
             .collect();
         if !blocks.is_empty() {
             root.insert("allOf".into(), blocks.into());
@@ -182,9 +234,9 @@ impl<'a> Generator<'a> {
         Value::Object(root)
     }
 
-    /// The unconditional members of an object (the root or a group): their schemas and the
-    /// required ones.
-    fn members(&self, indices: &[usize]) -> (Map<String, Value>, Vec<String>) {
+    /// The unconditional members of an object (the root or a group, whose schema is at
+    /// `at`): their schemas and the required ones.
+    fn members(&self, indices: &[usize], at: &str) -> (Map<String, Value>, Vec<String>) {
         let mut properties = Map::new();
         let mut required = Vec::new();
         for &index in indices {
@@ -192,27 +244,52 @@ impl<'a> Generator<'a> {
             if node.condition.is_some() {
                 continue;
             }
-            properties.insert(node.id.clone(), self.question(node));
+            let schema = self.question(node, &format!("{at}/properties/{}", node.id));
+            properties.insert(node.id.clone(), schema);
             if node.required {
+                self.note(format!("{at}/required/{}", node.id), node, Fault::Missing);
                 required.push(node.id.clone());
             }
         }
         (properties, required)
     }
 
-    /// `{if, then, else}` for a node with its own condition.
-    fn conditional_block(&self, index: usize, node: &Node) -> Value {
+    /// Records what a failure at schema location `at` means for `node`.
+    fn note(&self, at: String, node: &Node, fault: Fault<'_>) {
+        if let Some(recorder) = self.recorder {
+            recorder.node(at, node, fault);
+        }
+    }
+
+    /// `{if, then, else}` for a node with its own condition, at schema location `at` (the
+    /// form schema has no `else`).
+    fn conditional_block(&self, index: usize, node: &Node, at: &str) -> Value {
         let condition = self.enabled[index]
             .as_ref()
             .map_or_else(|| json!({}), |(v, _)| v.clone());
+        // Where the node's object sits in `then` and `else`.
+        let (then_at, else_at) = match node.parent {
+            None => (format!("{at}/then"), format!("{at}/else")),
+            Some(group) => {
+                let group_id = &self.survey.nodes[group].id;
+                (
+                    format!("{at}/then/properties/{group_id}"),
+                    format!("{at}/else/properties/{group_id}"),
+                )
+            }
+        };
         let mut declare = Map::new();
-        declare.insert(
-            "properties".into(),
-            json!({ node.id.clone(): self.question(node) }),
-        );
+        let schema = self.question(node, &format!("{then_at}/properties/{}", node.id));
+        declare.insert("properties".into(), json!({ node.id.clone(): schema }));
         if node.required {
+            self.note(
+                format!("{then_at}/required/{}", node.id),
+                node,
+                Fault::Missing,
+            );
             declare.insert("required".into(), json!([node.id]));
         }
+        self.note(format!("{else_at}/not"), node, Fault::Disabled);
         let forbid = json!({ "not": { "required": [node.id] } });
         let (then, otherwise) = match node.parent {
             None => (Value::Object(declare), forbid),
@@ -224,7 +301,11 @@ impl<'a> Generator<'a> {
                 )
             }
         };
-        json!({ "if": condition, "then": then, "else": otherwise })
+        if self.form {
+            json!({ "if": condition, "then": then })
+        } else {
+            json!({ "if": condition, "then": then, "else": otherwise })
+        }
     }
 
     /// The schema that holds exactly when the node is enabled (`None` when it always is),
@@ -310,7 +391,19 @@ impl<'a> Generator<'a> {
     fn positive_test(&self, index: usize, test: &Test) -> Value {
         let value_schema = match test {
             Test::Equals(v) | Test::NotEquals(v) => Some(json!({ "const": v })),
-            Test::In(values) => Some(json!({ "enum": values })),
+            Test::In(values) => {
+                // `enum` must list each value once (`in: [a, a]` is allowed, and 1 is 1.0).
+                let mut distinct: Vec<&Value> = Vec::with_capacity(values.len());
+                for value in values {
+                    if !distinct
+                        .iter()
+                        .any(|seen| crate::json::json_equal(*seen, value))
+                    {
+                        distinct.push(value);
+                    }
+                }
+                Some(json!({ "enum": distinct }))
+            }
             Test::Includes(choice) => {
                 Some(json!({ "type": "array", "contains": { "const": choice } }))
             }
@@ -354,18 +447,22 @@ impl<'a> Generator<'a> {
         }
     }
 
-    fn question(&self, node: &Node) -> Value {
+    /// The schema of one question, at schema location `at`.
+    fn question(&self, node: &Node, at: &str) -> Value {
         let survey = self.survey;
         let mut schema = Map::new();
         schema.insert("title".into(), survey.text(&node.title, self.locale).into());
         if let Some(help) = &node.help {
             schema.insert("description".into(), survey.text(help, self.locale).into());
         }
+        let mark = |rest: &str, fault: Fault| self.note(format!("{at}/{rest}"), node, fault);
+        mark("type", Fault::Type { item: false });
         let mut extra: Vec<Value> = Vec::new();
         match &node.spec {
             AnswerSpec::Boolean { labels } => {
                 schema.insert("type".into(), "boolean".into());
                 if let Some((yes, no)) = labels {
+                    mark("oneOf", Fault::Type { item: false });
                     schema.insert(
                         "oneOf".into(),
                         json!([
@@ -377,24 +474,47 @@ impl<'a> Generator<'a> {
             }
             AnswerSpec::SingleChoice { choices } => {
                 schema.insert("type".into(), "string".into());
+                mark("oneOf", Fault::Value(IssueCode::UnknownChoice));
                 schema.insert("oneOf".into(), self.choices(choices));
             }
             AnswerSpec::MultipleChoice { choices, min, max } => {
                 schema.insert("type".into(), "array".into());
                 schema.insert("uniqueItems".into(), true.into());
+                mark("uniqueItems", Fault::Value(IssueCode::DuplicateChoice));
                 schema.insert(
                     "items".into(),
                     json!({ "type": "string", "oneOf": self.choices(choices) }),
                 );
+                mark("items/type", Fault::Type { item: true });
+                mark("items/oneOf", Fault::Value(IssueCode::UnknownChoice));
                 if let Some(min) = min {
+                    mark(
+                        "minItems",
+                        Fault::Count(IssueCode::TooFewChoices, (*min).into()),
+                    );
                     schema.insert("minItems".into(), (*min).into());
                 }
                 if let Some(max) = max {
+                    mark(
+                        "maxItems",
+                        Fault::Count(IssueCode::TooManyChoices, (*max).into()),
+                    );
                     schema.insert("maxItems".into(), (*max).into());
                 }
                 for choice in choices.iter().filter(|c| c.exclusive) {
+                    if let Some(recorder) = self.recorder {
+                        let quoted = crate::json::quote(&Value::String(choice.value.clone()));
+                        recorder.node(
+                            format!("{at}/allOf/{}/not", extra.len()),
+                            node,
+                            Fault::Exclusive(&quoted),
+                        );
+                    }
                     extra.push(json!({
-                        "not": { "allOf": [{ "contains": { "const": choice.value } }, { "minItems": 2 }] }
+                        "not": { "allOf": [
+                            { "contains": { "const": choice.value } },
+                            { "contains": { "not": { "const": choice.value } } },
+                        ] }
                     }));
                 }
             }
@@ -406,52 +526,63 @@ impl<'a> Generator<'a> {
             } => {
                 schema.insert("type".into(), "string".into());
                 if let Some(min) = min_length {
+                    mark(
+                        "minLength",
+                        Fault::Count(IssueCode::TooShort, (*min).into()),
+                    );
                     schema.insert("minLength".into(), (*min).into());
                 }
                 if let Some(max) = max_length {
+                    mark("maxLength", Fault::Count(IssueCode::TooLong, (*max).into()));
                     schema.insert("maxLength".into(), (*max).into());
                 }
-                let mut patterns: Vec<&str> = Vec::new();
+                let mut patterns: Vec<(&str, Fault<'_>)> = Vec::new();
                 if let Some(pattern) = pattern {
-                    patterns.push(&pattern.portable);
+                    patterns.push((&pattern.portable, Fault::Value(IssueCode::PatternMismatch)));
                 }
                 if let Some(format) = format {
-                    patterns.push(format.pattern());
+                    patterns.push((format.pattern(), Fault::Value(IssueCode::InvalidFormat)));
                 }
-                Self::patterns(&mut schema, &mut extra, patterns);
+                self.patterns(node, at, &mut schema, &mut extra, patterns);
             }
             AnswerSpec::Integer { minimum, maximum } => {
                 schema.insert("type".into(), "integer".into());
                 // Integers outside i64 are out of range natively; the bounds say so here.
+                mark("minimum", Fault::Range);
                 schema.insert("minimum".into(), minimum.unwrap_or(i64::MIN).into());
-                match maximum {
-                    Some(max) => schema.insert("maximum".into(), (*max).into()),
-                    None => schema.insert("exclusiveMaximum".into(), (1u64 << 63).into()),
-                };
+                if let Some(max) = maximum {
+                    mark("maximum", Fault::Range);
+                    schema.insert("maximum".into(), (*max).into());
+                } else {
+                    mark("exclusiveMaximum", Fault::Range);
+                    schema.insert("exclusiveMaximum".into(), (1u64 << 63).into());
+                }
             }
             AnswerSpec::Number { minimum, maximum } => {
                 schema.insert("type".into(), "number".into());
                 if let Some(min) = minimum {
+                    mark("minimum", Fault::Range);
                     schema.insert("minimum".into(), min.clone().into());
                 }
                 if let Some(max) = maximum {
+                    mark("maximum", Fault::Range);
                     schema.insert("maximum".into(), max.clone().into());
                 }
             }
             AnswerSpec::Date { earliest, latest } => {
                 schema.insert("type".into(), "string".into());
-                let mut patterns: Vec<String> = vec![DATE_PATTERN.to_owned()];
+                let mut patterns = vec![(
+                    DATE_PATTERN.to_owned(),
+                    Fault::Value(IssueCode::InvalidDate),
+                )];
                 if let Some(earliest) = earliest {
-                    patterns.push(date_order_pattern(earliest, true, true));
+                    patterns.push((date_order_pattern(earliest, true, true), Fault::Range));
                 }
                 if let Some(latest) = latest {
-                    patterns.push(date_order_pattern(latest, false, true));
+                    patterns.push((date_order_pattern(latest, false, true), Fault::Range));
                 }
-                Self::patterns(
-                    &mut schema,
-                    &mut extra,
-                    patterns.iter().map(String::as_str).collect(),
-                );
+                let patterns = patterns.iter().map(|(p, f)| (p.as_str(), *f)).collect();
+                self.patterns(node, at, &mut schema, &mut extra, patterns);
             }
             AnswerSpec::Group { fields, .. } => {
                 schema.insert("type".into(), "object".into());
@@ -460,7 +591,10 @@ impl<'a> Generator<'a> {
                     .map(|&f| survey.nodes[f].id.as_str())
                     .collect();
                 schema.insert("propertyNames".into(), json!({ "enum": names }));
-                let (properties, required) = self.members(fields);
+                if let Some(recorder) = self.recorder {
+                    recorder.object(format!("{at}/propertyNames"), IssueCode::UnknownField);
+                }
+                let (properties, required) = self.members(fields, at);
                 schema.insert("properties".into(), Value::Object(properties));
                 if !required.is_empty() {
                     schema.insert("required".into(), required.into());
@@ -475,12 +609,23 @@ impl<'a> Generator<'a> {
 
     /// The first pattern goes in `pattern`; further ones in `allOf`, since a schema object
     /// has one `pattern`.
-    fn patterns(schema: &mut Map<String, Value>, extra: &mut Vec<Value>, patterns: Vec<&str>) {
-        let mut patterns = patterns.into_iter();
-        if let Some(first) = patterns.next() {
-            schema.insert("pattern".into(), first.into());
+    fn patterns(
+        &self,
+        node: &Node,
+        at: &str,
+        schema: &mut Map<String, Value>,
+        extra: &mut Vec<Value>,
+        patterns: Vec<(&str, Fault<'_>)>,
+    ) {
+        for (i, (pattern, fault)) in patterns.into_iter().enumerate() {
+            if i == 0 {
+                self.note(format!("{at}/pattern"), node, fault);
+                schema.insert("pattern".into(), pattern.into());
+            } else {
+                self.note(format!("{at}/allOf/{}/pattern", extra.len()), node, fault);
+                extra.push(json!({ "pattern": pattern }));
+            }
         }
-        extra.extend(patterns.map(|p| json!({ "pattern": p })));
     }
 
     fn choices(&self, choices: &[Choice]) -> Value {

@@ -1,0 +1,74 @@
+//! Writes surveys with everything a form needs and the native verdicts on their answer sets,
+//! one survey a line, for `tests/browser/forms.test.mjs`: the strict and form schemas, the
+//! error messages in both locales, and per answer set the native issues (both locales) and
+//! the lenient verdict. The MHLW survey with 2,000 generated answer sets, then 150 generated
+//! surveys with 25 each.
+//!
+//! `cargo run --example export_form_cases > target/form-cases.jsonl`
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+use survey_schema::json_schema::{Draft, JsonSchemaOptions};
+use survey_schema::{Locale, Survey, ValidateOptions};
+
+fn line(name: &str, survey: &Survey, answer_sets: Vec<Value>) -> Value {
+    let strict = JsonSchemaOptions::new(Draft::Draft07, None);
+    let mut form = strict.clone();
+    form.form = true;
+    let cases: Vec<Value> = answer_sets
+        .into_iter()
+        .map(|answers| {
+            let issues = |locale| {
+                let options = ValidateOptions {
+                    locale,
+                    max_issues: usize::MAX,
+                    ..ValidateOptions::default()
+                };
+                survey.validate_with(&answers, &options).issues
+            };
+            let lenient = ValidateOptions {
+                lenient: true,
+                ..ValidateOptions::default()
+            };
+            json!({
+                "answers": answers,
+                "issues": { "ja": issues(Locale::Ja), "en": issues(Locale::En) },
+                "lenient_valid": survey.is_valid_with(&answers, &lenient),
+            })
+        })
+        .collect();
+    json!({
+        "name": name,
+        "schema": survey.json_schema(&strict).to_value(),
+        "form_schema": survey.json_schema(&form).to_value(),
+        "messages": { "ja": survey.error_messages(Locale::Ja), "en": survey.error_messages(Locale::En) },
+        "cases": cases,
+    })
+}
+
+fn main() {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let survey = common::mhlw();
+    let mut rng = common::Rng::new(17);
+    let answers = (0..2_000)
+        .map(|_| common::random_answers(&mut rng, &survey))
+        .collect();
+    writeln!(out, "{}", line("mhlw", &survey, answers)).unwrap();
+    for seed in 0..150 {
+        let (survey, _) = common::random_survey(seed);
+        let mut rng = common::Rng::new(seed ^ 0x5EED);
+        let answers = (0..25)
+            .map(|_| common::random_answers(&mut rng, &survey))
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            line(&format!("random survey {seed}"), &survey, answers)
+        )
+        .unwrap();
+    }
+}

@@ -1,0 +1,167 @@
+//! The native message for every error a JSON Schema validator (ajv) can report on a generated
+//! schema, keyed by the error's schema location, so that a form shows the words the native
+//! validator would give instead of the validator's defaults ("must NOT be valid").
+//!
+//! Messages are templates: `{value}` is the offending value (a string in JSON quotes, cut to
+//! 40 characters as the native messages do), `{count}` the number of items or characters,
+//! `{key}` an unknown key. `forms/survey-messages.js` fills them in for RJSF and JSON Forms.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::issue::{Expected, IssueCode};
+use crate::messages::{Detail, Locale, message};
+use crate::node::Node;
+
+/// What a form needs to show the native message for each error that a validator reports on
+/// the survey's generated JSON Schema (see [`Survey::error_messages`](crate::Survey::error_messages)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ErrorMessages {
+    /// The locale of the messages (`ja`, `en`).
+    pub locale: &'static str,
+    /// Per schema location of an error (ajv's `schemaPath`, e.g.
+    /// `#/properties/Q6/allOf/0/not`; for `required`, the location and the missing property,
+    /// `#/required/Q2`), the issue it is. A location not listed is matched by its longest
+    /// listed prefix (`#/properties/S/oneOf/0/const` is `#/properties/S/oneOf`).
+    pub errors: BTreeMap<String, ErrorMessage>,
+}
+
+/// The native issue behind one schema location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ErrorMessage {
+    /// The issue code the native validator reports.
+    pub code: IssueCode,
+    /// The JSON Pointer of the native issue when it is not the error's own place: the
+    /// disabled question for the `not` of an `else` (ajv places it at the object).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The message template (`{value}`, `{count}`, `{key}`).
+    pub message: String,
+}
+
+/// A count that no answer reaches, replaced by `{count}` in the rendered template.
+const COUNT: usize = usize::MAX;
+
+/// What one schema location is about, before its message is rendered.
+#[derive(Clone, Copy)]
+pub(super) enum Fault<'f> {
+    /// The node's answer has the wrong type (`item`: an item of a multiple choice).
+    Type { item: bool },
+    /// A value of the node's answer (`{value}`).
+    Value(IssueCode),
+    /// A count of the node's answer (`{count}`) against `limit`.
+    Count(IssueCode, u64),
+    /// The node's answer outside its bounds.
+    Range,
+    /// An exclusive choice combined with another.
+    Exclusive(&'f str),
+    /// The node is required and unanswered.
+    Missing,
+    /// The node is answered while disabled.
+    Disabled,
+}
+
+/// Collects entries while the schema is generated.
+pub(super) struct Recorder {
+    locale: Locale,
+    entries: RefCell<BTreeMap<String, ErrorMessage>>,
+}
+
+impl Recorder {
+    pub(super) fn new(locale: Locale) -> Recorder {
+        Recorder {
+            locale,
+            entries: RefCell::new(BTreeMap::new()),
+        }
+    }
+
+    /// Records what the schema location `at` means for `node`.
+    pub(super) fn node(&self, at: String, node: &Node, fault: Fault<'_>) {
+        let subject = node.pointer.trim_start_matches('/');
+        let (code, detail, path) = match fault {
+            Fault::Type { item } => {
+                let expected = if item {
+                    Expected::ChoiceValue
+                } else {
+                    node.spec.expected()
+                };
+                (IssueCode::WrongType, Detail::Expected(expected), None)
+            }
+            Fault::Value(code) => (code, Detail::Value("{value}"), None),
+            Fault::Count(code, limit) => (
+                code,
+                Detail::Count {
+                    actual: COUNT,
+                    limit,
+                },
+                None,
+            ),
+            Fault::Range => {
+                let (min, max) = node.spec.bounds();
+                (
+                    IssueCode::OutOfRange,
+                    Detail::Range {
+                        value: "{value}",
+                        min,
+                        max,
+                    },
+                    None,
+                )
+            }
+            Fault::Exclusive(quoted) => (
+                IssueCode::ExclusiveChoiceCombined,
+                Detail::Value(quoted),
+                None,
+            ),
+            Fault::Missing => (IssueCode::MissingRequired, Detail::None, None),
+            Fault::Disabled => (
+                IssueCode::AnsweredWhileDisabled,
+                Detail::None,
+                Some(node.pointer.clone()),
+            ),
+        };
+        self.add(at, code, subject, &detail, path);
+    }
+
+    /// Records an error about the whole object at `at` (`not_an_object`) or an unknown key
+    /// in it (`unknown_question`, `unknown_field`).
+    pub(super) fn object(&self, at: String, code: IssueCode) {
+        let subject = if code == IssueCode::NotAnObject {
+            ""
+        } else {
+            "{key}"
+        };
+        self.add(at, code, subject, &Detail::None, None);
+    }
+
+    fn add(
+        &self,
+        at: String,
+        code: IssueCode,
+        subject: &str,
+        detail: &Detail<'_>,
+        path: Option<String>,
+    ) {
+        let message =
+            message(code, self.locale, subject, detail).replace(&COUNT.to_string(), "{count}");
+        self.entries.borrow_mut().insert(
+            at,
+            ErrorMessage {
+                code,
+                path,
+                message,
+            },
+        );
+    }
+
+    pub(super) fn finish(self) -> ErrorMessages {
+        ErrorMessages {
+            locale: self.locale.tag(),
+            errors: self.entries.into_inner(),
+        }
+    }
+}
