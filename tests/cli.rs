@@ -369,3 +369,46 @@ fn an_answer_file_that_is_there_but_unreadable_exits_1_and_is_named() {
     let (code, _, _) = run(&["validate", SURVEY, "no/such/answers.json"], None);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn form_schema_and_messages_match_the_checked_in_files() {
+    for (args, file) in [
+        (
+            vec!["schema", SURVEY, "--form"],
+            "schema/mhlw-hospital-cybersecurity-2024.form.schema.json",
+        ),
+        (
+            vec!["schema", SURVEY, "--messages", "en"],
+            "schema/mhlw-hospital-cybersecurity-2024.messages.en.json",
+        ),
+        (
+            vec!["schema", SURVEY, "--messages", "ja"],
+            "schema/mhlw-hospital-cybersecurity-2024.messages.ja.json",
+        ),
+    ] {
+        let (code, out, err) = run(&args, None);
+        assert_eq!(code, 0, "{err}");
+        let checked_in =
+            std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert_eq!(out, checked_in, "{args:?}");
+    }
+    let (code, _, err) = run(&["schema", SURVEY, "--messages", "fr"], None);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn prune_drops_answers_to_disabled_questions() {
+    let (code, out, err) = run(
+        &["prune", SURVEY, "-"],
+        Some(r#"{"Q10": false, "Q10-1": true, "Q11": false, "Q12": true, "Q2": true}"#),
+    );
+    assert_eq!(code, 0, "{err}");
+    let pruned: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        pruned,
+        serde_json::json!({"Q10": false, "Q11": false, "Q2": true})
+    );
+    let (code, _, err) = run(&["prune", SURVEY, "-"], Some("{\"Q2\": "));
+    assert_eq!(code, 1);
+    assert!(err.contains("<stdin>"), "{err}");
+}

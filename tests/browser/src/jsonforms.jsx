@@ -1,14 +1,32 @@
-// The generated MHLW schema (Japanese, draft-07) and the generated UI schema rendered by
-// JSON Forms with its vanilla renderers. The vanilla set has no control for a labelled
-// yes/no (a boolean with `oneOf`) or for a multiple choice (an array of `oneOf` items), so
-// this page adds one small control for each; everything else, the SHOW rules included, is
-// JSON Forms' own.
+// The MHLW form schema (`survey schema --form`) and the generated UI schema rendered by
+// JSON Forms with its vanilla renderers, in Japanese or English (`?locale=en`), showing the
+// native validator's messages through forms/survey-messages.js exactly as the README shows.
+// The vanilla set has no control for a labelled yes/no (a boolean with `oneOf`) or for a
+// multiple choice (an array of `oneOf` items), so this page adds one small control for each;
+// everything else, the SHOW rules included, is JSON Forms' own. Errors show once the
+// respondent presses the submit button (validation mode `ValidateAndHide` until then).
+import { useEffect, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { JsonForms, withJsonFormsControlProps } from "@jsonforms/react";
 import { vanillaCells, vanillaRenderers } from "@jsonforms/vanilla-renderers";
 import { and, rankWith, schemaMatches, schemaTypeIs } from "@jsonforms/core";
-import schema from "../../../schema/mhlw-hospital-cybersecurity-2024.schema.json";
-import uischema from "../../../schema/mhlw-hospital-cybersecurity-2024.uischema.json";
+import { jsonFormsI18n, nativeIssues } from "../../../forms/survey-messages.js";
+import schemaJa from "../../../schema/mhlw-hospital-cybersecurity-2024.form.schema.json";
+import schemaEn from "../../../schema/mhlw-hospital-cybersecurity-2024.en.form.schema.json";
+import uischemaJa from "../../../schema/mhlw-hospital-cybersecurity-2024.uischema.json";
+import uischemaEn from "../../../schema/mhlw-hospital-cybersecurity-2024.en.uischema.json";
+import messagesJa from "../../../schema/mhlw-hospital-cybersecurity-2024.messages.ja.json";
+import messagesEn from "../../../schema/mhlw-hospital-cybersecurity-2024.messages.en.json";
+
+const english = new URLSearchParams(location.search).get("locale") === "en";
+const schema = english ? schemaEn : schemaJa;
+const uischema = english ? uischemaEn : uischemaJa;
+const messages = english ? messagesEn : messagesJa;
+const submitLabel = english ? "Submit" : "送信";
+document.documentElement.lang = english ? "en" : "ja";
+// The form's latest data, for the messages (ajv's verbose errors carry most values already).
+let latest = {};
+const i18n = jsonFormsI18n(messages, english ? "en" : "ja", () => latest);
 
 const YesNo = withJsonFormsControlProps(({ data, path, schema, label, handleChange, errors, visible }) =>
   visible ? (
@@ -20,7 +38,7 @@ const YesNo = withJsonFormsControlProps(({ data, path, schema, label, handleChan
           {option.title}
         </label>
       ))}
-      <div className="validation">{errors}</div>
+      <div className={errors ? "validation validation_error" : "validation"}>{errors}</div>
     </fieldset>
   ) : null,
 );
@@ -43,7 +61,7 @@ const MultipleChoice = withJsonFormsControlProps(({ data, path, schema, label, h
           {option.title}
         </label>
       ))}
-      <div className="validation">{errors}</div>
+      <div className={errors ? "validation validation_error" : "validation"}>{errors}</div>
     </fieldset>
   );
 });
@@ -54,23 +72,49 @@ const renderers = [
   { tester: rankWith(10, and(schemaTypeIs("array"), schemaMatches((s) => Array.isArray(s?.items?.oneOf)))), renderer: MultipleChoice },
 ];
 
-// JSON Forms keeps the form state itself; the page only starts it empty and watches it
-// (feeding each change back as `data` could drop a change made in between).
-const initialData = {};
-
+// The documented JSON Forms pattern: the page holds the data and feeds each change back.
 function App() {
+  const [data, setData] = useState({});
+  const [validationMode, setValidationMode] = useState("ValidateAndHide");
+  const [summary, setSummary] = useState(null);
+  const errors = useRef([]);
+  const submit = () => {
+    setValidationMode("ValidateAndShow");
+    const issues = nativeIssues(messages, errors.current, data);
+    setSummary({ ok: issues.length === 0, errors: issues.map((i) => i.message), formData: data });
+  };
+  // The page reports a submit once what it shows is on screen.
+  useEffect(() => {
+    if (summary) window.result = summary;
+  }, [summary]);
   return (
-    <JsonForms
-      schema={schema}
-      uischema={uischema}
-      data={initialData}
-      renderers={renderers}
-      cells={vanillaCells}
-      onChange={({ data, errors }) => {
-        window.formData = data;
-        window.formErrors = (errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-      }}
-    />
+    <>
+      {summary && !summary.ok ? (
+        <ul className="error-summary">
+          {summary.errors.map((message) => (
+            <li key={message}>{message}</li>
+          ))}
+        </ul>
+      ) : null}
+      <JsonForms
+        schema={schema}
+        uischema={uischema}
+        data={data}
+        renderers={renderers}
+        cells={vanillaCells}
+        i18n={i18n}
+        validationMode={validationMode}
+        onChange={(event) => {
+          latest = event.data;
+          errors.current = event.errors ?? [];
+          window.formData = event.data;
+          setData(event.data);
+        }}
+      />
+      <button type="submit" onClick={submit}>
+        {submitLabel}
+      </button>
+    </>
   );
 }
 

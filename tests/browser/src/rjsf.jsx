@@ -1,10 +1,25 @@
-// The generated MHLW schema (Japanese, draft-07) rendered by react-jsonschema-form with its
-// ajv8 validator. Only widget choices are added (radio buttons for yes/no questions,
-// checkboxes for multiple choice), and no answer is prefilled.
+// The MHLW form schema (`survey schema --form`) rendered by react-jsonschema-form with its
+// ajv8 validator, in Japanese or English (`?locale=en`), showing the native validator's
+// messages through forms/survey-messages.js exactly as the README shows. Only widget choices
+// are added (radio buttons for yes/no questions, checkboxes for multiple choice), and no
+// answer is prefilled. RJSF validates on submit.
+import { useRef } from "react";
 import { createRoot } from "react-dom/client";
 import Form from "@rjsf/core";
+import { TranslatableString, englishStringTranslator } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
-import schema from "../../../schema/mhlw-hospital-cybersecurity-2024.schema.json";
+import { rjsfTransformErrors } from "../../../forms/survey-messages.js";
+import schemaJa from "../../../schema/mhlw-hospital-cybersecurity-2024.form.schema.json";
+import schemaEn from "../../../schema/mhlw-hospital-cybersecurity-2024.en.form.schema.json";
+import messagesJa from "../../../schema/mhlw-hospital-cybersecurity-2024.messages.ja.json";
+import messagesEn from "../../../schema/mhlw-hospital-cybersecurity-2024.messages.en.json";
+
+const english = new URLSearchParams(location.search).get("locale") === "en";
+const schema = english ? schemaEn : schemaJa;
+const messages = english ? messagesEn : messagesJa;
+// RJSF's own words: the title of the error list and the submit button.
+const labels = english ? { errors: "Errors", submit: "Submit" } : { errors: "入力内容を確認してください", submit: "送信" };
+document.documentElement.lang = english ? "en" : "ja";
 
 function widgets(properties, uiSchema) {
   for (const [id, property] of Object.entries(properties ?? {})) {
@@ -13,30 +28,36 @@ function widgets(properties, uiSchema) {
     if (property.type === "object") widgets(property.properties, (uiSchema[id] = {}));
   }
 }
-const uiSchema = {};
+const uiSchema = { "ui:submitButtonOptions": { submitText: labels.submit } };
 widgets(schema.properties, uiSchema);
 for (const block of schema.allOf ?? []) widgets(block.then?.properties, uiSchema);
 
-// The form keeps its own state; the page only watches it.
+const translateString = (key, params) => (key === TranslatableString.ErrorsLabel ? labels.errors : englishStringTranslator(key, params));
+
 function App() {
+  // The form keeps its own state; the page only watches it, and the messages read it.
+  const data = useRef({});
   return (
     <Form
       schema={schema}
       uiSchema={uiSchema}
       validator={validator}
+      transformErrors={rjsfTransformErrors(messages, () => data.current)}
+      translateString={translateString}
       showErrorList="top"
       noHtml5Validate
       // A survey starts unanswered: RJSF otherwise prefills choices from their `const` and
       // required yes/no questions with `false`.
       experimental_defaultFormStateBehavior={{ constAsDefaults: "never", requiredBooleanDefault: "skip" }}
       onChange={(event) => {
+        data.current = event.formData;
         window.formData = event.formData;
       }}
       onSubmit={(event) => {
         window.result = { ok: true, formData: event.formData };
       }}
       onError={(errors) => {
-        window.result = { ok: false, errors: errors.map((e) => e.stack) };
+        window.result = { ok: false, errors: errors.map((e) => e.message) };
       }}
     />
   );
