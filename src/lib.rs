@@ -33,7 +33,8 @@
 //! - `messages`: the Japanese and English messages of issues.
 //! - `validate`: answers to a [`Report`]; also `is_valid`, `enabled`, `prune` and `progress`.
 //!   One walk in document order, enabled states as a bitset.
-//! - [`json_schema`]: [`Survey`] to JSON Schema (draft-07 or 2020-12).
+//! - [`json_schema`]: [`Survey`] to JSON Schema (draft-07 or 2020-12, strict or form), and the
+//!   native message for each error a validator can report on it.
 //! - `ui_schema`: [`Survey`] to a JSON Forms UI schema (layout, labels, `SHOW` rules).
 //!
 //! # Invariants
@@ -43,7 +44,10 @@
 //! - Nodes are in document order and a condition refers only to earlier nodes, so one pass
 //!   in order decides every question's state.
 //! - The generated JSON Schema and the native validator give the same verdict on every
-//!   answer set (complete, strict mode); a property test holds them to it.
+//!   answer set (complete, strict mode), and the form schema the verdict of lenient mode;
+//!   property tests hold them to it.
+//! - Every error a validator reports on a generated schema has an entry in
+//!   [`Survey::error_messages`] naming the native issue it is.
 
 mod limits;
 mod input;

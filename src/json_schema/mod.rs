@@ -23,7 +23,12 @@
 //! - text formats and dates use the documented patterns ([`crate::EMAIL_PATTERN`], ...)
 //!   rather than `format`, which validators treat as an annotation; date bounds are
 //!   patterns too, since JSON Schema cannot order strings;
-//! - no custom keywords, so ajv's strict mode accepts the schema.
+//! - no custom keywords, so ajv's strict mode accepts the schema;
+//! - the form schema ([`JsonSchemaOptions::form`]) leaves out the `else` branches: answers to
+//!   disabled questions are ignored, as in lenient validation.
+//!
+//! [`Survey::error_messages`] records, while the schema is generated, what each keyword that
+//! can fail means natively (see `messages`).
 //!
 //! ```
 //! use survey_schema::{Survey, json_schema::{Draft, JsonSchemaOptions}};
