@@ -48,6 +48,40 @@ pub(crate) struct Node {
     pub(crate) required: bool,
     pub(crate) condition: Option<Condition>,
     pub(crate) spec: AnswerSpec,
+    /// What the node is in the survey's structure (forms lay matrices and tables out as such).
+    pub(crate) shape: Shape,
+}
+
+/// What a node is in the survey's structure. A matrix and a table are group nodes whose
+/// fields are their rows; a table row is a group node whose fields are its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// A question, a group field, a specify box, a matrix row or a table cell.
+    Question,
+    Matrix,
+    Table,
+    /// A row of a table.
+    Row,
+}
+
+/// A section as checked: its texts, its own condition (already folded into the condition of
+/// every question inside it) and what it holds, in order.
+#[derive(Debug, Clone)]
+pub(crate) struct Section {
+    pub(crate) id: String,
+    pub(crate) title: Text,
+    pub(crate) help: Option<Text>,
+    pub(crate) condition: Option<Condition>,
+    pub(crate) items: Vec<Item>,
+}
+
+/// One entry of the survey's top-level layout, or of a section's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Item {
+    /// A top-level node.
+    Node(usize),
+    /// A section, by its index in the survey's sections.
+    Section(usize),
 }
 
 /// The answer a node takes: its kind with the settings the checks made sure of.

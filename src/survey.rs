@@ -12,7 +12,7 @@ use crate::definition::{SurveyDefinition, Text};
 use crate::input::{self, Format};
 use crate::limits::Limits;
 use crate::load::{self, SourceMap};
-use crate::node::{IdMap, Node, QuestionRef};
+use crate::node::{IdMap, Item, Node, QuestionRef, Section};
 use crate::program::Program;
 
 /// A survey that has passed every definition check. Build one with [`Survey::from_yaml`],
@@ -47,6 +47,10 @@ pub struct Survey {
     pub(crate) roots: Vec<usize>,
     /// The rules validation reads, compiled from `nodes`.
     pub(crate) program: Program,
+    /// The sections, in document order.
+    pub(crate) sections: Vec<Section>,
+    /// The top level as written: nodes and sections, in order.
+    pub(crate) layout: Vec<Item>,
 }
 
 impl Survey {
@@ -132,6 +136,8 @@ impl Survey {
             nodes,
             top_level,
             roots,
+            sections,
+            layout,
         } = check::check(&definition, limits)?;
         Ok(Survey {
             program: Program::compile(&nodes),
@@ -139,6 +145,8 @@ impl Survey {
             nodes,
             top_level,
             roots,
+            sections,
+            layout,
         })
     }
 

@@ -1,7 +1,8 @@
 //! Survey to a JSON Forms UI schema: what JSON Forms needs beyond the JSON Schema.
 //!
-//! A vertical layout with one control per question in survey order (a group question as a
-//! group layout of its fields), labels in the chosen locale, and for each conditional question
+//! A vertical layout with one control per question in survey order (a section, a group, a
+//! matrix and a table as group layouts; a table row as a group of its cells side by side),
+//! labels in the chosen locale, and for each conditional question
 //! a `SHOW` rule whose condition is its effective condition: the same schema as the `if` of
 //! its block in the generated JSON Schema, evaluated on the whole form data (`scope: "#"`),
 //! with `failWhenUndefined: true`.
@@ -26,7 +27,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::node::AnswerSpec;
+use crate::node::{AnswerSpec, Item, Shape};
 use crate::survey::Survey;
 
 impl Survey {
@@ -34,44 +35,99 @@ impl Survey {
     /// survey's default locale).
     #[must_use]
     pub fn json_forms_ui_schema(&self, locale: Option<&str>) -> Value {
-        let locale = locale.unwrap_or(self.default_locale());
-        let conditions = crate::json_schema::effective_conditions(self);
-        let element = |index: usize, scope: String| -> Value {
-            let node = &self.nodes[index];
-            let mut element = Map::new();
-            let label = self.text(&node.title, locale);
-            match &node.spec {
-                AnswerSpec::Group { fields, .. } => {
-                    element.insert("type".into(), "Group".into());
-                    element.insert("label".into(), label.into());
-                    let children: Vec<Value> = fields
-                        .iter()
-                        .map(|&field| {
-                            let id = &self.nodes[field].id;
-                            control(
-                                self,
-                                field,
-                                format!("{scope}/properties/{id}"),
-                                locale,
-                                conditions[field].as_ref(),
-                            )
-                        })
-                        .collect();
-                    element.insert("elements".into(), children.into());
-                    if let Some(rule) = rule(conditions[index].as_ref()) {
-                        element.insert("rule".into(), rule);
-                    }
-                    Value::Object(element)
-                }
-                _ => control(self, index, scope, locale, conditions[index].as_ref()),
-            }
+        let ui = Ui {
+            survey: self,
+            locale: locale.unwrap_or(self.default_locale()),
+            conditions: crate::json_schema::effective_conditions(self),
+            sections: crate::json_schema::section_conditions(self),
         };
-        let elements: Vec<Value> = self
-            .roots
+        json!({ "type": "VerticalLayout", "elements": ui.items(&self.layout) })
+    }
+}
+
+struct Ui<'a> {
+    survey: &'a Survey,
+    locale: &'a str,
+    /// Per node, its effective condition as a schema.
+    conditions: Vec<Option<Value>>,
+    /// Per section, its own condition as a schema.
+    sections: Vec<Option<Value>>,
+}
+
+impl Ui<'_> {
+    /// The elements of a level of the layout: sections as group layouts.
+    fn items(&self, items: &[Item]) -> Vec<Value> {
+        items
             .iter()
-            .map(|&index| element(index, format!("#/properties/{}", self.nodes[index].id)))
+            .map(|item| match *item {
+                Item::Node(index) => {
+                    let id = &self.survey.nodes[index].id;
+                    self.element(index, format!("#/properties/{id}"))
+                }
+                Item::Section(s) => {
+                    let section = &self.survey.sections[s];
+                    let mut layout = Map::new();
+                    layout.insert("type".into(), "Group".into());
+                    layout.insert(
+                        "label".into(),
+                        self.survey.text(&section.title, self.locale).into(),
+                    );
+                    // The section's id as its translation key; its help as a label on top.
+                    layout.insert("i18n".into(), section.id.clone().into());
+                    let mut elements = Vec::new();
+                    if let Some(help) = &section.help {
+                        let text = self.survey.text(help, self.locale);
+                        elements.push(json!({ "type": "Label", "text": text }));
+                    }
+                    elements.extend(self.items(&section.items));
+                    layout.insert("elements".into(), elements.into());
+                    if let Some(rule) = rule(self.sections[s].as_ref()) {
+                        layout.insert("rule".into(), rule);
+                    }
+                    Value::Object(layout)
+                }
+            })
+            .collect()
+    }
+
+    /// A node's element: a control, or for a group, matrix or table a group layout of its
+    /// fields or rows (a table row lays its cells out side by side).
+    fn element(&self, index: usize, scope: String) -> Value {
+        let node = &self.survey.nodes[index];
+        let AnswerSpec::Group { fields, .. } = &node.spec else {
+            return control(
+                self.survey,
+                index,
+                scope,
+                self.locale,
+                self.conditions[index].as_ref(),
+            );
+        };
+        let children: Vec<Value> = fields
+            .iter()
+            .map(|&field| {
+                let id = &self.survey.nodes[field].id;
+                self.element(field, format!("{scope}/properties/{id}"))
+            })
             .collect();
-        json!({ "type": "VerticalLayout", "elements": elements })
+        let children = if node.shape == Shape::Row {
+            vec![json!({ "type": "HorizontalLayout", "elements": children })]
+        } else {
+            children
+        };
+        let mut element = Map::new();
+        element.insert("type".into(), "Group".into());
+        element.insert(
+            "label".into(),
+            self.survey.text(&node.title, self.locale).into(),
+        );
+        element.insert("elements".into(), children.into());
+        if node.condition.is_some()
+            && let Some(rule) = rule(self.conditions[index].as_ref())
+        {
+            element.insert("rule".into(), rule);
+        }
+        Value::Object(element)
     }
 }
 

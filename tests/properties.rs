@@ -251,3 +251,26 @@ fn sized_surveys_load_and_their_answer_sets_are_valid() {
         check_rules(&survey, &answers, &format!("sized {count}"));
     }
 }
+
+#[test]
+fn the_generator_reaches_every_part() {
+    let mut seen = std::collections::BTreeMap::new();
+    for seed in 0..300 {
+        let (_, definition) = random_survey(seed);
+        let text = definition.to_string();
+        for part in [
+            "\"type\":\"section\"",
+            "\"type\":\"matrix\"",
+            "\"type\":\"table\"",
+            "\"column\":",
+            "\"type\":\"group\"",
+            "\"multiple\":true",
+        ] {
+            if text.contains(part) {
+                *seen.entry(part).or_insert(0) += 1;
+            }
+        }
+    }
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert!(seen.values().all(|&n| n >= 20), "{seen:?}");
+}

@@ -38,8 +38,10 @@ impl Checker<'_> {
             .iter()
             .filter(|b| **b)
             .count();
-        let leaf_keys =
-            operators.len() + usize::from(c.question.is_some()) + usize::from(c.field.is_some());
+        let leaf_keys = operators.len()
+            + usize::from(c.question.is_some())
+            + usize::from(c.field.is_some())
+            + usize::from(c.column.is_some());
         if combinators + usize::from(leaf_keys > 0) != 1 {
             self.problem(
                 ProblemCode::InvalidCondition,
@@ -76,14 +78,14 @@ impl Checker<'_> {
                 .condition(inner, &format!("{path}.not"), own_id, scope, depth + 1)
                 .map(|c| Condition::Not(Box::new(c)));
         }
-        let Some(question) = &c.question else {
+        if c.column.is_none() && c.question.is_none() {
             self.problem(
                 ProblemCode::InvalidCondition,
                 path,
                 "a leaf condition needs `question`",
             );
             return None;
-        };
+        }
         if operators.len() != 1 {
             self.problem(
                 ProblemCode::InvalidCondition,
@@ -95,7 +97,22 @@ impl Checker<'_> {
             );
             return None;
         }
-        let node = self.resolve(question, c.field.as_deref(), path, own_id, scope)?;
+        let node = match (&c.question, &c.column) {
+            (Some(question), None) => {
+                self.resolve(question, c.field.as_deref(), path, own_id, scope)?
+            }
+            (None, Some(column)) if c.field.is_none() => {
+                self.resolve_column(column, path, own_id, scope)?
+            }
+            _ => {
+                self.problem(
+                    ProblemCode::InvalidCondition,
+                    path,
+                    "`column` stands alone: it names a column of the same table row, without `question` or `field`",
+                );
+                return None;
+            }
+        };
         let (operator, value) = &operators[0];
         self.test(
             node,
@@ -104,6 +121,61 @@ impl Checker<'_> {
             &format!("{path}.{}", operator.key()),
         )
         .map(|test| Condition::Leaf(Leaf { node, test }))
+    }
+
+    /// The cell of an earlier column in the same table row.
+    fn resolve_column(
+        &mut self,
+        column: &str,
+        path: &str,
+        own_id: &str,
+        scope: Scope,
+    ) -> Option<usize> {
+        let column_path = format!("{path}.column");
+        let row = scope
+            .group
+            .filter(|&g| self.nodes[g].shape == crate::node::Shape::Row);
+        let Some(row) = row else {
+            self.problem(
+                ProblemCode::InvalidCondition,
+                column_path,
+                "`column` applies only in the condition of a table's column",
+            );
+            return None;
+        };
+        let found = match &self.nodes[row].spec {
+            AnswerSpec::Group { index, .. } => index.get(column).copied(),
+            _ => None,
+        };
+        match found {
+            Some(node) if node < self.nodes.len() && column != own_id => Some(node),
+            Some(_) => {
+                self.problem(
+                    ProblemCode::SelfReference,
+                    column_path,
+                    format!("the condition of `{own_id}` refers to itself"),
+                );
+                None
+            }
+            None if self.table_columns.contains(&column) => {
+                self.problem(
+                    ProblemCode::ForwardReference,
+                    column_path,
+                    format!(
+                        "column `{column}` comes later; a condition may only refer to earlier columns"
+                    ),
+                );
+                None
+            }
+            None => {
+                self.problem(
+                    ProblemCode::UnknownQuestion,
+                    column_path,
+                    format!("the table has no column `{column}`"),
+                );
+                None
+            }
+        }
     }
 
     /// The node a leaf refers to, which must already be compiled (come earlier).

@@ -10,15 +10,17 @@
 
 mod conditions;
 mod questions;
+mod structure;
 
 use std::collections::HashSet;
 use std::fmt;
 
+use crate::condition::Condition;
 use crate::date;
 use crate::definition::{ChoiceDef, QuestionDef, SurveyDefinition, Text};
 use crate::input::Location;
 use crate::limits::Limits;
-use crate::node::{IdMap, Node};
+use crate::node::{IdMap, Item, Node, Section};
 
 /// What is wrong with a survey definition. The string form ([`ProblemCode::as_str`]) is
 /// stable.
@@ -206,6 +208,10 @@ pub(crate) struct Checked {
     pub(crate) top_level: IdMap,
     /// Indices of the top-level nodes, in order.
     pub(crate) roots: Vec<usize>,
+    /// The sections, in document order.
+    pub(crate) sections: Vec<Section>,
+    /// The top level as written: nodes and sections, in order.
+    pub(crate) layout: Vec<Item>,
 }
 
 /// Checks a definition and builds its nodes.
@@ -217,6 +223,8 @@ pub(crate) fn check(definition: &SurveyDefinition, limits: &Limits) -> Result<Ch
             nodes: checker.nodes,
             top_level: checker.top_level,
             roots: checker.roots,
+            sections: checker.sections,
+            layout: checker.layout.pop().unwrap_or_default(),
         })
     } else {
         Err(CheckError {
@@ -243,6 +251,16 @@ struct Checker<'a> {
     /// Every top-level answer key of the definition, to tell a forward reference from an
     /// unknown one.
     declared: HashSet<&'a str>,
+    sections: Vec<Section>,
+    /// The items of the top level and of each open section, innermost last.
+    layout: Vec<Vec<Item>>,
+    /// The conditions of the open sections, outermost first: every top-level question inside
+    /// them is enabled only when all of them hold.
+    section_conditions: Vec<Condition>,
+    /// The ids of sections, which share the top-level namespace without being answer keys.
+    section_ids: HashSet<&'a str>,
+    /// The column ids of the table being checked, to tell a later column from an unknown one.
+    table_columns: Vec<&'a str>,
 }
 
 impl<'a> Checker<'a> {
@@ -261,6 +279,11 @@ impl<'a> Checker<'a> {
             top_level: IdMap::default(),
             roots: Vec::new(),
             declared: HashSet::new(),
+            sections: Vec::new(),
+            layout: vec![Vec::new()],
+            section_conditions: Vec::new(),
+            section_ids: HashSet::new(),
+            table_columns: Vec::new(),
         }
     }
 
@@ -336,14 +359,7 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        for question in &def.questions {
-            self.declared.insert(&question.id);
-            for choice in question.choices.iter().flatten() {
-                if let Some(specify) = &choice.specify {
-                    self.declared.insert(&specify.id);
-                }
-            }
-        }
+        self.declare(&def.questions);
         for (index, question) in def.questions.iter().enumerate() {
             self.question(
                 question,
@@ -439,6 +455,8 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The nodes a list of questions becomes: fields, specify boxes, the contents of sections,
+/// the rows of matrices and the rows and cells of tables included.
 fn count_questions(questions: &[QuestionDef]) -> usize {
     questions
         .iter()
@@ -449,7 +467,14 @@ fn count_questions(questions: &[QuestionDef]) -> usize {
                 .flatten()
                 .filter(|c| c.specify.is_some())
                 .count();
-            1 + specify + q.fields.as_deref().map_or(0, count_questions)
+            let rows = q.rows.as_ref().map_or(0, Vec::len);
+            let cells = rows.saturating_mul(q.columns.as_deref().map_or(0, count_questions));
+            1usize
+                .saturating_add(specify)
+                .saturating_add(q.fields.as_deref().map_or(0, count_questions))
+                .saturating_add(q.questions.as_deref().map_or(0, count_questions))
+                .saturating_add(rows)
+                .saturating_add(cells)
         })
-        .sum()
+        .fold(0, usize::saturating_add)
 }

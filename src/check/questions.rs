@@ -9,12 +9,16 @@ use super::{Checker, ProblemCode, Scope};
 use crate::condition::{Condition, Leaf, Test};
 use crate::definition::{ChoiceDef, CitationDef, QuestionDef, QuestionKind};
 use crate::json::pointer_token;
-use crate::node::{AnswerSpec, Choice, IdMap, Node};
+use crate::node::{AnswerSpec, Choice, IdMap, Item, Node, Shape};
 use crate::number::compare_numbers;
 use crate::pattern::{Pattern, PatternError};
 
 impl<'a> Checker<'a> {
     pub(super) fn question(&mut self, q: &'a QuestionDef, path: &str, scope: Scope) {
+        if q.kind == QuestionKind::Section {
+            self.section(q, path, scope);
+            return;
+        }
         let index = self.nodes.len();
         let id_ok = self.id(&q.id, &format!("{path}.id"));
         if id_ok {
@@ -36,7 +40,17 @@ impl<'a> Checker<'a> {
             .and_then(|c| self.condition(c, &format!("{path}.enable_when"), &q.id, scope, 0));
 
         let parent = scope.group;
+        let condition = if parent.is_none() {
+            self.in_sections(condition)
+        } else {
+            condition
+        };
         let pointer = self.pointer(parent, &q.id);
+        let shape = match q.kind {
+            QuestionKind::Matrix => Shape::Matrix,
+            QuestionKind::Table => Shape::Table,
+            _ => Shape::Question,
+        };
         // Placeholder spec; a group's fields are compiled after its node exists.
         self.add_node(Node {
             id: q.id.clone(),
@@ -47,6 +61,7 @@ impl<'a> Checker<'a> {
             required: q.required,
             condition,
             spec: AnswerSpec::Boolean { labels: None },
+            shape,
         });
         let kind = self.kind(q, path, index);
         self.nodes[index].spec = kind;
@@ -54,30 +69,33 @@ impl<'a> Checker<'a> {
     }
 
     /// The JSON Pointer of an answer key, in its group or at the top.
-    fn pointer(&self, group: Option<usize>, id: &str) -> String {
+    pub(super) fn pointer(&self, group: Option<usize>, id: &str) -> String {
         match group {
             Some(group) => format!("{}/{}", self.nodes[group].pointer, pointer_token(id)),
             None => format!("/{}", pointer_token(id)),
         }
     }
 
-    /// Appends a node and lists it among its group's fields, or among the top-level nodes.
-    fn add_node(&mut self, node: Node) {
+    /// Appends a node and lists it among its group's fields, or among the top-level nodes
+    /// (and in the layout of the section it is in).
+    pub(super) fn add_node(&mut self, node: Node) {
         let index = self.nodes.len();
         let parent = node.parent;
         self.nodes.push(node);
-        match parent {
-            Some(group) => {
-                if let AnswerSpec::Group { fields, .. } = &mut self.nodes[group].spec {
-                    fields.push(index);
-                }
+        if let Some(group) = parent {
+            if let AnswerSpec::Group { fields, .. } = &mut self.nodes[group].spec {
+                fields.push(index);
             }
-            None => self.roots.push(index),
+        } else {
+            self.roots.push(index);
+            if let Some(items) = self.layout.last_mut() {
+                items.push(Item::Node(index));
+            }
         }
     }
 
     /// Registers an answer key in its scope, or reports it as a duplicate.
-    fn claim_id(&mut self, id: &str, index: usize, path: &str, scope: Scope) {
+    pub(super) fn claim_id(&mut self, id: &str, index: usize, path: &str, scope: Scope) {
         let taken = match scope.group {
             Some(group) => match &mut self.nodes[group].spec {
                 AnswerSpec::Group { index: fields, .. } => {
@@ -101,7 +119,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn citation(&mut self, citation: &CitationDef, path: &str) {
+    pub(super) fn citation(&mut self, citation: &CitationDef, path: &str) {
         if !self.def.references.contains_key(&citation.reference) {
             self.problem(
                 ProblemCode::UnknownReference,
@@ -113,35 +131,39 @@ impl<'a> Checker<'a> {
         self.opt_text(citation.quote.as_ref(), format!("{path}.quote"));
     }
 
-    fn not_applicable(&mut self, q: &QuestionDef, path: &str) {
+    pub(super) fn not_applicable(&mut self, q: &QuestionDef, path: &str) {
         use QuestionKind as K;
-        let keys: [(&str, bool, &[K]); 15] = [
+        let keys: [(&str, bool, &[K]); 19] = [
+            ("fields", q.fields.is_some(), &[K::Group]),
+            ("questions", q.questions.is_some(), &[K::Section]),
+            ("rows", q.rows.is_some(), &[K::Matrix, K::Table]),
+            ("columns", q.columns.is_some(), &[K::Table]),
             ("true_label", q.true_label.is_some(), &[K::Boolean]),
             ("false_label", q.false_label.is_some(), &[K::Boolean]),
             (
                 "choices",
                 q.choices.is_some(),
-                &[K::SingleChoice, K::MultipleChoice],
+                &[K::SingleChoice, K::MultipleChoice, K::Matrix],
             ),
             (
                 "choice_set",
                 q.choice_set.is_some(),
-                &[K::SingleChoice, K::MultipleChoice],
+                &[K::SingleChoice, K::MultipleChoice, K::Matrix],
             ),
             (
                 "choice_labels",
                 q.choice_labels.is_some(),
-                &[K::SingleChoice, K::MultipleChoice],
+                &[K::SingleChoice, K::MultipleChoice, K::Matrix],
             ),
             (
                 "min_selections",
                 q.min_selections.is_some(),
-                &[K::MultipleChoice],
+                &[K::MultipleChoice, K::Matrix],
             ),
             (
                 "max_selections",
                 q.max_selections.is_some(),
-                &[K::MultipleChoice],
+                &[K::MultipleChoice, K::Matrix],
             ),
             ("min_length", q.min_length.is_some(), &[K::Text]),
             ("max_length", q.max_length.is_some(), &[K::Text]),
@@ -161,12 +183,23 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        if q.fields.is_some() && q.kind != K::Group {
-            self.problem(
-                ProblemCode::NotApplicable,
-                format!("{path}.fields"),
-                format!("`fields` does not apply to {}", kind_phrase(q.kind)),
-            );
+        let flags = [
+            ("multiple", q.multiple, K::Matrix),
+            ("required", q.required, K::Section),
+        ];
+        for (key, present, kind) in flags {
+            let applies = if key == "required" {
+                q.kind != kind
+            } else {
+                q.kind == kind
+            };
+            if present && !applies {
+                self.problem(
+                    ProblemCode::NotApplicable,
+                    format!("{path}.{key}"),
+                    format!("`{key}` does not apply to {}", kind_phrase(q.kind)),
+                );
+            }
         }
     }
 
@@ -270,17 +303,23 @@ impl<'a> Checker<'a> {
                 }
                 AnswerSpec::Date { earliest, latest }
             }
-            QuestionKind::Group => {
+            QuestionKind::Group | QuestionKind::Matrix | QuestionKind::Table => {
                 self.nodes[index].spec = AnswerSpec::Group {
                     fields: Vec::new(),
                     index: IdMap::default(),
                 };
-                self.group_fields(q, path, index);
+                match q.kind {
+                    QuestionKind::Matrix => self.matrix_rows(q, path, index),
+                    QuestionKind::Table => self.table_rows(q, path, index),
+                    _ => self.group_fields(q, path, index),
+                }
                 std::mem::replace(
                     &mut self.nodes[index].spec,
                     AnswerSpec::Boolean { labels: None },
                 )
             }
+            // Handled before a node is made (see `question`).
+            QuestionKind::Section => AnswerSpec::Boolean { labels: None },
         }
     }
 
@@ -322,7 +361,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn bounds<T: PartialOrd + fmt::Display + Copy>(
+    pub(super) fn bounds<T: PartialOrd + fmt::Display + Copy>(
         &mut self,
         min: Option<T>,
         max: Option<T>,
@@ -386,7 +425,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn choices(&mut self, q: &'a QuestionDef, path: &str) -> Vec<Choice> {
+    pub(super) fn choices(&mut self, q: &'a QuestionDef, path: &str) -> Vec<Choice> {
         let list: &[ChoiceDef] = match (&q.choices, &q.choice_set) {
             (Some(choices), None) => {
                 let list_path = format!("{path}.choices");
@@ -495,6 +534,7 @@ impl<'a> Checker<'a> {
                     pattern: None,
                     format: None,
                 },
+                shape: Shape::Question,
             });
         }
     }

@@ -33,6 +33,10 @@ pub struct ConditionDef {
     /// The field of a group question that a leaf tests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// In a table column's condition, an earlier column of the same row (instead of
+    /// `question`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
     /// The answer equals this value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equals: Option<serde_json::Value>,
@@ -183,11 +187,12 @@ impl ConditionDef {
                 "not" => condition.not = Some(Box::new(ConditionDef::from_value(value)?)),
                 "question" => condition.question = Some(text(value, "question")?),
                 "field" => condition.field = Some(text(value, "field")?),
+                "column" => condition.column = Some(text(value, "column")?),
                 other => {
                     let Some(operator) = Operator::from_key(other) else {
                         let operators: Vec<&str> = Operator::ALL.map(Operator::key).to_vec();
                         return Err(format!(
-                            "unknown field `{other}` in a condition, expected one of all, any, not, question, field, {}",
+                            "unknown field `{other}` in a condition, expected one of all, any, not, question, field, column, {}",
                             operators.join(", ")
                         ));
                     };

@@ -12,7 +12,7 @@ mod scalar;
 mod text;
 
 pub use condition::ConditionDef;
-pub use question::{ChoiceDef, QuestionDef, QuestionKind, SpecifyDef, TextFormat};
+pub use question::{ChoiceDef, QuestionDef, QuestionKind, RowDef, SpecifyDef, TextFormat};
 pub use text::Text;
 
 pub(crate) use budget::with_question_budget;

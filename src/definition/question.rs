@@ -24,6 +24,15 @@ pub enum QuestionKind {
     Date,
     /// A composite question; the answer is an object keyed by the ids of its `fields`.
     Group,
+    /// A titled container of `questions` (and of sections): no answer of its own, its
+    /// `enable_when` disables everything inside it. The answer set stays flat.
+    Section,
+    /// Rows sharing one choice list (a Likert grid); the answer is an object keyed by row id,
+    /// each value a choice (or, with `multiple: true`, an array of choices).
+    Matrix,
+    /// Fixed rows that each answer the same typed `columns`; the answer is an object keyed by
+    /// row id, each value an object keyed by column id.
+    Table,
 }
 
 impl QuestionKind {
@@ -39,6 +48,9 @@ impl QuestionKind {
             QuestionKind::Number => "number",
             QuestionKind::Date => "date",
             QuestionKind::Group => "group",
+            QuestionKind::Section => "section",
+            QuestionKind::Matrix => "matrix",
+            QuestionKind::Table => "table",
         }
     }
 }
@@ -201,6 +213,56 @@ pub struct QuestionDef {
         deserialize_with = "bounded_fields"
     )]
     pub fields: Option<Vec<QuestionDef>>,
+    /// The questions (and sections) of a section, in order.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "bounded_fields"
+    )]
+    pub questions: Option<Vec<QuestionDef>>,
+    /// The rows of a matrix or a table, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<RowDef>>,
+    /// The columns of a table, in order: questions of the leaf kinds that every row answers.
+    /// A column's `enable_when` may test an earlier column of the same row with
+    /// `{column: ID, ...}`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "bounded_fields"
+    )]
+    pub columns: Option<Vec<QuestionDef>>,
+    /// A matrix whose rows each take several choices (an array), not one.
+    #[serde(
+        default,
+        skip_serializing_if = "std::ops::Not::not",
+        deserialize_with = "super::scalar::flag"
+    )]
+    pub multiple: bool,
+}
+
+/// One row of a matrix or a table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RowDef {
+    /// The row's key in the answer (same rules as question ids), unique in its matrix or table.
+    pub id: String,
+    /// What the respondent sees: the row's item.
+    pub label: Text,
+    /// Guidance shown with the row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<Text>,
+    /// Citations of the survey's reference documents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<CitationDef>,
+    /// The row is asked only when this condition holds (it may test earlier questions).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "shallow_condition"
+    )]
+    pub enable_when: Option<ConditionDef>,
 }
 
 /// Reads a condition as plain data first, then builds the [`ConditionDef`] by hand.

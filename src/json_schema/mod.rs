@@ -156,6 +156,17 @@ pub(crate) fn effective_conditions(survey: &Survey) -> Vec<Option<Value>> {
         .collect()
 }
 
+/// Per section, the JSON Schema that an answer set satisfies exactly when the section's own
+/// condition holds (`None` without one): for the UI schema's rule on the section's layout.
+pub(crate) fn section_conditions(survey: &Survey) -> Vec<Option<Value>> {
+    let generator = Generator::new(survey, survey.default_locale(), Draft::Draft07);
+    survey
+        .sections
+        .iter()
+        .map(|section| section.condition.as_ref().map(|c| generator.condition(c).0))
+        .collect()
+}
+
 /// A leaf that tests question `R` is qualified by `R`'s effective condition when that has at
 /// most this many leaves. Past it the bare test is written: the verdict is the same (an answer
 /// to a disabled `R` is rejected by `R`'s own block), only a form builder showing a stale
@@ -272,17 +283,15 @@ impl<'a> Generator<'a> {
         let condition = self.enabled[index]
             .as_ref()
             .map_or_else(|| json!({}), |(v, _)| v.clone());
-        // Where the node's object sits in `then` and `else`.
-        let (then_at, else_at) = match node.parent {
-            None => (format!("{at}/then"), format!("{at}/else")),
-            Some(group) => {
-                let group_id = &self.survey.nodes[group].id;
-                (
-                    format!("{at}/then/properties/{group_id}"),
-                    format!("{at}/else/properties/{group_id}"),
-                )
-            }
-        };
+        // Where the node's object sits in `then` and `else`: inside its groups, outermost
+        // first (a table cell is two levels down: table, row).
+        let ancestors = self.ancestors(node);
+        let mut inside = String::new();
+        for &ancestor in ancestors.iter().rev() {
+            inside.push_str("/properties/");
+            inside.push_str(&self.survey.nodes[ancestor].id);
+        }
+        let (then_at, else_at) = (format!("{at}/then{inside}"), format!("{at}/else{inside}"));
         let mut declare = Map::new();
         let schema = self.question(node, &format!("{then_at}/properties/{}", node.id));
         declare.insert("properties".into(), json!({ node.id.clone(): schema }));
@@ -295,17 +304,13 @@ impl<'a> Generator<'a> {
             declare.insert("required".into(), json!([node.id]));
         }
         self.note(format!("{else_at}/not"), node, Fault::Disabled);
-        let forbid = json!({ "not": { "required": [node.id] } });
-        let (then, otherwise) = match node.parent {
-            None => (Value::Object(declare), forbid),
-            Some(group) => {
-                let group_id = &self.survey.nodes[group].id;
-                (
-                    json!({ "properties": { group_id.clone(): Value::Object(declare) } }),
-                    json!({ "properties": { group_id.clone(): forbid } }),
-                )
-            }
-        };
+        let mut then = Value::Object(declare);
+        let mut otherwise = json!({ "not": { "required": [node.id] } });
+        for &ancestor in &ancestors {
+            let id = &self.survey.nodes[ancestor].id;
+            then = json!({ "properties": { id.clone(): then } });
+            otherwise = json!({ "properties": { id.clone(): otherwise } });
+        }
         if self.form {
             json!({ "if": condition, "then": then })
         } else {
@@ -440,16 +445,22 @@ impl<'a> Generator<'a> {
             at_node.insert("properties".into(), json!({ node.id.clone(): schema }));
         }
         at_node.insert("required".into(), json!([node.id]));
-        match node.parent {
-            None => Value::Object(at_node),
-            Some(group) => {
-                let group_id = &self.survey.nodes[group].id;
-                let mut inner = Map::new();
-                inner.insert("type".into(), "object".into());
-                inner.extend(at_node);
-                json!({ "properties": { group_id.clone(): inner }, "required": [group_id] })
-            }
+        // Inside each group around it, innermost first: the group is an object holding it.
+        for ancestor in self.ancestors(node) {
+            let id = &self.survey.nodes[ancestor].id;
+            let mut inner = Map::new();
+            inner.insert("type".into(), "object".into());
+            inner.extend(at_node);
+            at_node = Map::new();
+            at_node.insert("properties".into(), json!({ id.clone(): inner }));
+            at_node.insert("required".into(), json!([id]));
         }
+        Value::Object(at_node)
+    }
+
+    /// The groups around a node, innermost first.
+    fn ancestors(&self, node: &Node) -> Vec<usize> {
+        std::iter::successors(node.parent, |&p| self.survey.nodes[p].parent).collect()
     }
 
     /// The schema of one question, at schema location `at`.

@@ -189,7 +189,11 @@ impl Program {
                     sink(issue(IssueCode::OutOfRange, RawDetail::Range(value)))?;
                 }
             }
-            QuestionKind::Group => {
+            // A node's kind is one of answer kinds: matrices and tables are groups.
+            QuestionKind::Group
+            | QuestionKind::Matrix
+            | QuestionKind::Table
+            | QuestionKind::Section => {
                 if !value.is_object() {
                     sink(wrong(Expected::Object))?;
                 }

@@ -237,24 +237,31 @@ impl Survey {
                 if !states.is_enabled(index) {
                     continue;
                 }
-                let value = match (&self.nodes[index].spec, value) {
-                    (AnswerSpec::Group { index: fields, .. }, Value::Object(inner)) => {
-                        Value::Object(
-                            inner
-                                .iter()
-                                .filter(|(k, _)| {
-                                    fields.get(k.as_str()).is_none_or(|&f| states.is_enabled(f))
-                                })
-                                .map(|(k, v)| (k.clone(), v.clone()))
-                                .collect(),
-                        )
-                    }
-                    _ => value.clone(),
-                };
-                out.insert(key.clone(), value);
+                out.insert(
+                    key.clone(),
+                    self.pruned(index, value, &|i| states.is_enabled(i)),
+                );
             }
             Value::Object(out)
         })
+    }
+
+    /// An enabled node's answer without the answers of its disabled fields, at every depth
+    /// (a table's rows and their cells); unknown keys are kept, for validation to report.
+    fn pruned(&self, index: usize, value: &Value, enabled: &dyn Fn(usize) -> bool) -> Value {
+        match (&self.nodes[index].spec, value) {
+            (AnswerSpec::Group { index: fields, .. }, Value::Object(inner)) => Value::Object(
+                inner
+                    .iter()
+                    .filter_map(|(k, v)| match fields.get(k.as_str()) {
+                        None => Some((k.clone(), v.clone())),
+                        Some(&f) if enabled(f) => Some((k.clone(), self.pruned(f, v, enabled))),
+                        Some(_) => None,
+                    })
+                    .collect(),
+            ),
+            _ => value.clone(),
+        }
     }
 
     /// Required questions enabled so far, and how many of them are answered.

@@ -77,6 +77,8 @@ const URLS: [&str; 2] = ["https://example.jp/a?b=c", "http://localhost:8080"];
 struct Target {
     question: String,
     field: Option<String>,
+    /// A column of the same table row (`{column: id}`), instead of `question`.
+    column: Option<String>,
     def: QuestionDef,
 }
 
@@ -92,6 +94,8 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
     let count = rng.range(3, 12) as usize;
     let mut questions: Vec<Value> = Vec::new();
     let mut targets: Vec<Target> = Vec::new();
+    // Open sections, outermost first: each with the questions before it at its level.
+    let mut open: Vec<(Value, Vec<Value>)> = Vec::new();
     for index in 0..count {
         let id = format!("q{index}");
         let kind = *rng.pick(&[
@@ -105,8 +109,14 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
             "group",
             "boolean",
             "single_choice",
+            "matrix",
+            "table",
         ]);
-        let mut question = if kind == "group" {
+        let mut question = if kind == "matrix" {
+            random_matrix(rng, &id, index, &targets)
+        } else if kind == "table" {
+            random_table(rng, &id, index, &targets)
+        } else if kind == "group" {
             let mut fields = Vec::new();
             let mut field_targets: Vec<Target> = Vec::new();
             for f in 0..rng.range(1, 3) {
@@ -129,6 +139,7 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
                     field_targets.push(Target {
                         question: id.clone(),
                         field: Some(def.id.clone()),
+                        column: None,
                         def,
                     });
                 }
@@ -160,17 +171,47 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
                     targets.push(Target {
                         question: specify.id.clone(),
                         field: None,
+                        column: None,
                         def: text,
                     });
                 }
             }
         }
-        targets.push(Target {
-            question: id,
-            field: None,
-            def,
-        });
+        if matches!(def.kind, QuestionKind::Matrix) {
+            // Its rows are choice questions of their own.
+            for row in def.rows.iter().flatten() {
+                targets.push(Target {
+                    question: id.clone(),
+                    field: Some(row.id.clone()),
+                    column: None,
+                    def: matrix_row_def(&def),
+                });
+            }
+        }
+        if !matches!(def.kind, QuestionKind::Matrix | QuestionKind::Table) {
+            targets.push(Target {
+                question: id,
+                field: None,
+                column: None,
+                def,
+            });
+        }
+        // Sections open and close around runs of questions, nested two deep at most; a
+        // section's condition tests questions before it.
+        while !open.is_empty() && rng.chance(25) {
+            close_section(&mut open, &mut questions);
+        }
         questions.push(question);
+        if open.len() < 2 && rng.chance(15) {
+            let mut section = json!({ "id": format!("s{index}"), "type": "section", "title": { "ja": format!("節{index}"), "en": format!("section {index}") }, "questions": [] });
+            if !targets.is_empty() && rng.chance(60) {
+                section["enable_when"] = random_condition(rng, &targets, 0);
+            }
+            open.push((section, std::mem::take(&mut questions)));
+        }
+    }
+    while !open.is_empty() {
+        close_section(&mut open, &mut questions);
     }
     json!({
         "id": "random",
@@ -181,6 +222,104 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
         "choice_sets": choice_sets,
         "questions": questions,
     })
+}
+
+/// Closes the innermost open section: its questions go into it, and it joins the level
+/// around it.
+fn close_section(open: &mut Vec<(Value, Vec<Value>)>, questions: &mut Vec<Value>) {
+    if let Some((mut section, before)) = open.pop() {
+        let inside = std::mem::replace(questions, before);
+        if inside.is_empty() {
+            return;
+        }
+        section["questions"] = Value::Array(inside);
+        questions.push(section);
+    }
+}
+
+/// The choice question each row of a matrix is.
+fn matrix_row_def(matrix: &QuestionDef) -> QuestionDef {
+    let kind = if matrix.multiple {
+        "multiple_choice"
+    } else {
+        "single_choice"
+    };
+    let mut row = json!({ "id": "row", "type": kind, "title": "row" });
+    if let Some(choices) = &matrix.choices {
+        row["choices"] = serde_json::to_value(choices).unwrap();
+    }
+    if let Some(set) = &matrix.choice_set {
+        row["choice_set"] = set.clone().into();
+    }
+    if matrix.multiple {
+        if let Some(min) = matrix.min_selections {
+            row["min_selections"] = min.into();
+        }
+        if let Some(max) = matrix.max_selections {
+            row["max_selections"] = max.into();
+        }
+    }
+    serde_json::from_value(row).unwrap()
+}
+
+fn random_rows(rng: &mut Rng, targets: &[Target]) -> Vec<Value> {
+    (0..rng.range(1, 3))
+        .map(|r| {
+            let mut row = json!({ "id": format!("r{r}"), "label": { "ja": format!("行{r}"), "en": format!("row {r}") } });
+            if !targets.is_empty() && rng.chance(25) {
+                row["enable_when"] = random_condition(rng, targets, 1);
+            }
+            row
+        })
+        .collect()
+}
+
+fn random_matrix(rng: &mut Rng, id: &str, index: usize, targets: &[Target]) -> Value {
+    let multiple = rng.chance(40);
+    let mut matrix = json!({ "id": id, "type": "matrix", "title": { "ja": format!("表{index}"), "en": format!("matrix {index}") }, "rows": random_rows(rng, targets), "required": rng.chance(50) });
+    if rng.chance(30) {
+        matrix["choice_set"] = "shared".into();
+    } else {
+        let choices: Vec<Value> = (0..rng.range(2, 4))
+            .map(|i| json!({ "value": format!("c{i}"), "label": format!("c{i}") }))
+            .collect();
+        matrix["choices"] = choices.into();
+    }
+    if multiple {
+        matrix["multiple"] = true.into();
+        if rng.chance(40) {
+            matrix["min_selections"] = 1.into();
+        }
+    }
+    matrix
+}
+
+fn random_table(rng: &mut Rng, id: &str, index: usize, targets: &[Target]) -> Value {
+    let mut columns = Vec::new();
+    let mut column_targets: Vec<Target> = Vec::new();
+    for c in 0..rng.range(1, 3) {
+        let kind = *rng.pick(&["boolean", "single_choice", "text", "integer", "date"]);
+        let mut column = random_leaf_question(rng, &format!("c{c}"), kind);
+        if rng.chance(40) {
+            let scope: Vec<Target> = if !column_targets.is_empty() && rng.chance(70) {
+                column_targets.clone()
+            } else {
+                targets.to_vec()
+            };
+            if !scope.is_empty() {
+                column["enable_when"] = random_condition(rng, &scope, 0);
+            }
+        }
+        let def: QuestionDef = serde_json::from_value(column.clone()).unwrap();
+        column_targets.push(Target {
+            question: String::new(),
+            field: None,
+            column: Some(def.id.clone()),
+            def,
+        });
+        columns.push(column);
+    }
+    json!({ "id": id, "type": "table", "title": { "ja": format!("一覧{index}"), "en": format!("table {index}") }, "rows": random_rows(rng, targets), "columns": columns, "required": rng.chance(50) })
 }
 
 fn random_leaf_question(rng: &mut Rng, id: &str, kind: &str) -> Value {
@@ -287,7 +426,10 @@ fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Value {
         };
     }
     let target = rng.pick(targets).clone();
-    let mut leaf = json!({ "question": target.question });
+    let mut leaf = match &target.column {
+        Some(column) => json!({ "column": column }),
+        None => json!({ "question": target.question }),
+    };
     if let Some(field) = &target.field {
         leaf["field"] = field.clone().into();
     }
@@ -507,43 +649,106 @@ fn real_day(date: &str) -> bool {
 }
 
 /// An answer set that is valid for the survey: questions are answered in order, each
-/// enabled one (always when required, often when optional), with valid values.
+/// enabled one (always when required, often when optional), with valid values; inside
+/// sections, groups, matrices and tables alike.
 pub fn valid_answers(rng: &mut Rng, survey: &Survey) -> Value {
+    let mut answers = json!({});
+    fill(
+        rng,
+        survey,
+        &survey.definition().questions,
+        "",
+        &mut answers,
+    );
+    answers
+}
+
+/// Whether the node at `pointer` is enabled for the answers so far.
+fn is_enabled(survey: &Survey, answers: &Value, pointer: &str) -> bool {
+    survey.enabled(answers).iter().any(|q| q.pointer == pointer)
+}
+
+/// Answers `defs`, whose answers go in the object at `at` (a JSON Pointer) of `answers`.
+fn fill(rng: &mut Rng, survey: &Survey, defs: &[QuestionDef], at: &str, answers: &mut Value) {
     let definition = survey.definition();
-    let mut answers = Map::new();
-    for question in &definition.questions {
-        let current = Value::Object(answers.clone());
-        let enabled: Vec<String> = survey
-            .enabled(&current)
-            .iter()
-            .map(|q| q.pointer.to_owned())
-            .collect();
-        let pointer = format!("/{}", question.id);
-        if !enabled.contains(&pointer) || !(question.required || rng.chance(70)) {
+    for def in defs {
+        if def.kind == QuestionKind::Section {
+            fill(
+                rng,
+                survey,
+                def.questions.as_deref().unwrap_or_default(),
+                at,
+                answers,
+            );
             continue;
         }
-        if question.kind == QuestionKind::Group {
-            let mut inner = Map::new();
-            for field in question.fields.iter().flatten() {
-                answers.insert(question.id.clone(), Value::Object(inner.clone()));
-                let enabled: Vec<String> = survey
-                    .enabled(&Value::Object(answers.clone()))
-                    .iter()
-                    .map(|q| q.pointer.to_owned())
-                    .collect();
-                let field_pointer = format!("/{}/{}", question.id, field.id);
-                if enabled.contains(&field_pointer) && (field.required || rng.chance(70)) {
-                    inner.insert(field.id.clone(), valid_value(rng, definition, field));
-                    specify(rng, field, &mut inner);
+        let pointer = format!("{at}/{}", def.id);
+        if !is_enabled(survey, answers, &pointer) || !(def.required || rng.chance(70)) {
+            continue;
+        }
+        let set = |answers: &mut Value, value: Value| {
+            if let Some(Value::Object(map)) = answers.pointer_mut(at) {
+                map.insert(def.id.clone(), value);
+            }
+        };
+        match def.kind {
+            QuestionKind::Group => {
+                set(answers, json!({}));
+                fill(
+                    rng,
+                    survey,
+                    def.fields.as_deref().unwrap_or_default(),
+                    &pointer,
+                    answers,
+                );
+            }
+            QuestionKind::Matrix => {
+                set(answers, json!({}));
+                let row_def = matrix_row_def(def);
+                for row in def.rows.iter().flatten() {
+                    let row_pointer = format!("{pointer}/{}", row.id);
+                    if is_enabled(survey, answers, &row_pointer) && (def.required || rng.chance(70))
+                    {
+                        let value = valid_value(rng, definition, &row_def);
+                        if let Some(Value::Object(map)) = answers.pointer_mut(&pointer) {
+                            map.insert(row.id.clone(), value);
+                        }
+                    }
                 }
             }
-            answers.insert(question.id.clone(), Value::Object(inner));
-        } else {
-            answers.insert(question.id.clone(), valid_value(rng, definition, question));
-            specify(rng, question, &mut answers);
+            QuestionKind::Table => {
+                set(answers, json!({}));
+                for row in def.rows.iter().flatten() {
+                    let row_pointer = format!("{pointer}/{}", row.id);
+                    if is_enabled(survey, answers, &row_pointer) && (def.required || rng.chance(70))
+                    {
+                        if let Some(Value::Object(map)) = answers.pointer_mut(&pointer) {
+                            map.insert(row.id.clone(), json!({}));
+                        }
+                        let columns = def.columns.as_deref().unwrap_or_default();
+                        fill(rng, survey, columns, &row_pointer, answers);
+                    }
+                }
+            }
+            _ => {
+                set(answers, valid_value(rng, definition, def));
+                if let Some(Value::Object(map)) = answers.pointer_mut(at) {
+                    specify(rng, def, map);
+                }
+            }
         }
     }
-    Value::Object(answers)
+}
+
+/// The definition of a top-level question, inside sections too.
+fn find_def<'d>(questions: &'d [QuestionDef], id: &str) -> Option<&'d QuestionDef> {
+    questions.iter().find_map(|q| {
+        if q.kind == QuestionKind::Section {
+            find_def(q.questions.as_deref().unwrap_or_default(), id)
+        } else {
+            (q.id == id).then_some(q)
+        }
+    })
 }
 
 /// Answers the specify boxes that the answer to `question` enabled.
@@ -702,12 +907,38 @@ pub fn random_answers(rng: &mut Rng, survey: &Survey) -> Value {
             break;
         };
         let id = rng.pick(&ids).clone();
-        let def = definition.questions.iter().find(|q| q.id == id);
+        let def = find_def(&definition.questions, &id);
         match rng.below(10) {
             // A wrong or borderline value.
             0..=2 => {
                 if let Some(def) = def {
-                    if def.kind == QuestionKind::Group {
+                    if def.kind == QuestionKind::Matrix {
+                        let mut inner = map.get(&id).cloned().unwrap_or_else(|| json!({}));
+                        if let (Some(obj), Some(row)) = (
+                            inner.as_object_mut(),
+                            def.rows.as_ref().map(|r| rng.pick(r)),
+                        ) {
+                            let row_def = matrix_row_def(def);
+                            obj.insert(row.id.clone(), bad_value(rng, definition, &row_def));
+                        }
+                        map.insert(id, inner);
+                    } else if def.kind == QuestionKind::Table {
+                        let mut inner = map.get(&id).cloned().unwrap_or_else(|| json!({}));
+                        let row = def.rows.as_ref().map(|r| rng.pick(r).id.clone());
+                        let column = def.columns.as_ref().map(|c| rng.pick(c).clone());
+                        if let (Some(obj), Some(row), Some(column)) =
+                            (inner.as_object_mut(), row, column)
+                        {
+                            let cells = obj.entry(row).or_insert_with(|| json!({}));
+                            if let Some(cells) = cells.as_object_mut() {
+                                cells
+                                    .insert(column.id.clone(), bad_value(rng, definition, &column));
+                            } else {
+                                *cells = json!({ column.id.clone(): bad_value(rng, definition, &column) });
+                            }
+                        }
+                        map.insert(id, inner);
+                    } else if def.kind == QuestionKind::Group {
                         let mut inner = map.get(&id).cloned().unwrap_or_else(|| json!({}));
                         if let (Some(obj), Some(field)) = (
                             inner.as_object_mut(),
@@ -741,7 +972,10 @@ pub fn random_answers(rng: &mut Rng, survey: &Survey) -> Value {
             // An answer to a question that may be disabled, or a changed driving answer.
             5 | 6 => {
                 if let Some(def) = def
-                    && def.kind != QuestionKind::Group
+                    && !matches!(
+                        def.kind,
+                        QuestionKind::Group | QuestionKind::Matrix | QuestionKind::Table
+                    )
                 {
                     map.insert(id, valid_value(rng, definition, def));
                 }
