@@ -118,6 +118,10 @@ fn reword(message: &str) -> String {
         let value = rest.split(" rejected").next().unwrap_or(rest);
         return format!("{value} is not a finite number; infinities and NaN are refused");
     }
+    if let Some(rest) = message.strip_prefix("cannot deserialize null into ") {
+        let target = rest.split(';').next().unwrap_or(rest);
+        return format!("expected a {target}, found nothing (null)");
+    }
     message
         .replace("expected sequence start", "expected a list")
         .replace("expected mapping start", "expected a map")

@@ -620,12 +620,19 @@ fn valid_scalar(rng: &mut Rng, def: &QuestionDef) -> Value {
             if rng.chance(30) {
                 return json!(if rng.chance(50) { lo } else { hi });
             }
-            loop {
-                let date = format!("2024-{:02}-{:02}", rng.range(1, 2), rng.range(1, 29));
+            // A day of the year around the bounds (2024 and 2025, days 1 to 28 of each month).
+            for _ in 0..200 {
+                let year = if lo.as_str() >= "2025" || rng.chance(30) {
+                    2025
+                } else {
+                    2024
+                };
+                let date = format!("{year}-{:02}-{:02}", rng.range(1, 12), rng.range(1, 28));
                 if date >= lo && date <= hi {
                     return json!(date);
                 }
             }
+            json!(lo)
         }
         _ => json!({}),
     }
