@@ -17,11 +17,20 @@ import uischemaJa from "../../../schema/mhlw-hospital-cybersecurity-2024.uischem
 import uischemaEn from "../../../schema/mhlw-hospital-cybersecurity-2024.en.uischema.json";
 import messagesJa from "../../../schema/mhlw-hospital-cybersecurity-2024.messages.ja.json";
 import messagesEn from "../../../schema/mhlw-hospital-cybersecurity-2024.messages.en.json";
+import checklistJa from "../../../schema/mhlw-cybersecurity-checklist-2024.form.schema.json";
+import checklistEn from "../../../schema/mhlw-cybersecurity-checklist-2024.en.form.schema.json";
+import checklistUiJa from "../../../schema/mhlw-cybersecurity-checklist-2024.uischema.json";
+import checklistUiEn from "../../../schema/mhlw-cybersecurity-checklist-2024.en.uischema.json";
+import checklistMessagesJa from "../../../schema/mhlw-cybersecurity-checklist-2024.messages.ja.json";
+import checklistMessagesEn from "../../../schema/mhlw-cybersecurity-checklist-2024.messages.en.json";
 
-const english = new URLSearchParams(location.search).get("locale") === "en";
-const schema = english ? schemaEn : schemaJa;
-const uischema = english ? uischemaEn : uischemaJa;
-const messages = english ? messagesEn : messagesJa;
+// `?survey=checklist` renders the checklist (sections and tables) instead of the MHLW survey.
+const params = new URLSearchParams(location.search);
+const english = params.get("locale") === "en";
+const checklist = params.get("survey") === "checklist";
+const schema = checklist ? (english ? checklistEn : checklistJa) : english ? schemaEn : schemaJa;
+const uischema = checklist ? (english ? checklistUiEn : checklistUiJa) : english ? uischemaEn : uischemaJa;
+const messages = checklist ? (english ? checklistMessagesEn : checklistMessagesJa) : english ? messagesEn : messagesJa;
 const submitLabel = english ? "Submit" : "送信";
 document.documentElement.lang = english ? "en" : "ja";
 // The form's latest data, for the messages (ajv's verbose errors carry most values already).

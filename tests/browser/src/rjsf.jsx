@@ -13,10 +13,17 @@ import schemaJa from "../../../schema/mhlw-hospital-cybersecurity-2024.form.sche
 import schemaEn from "../../../schema/mhlw-hospital-cybersecurity-2024.en.form.schema.json";
 import messagesJa from "../../../schema/mhlw-hospital-cybersecurity-2024.messages.ja.json";
 import messagesEn from "../../../schema/mhlw-hospital-cybersecurity-2024.messages.en.json";
+import checklistJa from "../../../schema/mhlw-cybersecurity-checklist-2024.form.schema.json";
+import checklistEn from "../../../schema/mhlw-cybersecurity-checklist-2024.en.form.schema.json";
+import checklistMessagesJa from "../../../schema/mhlw-cybersecurity-checklist-2024.messages.ja.json";
+import checklistMessagesEn from "../../../schema/mhlw-cybersecurity-checklist-2024.messages.en.json";
 
-const english = new URLSearchParams(location.search).get("locale") === "en";
-const schema = english ? schemaEn : schemaJa;
-const messages = english ? messagesEn : messagesJa;
+// `?survey=checklist` renders the checklist (sections and tables) instead of the MHLW survey.
+const params = new URLSearchParams(location.search);
+const english = params.get("locale") === "en";
+const checklist = params.get("survey") === "checklist";
+const schema = checklist ? (english ? checklistEn : checklistJa) : english ? schemaEn : schemaJa;
+const messages = checklist ? (english ? checklistMessagesEn : checklistMessagesJa) : english ? messagesEn : messagesJa;
 // RJSF's own words: the title of the error list and the submit button.
 const labels = english ? { errors: "Errors", submit: "Submit" } : { errors: "入力内容を確認してください", submit: "送信" };
 document.documentElement.lang = english ? "en" : "ja";
@@ -29,8 +36,16 @@ function widgets(properties, uiSchema) {
   }
 }
 const uiSchema = { "ui:submitButtonOptions": { submitText: labels.submit } };
+/** Widgets for the questions of `then` blocks, at the depth they sit (a table cell is two
+ * levels down). */
+function merge(properties, uiSchema) {
+  for (const [id, property] of Object.entries(properties ?? {})) {
+    if (property.type === undefined && property.properties) merge(property.properties, (uiSchema[id] ??= {}));
+    else widgets({ [id]: property }, uiSchema);
+  }
+}
 widgets(schema.properties, uiSchema);
-for (const block of schema.allOf ?? []) widgets(block.then?.properties, uiSchema);
+for (const block of schema.allOf ?? []) merge(block.then?.properties, uiSchema);
 
 const translateString = (key, params) => (key === TranslatableString.ErrorsLabel ? labels.errors : englishStringTranslator(key, params));
 
