@@ -461,3 +461,104 @@ fn validate_json_refuses_what_parse_answers_refuses() {
         assert_eq!(got, expected, "{}", &text[..text.len().min(80)]);
     }
 }
+
+#[test]
+fn a_table_of_ten_thousand_rows_by_two_hundred_columns() {
+    let mut rows = String::new();
+    for r in 0..10_000 {
+        let _ = write!(rows, "{{id: r{r}, label: R}},");
+    }
+    let mut columns = String::new();
+    for c in 0..200 {
+        let _ = write!(columns, "{{id: c{c}, type: boolean, title: C}},");
+    }
+    let text = format!(
+        "{HEAD}questions:\n  - {{id: t, type: table, title: T, rows: [{rows}], columns: [{columns}]}}\n"
+    );
+    let started = std::time::Instant::now();
+    let error = survey_error(&text, Format::Yaml);
+    assert_contains(&error, "limit_exceeded");
+    assert_contains(&error, "raise Limits::max_questions");
+    assert!(started.elapsed().as_secs() < 10);
+    // Within the question budget, the row limit speaks.
+    let mut rows = String::new();
+    for r in 0..300 {
+        let _ = write!(rows, "{{id: r{r}, label: R}},");
+    }
+    let text = format!(
+        "{HEAD}questions:\n  - {{id: t, type: table, title: T, rows: [{rows}], columns: [{{id: c, type: text, title: C}}]}}\n"
+    );
+    assert_contains(
+        &survey_error(&text, Format::Yaml),
+        "300 rows exceed the limit of 200 (raise Limits::max_fields)",
+    );
+}
+
+#[test]
+fn sections_nested_a_thousand_deep() {
+    let mut text = String::from(HEAD);
+    text.push_str("questions:\n");
+    let mut open = String::new();
+    for depth in 0..1_000 {
+        let _ = write!(
+            open,
+            "[{{id: s{depth}, type: section, title: S, questions: "
+        );
+    }
+    text.push_str(&format!(
+        "  - {{id: root, type: section, title: S, questions: {open}[{{id: q, type: boolean, title: Q}}]{}}}]\n",
+        "}]".repeat(1_000)
+    ));
+    let error = survey_error(&text, Format::Yaml);
+    assert_contains(&error, "questions are nested deeper than 12 levels");
+    // Eleven sections inside each other load, on a test thread's stack, in a debug build.
+    let nested = |depth: usize| {
+        let mut text = format!("{HEAD}questions:\n");
+        text.push_str("  - ");
+        for d in 0..depth {
+            let _ = write!(text, "{{id: s{d}, type: section, title: S, questions: [");
+        }
+        text.push_str("{id: q, type: boolean, title: Q}");
+        text.push_str(&"]}".repeat(depth));
+        text.push('\n');
+        text
+    };
+    assert!(Survey::from_yaml(&nested(11)).is_ok());
+    assert_contains(
+        &survey_error(&nested(12), Format::Yaml),
+        "nested deeper than 12",
+    );
+    // JSON too.
+    let mut json_text =
+        String::from(r#"{"id":"t","version":"1","default_locale":"en","title":"T","questions":"#);
+    for depth in 0..1_000 {
+        let _ = write!(
+            json_text,
+            r#"[{{"id":"s{depth}","type":"section","title":"S","questions":"#
+        );
+    }
+    json_text.push_str(r#"[{"id":"q","type":"boolean","title":"Q"}]"#);
+    json_text.push_str(&"}]".repeat(1_000));
+    json_text.push('}');
+    assert_contains(
+        &survey_error(&json_text, Format::Json),
+        "nesting is deeper than",
+    );
+}
+
+#[test]
+fn a_table_answer_with_a_hundred_thousand_unknown_rows() {
+    let survey = Survey::from_yaml(&format!(
+        "{HEAD}questions:\n  - {{id: t, type: table, title: T, rows: [{{id: r, label: R}}], columns: [{{id: c, type: boolean, title: C}}]}}\n"
+    ))
+    .unwrap();
+    let mut rows = serde_json::Map::new();
+    for r in 0..100_000 {
+        rows.insert(format!("x{r}"), json!({ "c": true }));
+    }
+    let answers = json!({ "t": Value::Object(rows) });
+    let report = survey.validate(&answers);
+    assert!(report.truncated);
+    assert_eq!(report.issues.len(), 100);
+    assert_eq!(report.issues[0].code.as_str(), "unknown_field");
+}

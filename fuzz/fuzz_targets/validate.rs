@@ -1,4 +1,5 @@
-//! Arbitrary bytes as a JSON answer set for the MHLW survey: validation never panics;
+//! Arbitrary bytes as a JSON answer set for the MHLW survey and for the checklist (sections,
+//! tables): validation never panics;
 //! `validate_json` refuses exactly what `parse_answers` refuses and reports what `validate`
 //! reports on the parsed value; `is_valid`, `validate` and `prune` agree with each other.
 #![no_main]
@@ -8,15 +9,26 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use survey_schema::{Format, IssueCode, Limits, Survey, ValidateOptions, parse_answers};
 
-static SURVEY: LazyLock<Survey> = LazyLock::new(|| {
-    Survey::from_yaml(include_str!(
-        "../../schema/mhlw-hospital-cybersecurity-2024.yaml"
-    ))
-    .unwrap()
+static SURVEYS: LazyLock<[Survey; 2]> = LazyLock::new(|| {
+    [
+        Survey::from_yaml(include_str!(
+            "../../schema/mhlw-hospital-cybersecurity-2024.yaml"
+        ))
+        .unwrap(),
+        Survey::from_yaml(include_str!(
+            "../../schema/mhlw-cybersecurity-checklist-2024.yaml"
+        ))
+        .unwrap(),
+    ]
 });
 
 fuzz_target!(|data: &[u8]| {
-    let survey = &*SURVEY;
+    for survey in &*SURVEYS {
+        check(survey, data);
+    }
+});
+
+fn check(survey: &Survey, data: &[u8]) {
     let options = ValidateOptions::default();
     // Parsed as validate_json parses it (a byte order mark, for one, is skipped).
     let parsed = std::str::from_utf8(data)
@@ -48,4 +60,4 @@ fuzz_target!(|data: &[u8]| {
     );
     let _ = survey.enabled(&answers);
     let _ = survey.progress(&answers);
-});
+}

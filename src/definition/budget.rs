@@ -13,7 +13,15 @@ thread_local! {
     /// `(left, max)`: questions the survey being parsed on this thread may still declare, and
     /// the limit. Unbounded outside [`with_question_budget`], where the checker's count applies instead.
     static QUESTION_BUDGET: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((usize::MAX, usize::MAX)) };
+    /// How many lists of questions the parser is inside (sections, fields, columns).
+    static QUESTION_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
+
+/// Lists of questions nest at most this deep (sections in sections, a group's fields, a
+/// table's columns): past it, a file is refused while it is parsed. The derived code that
+/// reads a question spends a lot of stack per level in a debug build, and real surveys nest
+/// a few levels.
+pub(crate) const MAX_QUESTION_NESTING: usize = 12;
 
 /// Deserializes a list of questions (or fields), failing as soon as the survey declares more
 /// than [`Limits::max_questions`], so that a huge file is refused before it is held whole.
@@ -27,7 +35,21 @@ where
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a list of questions")
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            let depth = QUESTION_DEPTH.get();
+            if depth >= MAX_QUESTION_NESTING {
+                return Err(de::Error::custom(format_args!(
+                    "questions are nested deeper than {MAX_QUESTION_NESTING} levels (sections, fields and columns inside each other)"
+                )));
+            }
+            QUESTION_DEPTH.set(depth + 1);
+            let result = Bounded::elements(seq);
+            QUESTION_DEPTH.set(depth);
+            result
+        }
+    }
+    impl Bounded {
+        fn elements<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<QuestionDef>, A::Error> {
             let mut questions = Vec::new();
             while let Some(question) = seq.next_element()? {
                 let (left, max) = QUESTION_BUDGET.get();
