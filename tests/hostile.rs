@@ -505,10 +505,11 @@ fn sections_nested_a_thousand_deep() {
             "[{{id: s{depth}, type: section, title: S, questions: "
         );
     }
-    text.push_str(&format!(
-        "  - {{id: root, type: section, title: S, questions: {open}[{{id: q, type: boolean, title: Q}}]{}}}]\n",
+    let _ = writeln!(
+        text,
+        "  - {{id: root, type: section, title: S, questions: {open}[{{id: q, type: boolean, title: Q}}]{}}}]",
         "}]".repeat(1_000)
-    ));
+    );
     let error = survey_error(&text, Format::Yaml);
     assert_contains(&error, "questions are nested deeper than 12 levels");
     // Eleven sections inside each other load, on a test thread's stack, in a debug build.
