@@ -7,9 +7,9 @@ import json
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion"
-FIXTURES = ["mhlw_valid", "mhlw_invalid", "generated_25", "generated_200", "generated_1000", "generated_10000"]
+FIXTURES = ["mhlw_valid", "mhlw_invalid", "checklist_valid", "checklist_invalid", "generated_25", "generated_200", "generated_1000", "generated_10000"]
 GROUPS = ["load", "json_schema", "is_valid", "validate", "validate_json", "peer_jsonschema_is_valid", "parse_serde_json"]
-QUESTIONS = {"mhlw_valid": 26, "mhlw_invalid": 26, "generated_25": 25, "generated_200": 200, "generated_1000": 1000, "generated_10000": 10000}
+QUESTIONS = {"mhlw_valid": 26, "mhlw_invalid": 26, "checklist_valid": 134, "checklist_invalid": 134, "generated_25": 25, "generated_200": 200, "generated_1000": 1000, "generated_10000": 10000}
 
 
 def median_ns(group, bench):

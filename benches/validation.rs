@@ -42,17 +42,31 @@ fn fixtures() -> Vec<Fixture> {
         "{root}/schema/mhlw-hospital-cybersecurity-2024.yaml"
     ))
     .unwrap();
+    let checklist_text = std::fs::read_to_string(format!(
+        "{root}/schema/mhlw-cybersecurity-checklist-2024.yaml"
+    ))
+    .unwrap();
     let mut out = Vec::new();
-    for (name, file) in [
-        ("mhlw_valid", "mhlw-complete.json"),
-        ("mhlw_invalid", "mhlw-invalid.json"),
+    for (name, file, text) in [
+        ("mhlw_valid", "mhlw-complete.json", &mhlw_text),
+        ("mhlw_invalid", "mhlw-invalid.json", &mhlw_text),
+        (
+            "checklist_valid",
+            "checklist-complete.json",
+            &checklist_text,
+        ),
+        (
+            "checklist_invalid",
+            "checklist-invalid.json",
+            &checklist_text,
+        ),
     ] {
         let answers_json =
             std::fs::read_to_string(format!("{root}/schema/examples/{file}")).unwrap();
-        let survey = Survey::load(&mhlw_text, Format::Yaml, &limits()).unwrap();
+        let survey = Survey::load(text, Format::Yaml, &limits()).unwrap();
         out.push(Fixture {
             name: name.into(),
-            survey_text: mhlw_text.clone(),
+            survey_text: text.clone(),
             format: Format::Yaml,
             questions: survey.questions().count(),
             survey,

@@ -35,6 +35,28 @@ fn is_valid_makes_no_allocation_on_valid_mhlw_answers() {
     assert!(count > 0);
 }
 
+#[test]
+fn is_valid_makes_no_allocation_on_valid_checklist_answers() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/mhlw-cybersecurity-checklist-2024.yaml"
+    );
+    let survey = survey_schema::Survey::from_path(path).unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/examples/");
+    for name in ["checklist-complete.json", "checklist-no-system.json"] {
+        let text = std::fs::read_to_string(format!("{dir}{name}")).unwrap();
+        let answers: Value = serde_json::from_str(&text).unwrap();
+        assert!(survey.is_valid(&answers));
+        let (valid, count) = allocations(|| survey.is_valid(&answers));
+        assert!(valid, "{name}");
+        assert_eq!(count, 0, "{name}: is_valid allocated {count} times");
+        // The text path reads the tables' rows and cells without allocating their strings.
+        let options = survey_schema::ValidateOptions::default();
+        let (valid, _) = allocations(|| survey.is_valid_json(text.as_bytes(), &options));
+        assert!(valid.unwrap(), "{name}");
+    }
+}
+
 /// Keys and string values of a JSON value.
 fn strings(value: &Value) -> u64 {
     match value {
