@@ -295,3 +295,91 @@ fn mhlw_file_validates_against_the_meta_schema() {
     broken["questions"][0]["colour"] = json!("red");
     assert!(!validator.is_valid(&broken));
 }
+
+#[test]
+fn the_meta_schema_offers_each_kind_its_own_keys() {
+    let validator = jsonschema::validator_for(&meta_schema()).unwrap();
+    let checklist = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/mhlw-cybersecurity-checklist-2024.yaml"
+    ))
+    .unwrap();
+    assert!(
+        checklist.starts_with("# yaml-language-server: $schema=./survey-definition.schema.json")
+    );
+    let document = parse_answers(&checklist, Format::Yaml, &Limits::default()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let survey = |question: serde_json::Value| json!({ "id": "s", "version": "1", "default_locale": "en", "title": "S", "questions": [question] });
+    // A key of another kind is refused by the meta-schema, as by the checker.
+    for (question, ok) in [
+        (
+            json!({ "id": "a", "type": "boolean", "title": "A", "true_label": "Y", "false_label": "N" }),
+            true,
+        ),
+        (
+            json!({ "id": "a", "type": "boolean", "title": "A", "pattern": "x" }),
+            false,
+        ),
+        (
+            json!({ "id": "a", "type": "text", "title": "A", "pattern": "^x$" }),
+            true,
+        ),
+        (
+            json!({ "id": "a", "type": "text", "title": "A", "rows": [] }),
+            false,
+        ),
+        (
+            json!({ "id": "a", "type": "section", "title": "A", "required": true, "questions": [] }),
+            false,
+        ),
+        (
+            json!({ "id": "a", "type": "matrix", "title": "A", "multiple": true, "rows": [], "choices": [] }),
+            true,
+        ),
+    ] {
+        assert_eq!(
+            validator.is_valid(&survey(question.clone())),
+            ok,
+            "{question}"
+        );
+    }
+    // The root of a question lists only the keys every kind takes; each kind adds its own.
+    let schema = meta_schema();
+    let question = &schema["$defs"]["QuestionDef"];
+    let common: Vec<&str> = question["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        common,
+        [
+            "id",
+            "type",
+            "title",
+            "help",
+            "note",
+            "references",
+            "required",
+            "enable_when"
+        ]
+    );
+    let text_branch = question["allOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["if"]["properties"]["type"]["const"] == "text")
+        .unwrap();
+    let own: Vec<&str> = text_branch["then"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(own, ["min_length", "max_length", "pattern", "format"]);
+}

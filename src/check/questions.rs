@@ -131,51 +131,11 @@ impl<'a> Checker<'a> {
         self.opt_text(citation.quote.as_ref(), format!("{path}.quote"));
     }
 
+    /// A key written for a kind it does not fit (`pattern` on a boolean), from the one table
+    /// of which kind takes which key ([`QuestionDef::KIND_KEYS`]).
     pub(super) fn not_applicable(&mut self, q: &QuestionDef, path: &str) {
-        use QuestionKind as K;
-        let keys: [(&str, bool, &[K]); 19] = [
-            ("fields", q.fields.is_some(), &[K::Group]),
-            ("questions", q.questions.is_some(), &[K::Section]),
-            ("rows", q.rows.is_some(), &[K::Matrix, K::Table]),
-            ("columns", q.columns.is_some(), &[K::Table]),
-            ("true_label", q.true_label.is_some(), &[K::Boolean]),
-            ("false_label", q.false_label.is_some(), &[K::Boolean]),
-            (
-                "choices",
-                q.choices.is_some(),
-                &[K::SingleChoice, K::MultipleChoice, K::Matrix],
-            ),
-            (
-                "choice_set",
-                q.choice_set.is_some(),
-                &[K::SingleChoice, K::MultipleChoice, K::Matrix],
-            ),
-            (
-                "choice_labels",
-                q.choice_labels.is_some(),
-                &[K::SingleChoice, K::MultipleChoice, K::Matrix],
-            ),
-            (
-                "min_selections",
-                q.min_selections.is_some(),
-                &[K::MultipleChoice, K::Matrix],
-            ),
-            (
-                "max_selections",
-                q.max_selections.is_some(),
-                &[K::MultipleChoice, K::Matrix],
-            ),
-            ("min_length", q.min_length.is_some(), &[K::Text]),
-            ("max_length", q.max_length.is_some(), &[K::Text]),
-            ("pattern", q.pattern.is_some(), &[K::Text]),
-            ("format", q.format.is_some(), &[K::Text]),
-            ("minimum", q.minimum.is_some(), &[K::Integer, K::Number]),
-            ("maximum", q.maximum.is_some(), &[K::Integer, K::Number]),
-            ("earliest", q.earliest.is_some(), &[K::Date]),
-            ("latest", q.latest.is_some(), &[K::Date]),
-        ];
-        for (key, present, kinds) in keys {
-            if present && !kinds.contains(&q.kind) {
+        for &(key, kinds) in QuestionDef::KIND_KEYS {
+            if q.has(key) && !kinds.contains(&q.kind) {
                 self.problem(
                     ProblemCode::NotApplicable,
                     format!("{path}.{key}"),
@@ -183,23 +143,12 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let flags = [
-            ("multiple", q.multiple, K::Matrix),
-            ("required", q.required, K::Section),
-        ];
-        for (key, present, kind) in flags {
-            let applies = if key == "required" {
-                q.kind != kind
-            } else {
-                q.kind == kind
-            };
-            if present && !applies {
-                self.problem(
-                    ProblemCode::NotApplicable,
-                    format!("{path}.{key}"),
-                    format!("`{key}` does not apply to {}", kind_phrase(q.kind)),
-                );
-            }
+        if q.required && q.kind == QuestionKind::Section {
+            self.problem(
+                ProblemCode::NotApplicable,
+                format!("{path}.required"),
+                "`required` does not apply to a section (its questions say whether they are)",
+            );
         }
     }
 

@@ -36,6 +36,21 @@ pub enum QuestionKind {
 }
 
 impl QuestionKind {
+    /// Every kind, in the order of the documentation.
+    pub const ALL: [QuestionKind; 11] = [
+        QuestionKind::Boolean,
+        QuestionKind::SingleChoice,
+        QuestionKind::MultipleChoice,
+        QuestionKind::Text,
+        QuestionKind::Integer,
+        QuestionKind::Number,
+        QuestionKind::Date,
+        QuestionKind::Group,
+        QuestionKind::Section,
+        QuestionKind::Matrix,
+        QuestionKind::Table,
+    ];
+
     /// The name used in the `type` field (`single_choice`).
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -111,6 +126,7 @@ impl TextFormat {
 /// definition error rather than silently ignored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = discriminate)]
 #[non_exhaustive]
 pub struct QuestionDef {
     /// The answer key: `^[A-Za-z][A-Za-z0-9_-]*$`, unique in the survey (in the group, for a field).
@@ -263,6 +279,115 @@ pub struct RowDef {
         deserialize_with = "shallow_condition"
     )]
     pub enable_when: Option<ConditionDef>,
+}
+
+impl QuestionDef {
+    /// The keys that only some kinds take, with those kinds; every other key (`id`, `type`,
+    /// `title`, `help`, `note`, `references`, `required`, `enable_when`) fits every kind but
+    /// `required` on a section. The checker and the meta-schema both read this table.
+    pub(crate) const KIND_KEYS: &'static [(&'static str, &'static [QuestionKind])] = {
+        use QuestionKind as K;
+        const CHOICE: &[K] = &[K::SingleChoice, K::MultipleChoice, K::Matrix];
+        const SELECTIONS: &[K] = &[K::MultipleChoice, K::Matrix];
+        const NUMBERS: &[K] = &[K::Integer, K::Number];
+        &[
+            ("true_label", &[K::Boolean]),
+            ("false_label", &[K::Boolean]),
+            ("choices", CHOICE),
+            ("choice_set", CHOICE),
+            ("choice_labels", CHOICE),
+            ("min_selections", SELECTIONS),
+            ("max_selections", SELECTIONS),
+            ("min_length", &[K::Text]),
+            ("max_length", &[K::Text]),
+            ("pattern", &[K::Text]),
+            ("format", &[K::Text]),
+            ("minimum", NUMBERS),
+            ("maximum", NUMBERS),
+            ("earliest", &[K::Date]),
+            ("latest", &[K::Date]),
+            ("fields", &[K::Group]),
+            ("questions", &[K::Section]),
+            ("rows", &[K::Matrix, K::Table]),
+            ("columns", &[K::Table]),
+            ("multiple", &[K::Matrix]),
+        ]
+    };
+
+    /// Whether the question sets a key of [`QuestionDef::KIND_KEYS`].
+    pub(crate) fn has(&self, key: &str) -> bool {
+        match key {
+            "true_label" => self.true_label.is_some(),
+            "false_label" => self.false_label.is_some(),
+            "choices" => self.choices.is_some(),
+            "choice_set" => self.choice_set.is_some(),
+            "choice_labels" => self.choice_labels.is_some(),
+            "min_selections" => self.min_selections.is_some(),
+            "max_selections" => self.max_selections.is_some(),
+            "min_length" => self.min_length.is_some(),
+            "max_length" => self.max_length.is_some(),
+            "pattern" => self.pattern.is_some(),
+            "format" => self.format.is_some(),
+            "minimum" => self.minimum.is_some(),
+            "maximum" => self.maximum.is_some(),
+            "earliest" => self.earliest.is_some(),
+            "latest" => self.latest.is_some(),
+            "fields" => self.fields.is_some(),
+            "questions" => self.questions.is_some(),
+            "rows" => self.rows.is_some(),
+            "columns" => self.columns.is_some(),
+            "multiple" => self.multiple,
+            _ => false,
+        }
+    }
+}
+
+/// The meta-schema of a question, discriminated by `type`: the common keys for every
+/// question, and under an `if` on each `type` the keys that kind takes (and only those), so
+/// that an editor offers what fits the kind.
+fn discriminate(schema: &mut schemars::Schema) {
+    use serde_json::{Map, Value, json};
+    let Some(Value::Object(properties)) = schema.remove("properties") else {
+        return;
+    };
+    let kinds = |key: &str| {
+        QuestionDef::KIND_KEYS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, kinds)| *kinds)
+    };
+    let (mut common, mut specific) = (Map::new(), Map::new());
+    for (key, value) in properties {
+        if kinds(&key).is_some() {
+            specific.insert(key, value);
+        } else {
+            common.insert(key, value);
+        }
+    }
+    let common_keys: Vec<String> = common.keys().cloned().collect();
+    let branches: Vec<Value> = QuestionKind::ALL
+        .iter()
+        .map(|&kind| {
+            let own: Map<String, Value> = specific
+                .iter()
+                .filter(|(key, _)| kinds(key).is_some_and(|ks| ks.contains(&kind)))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let mut names: Vec<&str> = common_keys
+                .iter()
+                .map(String::as_str)
+                .filter(|k| kind != QuestionKind::Section || *k != "required")
+                .collect();
+            names.extend(own.keys().map(String::as_str));
+            json!({
+                "if": { "properties": { "type": { "const": kind.as_str() } }, "required": ["type"] },
+                "then": { "properties": own, "propertyNames": { "enum": names } }
+            })
+        })
+        .collect();
+    schema.insert("properties".into(), Value::Object(common));
+    schema.remove("additionalProperties");
+    schema.insert("allOf".into(), Value::Array(branches));
 }
 
 /// Reads a condition as plain data first, then builds the [`ConditionDef`] by hand.
