@@ -365,7 +365,6 @@ fn the_meta_schema_offers_each_kind_its_own_keys() {
             "help",
             "note",
             "references",
-            "required",
             "enable_when"
         ]
     );
@@ -381,5 +380,8 @@ fn the_meta_schema_offers_each_kind_its_own_keys() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(own, ["min_length", "max_length", "pattern", "format"]);
+    assert_eq!(
+        own,
+        ["required", "min_length", "max_length", "pattern", "format"]
+    );
 }

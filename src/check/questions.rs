@@ -143,13 +143,6 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        if q.required && q.kind == QuestionKind::Section {
-            self.problem(
-                ProblemCode::NotApplicable,
-                format!("{path}.required"),
-                "`required` does not apply to a section (its questions say whether they are)",
-            );
-        }
     }
 
     fn kind(&mut self, q: &'a QuestionDef, path: &str, index: usize) -> AnswerSpec {
@@ -497,5 +490,10 @@ pub(super) fn kind_phrase(kind: QuestionKind) -> String {
     } else {
         "a"
     };
-    format!("{article} {name} question")
+    match kind {
+        QuestionKind::Section | QuestionKind::Matrix | QuestionKind::Table => {
+            format!("{article} {name}")
+        }
+        _ => format!("{article} {name} question"),
+    }
 }

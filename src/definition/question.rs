@@ -283,14 +283,27 @@ pub struct RowDef {
 
 impl QuestionDef {
     /// The keys that only some kinds take, with those kinds; every other key (`id`, `type`,
-    /// `title`, `help`, `note`, `references`, `required`, `enable_when`) fits every kind but
-    /// `required` on a section. The checker and the meta-schema both read this table.
+    /// `title`, `help`, `note`, `references`, `enable_when`) fits every kind. The checker and
+    /// the meta-schema both read this table.
     pub(crate) const KIND_KEYS: &'static [(&'static str, &'static [QuestionKind])] = {
         use QuestionKind as K;
         const CHOICE: &[K] = &[K::SingleChoice, K::MultipleChoice, K::Matrix];
         const SELECTIONS: &[K] = &[K::MultipleChoice, K::Matrix];
         const NUMBERS: &[K] = &[K::Integer, K::Number];
+        const ANSWERED: &[K] = &[
+            K::Boolean,
+            K::SingleChoice,
+            K::MultipleChoice,
+            K::Text,
+            K::Integer,
+            K::Number,
+            K::Date,
+            K::Group,
+            K::Matrix,
+            K::Table,
+        ];
         &[
+            ("required", ANSWERED),
             ("true_label", &[K::Boolean]),
             ("false_label", &[K::Boolean]),
             ("choices", CHOICE),
@@ -317,6 +330,7 @@ impl QuestionDef {
     /// Whether the question sets a key of [`QuestionDef::KIND_KEYS`].
     pub(crate) fn has(&self, key: &str) -> bool {
         match key {
+            "required" => self.required,
             "true_label" => self.true_label.is_some(),
             "false_label" => self.false_label.is_some(),
             "choices" => self.choices.is_some(),
@@ -373,11 +387,7 @@ fn discriminate(schema: &mut schemars::Schema) {
                 .filter(|(key, _)| kinds(key).is_some_and(|ks| ks.contains(&kind)))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            let mut names: Vec<&str> = common_keys
-                .iter()
-                .map(String::as_str)
-                .filter(|k| kind != QuestionKind::Section || *k != "required")
-                .collect();
+            let mut names: Vec<&str> = common_keys.iter().map(String::as_str).collect();
             names.extend(own.keys().map(String::as_str));
             json!({
                 "if": { "properties": { "type": { "const": kind.as_str() } }, "required": ["type"] },
