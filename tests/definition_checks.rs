@@ -396,6 +396,86 @@ const CASES: &[(&str, &str, &[&str])] = &[
         &["invalid_value"],
     ),
     (
+        "a section, a matrix and a table",
+        "questions:\n  - {id: s, type: section, title: S, questions: [{id: m, type: matrix, title: M, rows: [{id: r, label: R}], choices: [{value: a, label: A}]}, {id: t, type: table, title: T, rows: [{id: r, label: R}], columns: [{id: c, type: boolean, title: C}, {id: d, type: date, title: D, enable_when: {column: c, equals: false}}]}]}\n",
+        &[],
+    ),
+    (
+        "a section inside a group",
+        "questions:\n  - {id: g, type: group, title: G, fields: [{id: s, type: section, title: S, questions: [{id: a, type: boolean, title: A}]}]}\n",
+        &["nested_group"],
+    ),
+    (
+        "an empty section",
+        "questions:\n  - {id: s, type: section, title: S, questions: []}\n",
+        &["empty"],
+    ),
+    (
+        "required on a section",
+        "questions:\n  - {id: s, type: section, title: S, required: true, questions: [{id: a, type: boolean, title: A}]}\n",
+        &["not_applicable"],
+    ),
+    (
+        "a section id used by a question",
+        "questions:\n  - {id: a, type: boolean, title: A}\n  - {id: a, type: section, title: S, questions: [{id: b, type: boolean, title: B}]}\n",
+        &["duplicate_id"],
+    ),
+    (
+        "a matrix without rows",
+        "questions:\n  - {id: m, type: matrix, title: M, choices: [{value: a, label: A}]}\n",
+        &["empty"],
+    ),
+    (
+        "a table without columns",
+        "questions:\n  - {id: t, type: table, title: T, rows: [{id: r, label: R}]}\n",
+        &["empty"],
+    ),
+    (
+        "a group as a table column",
+        "questions:\n  - {id: t, type: table, title: T, rows: [{id: r, label: R}], columns: [{id: g, type: group, title: G, fields: [{id: f, type: text, title: F}]}]}\n",
+        &["nested_group"],
+    ),
+    (
+        "a table inside a table is reported once",
+        "questions:\n  - {id: t, type: table, title: T, rows: [{id: r, label: R}, {id: s, label: S}], columns: [{id: u, type: table, title: U, rows: [{id: x, label: X}], columns: [{id: c, type: text, title: C}]}]}\n",
+        &["nested_group"],
+    ),
+    (
+        "a duplicate row",
+        "questions:\n  - {id: m, type: matrix, title: M, rows: [{id: r, label: R}, {id: r, label: S}], choices: [{value: a, label: A}]}\n",
+        &["duplicate_id"],
+    ),
+    (
+        "a column condition on an unknown column",
+        "questions:\n  - {id: t, type: table, title: T, rows: [{id: r, label: R}], columns: [{id: c, type: boolean, title: C, enable_when: {column: zz, equals: true}}]}\n",
+        &["unknown_question"],
+    ),
+    (
+        "a column condition on a later column",
+        "questions:\n  - {id: t, type: table, title: T, rows: [{id: r, label: R}], columns: [{id: c, type: boolean, title: C, enable_when: {column: d, equals: true}}, {id: d, type: boolean, title: D}]}\n",
+        &["forward_reference"],
+    ),
+    (
+        "a column condition outside a table",
+        "questions:\n  - {id: a, type: boolean, title: A}\n  - {id: b, type: boolean, title: B, enable_when: {column: a, equals: true}}\n",
+        &["invalid_condition"],
+    ),
+    (
+        "column and question together",
+        "questions:\n  - {id: a, type: boolean, title: A}\n  - {id: t, type: table, title: T, rows: [{id: r, label: R}], columns: [{id: c, type: boolean, title: C}, {id: d, type: boolean, title: D, enable_when: {column: c, question: a, equals: true}}]}\n",
+        &["invalid_condition"],
+    ),
+    (
+        "multiple on a single choice",
+        "questions:\n  - {id: a, type: single_choice, title: A, multiple: true, choices: [{value: x, label: X}]}\n",
+        &["not_applicable"],
+    ),
+    (
+        "a row condition on a later question",
+        "questions:\n  - {id: m, type: matrix, title: M, rows: [{id: r, label: R, enable_when: {question: z, equals: true}}], choices: [{value: a, label: A}]}\n  - {id: z, type: boolean, title: Z}\n",
+        &["forward_reference"],
+    ),
+    (
         "several problems at once",
         "questions:\n  - {id: a, type: boolean, title: A, enable_when: {question: z, equals: true}}\n  - {id: a, type: text, title: B, min_length: 3, max_length: 1}\n",
         &["unknown_question", "duplicate_id", "min_above_max"],

@@ -24,15 +24,9 @@ impl<'a> Checker<'a> {
         if id_ok {
             self.claim_id(&q.id, index, &format!("{path}.id"), scope);
         }
-        self.text(&q.title, format!("{path}.title"));
-        self.opt_text(q.help.as_ref(), format!("{path}.help"));
-        self.opt_text(q.note.as_ref(), format!("{path}.note"));
+        self.texts(q, path);
         self.opt_text(q.true_label.as_ref(), format!("{path}.true_label"));
         self.opt_text(q.false_label.as_ref(), format!("{path}.false_label"));
-        for (i, citation) in q.references.iter().enumerate() {
-            self.citation(citation, &format!("{path}.references[{i}]"));
-        }
-        self.not_applicable(q, path);
 
         let condition = q
             .enable_when
@@ -117,6 +111,18 @@ impl<'a> Checker<'a> {
                 format!("id `{id}` is used twice {place}"),
             );
         }
+    }
+
+    /// What every question and section has: its texts, its citations, and only the keys
+    /// of its kind.
+    pub(super) fn texts(&mut self, q: &QuestionDef, path: &str) {
+        self.text(&q.title, format!("{path}.title"));
+        self.opt_text(q.help.as_ref(), format!("{path}.help"));
+        self.opt_text(q.note.as_ref(), format!("{path}.note"));
+        for (i, citation) in q.references.iter().enumerate() {
+            self.citation(citation, &format!("{path}.references[{i}]"));
+        }
+        self.not_applicable(q, path);
     }
 
     pub(super) fn citation(&mut self, citation: &CitationDef, path: &str) {

@@ -48,13 +48,7 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        self.text(&q.title, format!("{path}.title"));
-        self.opt_text(q.help.as_ref(), format!("{path}.help"));
-        self.opt_text(q.note.as_ref(), format!("{path}.note"));
-        for (i, citation) in q.references.iter().enumerate() {
-            self.citation(citation, &format!("{path}.references[{i}]"));
-        }
-        self.not_applicable(q, path);
+        self.texts(q, path);
         let condition = q
             .enable_when
             .as_ref()
