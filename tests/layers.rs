@@ -50,7 +50,10 @@ fn src() -> PathBuf {
 
 /// The Rust files of a module (one file, or every file in its folder).
 fn files(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
+    let installed = path
+        .file_name()
+        .is_some_and(|n| n == "node_modules" || n == "target");
+    if path.is_dir() && !installed {
         let mut entries: Vec<PathBuf> = fs::read_dir(path)
             .unwrap()
             .map(|e| e.unwrap().path())
