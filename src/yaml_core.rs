@@ -39,8 +39,8 @@ impl CoreText<'_> {
 }
 
 /// Rewrites the plain scalars whose meaning differs between serde-saphyr and the core schema.
-/// Text that cannot hold one (no `0` followed by a digit or a radix letter) is passed through
-/// without parsing; text that does not parse is passed through too, for serde-saphyr to report.
+/// Text that cannot hold one (no scalar starting with `0` and a digit or a radix letter) is
+/// passed through without parsing; text that does not parse is passed through too, for serde-saphyr to report.
 ///
 /// `untyped` is for text read as plain data (answers): there a decimal with leading zeros is
 /// the integer (`0755` is 755, not serde-saphyr's 755.0). A survey file's string fields take

@@ -263,17 +263,22 @@ impl<'a> Generator<'a> {
             let schema = self.question(node, &format!("{at}/properties/{}", node.id));
             properties.insert(node.id.clone(), schema);
             if node.required {
-                self.note(format!("{at}/required/{}", node.id), node, Fault::Missing);
+                self.note(
+                    || format!("{at}/required/{}", node.id),
+                    node,
+                    Fault::Missing,
+                );
                 required.push(node.id.clone());
             }
         }
         (properties, required)
     }
 
-    /// Records what a failure at schema location `at` means for `node`.
-    fn note(&self, at: String, node: &Node, fault: Fault<'_>) {
+    /// Records what a failure at schema location `at` means for `node` (the location is
+    /// only built when the messages are wanted).
+    fn note(&self, at: impl FnOnce() -> String, node: &Node, fault: Fault<'_>) {
         if let Some(recorder) = self.recorder {
-            recorder.node(at, node, fault);
+            recorder.node(at(), node, fault);
         }
     }
 
@@ -297,13 +302,13 @@ impl<'a> Generator<'a> {
         declare.insert("properties".into(), json!({ node.id.clone(): schema }));
         if node.required {
             self.note(
-                format!("{then_at}/required/{}", node.id),
+                || format!("{then_at}/required/{}", node.id),
                 node,
                 Fault::Missing,
             );
             declare.insert("required".into(), json!([node.id]));
         }
-        self.note(format!("{else_at}/not"), node, Fault::Disabled);
+        self.note(|| format!("{else_at}/not"), node, Fault::Disabled);
         let mut then = Value::Object(declare);
         let mut otherwise = json!({ "not": { "required": [node.id] } });
         for &ancestor in &ancestors {
@@ -471,7 +476,7 @@ impl<'a> Generator<'a> {
         if let Some(help) = &node.help {
             schema.insert("description".into(), survey.text(help, self.locale).into());
         }
-        let mark = |rest: &str, fault: Fault| self.note(format!("{at}/{rest}"), node, fault);
+        let mark = |rest: &str, fault: Fault| self.note(|| format!("{at}/{rest}"), node, fault);
         mark("type", Fault::Type { item: false });
         let mut extra: Vec<Value> = Vec::new();
         match &node.spec {
@@ -635,10 +640,11 @@ impl<'a> Generator<'a> {
     ) {
         for (i, (pattern, fault)) in patterns.into_iter().enumerate() {
             if i == 0 {
-                self.note(format!("{at}/pattern"), node, fault);
+                self.note(|| format!("{at}/pattern"), node, fault);
                 schema.insert("pattern".into(), pattern.into());
             } else {
-                self.note(format!("{at}/allOf/{}/pattern", extra.len()), node, fault);
+                let k = extra.len();
+                self.note(|| format!("{at}/allOf/{k}/pattern"), node, fault);
                 extra.push(json!({ "pattern": pattern }));
             }
         }

@@ -201,11 +201,28 @@ impl Survey {
             (true, Some(value)) => {
                 if step.kind == QuestionKind::Group
                     && let Some(inner) = value.entries()
-                    && let AnswerSpec::Group { index: fields, .. } = &self.nodes[index].spec
+                    && let AnswerSpec::Group {
+                        fields: order,
+                        index: fields,
+                    } = &self.nodes[index].spec
                 {
+                    // Keys usually come in field order (a table's rows, a row's cells): try
+                    // the field after the last one found before hashing the key.
+                    let mut cursor = 0;
                     for (key, field_value) in inner {
-                        match fields.get(key) {
-                            Some(&field) => states.raw[field] = Some(field_value),
+                        let next = order.get(cursor).copied();
+                        let found = next
+                            .filter(|&f| self.nodes[f].id == key)
+                            .or_else(|| fields.get(key).copied());
+                        match found {
+                            Some(field) => {
+                                states.raw[field] = Some(field_value);
+                                cursor = if found == next {
+                                    cursor + 1
+                                } else {
+                                    order.binary_search(&field).map_or(cursor, |at| at + 1)
+                                };
+                            }
                             None => sink(RawIssue::unknown_key(
                                 IssueCode::UnknownField,
                                 Some(index),
