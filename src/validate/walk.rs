@@ -53,8 +53,9 @@ impl<'v, A: Answer> States<'_, 'v, A> {
 }
 
 /// Surveys up to this many nodes are walked with small stack buffers (1 KiB of answer
-/// slots), and up to [`LARGE_STACK_NODES`] with larger ones (16 KiB), so that `is_valid` does
-/// not allocate; a larger survey takes two heap buffers per walk.
+/// slots), then 256, 512 and up to [`LARGE_STACK_NODES`] with larger ones (16 KiB), so that
+/// `is_valid` does not allocate and a walk clears no more than about twice what it uses; a
+/// larger survey takes two heap buffers per walk.
 const SMALL_STACK_NODES: usize = 128;
 const LARGE_STACK_NODES: usize = 2048;
 
@@ -80,6 +81,10 @@ impl Survey {
         let nodes = self.nodes.len();
         if nodes <= SMALL_STACK_NODES {
             on_stack::<SMALL_STACK_NODES, { SMALL_STACK_NODES / 64 }, A, R>(nodes, f)
+        } else if nodes <= 256 {
+            on_stack::<256, 4, A, R>(nodes, f)
+        } else if nodes <= 512 {
+            on_stack::<512, 8, A, R>(nodes, f)
         } else if nodes <= LARGE_STACK_NODES {
             on_stack::<LARGE_STACK_NODES, { LARGE_STACK_NODES / 64 }, A, R>(nodes, f)
         } else {
