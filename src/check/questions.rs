@@ -125,6 +125,23 @@ impl<'a> Checker<'a> {
         self.not_applicable(q, path);
     }
 
+    /// Whether a list of fields, rows or columns (`key`) is within `Limits::max_fields`;
+    /// reports it when not.
+    pub(super) fn within_max_fields(&mut self, count: usize, path: &str, key: &str) -> bool {
+        if count <= self.limits.max_fields {
+            return true;
+        }
+        self.problem(
+            ProblemCode::LimitExceeded,
+            format!("{path}.{key}"),
+            format!(
+                "{count} {key} exceed the limit of {} (raise Limits::max_fields)",
+                self.limits.max_fields
+            ),
+        );
+        false
+    }
+
     pub(super) fn citation(&mut self, citation: &CitationDef, path: &str) {
         if !self.def.references.contains_key(&citation.reference) {
             self.problem(
@@ -288,16 +305,7 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        if fields.len() > self.limits.max_fields {
-            self.problem(
-                ProblemCode::LimitExceeded,
-                format!("{path}.fields"),
-                format!(
-                    "{} fields exceed the limit of {} (raise Limits::max_fields)",
-                    fields.len(),
-                    self.limits.max_fields
-                ),
-            );
+        if !self.within_max_fields(fields.len(), path, "fields") {
             return;
         }
         for (i, field) in fields.iter().enumerate() {

@@ -115,16 +115,7 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        if rows.len() > self.limits.max_fields {
-            self.problem(
-                ProblemCode::LimitExceeded,
-                format!("{path}.rows"),
-                format!(
-                    "{} rows exceed the limit of {} (raise Limits::max_fields)",
-                    rows.len(),
-                    self.limits.max_fields
-                ),
-            );
+        if !self.within_max_fields(rows.len(), path, "rows") {
             return None;
         }
         Some(rows)
@@ -220,16 +211,7 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        if columns.len() > self.limits.max_fields {
-            self.problem(
-                ProblemCode::LimitExceeded,
-                format!("{path}.columns"),
-                format!(
-                    "{} columns exceed the limit of {} (raise Limits::max_fields)",
-                    columns.len(),
-                    self.limits.max_fields
-                ),
-            );
+        if !self.within_max_fields(columns.len(), path, "columns") {
             return;
         }
         self.table_columns = columns.iter().map(|c| c.id.as_str()).collect();

@@ -20,6 +20,15 @@ mkdirSync(artifacts, { recursive: true });
 const CONDITIONAL = ["Q10-1", "Q12", "Q12-1", "Q12-2", "Q12-3", "Q12-4", "Q12-5", "Q12-6"];
 const Q12_FAMILY = ["Q12", "Q12-1", "Q12-2", "Q12-3", "Q12-4", "Q12-5", "Q12-6"];
 
+/** Presses the page's submit button; what the page reports of the submit. */
+async function submit(page) {
+  await page.evaluate(() => {
+    window.result = undefined;
+  });
+  await page.locator("button[type=submit]").click();
+  return (await page.waitForFunction(() => window.result)).jsonValue();
+}
+
 /** How to find and answer a question on each page. */
 const pages = {
   rjsf: {
@@ -38,13 +47,7 @@ const pages = {
     async fill(page, group, field, text) {
       await page.locator(`#root_${group}_${field}`).fill(text);
     },
-    async submit(page) {
-      await page.evaluate(() => {
-        window.result = undefined;
-      });
-      await page.locator("button[type=submit]").click();
-      return (await page.waitForFunction(() => window.result)).jsonValue();
-    },
+    submit,
     async shownErrors(page) {
       return page.locator(".error-detail li, .panel-danger li").allInnerTexts();
     },
@@ -67,13 +70,7 @@ const pages = {
     async fill(page, group, field, text) {
       await page.locator(`[id="#/properties/${group}/properties/${field}-input"]`).fill(text);
     },
-    async submit(page) {
-      await page.evaluate(() => {
-        window.result = undefined;
-      });
-      await page.locator("button[type=submit]").click();
-      return (await page.waitForFunction(() => window.result)).jsonValue();
-    },
+    submit,
     async shownErrors(page) {
       const texts = await page.locator(".validation_error, .error-summary li").allInnerTexts();
       return texts.flatMap((t) => t.split("\n")).filter((t) => t.trim() !== "");
