@@ -35,11 +35,12 @@ impl Survey {
     /// survey's default locale).
     #[must_use]
     pub fn json_forms_ui_schema(&self, locale: Option<&str>) -> Value {
+        let (conditions, sections) = crate::json_schema::layout_conditions(self);
         let ui = Ui {
             survey: self,
             locale: locale.unwrap_or(self.default_locale()),
-            conditions: crate::json_schema::effective_conditions(self),
-            sections: crate::json_schema::section_conditions(self),
+            conditions,
+            sections,
         };
         json!({ "type": "VerticalLayout", "elements": ui.items(&self.layout) })
     }

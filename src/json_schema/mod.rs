@@ -145,26 +145,22 @@ impl Survey {
     }
 }
 
-/// Per node, the JSON Schema that an answer set satisfies exactly when the node is enabled
-/// (`None` when it always is). Shared with the JSON Forms UI schema, whose rules use them.
-pub(crate) fn effective_conditions(survey: &Survey) -> Vec<Option<Value>> {
+/// The conditions the JSON Forms UI schema's rules use, from one generator: per node, the
+/// JSON Schema that an answer set satisfies exactly when the node is enabled, and per section
+/// when the section's own condition holds (`None` when it always does).
+pub(crate) fn layout_conditions(survey: &Survey) -> (Vec<Option<Value>>, Vec<Option<Value>>) {
     let generator = Generator::new(survey, survey.default_locale(), Draft::Draft07);
-    generator
-        .enabled
-        .into_iter()
-        .map(|e| e.map(|(schema, _)| schema))
-        .collect()
-}
-
-/// Per section, the JSON Schema that an answer set satisfies exactly when the section's own
-/// condition holds (`None` without one): for the UI schema's rule on the section's layout.
-pub(crate) fn section_conditions(survey: &Survey) -> Vec<Option<Value>> {
-    let generator = Generator::new(survey, survey.default_locale(), Draft::Draft07);
-    survey
+    let sections = survey
         .sections
         .iter()
         .map(|section| section.condition.as_ref().map(|c| generator.condition(c).0))
-        .collect()
+        .collect();
+    let nodes = generator
+        .enabled
+        .into_iter()
+        .map(|e| e.map(|(schema, _)| schema))
+        .collect();
+    (nodes, sections)
 }
 
 /// A leaf that tests question `R` is qualified by `R`'s effective condition when that has at
