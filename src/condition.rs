@@ -33,6 +33,8 @@ pub(crate) enum Test {
     In(Vec<Value>),
     Includes(String),
     Compare(Comparison, Bound),
+    /// The number of a repeat's instances against a whole number.
+    Count(Comparison, u32),
     Answered(bool),
 }
 
@@ -50,6 +52,21 @@ pub(crate) enum Bound {
     Number(Number),
     /// A valid `YYYY-MM-DD` date; date-shaped strings compare as dates when compared as text.
     Date(String),
+}
+
+impl Condition {
+    /// Every leaf of the condition, in order.
+    pub(crate) fn leaves<'c>(&'c self, out: &mut Vec<&'c Leaf>) {
+        match self {
+            Condition::All(items) | Condition::Any(items) => {
+                for item in items {
+                    item.leaves(out);
+                }
+            }
+            Condition::Not(inner) => inner.leaves(out),
+            Condition::Leaf(leaf) => out.push(leaf),
+        }
+    }
 }
 
 impl Test {

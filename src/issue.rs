@@ -41,11 +41,15 @@ pub enum IssueCode {
     OutOfRange,
     /// A string that is not a valid `YYYY-MM-DD` date.
     InvalidDate,
+    /// A repeat answered with fewer instances than `min_items`.
+    TooFewItems,
+    /// A repeat answered with more instances than `max_items`.
+    TooManyItems,
 }
 
 impl IssueCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [IssueCode; 17] = [
+    pub const ALL: [IssueCode; 19] = [
         IssueCode::NotAnObject,
         IssueCode::UnknownQuestion,
         IssueCode::UnknownField,
@@ -63,6 +67,8 @@ impl IssueCode {
         IssueCode::InvalidFormat,
         IssueCode::OutOfRange,
         IssueCode::InvalidDate,
+        IssueCode::TooFewItems,
+        IssueCode::TooManyItems,
     ];
 
     /// The stable `snake_case` code.
@@ -86,6 +92,8 @@ impl IssueCode {
             IssueCode::InvalidFormat => "invalid_format",
             IssueCode::OutOfRange => "out_of_range",
             IssueCode::InvalidDate => "invalid_date",
+            IssueCode::TooFewItems => "too_few_items",
+            IssueCode::TooManyItems => "too_many_items",
         }
     }
 }
@@ -181,6 +189,8 @@ pub(crate) enum Expected {
     Number,
     Date,
     Object,
+    /// A repeat's answer: an array of objects.
+    Instances,
 }
 
 /// An issue before its path and message are built.
@@ -191,6 +201,9 @@ pub(crate) struct RawIssue<'v, A> {
     pub(crate) key: Option<&'v str>,
     /// An array item of the node's answer.
     pub(crate) item: Option<usize>,
+    /// The instance of the repeat the node is a field of (for the repeat itself, with an
+    /// unknown key: the instance the key is in).
+    pub(crate) instance: Option<usize>,
     pub(crate) detail: RawDetail<'v, A>,
 }
 
@@ -220,6 +233,7 @@ impl<'v, A> RawIssue<'v, A> {
             node: Some(node),
             key: None,
             item: None,
+            instance: None,
             detail: RawDetail::None,
         }
     }
@@ -231,6 +245,7 @@ impl<'v, A> RawIssue<'v, A> {
             node: None,
             key: None,
             item: None,
+            instance: None,
             detail: RawDetail::None,
         }
     }
@@ -242,6 +257,7 @@ impl<'v, A> RawIssue<'v, A> {
             node,
             key: Some(key),
             item: None,
+            instance: None,
             detail: RawDetail::None,
         }
     }
@@ -250,6 +266,14 @@ impl<'v, A> RawIssue<'v, A> {
     pub(crate) fn item(self, item: usize) -> Self {
         RawIssue {
             item: Some(item),
+            ..self
+        }
+    }
+
+    /// The same issue in one instance of a repeat.
+    pub(crate) fn in_instance(self, instance: usize) -> Self {
+        RawIssue {
+            instance: Some(instance),
             ..self
         }
     }

@@ -92,6 +92,8 @@ pub(crate) fn message(
             C::ExclusiveChoiceCombined => format!("{subject}: 選択肢 {value} は他の選択肢と同時に選べません"),
             C::TooFewChoices => format!("{subject}: {limit} 個以上選択してください（{actual} 個選択されています）"),
             C::TooManyChoices => format!("{subject}: 選択できるのは {limit} 個までです（{actual} 個選択されています）"),
+            C::TooFewItems => format!("{subject}: {limit} 件以上入力してください（{actual} 件入力されています）"),
+            C::TooManyItems => format!("{subject}: 入力できるのは {limit} 件までです（{actual} 件入力されています）"),
             C::TooShort => format!("{subject}: {limit} 文字以上で入力してください（{actual} 文字です）"),
             C::TooLong => format!("{subject}: {limit} 文字以内で入力してください（{actual} 文字です）"),
             C::PatternMismatch => format!("{subject}: {value} は求められる形式に合いません"),
@@ -111,6 +113,8 @@ pub(crate) fn message(
             C::ExclusiveChoiceCombined => format!("{subject}: choice {value} cannot be combined with other choices"),
             C::TooFewChoices => format!("{subject}: select at least {limit} (selected {actual})"),
             C::TooManyChoices => format!("{subject}: select at most {limit} (selected {actual})"),
+            C::TooFewItems => format!("{subject}: give at least {limit} entries (given {actual})"),
+            C::TooManyItems => format!("{subject}: give at most {limit} entries (given {actual})"),
             C::TooShort => format!("{subject}: enter at least {limit} character{} (got {actual})", plural(limit)),
             C::TooLong => format!("{subject}: enter at most {limit} character{} (got {actual})", plural(limit)),
             C::PatternMismatch => format!("{subject}: {value} does not match the required pattern"),
@@ -159,5 +163,7 @@ fn expected(expected: Expected, locale: Locale) -> &'static str {
         (Expected::Date, Locale::En) => "a date (a YYYY-MM-DD string)",
         (Expected::Object, Locale::Ja) => "オブジェクト",
         (Expected::Object, Locale::En) => "an object",
+        (Expected::Instances, Locale::Ja) => "オブジェクトの配列",
+        (Expected::Instances, Locale::En) => "an array of objects",
     }
 }

@@ -2,6 +2,7 @@
 //! with ids interned to indices and conditions resolved to them. The checker builds them; the
 //! program, the validator and the generators read them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -122,6 +123,18 @@ pub(crate) enum AnswerSpec {
         /// Field ids to node indices.
         index: IdMap,
     },
+    /// A repeating group: its fields (and their specify boxes) are the nodes right after it,
+    /// up to `end`, and are walked once per instance.
+    Repeat {
+        /// Indices of the fields, in order.
+        fields: Vec<usize>,
+        /// Field ids to node indices.
+        index: IdMap,
+        min_items: Option<u32>,
+        max_items: Option<u32>,
+        /// The index just past the repeat's last field or specify box.
+        end: usize,
+    },
 }
 
 impl AnswerSpec {
@@ -153,6 +166,7 @@ impl AnswerSpec {
             AnswerSpec::Number { .. } => Expected::Number,
             AnswerSpec::Date { .. } => Expected::Date,
             AnswerSpec::Group { .. } => Expected::Object,
+            AnswerSpec::Repeat { .. } => Expected::Instances,
         }
     }
 
@@ -166,6 +180,27 @@ impl AnswerSpec {
             AnswerSpec::Number { .. } => QuestionKind::Number,
             AnswerSpec::Date { .. } => QuestionKind::Date,
             AnswerSpec::Group { .. } => QuestionKind::Group,
+            AnswerSpec::Repeat { .. } => QuestionKind::Repeat,
+        }
+    }
+
+    /// The fields of a group or a repeat, in order, with their ids.
+    pub(crate) fn fields(&self) -> Option<(&[usize], &IdMap)> {
+        match self {
+            AnswerSpec::Group { fields, index } | AnswerSpec::Repeat { fields, index, .. } => {
+                Some((fields, index))
+            }
+            _ => None,
+        }
+    }
+
+    /// The fields of a group or a repeat, to add to.
+    pub(crate) fn fields_mut(&mut self) -> Option<(&mut Vec<usize>, &mut IdMap)> {
+        match self {
+            AnswerSpec::Group { fields, index } | AnswerSpec::Repeat { fields, index, .. } => {
+                Some((fields, index))
+            }
+            _ => None,
         }
     }
 }
@@ -178,13 +213,15 @@ pub(crate) struct Choice {
 }
 
 /// Where to find a question: its id, its JSON Pointer in an answer set, and its kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QuestionRef<'a> {
     /// The question's id (for a group field, the field's id).
     pub id: &'a str,
-    /// JSON Pointer of its answer (`/Q12-1`, `/Q1/email`).
-    pub pointer: &'a str,
+    /// JSON Pointer of its answer (`/Q12-1`, `/Q1/email`, `/systems/3/vendor`). A field of a
+    /// repeat listed without an instance ([`Survey::questions`](crate::Survey::questions))
+    /// has `-` in the instance's place (`/systems/-/vendor`).
+    pub pointer: Cow<'a, str>,
     /// The question kind.
     pub kind: QuestionKind,
 }
@@ -193,8 +230,18 @@ impl Node {
     pub(crate) fn as_ref(&self) -> QuestionRef<'_> {
         QuestionRef {
             id: &self.id,
-            pointer: &self.pointer,
+            pointer: Cow::Borrowed(&self.pointer),
             kind: self.spec.question_kind(),
         }
+    }
+
+    /// The node's JSON Pointer in one instance of the repeat `repeat` it is a field of
+    /// (its own pointer has `-` in the instance's place).
+    pub(crate) fn pointer_in(&self, repeat: &Node, instance: usize) -> String {
+        let rest = self
+            .pointer
+            .get(repeat.pointer.len() + 2..)
+            .unwrap_or_default();
+        format!("{}/{instance}{rest}", repeat.pointer)
     }
 }

@@ -179,6 +179,13 @@ impl Survey {
         self.nodes.iter().map(Node::as_ref)
     }
 
+    /// Whether a node is a field (or specify box) of a repeat.
+    pub(crate) fn in_repeat(&self, index: usize) -> bool {
+        self.nodes[index]
+            .parent
+            .is_some_and(|p| matches!(self.nodes[p].spec, crate::node::AnswerSpec::Repeat { .. }))
+    }
+
     pub(crate) fn text<'a>(&'a self, text: &'a Text, locale: &str) -> &'a str {
         text.get(locale, &self.definition.default_locale)
     }

@@ -36,6 +36,13 @@ questions:
     title: {ja: G, en: G}
     fields:
       - {id: f, type: text, title: {ja: f, en: f}}
+  - id: L
+    type: repeat
+    title: {ja: L, en: L}
+    min_items: 2
+    max_items: 3
+    fields:
+      - {id: v, type: text, title: {ja: v, en: v}, required: true}
 ";
 
 /// Answer sets that between them raise every issue code.
@@ -45,12 +52,14 @@ fn answer_sets() -> Vec<Value> {
         json!({
             "Z": 1, "B": false, "X": true, "S": "c", "M1": ["a"], "M2": ["a", "b"],
             "M3": ["none", "a"], "T1": "a", "T2": "abcd", "P": "x", "E": "nope", "I": 11,
-            "N": 3, "D": "2024-02-30", "G": {"zz": 1}
+            "N": 3, "D": "2024-02-30", "G": {"zz": 1}, "L": [{"v": 1, "w": 2}]
         }),
         json!({
             "B": "yes", "M1": ["a", "a"], "I": 1.5, "D": "2024-03-31", "R": "r", "N": "x",
-            "G": 1, "S": 1, "M2": "a", "T1": 3, "M3": "none"
+            "G": 1, "S": 1, "M2": "a", "T1": 3, "M3": "none",
+            "L": [{"v": "a"}, {}, 1, {"v": "b"}]
         }),
+        json!({ "L": {"v": "a"} }),
     ]
 }
 
@@ -120,6 +129,18 @@ fn broken_surveys() -> Vec<(&'static str, Limits)> {
         ),
         (
             "questions:\n  - id: g\n    type: group\n    title: G\n    fields:\n      - {id: h, type: group, title: H, fields: [{id: x, type: text, title: X}]}\n",
+            default(),
+        ),
+        (
+            "questions:\n  - id: r\n    type: repeat\n    title: R\n    min_items: 3\n    max_items: 2\n    fields:\n      - {id: t, type: table, title: T, rows: [{id: x, label: X}], columns: [{id: c, type: boolean, title: C}]}\n",
+            default(),
+        ),
+        (
+            "questions:\n  - id: r\n    type: repeat\n    title: R\n    fields: [{id: v, type: boolean, title: V}]\n  - {id: b, type: boolean, title: B, enable_when: {question: r, field: v, equals: true}}\n  - {id: c, type: boolean, title: C, enable_when: {question: r, equals: 2}}\n  - {id: d, type: boolean, title: D, enable_when: {question: r, greater_than: -1}}\n",
+            default(),
+        ),
+        (
+            "questions:\n  - {id: a, type: integer, title: A}\n  - id: r\n    type: repeat\n    title: R\n    fields:\n      - {id: v, type: boolean, title: V, enable_when: {any: [{question: a, equals: 1}, {question: a, equals: 2}, {question: a, equals: 3}, {question: a, equals: 4}]}}\n      - {id: w, type: boolean, title: W, enable_when: {all: [{question: r, field: v, equals: true}, {question: a, less_than: 0}, {question: a, greater_than: 9}, {question: a, equals: 5}]}}\n",
             default(),
         ),
         (

@@ -31,7 +31,7 @@ fn enabled(survey: &Survey, answers: &Value) -> Vec<String> {
     survey
         .enabled(answers)
         .iter()
-        .map(|q| q.pointer.to_owned())
+        .map(|q| q.pointer.to_string())
         .collect()
 }
 

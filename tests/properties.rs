@@ -184,18 +184,18 @@ fn check_rules(survey: &Survey, answers: &Value, context: &str) {
     let before: Vec<String> = survey
         .enabled(answers)
         .iter()
-        .map(|q| q.pointer.to_owned())
+        .map(|q| q.pointer.to_string())
         .collect();
     let after: Vec<String> = survey
         .enabled(&pruned)
         .iter()
-        .map(|q| q.pointer.to_owned())
+        .map(|q| q.pointer.to_string())
         .collect();
     assert_eq!(before, after, "{context}");
     let backwards: Vec<String> = survey
         .enabled(&backwards)
         .iter()
-        .map(|q| q.pointer.to_owned())
+        .map(|q| q.pointer.to_string())
         .collect();
     assert_eq!(
         before, backwards,

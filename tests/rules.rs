@@ -14,7 +14,7 @@ fn enabled(survey: &Survey, answers: &serde_json::Value) -> Vec<String> {
     survey
         .enabled(answers)
         .iter()
-        .map(|q| q.pointer.to_owned())
+        .map(|q| q.pointer.to_string())
         .collect()
 }
 

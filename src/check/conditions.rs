@@ -232,7 +232,7 @@ impl Checker<'_> {
             return Some(target);
         };
         let field_path = format!("{path}.field");
-        let AnswerSpec::Group { index, .. } = &self.nodes[target].spec else {
+        let Some((_, index)) = self.nodes[target].spec.fields() else {
             self.problem(
                 ProblemCode::UnknownQuestion,
                 field_path,
@@ -240,7 +240,18 @@ impl Checker<'_> {
             );
             return None;
         };
+        let repeat = matches!(self.nodes[target].spec, AnswerSpec::Repeat { .. });
         if let Some(&node) = index.get(field) {
+            if repeat && scope.group != Some(target) {
+                self.problem(
+                    ProblemCode::InvalidCondition,
+                    field_path,
+                    format!(
+                        "`{question}` is a repeat: only a condition inside one of its instances may test a field, that instance's own; elsewhere, test the number of instances (`{{question: {question}, greater_or_equal: 1}}`)"
+                    ),
+                );
+                return None;
+            }
             if node < self.nodes.len() {
                 return Some(node);
             }
@@ -280,16 +291,20 @@ impl Checker<'_> {
         };
         let fits = match operator {
             Operator::Answered => true,
-            Operator::Equals | Operator::NotEquals | Operator::In => {
-                !matches!(kind, QuestionKind::MultipleChoice | QuestionKind::Group)
-            }
+            Operator::Equals | Operator::NotEquals | Operator::In => !matches!(
+                kind,
+                QuestionKind::MultipleChoice | QuestionKind::Group | QuestionKind::Repeat
+            ),
             Operator::Includes => kind == QuestionKind::MultipleChoice,
             Operator::GreaterThan
             | Operator::GreaterOrEqual
             | Operator::LessThan
             | Operator::LessOrEqual => matches!(
                 kind,
-                QuestionKind::Integer | QuestionKind::Number | QuestionKind::Date
+                QuestionKind::Integer
+                    | QuestionKind::Number
+                    | QuestionKind::Date
+                    | QuestionKind::Repeat
             ),
         };
         if !fits {
@@ -357,6 +372,10 @@ impl Checker<'_> {
                 operand(self, value, path)?;
                 let comparison = comparison?;
                 match (kind, value) {
+                    (QuestionKind::Repeat, Value::Number(n)) => n
+                        .as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .map(|n| Test::Count(comparison, n)),
                     (QuestionKind::Date, Value::String(s)) => {
                         Some(Test::Compare(comparison, Bound::Date(s.clone())))
                     }
@@ -465,6 +484,17 @@ impl Checker<'_> {
             AnswerSpec::Group { .. } => {
                 Err("a group can only be tested with `answered`".to_owned())
             }
+            AnswerSpec::Repeat { .. } if whole => Err(
+                "a repeat is tested with `answered` or by its number of instances (`greater_or_equal`, ...)"
+                    .to_owned(),
+            ),
+            AnswerSpec::Repeat { .. } => value
+                .as_u64()
+                .filter(|&n| u32::try_from(n).is_ok())
+                .map(drop)
+                .ok_or_else(|| {
+                    "a number of instances is a whole number from 0 to 4294967295".to_owned()
+                }),
         }
     }
 }

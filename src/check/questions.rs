@@ -65,6 +65,10 @@ impl<'a> Checker<'a> {
     /// The JSON Pointer of an answer key, in its group or at the top.
     pub(super) fn pointer(&self, group: Option<usize>, id: &str) -> String {
         match group {
+            // A repeat's fields are answered once per instance: `-` stands for the instance.
+            Some(group) if matches!(self.nodes[group].spec, AnswerSpec::Repeat { .. }) => {
+                format!("{}/-/{}", self.nodes[group].pointer, pointer_token(id))
+            }
             Some(group) => format!("{}/{}", self.nodes[group].pointer, pointer_token(id)),
             None => format!("/{}", pointer_token(id)),
         }
@@ -77,7 +81,7 @@ impl<'a> Checker<'a> {
         let parent = node.parent;
         self.nodes.push(node);
         if let Some(group) = parent {
-            if let AnswerSpec::Group { fields, .. } = &mut self.nodes[group].spec {
+            if let Some((fields, _)) = self.nodes[group].spec.fields_mut() {
                 fields.push(index);
             }
         } else {
@@ -91,12 +95,10 @@ impl<'a> Checker<'a> {
     /// Registers an answer key in its scope, or reports it as a duplicate.
     pub(super) fn claim_id(&mut self, id: &str, index: usize, path: &str, scope: Scope) {
         let taken = match scope.group {
-            Some(group) => match &mut self.nodes[group].spec {
-                AnswerSpec::Group { index: fields, .. } => {
-                    fields.insert(id.into(), index).is_some()
-                }
-                _ => false,
-            },
+            Some(group) => self.nodes[group]
+                .spec
+                .fields_mut()
+                .is_some_and(|(_, fields)| fields.insert(id.into(), index).is_some()),
             None => self.top_level.insert(id.into(), index).is_some(),
         };
         if taken {
@@ -283,6 +285,27 @@ impl<'a> Checker<'a> {
                     AnswerSpec::Boolean { labels: None },
                 )
             }
+            QuestionKind::Repeat => {
+                self.bounds(q.min_items, q.max_items, path, "min_items", "max_items");
+                self.nodes[index].spec = AnswerSpec::Repeat {
+                    fields: Vec::new(),
+                    index: IdMap::default(),
+                    min_items: q.min_items,
+                    max_items: q.max_items,
+                    end: 0,
+                };
+                self.group_fields(q, path, index);
+                let end = self.nodes.len();
+                self.outside_tests(index, end, path);
+                let mut spec = std::mem::replace(
+                    &mut self.nodes[index].spec,
+                    AnswerSpec::Boolean { labels: None },
+                );
+                if let AnswerSpec::Repeat { end: at, .. } = &mut spec {
+                    *at = end;
+                }
+                spec
+            }
             // Handled before a node is made (see `question`).
             QuestionKind::Section => AnswerSpec::Boolean { labels: None },
         }
@@ -294,14 +317,14 @@ impl<'a> Checker<'a> {
             self.problem(
                 ProblemCode::Empty,
                 format!("{path}.fields"),
-                "a group needs at least one field",
+                format!("a {} needs at least one field", q.kind.as_str()),
             );
         }
         if self.nodes[index].parent.is_some() {
             self.problem(
                 ProblemCode::NestedGroup,
                 path,
-                "a group cannot be a field of another group",
+                format!("a {} cannot be a field, a row or a column", q.kind.as_str()),
             );
             return;
         }
@@ -313,6 +336,50 @@ impl<'a> Checker<'a> {
                 field,
                 &format!("{path}.fields[{i}]"),
                 Scope { group: Some(index) },
+            );
+        }
+    }
+
+    /// Bounds the tests of questions outside a repeat that each field's condition reaches
+    /// (its own, and those of the fields it tests): the JSON Schema decides each at the root
+    /// and writes the field's block once per combination.
+    fn outside_tests(&mut self, repeat: usize, end: usize, path: &str) {
+        let mut reach: Vec<Vec<&Leaf>> = Vec::new();
+        let nodes = &self.nodes;
+        for (field, node) in nodes.iter().enumerate().take(end).skip(repeat + 1) {
+            let mut found: Vec<&Leaf> = Vec::new();
+            let mut leaves = Vec::new();
+            if let Some(condition) = &node.condition {
+                condition.leaves(&mut leaves);
+            }
+            for leaf in leaves {
+                if (repeat + 1..field).contains(&leaf.node) {
+                    for outside in &reach[leaf.node - repeat - 1] {
+                        if !found.contains(outside) {
+                            found.push(outside);
+                        }
+                    }
+                } else if !found.contains(&leaf) {
+                    found.push(leaf);
+                }
+            }
+            reach.push(found);
+        }
+        let worst = reach
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, found)| found.len());
+        if let Some((field, found)) = worst
+            && found.len() > MAX_OUTSIDE_TESTS
+        {
+            let id = self.nodes[repeat + 1 + field].id.clone();
+            self.problem(
+                ProblemCode::LimitExceeded,
+                format!("{path}.fields"),
+                format!(
+                    "the condition of field `{id}` reaches {} tests of questions outside the repeat, more than {MAX_OUTSIDE_TESTS}",
+                    found.len()
+                ),
             );
         }
     }
@@ -496,6 +563,10 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// Most tests of questions outside a repeat that the condition of one of its fields may
+/// reach; the JSON Schema writes the field's block for each combination of their outcomes.
+pub(crate) const MAX_OUTSIDE_TESTS: usize = 6;
+
 /// "a boolean question", "an integer question": a kind with its article.
 pub(super) fn kind_phrase(kind: QuestionKind) -> String {
     let name = kind.as_str();
@@ -505,7 +576,10 @@ pub(super) fn kind_phrase(kind: QuestionKind) -> String {
         "a"
     };
     match kind {
-        QuestionKind::Section | QuestionKind::Matrix | QuestionKind::Table => {
+        QuestionKind::Section
+        | QuestionKind::Matrix
+        | QuestionKind::Table
+        | QuestionKind::Repeat => {
             format!("{article} {name}")
         }
         _ => format!("{article} {name} question"),

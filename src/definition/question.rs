@@ -33,11 +33,14 @@ pub enum QuestionKind {
     /// Fixed rows that each answer the same typed `columns`; the answer is an object keyed by
     /// row id, each value an object keyed by column id.
     Table,
+    /// A group answered any number of times (`min_items` to `max_items`); the answer is an
+    /// array of instances, each an object keyed by the ids of its `fields`.
+    Repeat,
 }
 
 impl QuestionKind {
     /// Every kind, in the order of the documentation.
-    pub const ALL: [QuestionKind; 11] = [
+    pub const ALL: [QuestionKind; 12] = [
         QuestionKind::Boolean,
         QuestionKind::SingleChoice,
         QuestionKind::MultipleChoice,
@@ -49,6 +52,7 @@ impl QuestionKind {
         QuestionKind::Section,
         QuestionKind::Matrix,
         QuestionKind::Table,
+        QuestionKind::Repeat,
     ];
 
     /// The name used in the `type` field (`single_choice`).
@@ -66,6 +70,7 @@ impl QuestionKind {
             QuestionKind::Section => "section",
             QuestionKind::Matrix => "matrix",
             QuestionKind::Table => "table",
+            QuestionKind::Repeat => "repeat",
         }
     }
 }
@@ -222,7 +227,7 @@ pub struct QuestionDef {
     /// Latest allowed date, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest: Option<String>,
-    /// The fields of a group question, in order.
+    /// The fields of a group or of each instance of a repeat, in order.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -248,6 +253,20 @@ pub struct QuestionDef {
         deserialize_with = "bounded_fields"
     )]
     pub columns: Option<Vec<QuestionDef>>,
+    /// Fewest instances a repeat's answer may hold.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::scalar::count"
+    )]
+    pub min_items: Option<u32>,
+    /// Most instances a repeat's answer may hold.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::scalar::count"
+    )]
+    pub max_items: Option<u32>,
     /// A matrix whose rows each take several choices (an array), not one.
     #[serde(
         default,
@@ -301,6 +320,7 @@ impl QuestionDef {
             K::Group,
             K::Matrix,
             K::Table,
+            K::Repeat,
         ];
         &[
             ("required", ANSWERED),
@@ -319,11 +339,13 @@ impl QuestionDef {
             ("maximum", NUMBERS),
             ("earliest", &[K::Date]),
             ("latest", &[K::Date]),
-            ("fields", &[K::Group]),
+            ("fields", &[K::Group, K::Repeat]),
             ("questions", &[K::Section]),
             ("rows", &[K::Matrix, K::Table]),
             ("columns", &[K::Table]),
             ("multiple", &[K::Matrix]),
+            ("min_items", &[K::Repeat]),
+            ("max_items", &[K::Repeat]),
         ]
     };
 
@@ -351,6 +373,8 @@ impl QuestionDef {
             "rows" => self.rows.is_some(),
             "columns" => self.columns.is_some(),
             "multiple" => self.multiple,
+            "min_items" => self.min_items.is_some(),
+            "max_items" => self.max_items.is_some(),
             _ => false,
         }
     }

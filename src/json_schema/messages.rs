@@ -51,6 +51,8 @@ const COUNT: usize = usize::MAX;
 pub(super) enum Fault<'f> {
     /// The node's answer has the wrong type (`item`: an item of a multiple choice).
     Type { item: bool },
+    /// An instance of a repeat is not an object.
+    Instance,
     /// A value of the node's answer (`{value}`).
     Value(IssueCode),
     /// A count of the node's answer (`{count}`) against `limit`.
@@ -91,6 +93,11 @@ impl Recorder {
                 };
                 (IssueCode::WrongType, Detail::Expected(expected), None)
             }
+            Fault::Instance => (
+                IssueCode::WrongType,
+                Detail::Expected(Expected::Object),
+                None,
+            ),
             Fault::Value(code) => (code, Detail::Value("{value}"), None),
             Fault::Count(code, limit) => (
                 code,

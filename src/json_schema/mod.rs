@@ -51,8 +51,10 @@
 use serde_json::{Map, Value, json};
 
 mod messages;
+mod repeat;
 
 pub use messages::{ErrorMessage, ErrorMessages};
+use repeat::Formula;
 
 use crate::condition::{Bound, Comparison, Condition, Test};
 use crate::date::{DATE_PATTERN, date_order_pattern};
@@ -146,8 +148,10 @@ impl Survey {
 }
 
 /// The conditions the JSON Forms UI schema's rules use, from one generator: per node, the
-/// JSON Schema that an answer set satisfies exactly when the node is enabled, and per section
-/// when the section's own condition holds (`None` when it always does).
+/// JSON Schema that an answer set satisfies exactly when the node is enabled (for a field of
+/// a repeat, that an instance satisfies when the field may be enabled in it: the tests of
+/// questions outside the repeat are taken to hold), and per section when the section's own
+/// condition holds (`None` when it always does).
 pub(crate) fn layout_conditions(survey: &Survey) -> (Vec<Option<Value>>, Vec<Option<Value>>) {
     let generator = Generator::new(survey, survey.default_locale(), Draft::Draft07);
     let sections = survey
@@ -157,8 +161,13 @@ pub(crate) fn layout_conditions(survey: &Survey) -> (Vec<Option<Value>>, Vec<Opt
         .collect();
     let nodes = generator
         .enabled
-        .into_iter()
-        .map(|e| e.map(|(schema, _)| schema))
+        .iter()
+        .zip(&generator.in_instance)
+        .map(|(enabled, in_instance)| match (enabled, in_instance) {
+            (Some((schema, _)), _) => Some(schema.clone()),
+            (None, Some((formula, _))) => formula.in_instance(),
+            (None, None) => None,
+        })
         .collect();
     (nodes, sections)
 }
@@ -175,8 +184,12 @@ struct Generator<'a> {
     locale: &'a str,
     draft: Draft,
     /// Per node, in document order: the schema that holds exactly when it is enabled (`None`
-    /// when it always is) and the number of leaves written out in it.
+    /// when it always is) and the number of leaves written out in it; `None` for a repeat's
+    /// fields, whose conditions hold per instance.
     enabled: Vec<Option<(Value, usize)>>,
+    /// Per node, for a field of a repeat: its effective condition in an instance (`None`
+    /// when it always holds, and for every other node), with its leaf count.
+    in_instance: Vec<Option<(Formula, usize)>>,
     /// The form schema: no `else`.
     form: bool,
     /// Where the meaning of each failing keyword goes, when the messages are wanted.
@@ -190,14 +203,22 @@ impl<'a> Generator<'a> {
             locale,
             draft,
             enabled: Vec::with_capacity(survey.nodes.len()),
+            in_instance: Vec::with_capacity(survey.nodes.len()),
             form: false,
             recorder: None,
         };
         // Conditions refer only to earlier nodes, so one pass in order computes each
         // effective condition from those already computed.
         for index in 0..survey.nodes.len() {
-            let enabled = generator.compute_enabled(index);
-            generator.enabled.push(enabled);
+            if survey.in_repeat(index) {
+                let in_instance = generator.compute_in_instance(index);
+                generator.in_instance.push(in_instance);
+                generator.enabled.push(None);
+            } else {
+                let enabled = generator.compute_enabled(index);
+                generator.enabled.push(enabled);
+                generator.in_instance.push(None);
+            }
         }
         generator
     }
@@ -230,16 +251,21 @@ impl<'a> Generator<'a> {
         if !required.is_empty() {
             root.insert("required".into(), required.into());
         }
-        let blocks: Vec<Value> = survey
+        let mut blocks: Vec<Value> = survey
             .nodes
             .iter()
             .enumerate()
-            .filter(|(_, node)| node.condition.is_some())
+            .filter(|&(index, node)| node.condition.is_some() && !survey.in_repeat(index))
             .enumerate()
             .map(|(block, (index, node))| {
                 self.conditional_block(index, node, &format!("#/allOf/{block}"))
             })
             .collect();
+        for &index in &survey.roots {
+            if let Some(block) = self.outside_blocks(index, &format!("#/allOf/{}", blocks.len())) {
+                blocks.push(block);
+            }
+        }
         if !blocks.is_empty() {
             root.insert("allOf".into(), blocks.into());
         }
@@ -438,6 +464,15 @@ impl<'a> Generator<'a> {
                     json!({ "type": "string", "pattern": date_order_pattern(bound, greater, or_equal) }),
                 )
             }
+            Test::Count(op, bound) => Some(match op {
+                Comparison::GreaterThan => {
+                    json!({ "type": "array", "minItems": u64::from(*bound) + 1 })
+                }
+                Comparison::GreaterOrEqual => json!({ "type": "array", "minItems": bound }),
+                Comparison::LessThan if *bound == 0 => json!({ "not": {} }),
+                Comparison::LessThan => json!({ "type": "array", "maxItems": bound - 1 }),
+                Comparison::LessOrEqual => json!({ "type": "array", "maxItems": bound }),
+            }),
             Test::Answered(_) => None,
         };
         let node = &self.survey.nodes[index];
@@ -459,9 +494,12 @@ impl<'a> Generator<'a> {
         Value::Object(at_node)
     }
 
-    /// The groups around a node, innermost first.
+    /// The groups around a node, innermost first, up to its repeat (not included): a field
+    /// of a repeat is tested and declared inside an instance.
     fn ancestors(&self, node: &Node) -> Vec<usize> {
-        std::iter::successors(node.parent, |&p| self.survey.nodes[p].parent).collect()
+        std::iter::successors(node.parent, |&p| self.survey.nodes[p].parent)
+            .take_while(|&p| !matches!(self.survey.nodes[p].spec, AnswerSpec::Repeat { .. }))
+            .collect()
     }
 
     /// The schema of one question, at schema location `at`.
@@ -601,6 +639,7 @@ impl<'a> Generator<'a> {
                 let patterns = patterns.iter().map(|(p, f)| (p.as_str(), *f)).collect();
                 self.patterns(node, at, &mut schema, &mut extra, patterns);
             }
+            AnswerSpec::Repeat { .. } => self.repeat(node, at, &mut schema),
             AnswerSpec::Group { fields, .. } => {
                 schema.insert("type".into(), "object".into());
                 let names: Vec<&str> = fields

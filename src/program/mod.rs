@@ -66,6 +66,16 @@ pub(crate) struct Program {
     pub(crate) integer_rules: Vec<(Option<i64>, Option<i64>)>,
     pub(crate) number_rules: Vec<(Option<Number>, Option<Number>)>,
     date_rules: Vec<(Option<Span>, Option<Span>)>,
+    pub(crate) repeat_rules: Vec<RepeatRule>,
+}
+
+/// The bounds of a repeat and the steps of its fields.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RepeatRule {
+    pub(crate) min: Option<u32>,
+    pub(crate) max: Option<u32>,
+    /// The step just past the repeat's last field or specify box.
+    pub(crate) end: u32,
 }
 
 /// One node of the walk.
@@ -161,6 +171,8 @@ enum FlatTest {
     Includes(Span),
     CompareNumber(Comparison, u32),
     CompareDate(Comparison, Span),
+    /// A repeat's number of instances.
+    Count(Comparison, u32),
     Answered(bool),
 }
 
@@ -211,6 +223,19 @@ impl Program {
         match spec {
             AnswerSpec::Boolean { .. } => (QuestionKind::Boolean, 0),
             AnswerSpec::Group { .. } => (QuestionKind::Group, 0),
+            AnswerSpec::Repeat {
+                min_items,
+                max_items,
+                end,
+                ..
+            } => {
+                self.repeat_rules.push(RepeatRule {
+                    min: *min_items,
+                    max: *max_items,
+                    end: index(*end),
+                });
+                (QuestionKind::Repeat, index(self.repeat_rules.len() - 1))
+            }
             AnswerSpec::SingleChoice { choices } | AnswerSpec::MultipleChoice { choices, .. } => {
                 let start = index(self.choices.len());
                 for choice in choices {
@@ -326,6 +351,7 @@ impl Program {
                     Test::Compare(op, Bound::Date(bound)) => {
                         FlatTest::CompareDate(*op, self.string(bound))
                     }
+                    Test::Count(op, bound) => FlatTest::Count(*op, *bound),
                     Test::Answered(answered) => FlatTest::Answered(*answered),
                 };
                 self.ops.push(Op::Leaf {
@@ -416,6 +442,9 @@ impl Program {
                 .as_str()
                 .filter(|s| date::is_date_shaped(s))
                 .is_some_and(|s| op.holds(s.cmp(self.text(bound)))),
+            FlatTest::Count(op, bound) => value
+                .as_array()
+                .is_some_and(|items| op.holds(items.len().cmp(&(bound as usize)))),
             FlatTest::Answered(expected) => expected,
         }
     }

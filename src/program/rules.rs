@@ -189,6 +189,22 @@ impl Program {
                     sink(issue(IssueCode::OutOfRange, RawDetail::Range(value)))?;
                 }
             }
+            QuestionKind::Repeat => {
+                let Some(items) = value.as_array() else {
+                    return sink(wrong(Expected::Instances));
+                };
+                let repeat = self.repeat_rules[rule];
+                if let Some(min) = repeat.min
+                    && items.len() < min as usize
+                {
+                    sink(counted(IssueCode::TooFewItems, items.len(), min))?;
+                }
+                if let Some(max) = repeat.max
+                    && items.len() > max as usize
+                {
+                    sink(counted(IssueCode::TooManyItems, items.len(), max))?;
+                }
+            }
             // A node's kind is one of answer kinds: matrices and tables are groups.
             QuestionKind::Group
             | QuestionKind::Matrix

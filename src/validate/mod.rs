@@ -10,6 +10,9 @@ mod walk;
 
 use std::ops::ControlFlow;
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
 use crate::input::{self, Format, LoadError};
@@ -186,6 +189,7 @@ impl Survey {
                     report.issues.push(self.materialize(&raw, options.locale));
                     ControlFlow::Continue(())
                 },
+                &mut |_, _, _| {},
             );
         });
         report
@@ -199,23 +203,50 @@ impl Survey {
                 options.lenient,
                 states,
                 &mut |_| ControlFlow::Break(()),
+                &mut |_, _, _| {},
             )
             .is_continue()
         })
     }
 
     /// The questions (and group fields) enabled by the answers so far, in order. A field is
-    /// listed when its group and its own condition are enabled.
+    /// listed when its group and its own condition are enabled; a repeat's fields are listed
+    /// per instance, after the repeat (`/systems/0/vendor`, `/systems/1/vendor`, ...).
     #[must_use]
     pub fn enabled(&self, answers: &Value) -> Vec<QuestionRef<'_>> {
         self.with_states(|states| {
-            self.fill_states(answers, states);
-            self.nodes
-                .iter()
-                .enumerate()
-                .filter(|&(index, _)| states.is_enabled(index))
-                .map(|(_, n)| n.as_ref())
-                .collect()
+            let mut fields: Vec<QuestionRef<'_>> = Vec::new();
+            self.fill_states(answers, states, &mut |repeat, instance, states| {
+                let repeat_node = &self.nodes[repeat];
+                for field in self.repeat_fields(repeat) {
+                    if states.is_enabled(field) {
+                        let node = &self.nodes[field];
+                        fields.push(QuestionRef {
+                            pointer: Cow::Owned(node.pointer_in(repeat_node, instance)),
+                            ..node.as_ref()
+                        });
+                    }
+                }
+            });
+            let mut fields = fields.into_iter().peekable();
+            let mut out = Vec::new();
+            for (index, node) in self.nodes.iter().enumerate() {
+                if self.in_repeat(index) {
+                    continue;
+                }
+                if states.is_enabled(index) {
+                    out.push(node.as_ref());
+                }
+                if matches!(node.spec, AnswerSpec::Repeat { .. }) {
+                    let prefix = node.pointer.len();
+                    while let Some(field) =
+                        fields.next_if(|f| f.pointer.get(..prefix) == Some(&node.pointer))
+                    {
+                        out.push(field);
+                    }
+                }
+            }
+            out
         })
     }
 
@@ -227,7 +258,14 @@ impl Survey {
             return answers.clone();
         };
         self.with_states(|states| {
-            self.fill_states(answers, states);
+            // Each instance of a repeat, pruned while its states are at hand.
+            let mut instances: BTreeMap<usize, Vec<Value>> = BTreeMap::new();
+            self.fill_states(answers, states, &mut |repeat, _, states| {
+                if let Some(instance) = states.raw[repeat] {
+                    let kept = self.pruned(repeat, instance, &|i| states.is_enabled(i));
+                    instances.entry(repeat).or_default().push(kept);
+                }
+            });
             let mut out = Map::new();
             for (key, value) in object {
                 let Some(&index) = self.top_level.get(key.as_str()) else {
@@ -237,20 +275,24 @@ impl Survey {
                 if !states.is_enabled(index) {
                     continue;
                 }
-                out.insert(
-                    key.clone(),
-                    self.pruned(index, value, &|i| states.is_enabled(i)),
-                );
+                let kept = match (&self.nodes[index].spec, value) {
+                    (AnswerSpec::Repeat { .. }, Value::Array(_)) => {
+                        Value::Array(instances.remove(&index).unwrap_or_default())
+                    }
+                    _ => self.pruned(index, value, &|i| states.is_enabled(i)),
+                };
+                out.insert(key.clone(), kept);
             }
             Value::Object(out)
         })
     }
 
-    /// An enabled node's answer without the answers of its disabled fields, at every depth
-    /// (a table's rows and their cells); unknown keys are kept, for validation to report.
+    /// An enabled node's answer (or a repeat's instance) without the answers of its disabled
+    /// fields, at every depth (a table's rows and their cells); unknown keys are kept, for
+    /// validation to report.
     fn pruned(&self, index: usize, value: &Value, enabled: &dyn Fn(usize) -> bool) -> Value {
-        match (&self.nodes[index].spec, value) {
-            (AnswerSpec::Group { index: fields, .. }, Value::Object(inner)) => Value::Object(
+        match (self.nodes[index].spec.fields(), value) {
+            (Some((_, fields)), Value::Object(inner)) => Value::Object(
                 inner
                     .iter()
                     .filter_map(|(k, v)| match fields.get(k.as_str()) {
@@ -264,28 +306,57 @@ impl Survey {
         }
     }
 
-    /// Required questions enabled so far, and how many of them are answered.
+    /// Required questions enabled so far, and how many of them are answered; a repeat's
+    /// required fields count once per instance.
     #[must_use]
     pub fn progress(&self, answers: &Value) -> Progress {
         self.with_states(|states| {
-            self.fill_states(answers, states);
             let mut progress = Progress::default();
-            for (index, node) in self.nodes.iter().enumerate() {
-                let counts = node.required
-                    && states.is_enabled(index)
-                    && states.parent_answered(node.parent);
-                if counts {
+            let mut count = |index: usize, states: &walk::States<'_, '_, Value>| {
+                let node = &self.nodes[index];
+                if node.required && states.is_enabled(index) && states.parent_answered(node.parent)
+                {
                     progress.required += 1;
                     progress.answered += usize::from(states.raw[index].is_some());
+                }
+            };
+            self.fill_states(answers, states, &mut |repeat, _, states| {
+                for field in self.repeat_fields(repeat) {
+                    count(field, states);
+                }
+            });
+            for index in 0..self.nodes.len() {
+                if !self.in_repeat(index) {
+                    count(index, states);
                 }
             }
             progress
         })
     }
 
+    /// The nodes of a repeat's fields and their specify boxes.
+    fn repeat_fields(&self, repeat: usize) -> std::ops::Range<usize> {
+        match self.nodes[repeat].spec {
+            AnswerSpec::Repeat { end, .. } => repeat + 1..end,
+            _ => repeat + 1..repeat + 1,
+        }
+    }
+
     fn materialize<A: Answer>(&self, raw: &RawIssue<'_, A>, locale: Locale) -> Issue {
         let node = raw.node.map(|i| &self.nodes[i]);
-        let mut path = node.map_or_else(String::new, |n| n.pointer.clone());
+        let mut path = match (node, raw.instance) {
+            // An unknown key in an instance, or an instance that is no object.
+            (Some(n), Some(instance)) if matches!(n.spec, AnswerSpec::Repeat { .. }) => {
+                format!("{}/{instance}", n.pointer)
+            }
+            (Some(n), Some(instance)) => match n.parent {
+                Some(repeat) => n.pointer_in(&self.nodes[repeat], instance),
+                None => n.pointer.clone(),
+            },
+            (Some(n), None) => n.pointer.clone(),
+            (None, _) => String::new(),
+        };
+        let base = path.trim_start_matches('/').to_owned();
         if let Some(key) = raw.key {
             path.push('/');
             path.push_str(&pointer_token(key));
@@ -296,14 +367,17 @@ impl Survey {
         }
         let question = match (node, raw.key) {
             (None, Some(key)) => key.to_owned(),
-            (Some(n), _) => n.parent.map_or(&n.id, |p| &self.nodes[p].id).clone(),
+            (Some(n), _) => {
+                let top = std::iter::successors(Some(n), |n| n.parent.map(|p| &self.nodes[p]));
+                top.last().map_or(&n.id, |top| &top.id).clone()
+            }
             (None, None) => String::new(),
         };
         let subject = match (raw.code, raw.key, node) {
             (IssueCode::UnknownQuestion | IssueCode::UnknownField, Some(key), _) => {
                 json::cut(key).into_owned()
             }
-            (_, _, Some(n)) => n.pointer.trim_start_matches('/').to_owned(),
+            (_, _, Some(_)) => base,
             _ => String::new(),
         };
         let shown = match raw.detail {

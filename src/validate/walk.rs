@@ -6,9 +6,9 @@ use std::ops::ControlFlow;
 use serde_json::Value;
 
 use crate::definition::QuestionKind;
-use crate::issue::{IssueCode, RawIssue};
+use crate::issue::{Expected, IssueCode, RawDetail, RawIssue};
 use crate::json::Answer;
-use crate::node::AnswerSpec;
+use crate::node::{AnswerSpec, IdMap};
 use crate::program::{Slot, Step};
 use crate::survey::Survey;
 
@@ -23,6 +23,18 @@ impl<'v, A: Answer> States<'_, 'v, A> {
     fn clear(&mut self) {
         self.raw.fill(None);
         self.enabled.fill(0);
+    }
+
+    /// Clears the answers and enabled states of the nodes in `range`.
+    fn reset(&mut self, range: std::ops::Range<usize>) {
+        if let Some(raw) = self.raw.get_mut(range.clone()) {
+            raw.fill(None);
+        }
+        for node in range {
+            if let Some(word) = self.enabled.get_mut(node / 64) {
+                *word &= !(1 << (node % 64));
+            }
+        }
     }
 
     pub(super) fn is_enabled(&self, node: usize) -> bool {
@@ -95,16 +107,29 @@ impl Survey {
         }
     }
 
-    /// Fills `states` with answers and enabled states, without reporting anything.
-    pub(super) fn fill_states<'v>(&self, answers: &'v Value, states: &mut States<'_, 'v, Value>) {
-        let _ = self.walk(answers, true, true, states, &mut |_| {
-            ControlFlow::Continue(())
-        });
+    /// Fills `states` with answers and enabled states, without reporting anything;
+    /// `each(repeat, instance, states)` sees the states of each repeat instance.
+    pub(super) fn fill_states<'v>(
+        &self,
+        answers: &'v Value,
+        states: &mut States<'_, 'v, Value>,
+        each: &mut impl FnMut(usize, usize, &States<'_, 'v, Value>),
+    ) {
+        let _ = self.walk(
+            answers,
+            true,
+            true,
+            states,
+            &mut |_| ControlFlow::Continue(()),
+            each,
+        );
     }
 
     /// Reports every issue of an answer set, in question order, to `sink`, and leaves each
     /// node's answer and enabled state in `states`, which start cleared (as
-    /// [`Survey::with_states`] makes them). Returns `Break` when the sink stopped it.
+    /// [`Survey::with_states`] makes them). The states of a repeat's fields are those of
+    /// one instance at a time: `each(repeat, instance, states)` sees them after each
+    /// instance. Returns `Break` when the sink stopped it.
     pub(super) fn walk<'v, A: Answer>(
         &self,
         answers: &'v A,
@@ -112,11 +137,12 @@ impl Survey {
         lenient: bool,
         states: &mut States<'_, 'v, A>,
         sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
+        each: &mut impl FnMut(usize, usize, &States<'_, 'v, A>),
     ) -> ControlFlow<()> {
         let Some(object) = answers.entries() else {
             return sink(RawIssue::root(IssueCode::NotAnObject));
         };
-        if self.walk_in_order(object, partial, lenient, states) {
+        if self.walk_in_order(object, partial, lenient, states, each) {
             return ControlFlow::Continue(());
         }
         states.clear();
@@ -140,8 +166,10 @@ impl Survey {
                 None => sink(RawIssue::unknown_key(IssueCode::UnknownQuestion, None, key))?,
             }
         }
-        for (index, step) in self.program.steps.iter().enumerate() {
+        let mut index = 0;
+        while let Some(step) = self.program.steps.get(index) {
             self.visit(index, step, partial, lenient, states, sink)?;
+            index = self.instances(index, step, partial, lenient, states, sink, each)?;
         }
         ControlFlow::Continue(())
     }
@@ -157,10 +185,12 @@ impl Survey {
         partial: bool,
         lenient: bool,
         states: &mut States<'_, 'v, A>,
+        each: &mut impl FnMut(usize, usize, &States<'_, 'v, A>),
     ) -> bool {
         let mut entries = object.peekable();
         let mut root = 0;
-        for (index, step) in self.program.steps.iter().enumerate() {
+        let mut index = 0;
+        while let Some(step) = self.program.steps.get(index) {
             if step.parent.is_none() {
                 // `roots` lists the top-level nodes in document order, so this node is the
                 // `root`-th; were it not, the key would stay unmatched and the general walk run.
@@ -173,14 +203,114 @@ impl Survey {
                 }
                 root += 1;
             }
-            let visited = self.visit(index, step, partial, lenient, states, &mut |_| {
-                ControlFlow::Break(())
-            });
-            if visited.is_break() {
+            let stop = &mut |_| ControlFlow::Break(());
+            if self
+                .visit(index, step, partial, lenient, states, stop)
+                .is_break()
+            {
                 return false;
+            }
+            match self.instances(index, step, partial, lenient, states, stop, each) {
+                ControlFlow::Continue(next) => index = next,
+                ControlFlow::Break(()) => return false,
             }
         }
         entries.peek().is_none()
+    }
+
+    /// After the node at `index`: when it is an enabled repeat whose answer is an array,
+    /// walks its fields once per instance (issues carry the instance). Returns the index of
+    /// the next node to visit, past the repeat's fields.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the walk's state, passed through"
+    )]
+    fn instances<'v, A: Answer>(
+        &self,
+        index: usize,
+        step: &Step,
+        partial: bool,
+        lenient: bool,
+        states: &mut States<'_, 'v, A>,
+        sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
+        each: &mut impl FnMut(usize, usize, &States<'_, 'v, A>),
+    ) -> ControlFlow<(), usize> {
+        if step.kind != QuestionKind::Repeat {
+            return ControlFlow::Continue(index + 1);
+        }
+        let end = self.program.repeat_rules[step.rule as usize].end as usize;
+        let array = states.raw[index];
+        let items = array
+            .filter(|_| states.is_enabled(index))
+            .and_then(Answer::as_array);
+        let (Some(items), Some((order, fields))) = (items, self.nodes[index].spec.fields()) else {
+            return ControlFlow::Continue(end);
+        };
+        for (instance, value) in items.iter().enumerate() {
+            let sink = &mut |raw: RawIssue<'v, A>| sink(raw.in_instance(instance));
+            states.reset(index + 1..end);
+            // While an instance is walked, the repeat's slot holds the instance: its fields
+            // are judged as a group's are, inside an instance that is an object.
+            states.raw[index] = Some(value);
+            match value.entries() {
+                Some(entries) => self.match_fields(index, order, fields, entries, states, sink)?,
+                None => sink(
+                    RawIssue::at(IssueCode::WrongType, index)
+                        .with(RawDetail::Expected(Expected::Object)),
+                )?,
+            }
+            for field in index + 1..end {
+                self.visit(
+                    field,
+                    &self.program.steps[field],
+                    partial,
+                    lenient,
+                    states,
+                    sink,
+                )?;
+            }
+            each(index, instance, states);
+        }
+        states.raw[index] = array;
+        ControlFlow::Continue(end)
+    }
+
+    /// Puts the answers of an object's keys into the slots of the fields of node `owner` (a
+    /// group, a table row or a repeat instance); an unknown key is an issue.
+    fn match_fields<'v, A: Answer>(
+        &self,
+        owner: usize,
+        order: &[usize],
+        fields: &IdMap,
+        entries: impl Iterator<Item = (&'v str, &'v A)>,
+        states: &mut States<'_, 'v, A>,
+        sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        // Keys usually come in field order (a table's rows, a row's cells): try the field
+        // after the last one found before hashing the key.
+        let mut cursor = 0;
+        for (key, value) in entries {
+            let next = order.get(cursor).copied();
+            let found = next
+                .filter(|&f| self.nodes[f].id == key)
+                .or_else(|| fields.get(key).copied());
+            match found {
+                Some(field) => {
+                    states.raw[field] = Some(value);
+                    cursor = if found == next {
+                        cursor + 1
+                    } else {
+                        order.binary_search(&field).map_or(cursor, |at| at + 1)
+                    };
+                }
+                None => sink(RawIssue::unknown_key(
+                    IssueCode::UnknownField,
+                    Some(owner),
+                    key,
+                ))?,
+            }
+        }
+        ControlFlow::Continue(())
     }
 
     /// Settles whether one node is enabled and checks its answer.
@@ -205,36 +335,13 @@ impl Survey {
         match (enabled, states.raw[index]) {
             (true, Some(value)) => {
                 if step.kind == QuestionKind::Group
-                    && let Some(inner) = value.entries()
+                    && let Some(entries) = value.entries()
                     && let AnswerSpec::Group {
                         fields: order,
                         index: fields,
                     } = &self.nodes[index].spec
                 {
-                    // Keys usually come in field order (a table's rows, a row's cells): try
-                    // the field after the last one found before hashing the key.
-                    let mut cursor = 0;
-                    for (key, field_value) in inner {
-                        let next = order.get(cursor).copied();
-                        let found = next
-                            .filter(|&f| self.nodes[f].id == key)
-                            .or_else(|| fields.get(key).copied());
-                        match found {
-                            Some(field) => {
-                                states.raw[field] = Some(field_value);
-                                cursor = if found == next {
-                                    cursor + 1
-                                } else {
-                                    order.binary_search(&field).map_or(cursor, |at| at + 1)
-                                };
-                            }
-                            None => sink(RawIssue::unknown_key(
-                                IssueCode::UnknownField,
-                                Some(index),
-                                key,
-                            ))?,
-                        }
-                    }
+                    self.match_fields(index, order, fields, entries, states, sink)?;
                 }
                 self.program.check(index, step, value, sink)?;
             }
