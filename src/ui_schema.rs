@@ -27,6 +27,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::json_schema::LayoutConditions;
 use crate::node::{AnswerSpec, Item, Shape};
 use crate::survey::Survey;
 
@@ -35,12 +36,10 @@ impl Survey {
     /// survey's default locale).
     #[must_use]
     pub fn json_forms_ui_schema(&self, locale: Option<&str>) -> Value {
-        let (conditions, sections) = crate::json_schema::layout_conditions(self);
         let ui = Ui {
             survey: self,
             locale: locale.unwrap_or(self.default_locale()),
-            conditions,
-            sections,
+            conditions: crate::json_schema::layout_conditions(self),
         };
         json!({ "type": "VerticalLayout", "elements": ui.items(&self.layout) })
     }
@@ -49,10 +48,9 @@ impl Survey {
 struct Ui<'a> {
     survey: &'a Survey,
     locale: &'a str,
-    /// Per node, its effective condition as a schema.
-    conditions: Vec<Option<Value>>,
-    /// Per section, its own condition as a schema.
-    sections: Vec<Option<Value>>,
+    /// Per node its effective condition, per section its own, per repeat the layouts of
+    /// its fields.
+    conditions: LayoutConditions,
 }
 
 impl Ui<'_> {
@@ -82,7 +80,7 @@ impl Ui<'_> {
                     }
                     elements.extend(self.items(&section.items));
                     layout.insert("elements".into(), elements.into());
-                    if let Some(rule) = rule(self.sections[s].as_ref()) {
+                    if let Some(rule) = rule(self.conditions.sections[s].as_ref()) {
                         layout.insert("rule".into(), rule);
                     }
                     Value::Object(layout)
@@ -95,14 +93,12 @@ impl Ui<'_> {
     /// fields or rows (a table row lays its cells out side by side).
     fn element(&self, index: usize, scope: String) -> Value {
         let node = &self.survey.nodes[index];
+        let condition = self.conditions.nodes[index].as_ref();
+        if matches!(node.spec, AnswerSpec::Repeat { .. }) {
+            return self.repeat(index, &scope);
+        }
         let AnswerSpec::Group { fields, .. } = &node.spec else {
-            return control(
-                self.survey,
-                index,
-                scope,
-                self.locale,
-                self.conditions[index].as_ref(),
-            );
+            return control(self.survey, index, scope, self.locale, condition);
         };
         let children: Vec<Value> = fields
             .iter()
@@ -124,11 +120,69 @@ impl Ui<'_> {
         );
         element.insert("elements".into(), children.into());
         if node.condition.is_some()
-            && let Some(rule) = rule(self.conditions[index].as_ref())
+            && let Some(rule) = rule(condition)
         {
             element.insert("rule".into(), rule);
         }
         Value::Object(element)
+    }
+
+    /// A repeat: an array control whose `detail` lays out one instance, each field with the
+    /// rule that tests the instance. When the fields' conditions test questions outside the
+    /// repeat, one such control per combination of those tests' outcomes, each shown only
+    /// under its combination, inside a layout that carries the repeat's own rule.
+    fn repeat(&self, index: usize, scope: &str) -> Value {
+        let node = &self.survey.nodes[index];
+        let condition = self.conditions.nodes[index].as_ref();
+        let layouts = &self.conditions.repeats[index];
+        let controls: Vec<Value> = layouts
+            .iter()
+            .map(|layout| {
+                let elements: Vec<Value> = layout
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(k, field_condition)| {
+                        let field = index + 1 + k;
+                        let id = &self.survey.nodes[field].id;
+                        let scope = format!("#/properties/{id}");
+                        control(
+                            self.survey,
+                            field,
+                            scope,
+                            self.locale,
+                            field_condition.as_ref(),
+                        )
+                    })
+                    .collect();
+                let own = if layouts.len() == 1 { condition } else { None };
+                let mut array = control(self.survey, index, scope.to_owned(), self.locale, own);
+                if let Value::Object(array) = &mut array {
+                    array.insert(
+                        "options".into(),
+                        json!({ "detail": { "type": "VerticalLayout", "elements": elements } }),
+                    );
+                    if let Some(rule) = rule(layout.when.as_ref()) {
+                        array.insert("rule".into(), rule);
+                    }
+                }
+                array
+            })
+            .collect();
+        match <[Value; 1]>::try_from(controls) {
+            Ok([control]) => control,
+            Err(controls) => {
+                let mut layout = Map::new();
+                layout.insert("type".into(), "VerticalLayout".into());
+                layout.insert("elements".into(), controls.into());
+                if node.condition.is_some()
+                    && let Some(rule) = rule(condition)
+                {
+                    layout.insert("rule".into(), rule);
+                }
+                Value::Object(layout)
+            }
+        }
     }
 }
 

@@ -140,7 +140,7 @@ fn broken_surveys() -> Vec<(&'static str, Limits)> {
             default(),
         ),
         (
-            "questions:\n  - {id: a, type: integer, title: A}\n  - id: r\n    type: repeat\n    title: R\n    fields:\n      - {id: v, type: boolean, title: V, enable_when: {any: [{question: a, equals: 1}, {question: a, equals: 2}, {question: a, equals: 3}, {question: a, equals: 4}]}}\n      - {id: w, type: boolean, title: W, enable_when: {all: [{question: r, field: v, equals: true}, {question: a, less_than: 0}, {question: a, greater_than: 9}, {question: a, equals: 5}]}}\n",
+            "questions:\n  - {id: a, type: integer, title: A}\n  - id: r\n    type: repeat\n    title: R\n    fields:\n      - {id: v, type: boolean, title: V, enable_when: {any: [{question: a, equals: 1}, {question: a, equals: 2}, {question: a, equals: 3}]}}\n      - {id: w, type: boolean, title: W, enable_when: {all: [{question: r, field: v, equals: true}, {question: a, less_than: 0}, {question: a, greater_than: 9}, {question: a, equals: 5}]}}\n",
             default(),
         ),
         (

@@ -265,12 +265,13 @@ fn the_generator_reaches_every_part() {
             "\"column\":",
             "\"type\":\"group\"",
             "\"multiple\":true",
+            "\"type\":\"repeat\"",
         ] {
             if text.contains(part) {
                 *seen.entry(part).or_insert(0) += 1;
             }
         }
     }
-    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert_eq!(seen.len(), 7, "{seen:?}");
     assert!(seen.values().all(|&n| n >= 20), "{seen:?}");
 }

@@ -22,10 +22,11 @@ fn elements(ui: &Value, out: &mut Vec<(String, Option<Value>)>) {
     }
 }
 
-/// Whether JSON Forms would show an element: its rule (evaluated on the whole data) and the
-/// rules of its enclosing layouts.
+/// Whether JSON Forms would show an element: its rule and the rules of its enclosing layouts,
+/// evaluated on the whole data; inside an array control's `detail`, on each item (the rules
+/// of a repeat's fields test the instance).
 fn shown(ui: &Value, data: &Value) -> Vec<String> {
-    fn walk(ui: &Value, data: &Value, out: &mut Vec<String>) {
+    fn walk(ui: &Value, data: &Value, prefix: &str, out: &mut Vec<String>) {
         for element in ui["elements"].as_array().into_iter().flatten() {
             if let Some(condition) = element.pointer("/rule/condition") {
                 assert_eq!(condition["scope"], "#");
@@ -35,20 +36,41 @@ fn shown(ui: &Value, data: &Value) -> Vec<String> {
                 }
             }
             if let Some(scope) = element.get("scope") {
-                out.push(
-                    scope
-                        .as_str()
-                        .unwrap()
-                        .trim_start_matches("#/properties/")
-                        .replace("/properties/", "/"),
-                );
+                let path = scope
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("#/properties/")
+                    .replace("/properties/", "/");
+                out.push(format!("{prefix}{path}"));
+                if let Some(detail) = element.pointer("/options/detail") {
+                    let items = data.pointer(&format!("/{path}")).and_then(Value::as_array);
+                    for (i, item) in items.into_iter().flatten().enumerate() {
+                        walk(detail, item, &format!("{prefix}{path}/{i}/"), out);
+                    }
+                }
             }
-            walk(element, data, out);
+            walk(element, data, prefix, out);
         }
     }
     let mut out = Vec::new();
-    walk(ui, data, &mut out);
+    walk(ui, data, "", &mut out);
     out
+}
+
+/// Whether every float in the data is below 2^53 in magnitude: past it, a float can equal an
+/// integer for a validator that reads numbers as f64 (2^63 as a float is `i64::MAX` to it),
+/// where the native conditions compare exactly.
+fn exact_floats(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => {
+            !n.is_f64()
+                || n.as_f64()
+                    .is_some_and(|f| f.abs() < 9_007_199_254_740_992.0)
+        }
+        Value::Array(items) => items.iter().all(exact_floats),
+        Value::Object(map) => map.values().all(exact_floats),
+        _ => true,
+    }
 }
 
 fn enabled(survey: &Survey, data: &Value) -> Vec<String> {
@@ -122,7 +144,7 @@ fn rules_show_exactly_the_enabled_questions() {
         let ui = survey.json_forms_ui_schema(None);
         for _ in 0..20 {
             let data = survey.prune(&random_answers(&mut rng, &survey));
-            if !data.is_object() {
+            if !data.is_object() || !exact_floats(&data) {
                 continue;
             }
             assert_eq!(

@@ -340,44 +340,28 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Bounds the tests of questions outside a repeat that each field's condition reaches
-    /// (its own, and those of the fields it tests): the JSON Schema decides each at the root
-    /// and writes the field's block once per combination.
+    /// Bounds the distinct tests of questions outside a repeat in its fields' conditions:
+    /// the JSON Schema decides each at the root, and the UI schema lays the repeat out once
+    /// per combination of their outcomes.
     fn outside_tests(&mut self, repeat: usize, end: usize, path: &str) {
-        let mut reach: Vec<Vec<&Leaf>> = Vec::new();
-        let nodes = &self.nodes;
-        for (field, node) in nodes.iter().enumerate().take(end).skip(repeat + 1) {
-            let mut found: Vec<&Leaf> = Vec::new();
+        let mut found: Vec<&Leaf> = Vec::new();
+        for node in self.nodes.get(repeat + 1..end).unwrap_or_default() {
             let mut leaves = Vec::new();
             if let Some(condition) = &node.condition {
                 condition.leaves(&mut leaves);
             }
             for leaf in leaves {
-                if (repeat + 1..field).contains(&leaf.node) {
-                    for outside in &reach[leaf.node - repeat - 1] {
-                        if !found.contains(outside) {
-                            found.push(outside);
-                        }
-                    }
-                } else if !found.contains(&leaf) {
+                if !(repeat + 1..end).contains(&leaf.node) && !found.contains(&leaf) {
                     found.push(leaf);
                 }
             }
-            reach.push(found);
         }
-        let worst = reach
-            .iter()
-            .enumerate()
-            .max_by_key(|(_, found)| found.len());
-        if let Some((field, found)) = worst
-            && found.len() > MAX_OUTSIDE_TESTS
-        {
-            let id = self.nodes[repeat + 1 + field].id.clone();
+        if found.len() > MAX_OUTSIDE_TESTS {
             self.problem(
                 ProblemCode::LimitExceeded,
                 format!("{path}.fields"),
                 format!(
-                    "the condition of field `{id}` reaches {} tests of questions outside the repeat, more than {MAX_OUTSIDE_TESTS}",
+                    "the conditions of the fields make {} different tests of questions outside the repeat, more than {MAX_OUTSIDE_TESTS}",
                     found.len()
                 ),
             );
@@ -563,9 +547,10 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Most tests of questions outside a repeat that the condition of one of its fields may
-/// reach; the JSON Schema writes the field's block for each combination of their outcomes.
-pub(crate) const MAX_OUTSIDE_TESTS: usize = 6;
+/// Most different tests of questions outside a repeat that the conditions of its fields may
+/// make; the JSON Schema and the UI schema write a branch for each combination of their
+/// outcomes that matters.
+pub(crate) const MAX_OUTSIDE_TESTS: usize = 4;
 
 /// "a boolean question", "an integer question": a kind with its article.
 pub(super) fn kind_phrase(kind: QuestionKind) -> String {

@@ -55,6 +55,7 @@ mod repeat;
 
 pub use messages::{ErrorMessage, ErrorMessages};
 use repeat::Formula;
+pub(crate) use repeat::RepeatLayout;
 
 use crate::condition::{Bound, Comparison, Condition, Test};
 use crate::date::{DATE_PATTERN, date_order_pattern};
@@ -147,29 +148,37 @@ impl Survey {
     }
 }
 
-/// The conditions the JSON Forms UI schema's rules use, from one generator: per node, the
-/// JSON Schema that an answer set satisfies exactly when the node is enabled (for a field of
-/// a repeat, that an instance satisfies when the field may be enabled in it: the tests of
-/// questions outside the repeat are taken to hold), and per section when the section's own
-/// condition holds (`None` when it always does).
-pub(crate) fn layout_conditions(survey: &Survey) -> (Vec<Option<Value>>, Vec<Option<Value>>) {
+/// The conditions the JSON Forms UI schema's rules use, all from one generator.
+pub(crate) struct LayoutConditions {
+    /// Per node, the JSON Schema that an answer set satisfies exactly when the node is
+    /// enabled (`None` when it always is, and for the fields of repeats).
+    pub(crate) nodes: Vec<Option<Value>>,
+    /// Per section, when its own condition holds (`None` when it always does).
+    pub(crate) sections: Vec<Option<Value>>,
+    /// Per node, for a repeat: the layouts of its fields.
+    pub(crate) repeats: Vec<Vec<RepeatLayout>>,
+}
+
+pub(crate) fn layout_conditions(survey: &Survey) -> LayoutConditions {
     let generator = Generator::new(survey, survey.default_locale(), Draft::Draft07);
     let sections = survey
         .sections
         .iter()
         .map(|section| section.condition.as_ref().map(|c| generator.condition(c).0))
         .collect();
+    let repeats = (0..survey.nodes.len())
+        .map(|index| generator.repeat_layouts(index))
+        .collect();
     let nodes = generator
         .enabled
-        .iter()
-        .zip(&generator.in_instance)
-        .map(|(enabled, in_instance)| match (enabled, in_instance) {
-            (Some((schema, _)), _) => Some(schema.clone()),
-            (None, Some((formula, _))) => formula.in_instance(),
-            (None, None) => None,
-        })
+        .into_iter()
+        .map(|e| e.map(|(schema, _)| schema))
         .collect();
-    (nodes, sections)
+    LayoutConditions {
+        nodes,
+        sections,
+        repeats,
+    }
 }
 
 /// A leaf that tests question `R` is qualified by `R`'s effective condition when that has at

@@ -113,15 +113,15 @@ impl Formula {
             Formula::Not(inner) => json!({ "not": inner.schema() }),
         }
     }
+}
 
-    /// The instance schema of the formula with every outside test assumed to hold: what a
-    /// form layout can test inside an instance (`None`: always).
-    pub(super) fn in_instance(&self) -> Option<Value> {
-        match self.decide(None, true) {
-            Formula::True => None,
-            other => Some(other.schema()),
-        }
-    }
+/// One layout of a repeat's fields for the JSON Forms UI schema: shown when `when` holds on
+/// the answer set (`None`: always), with per field (and specify box) the schema an instance
+/// satisfies exactly when the field is enabled in it (`None`: always).
+#[derive(Debug, Clone)]
+pub(crate) struct RepeatLayout {
+    pub(crate) when: Option<Value>,
+    pub(crate) fields: Vec<Option<Value>>,
 }
 
 impl Generator<'_> {
@@ -180,6 +180,56 @@ impl Generator<'_> {
                 (Formula::Outside(schema), leaves)
             }
         }
+    }
+
+    /// The layouts of a repeat's fields, one per combination of the outcomes of the tests of
+    /// questions outside the repeat (one layout when there are none): a form layout can only
+    /// test the instance, so the outside tests are decided around it.
+    pub(super) fn repeat_layouts(&self, repeat: usize) -> Vec<RepeatLayout> {
+        let AnswerSpec::Repeat { end, .. } = self.survey.nodes[repeat].spec else {
+            return Vec::new();
+        };
+        let formulas = &self.in_instance[repeat + 1..end];
+        let mut outside = Vec::new();
+        for (formula, _) in formulas.iter().flatten() {
+            formula.outside(&mut outside);
+        }
+        (0..1usize << outside.len())
+            .map(|combination| {
+                let holds = |k: usize| combination >> k & 1 == 1;
+                let tests: Vec<Value> = outside
+                    .iter()
+                    .enumerate()
+                    .map(|(k, test)| {
+                        if holds(k) {
+                            test.clone()
+                        } else {
+                            json!({ "not": test })
+                        }
+                    })
+                    .collect();
+                let fields = formulas
+                    .iter()
+                    .map(|entry| {
+                        let (formula, _) = entry.as_ref()?;
+                        let decided = outside
+                            .iter()
+                            .enumerate()
+                            .fold(formula.clone(), |f, (k, test)| {
+                                f.decide(Some(test), holds(k))
+                            });
+                        match decided {
+                            Formula::True => None,
+                            other => Some(other.schema()),
+                        }
+                    })
+                    .collect();
+                RepeatLayout {
+                    when: conjunction(tests),
+                    fields,
+                }
+            })
+            .collect()
     }
 
     /// The schema of a repeat's answer, at schema location `at`: an array of instances, each

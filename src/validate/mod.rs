@@ -189,7 +189,6 @@ impl Survey {
                     report.issues.push(self.materialize(&raw, options.locale));
                     ControlFlow::Continue(())
                 },
-                &mut |_, _, _| {},
             );
         });
         report
@@ -203,7 +202,6 @@ impl Survey {
                 options.lenient,
                 states,
                 &mut |_| ControlFlow::Break(()),
-                &mut |_, _, _| {},
             )
             .is_continue()
         })
@@ -215,16 +213,20 @@ impl Survey {
     #[must_use]
     pub fn enabled(&self, answers: &Value) -> Vec<QuestionRef<'_>> {
         self.with_states(|states| {
-            let mut fields: Vec<QuestionRef<'_>> = Vec::new();
+            let mut fields: Vec<(usize, QuestionRef<'_>)> = Vec::new();
             self.fill_states(answers, states, &mut |repeat, instance, states| {
                 let repeat_node = &self.nodes[repeat];
                 for field in self.repeat_fields(repeat) {
                     if states.is_enabled(field) {
                         let node = &self.nodes[field];
-                        fields.push(QuestionRef {
-                            pointer: Cow::Owned(node.pointer_in(repeat_node, instance)),
-                            ..node.as_ref()
-                        });
+                        let pointer = Cow::Owned(node.pointer_in(repeat_node, instance));
+                        fields.push((
+                            repeat,
+                            QuestionRef {
+                                pointer,
+                                ..node.as_ref()
+                            },
+                        ));
                     }
                 }
             });
@@ -237,13 +239,8 @@ impl Survey {
                 if states.is_enabled(index) {
                     out.push(node.as_ref());
                 }
-                if matches!(node.spec, AnswerSpec::Repeat { .. }) {
-                    let prefix = node.pointer.len();
-                    while let Some(field) =
-                        fields.next_if(|f| f.pointer.get(..prefix) == Some(&node.pointer))
-                    {
-                        out.push(field);
-                    }
+                while let Some((_, field)) = fields.next_if(|(repeat, _)| *repeat == index) {
+                    out.push(field);
                 }
             }
             out

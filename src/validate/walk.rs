@@ -115,7 +115,10 @@ impl Survey {
         states: &mut States<'_, 'v, Value>,
         each: &mut impl FnMut(usize, usize, &States<'_, 'v, Value>),
     ) {
-        let _ = self.walk(
+        if !answers.is_object() {
+            return;
+        }
+        let _ = self.walk_keys(
             answers,
             true,
             true,
@@ -127,10 +130,29 @@ impl Survey {
 
     /// Reports every issue of an answer set, in question order, to `sink`, and leaves each
     /// node's answer and enabled state in `states`, which start cleared (as
-    /// [`Survey::with_states`] makes them). The states of a repeat's fields are those of
-    /// one instance at a time: `each(repeat, instance, states)` sees them after each
-    /// instance. Returns `Break` when the sink stopped it.
+    /// [`Survey::with_states`] makes them). Returns `Break` when the sink stopped it.
     pub(super) fn walk<'v, A: Answer>(
+        &self,
+        answers: &'v A,
+        partial: bool,
+        lenient: bool,
+        states: &mut States<'_, 'v, A>,
+        sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let Some(object) = answers.entries() else {
+            return sink(RawIssue::root(IssueCode::NotAnObject));
+        };
+        if self.walk_in_order(object, partial, lenient, states) {
+            return ControlFlow::Continue(());
+        }
+        states.clear();
+        self.walk_keys(answers, partial, lenient, states, sink, &mut |_, _, _| {})
+    }
+
+    /// The general walk: matches every key of the answer set, then visits every node. The
+    /// states of a repeat's fields are those of one instance at a time:
+    /// `each(repeat, instance, states)` sees them after each instance.
+    fn walk_keys<'v, A: Answer>(
         &self,
         answers: &'v A,
         partial: bool,
@@ -139,13 +161,6 @@ impl Survey {
         sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
         each: &mut impl FnMut(usize, usize, &States<'_, 'v, A>),
     ) -> ControlFlow<()> {
-        let Some(object) = answers.entries() else {
-            return sink(RawIssue::root(IssueCode::NotAnObject));
-        };
-        if self.walk_in_order(object, partial, lenient, states, each) {
-            return ControlFlow::Continue(());
-        }
-        states.clear();
         // Answer keys usually come in question order: try the question after the last one
         // found before hashing the key.
         let mut cursor = 0;
@@ -185,7 +200,6 @@ impl Survey {
         partial: bool,
         lenient: bool,
         states: &mut States<'_, 'v, A>,
-        each: &mut impl FnMut(usize, usize, &States<'_, 'v, A>),
     ) -> bool {
         let mut entries = object.peekable();
         let mut root = 0;
@@ -210,7 +224,15 @@ impl Survey {
             {
                 return false;
             }
-            match self.instances(index, step, partial, lenient, states, stop, each) {
+            match self.instances(
+                index,
+                step,
+                partial,
+                lenient,
+                states,
+                stop,
+                &mut |_, _, _| {},
+            ) {
                 ControlFlow::Continue(next) => index = next,
                 ControlFlow::Break(()) => return false,
             }

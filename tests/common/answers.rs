@@ -194,6 +194,23 @@ pub fn fill(rng: &mut Rng, survey: &Survey, defs: &[QuestionDef], at: &str, answ
                     answers,
                 );
             }
+            QuestionKind::Repeat => {
+                set(answers, json!([]));
+                let min = def.min_items.unwrap_or(0);
+                let max = def.max_items.unwrap_or(min + 3);
+                for instance in 0..rng.range(i64::from(min), i64::from(max)) {
+                    if let Some(Value::Array(items)) = answers.pointer_mut(&pointer) {
+                        items.push(json!({}));
+                    }
+                    fill(
+                        rng,
+                        survey,
+                        def.fields.as_deref().unwrap_or_default(),
+                        &format!("{pointer}/{instance}"),
+                        answers,
+                    );
+                }
+            }
             QuestionKind::Matrix => {
                 set(answers, json!({}));
                 let row_def = matrix_row_def(def);
@@ -430,6 +447,29 @@ pub fn random_answers(rng: &mut Rng, survey: &Survey) -> Value {
                             }
                         }
                         map.insert(id, inner);
+                    } else if def.kind == QuestionKind::Repeat {
+                        // A wrong value in one instance, an instance that is no object, or
+                        // too many instances.
+                        let mut items = map.get(&id).cloned().unwrap_or_else(|| json!([]));
+                        let fields = def.fields.as_deref().unwrap_or_default();
+                        if let Value::Array(list) = &mut items {
+                            match rng.below(4) {
+                                0 => list.push(json!(1)),
+                                1 => list.extend((0..4).map(|_| json!({}))),
+                                _ if !list.is_empty() && !fields.is_empty() => {
+                                    let at = rng.below(list.len());
+                                    let field = rng.pick(fields);
+                                    if let Some(obj) = list[at].as_object_mut() {
+                                        obj.insert(
+                                            field.id.clone(),
+                                            bad_value(rng, definition, field),
+                                        );
+                                    }
+                                }
+                                _ => list.push(json!({})),
+                            }
+                        }
+                        map.insert(id, items);
                     } else if def.kind == QuestionKind::Group {
                         let mut inner = map.get(&id).cloned().unwrap_or_else(|| json!({}));
                         if let (Some(obj), Some(field)) = (
@@ -450,6 +490,21 @@ pub fn random_answers(rng: &mut Rng, survey: &Survey) -> Value {
             }
             // A group field removed, or an unknown field added.
             4 => {
+                let repeat = def.is_some_and(|d| d.kind == QuestionKind::Repeat);
+                if let Some(Value::Array(items)) = map.get_mut(&id).filter(|_| repeat) {
+                    match items.iter_mut().next().and_then(Value::as_object_mut) {
+                        Some(first) if rng.chance(50) => {
+                            first.insert("zz".into(), json!(1));
+                        }
+                        Some(first) => {
+                            let keys: Vec<String> = first.keys().cloned().collect();
+                            if !keys.is_empty() {
+                                first.remove(rng.pick(&keys));
+                            }
+                        }
+                        None => items.clear(),
+                    }
+                }
                 if let Some(Value::Object(inner)) = map.get_mut(&id) {
                     if rng.chance(50) {
                         let keys: Vec<String> = inner.keys().cloned().collect();
@@ -466,7 +521,10 @@ pub fn random_answers(rng: &mut Rng, survey: &Survey) -> Value {
                 if let Some(def) = def
                     && !matches!(
                         def.kind,
-                        QuestionKind::Group | QuestionKind::Matrix | QuestionKind::Table
+                        QuestionKind::Group
+                            | QuestionKind::Matrix
+                            | QuestionKind::Table
+                            | QuestionKind::Repeat
                     )
                 {
                     map.insert(id, valid_value(rng, definition, def));

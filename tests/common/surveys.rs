@@ -57,8 +57,11 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
             "single_choice",
             "matrix",
             "table",
+            "repeat",
         ]);
-        let mut question = if kind == "matrix" {
+        let mut question = if kind == "repeat" {
+            random_repeat(rng, &id, index, &targets)
+        } else if kind == "matrix" {
             random_matrix(rng, &id, index, &targets)
         } else if kind == "table" {
             random_table(rng, &id, index, &targets)
@@ -168,6 +171,57 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
         "choice_sets": choice_sets,
         "questions": questions,
     })
+}
+
+/// A repeat of one to three fields, whose conditions test earlier fields of the instance
+/// and earlier questions outside it.
+pub fn random_repeat(rng: &mut Rng, id: &str, index: usize, targets: &[Target]) -> Value {
+    let mut fields = Vec::new();
+    let mut field_targets: Vec<Target> = Vec::new();
+    // Two conditions of at most two leaves each may test questions outside: within the
+    // checks' bound of four different outside tests.
+    let mut outside_conditions = 0;
+    for f in 0..rng.range(1, 3) {
+        let kind = *rng.pick(&[
+            "boolean",
+            "single_choice",
+            "text",
+            "integer",
+            "date",
+            "multiple_choice",
+        ]);
+        let mut field = random_leaf_question(rng, &format!("f{f}"), kind);
+        if rng.chance(50) {
+            let outside = outside_conditions < 2 && !targets.is_empty() && rng.chance(50);
+            let mut scope = field_targets.clone();
+            if outside {
+                outside_conditions += 1;
+                scope.extend(targets.iter().rev().take(3).cloned());
+            }
+            if !scope.is_empty() {
+                let depth = usize::from(outside);
+                field["enable_when"] = random_condition(rng, &scope, depth);
+            }
+        }
+        let def: QuestionDef = serde_json::from_value(field.clone()).unwrap();
+        if def.kind != QuestionKind::MultipleChoice || def.choices.is_some() {
+            field_targets.push(Target {
+                question: id.to_owned(),
+                field: Some(def.id.clone()),
+                column: None,
+                def,
+            });
+        }
+        fields.push(field);
+    }
+    let mut repeat = json!({ "id": id, "type": "repeat", "title": { "ja": format!("繰り返し{index}"), "en": format!("repeat {index}") }, "fields": fields, "required": rng.chance(50) });
+    if rng.chance(40) {
+        repeat["min_items"] = rng.range(0, 2).into();
+    }
+    if rng.chance(40) {
+        repeat["max_items"] = rng.range(2, 4).into();
+    }
+    repeat
 }
 
 /// Closes the innermost open section: its questions go into it, and it joins the level
@@ -430,6 +484,16 @@ pub fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Valu
                 (op, json!(format!("2024-01-{:02}", rng.range(10, 31))))
             }
         }
+        // A repeat is tested by its number of instances.
+        QuestionKind::Repeat if rng.chance(70) => (
+            *rng.pick(&[
+                "greater_than",
+                "greater_or_equal",
+                "less_than",
+                "less_or_equal",
+            ]),
+            json!(rng.range(0, 3)),
+        ),
         _ => ("answered", json!(rng.chance(50))),
     };
     let operator = if def.kind == QuestionKind::Group {
