@@ -6,7 +6,8 @@
 // error up, fills in `{value}`, `{count}` and `{key}` as the native validator writes them,
 // and drops the errors that say again what another error at the same place says (ajv reports
 // a wrong type both as `type` and as each failed `oneOf` branch; the native validator reports
-// it once). No dependencies; an ES module.
+// it once). `{instance}` is the index of the repeat's instance the issue is in, the second
+// token of its path (repeats are top-level questions). No dependencies; an ES module.
 
 /** A value as native messages quote it: strings in JSON quotes, at most 40 characters. */
 function quote(value) {
@@ -68,6 +69,9 @@ export function nativeIssue(messages, error, data) {
   if (!entry) return undefined;
   const name = params.propertyName ?? error.propertyName;
   let path = entry.path ?? pointer;
+  // A disabled field of a repeat: ajv reports it at the instance (`/systems/3`), the entry
+  // names it with `-` in the instance's place (`/systems/-/vendor`).
+  if (entry.path?.includes("/-/")) path = pointer + entry.path.slice(entry.path.indexOf("/-/") + 2);
   if (keyword === "uniqueItems") path += `/${Math.max(params.i, params.j)}`;
   if (entry.code === "unknown_question" || entry.code === "unknown_field") {
     if (name === undefined) return undefined;
@@ -82,7 +86,8 @@ export function nativeIssue(messages, error, data) {
   const message = entry.message
     .replace("{value}", () => quote(value))
     .replace("{count}", String(count))
-    .replace("{key}", () => cut(String(name), false));
+    .replace("{key}", () => cut(String(name), false))
+    .replace("{instance}", () => path.split("/")[2]);
   return { code: entry.code, path, message };
 }
 

@@ -4,7 +4,8 @@
 //!
 //! Messages are templates: `{value}` is the offending value (a string in JSON quotes, cut to
 //! 40 characters as the native messages do), `{count}` the number of items or characters,
-//! `{key}` an unknown key. `forms/survey-messages.js` fills them in for RJSF and JSON Forms.
+//! `{key}` an unknown key, `{instance}` the index of the repeat's instance that the issue
+//! is in (the second token of its JSON Pointer: repeats are top-level questions). `forms/survey-messages.js` fills them in for RJSF and JSON Forms.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -36,10 +37,12 @@ pub struct ErrorMessage {
     /// The issue code the native validator reports.
     pub code: IssueCode,
     /// The JSON Pointer of the native issue when it is not the error's own place: the
-    /// disabled question for the `not` of an `else` (ajv places it at the object).
+    /// disabled question for the `not` of an `else` (ajv places it at the object). For a
+    /// field of a repeat, `-` stands for the instance (`/systems/-/vendor`), which is the
+    /// error's place.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// The message template (`{value}`, `{count}`, `{key}`).
+    /// The message template (`{value}`, `{count}`, `{key}`, `{instance}`).
     pub message: String,
 }
 
@@ -83,7 +86,14 @@ impl Recorder {
 
     /// Records what the schema location `at` means for `node`.
     pub(super) fn node(&self, at: String, node: &Node, fault: Fault<'_>) {
-        let subject = node.pointer.trim_start_matches('/');
+        // A message about an instance of a repeat or a field in one names the instance,
+        // which only the error's place tells.
+        let pointer = node.pointer.trim_start_matches('/');
+        let subject = match fault {
+            Fault::Instance => format!("{pointer}/{{instance}}"),
+            _ => pointer.replacen("/-/", "/{instance}/", 1),
+        };
+        let subject = subject.as_str();
         let (code, detail, path) = match fault {
             Fault::Type { item } => {
                 let expected = if item {

@@ -18,8 +18,11 @@
 //!   (see `QUALIFY_LEAVES`);
 //! - choices are `oneOf` of `{const, title}`; multiple choice is an array with
 //!   `uniqueItems`, and an exclusive choice adds
-//!   `not: {allOf: [{contains: {const: v}}, {contains: {not: {const: v}}}]}` (the choice
-//!   with any other item: a repeat of it alone is only a duplicate);
+//!   `not: {allOf: [<holds v>, <holds an item other than v>]}` (the choice with any other
+//!   item: a repeat of it alone is only a duplicate), where "the array holds an item that
+//!   is S" is written `not: {items: {not: S}}` rather than `contains: S`: ajv 8 carries the
+//!   outcome of a `contains` from one item of an enclosing `items` to the next (a repeat's
+//!   instances), and the two forms mean the same;
 //! - text formats and dates use the documented patterns ([`crate::EMAIL_PATTERN`], ...)
 //!   rather than `format`, which validators treat as an annotation; date bounds are
 //!   patterns too, since JSON Schema cannot order strings;
@@ -451,7 +454,7 @@ impl<'a> Generator<'a> {
                 Some(json!({ "enum": distinct }))
             }
             Test::Includes(choice) => {
-                Some(json!({ "type": "array", "contains": { "const": choice } }))
+                Some(json!({ "type": "array", "not": { "items": { "not": { "const": choice } } } }))
             }
             Test::Compare(op, Bound::Number(bound)) => {
                 let keyword = match op {
@@ -576,8 +579,8 @@ impl<'a> Generator<'a> {
                     }
                     extra.push(json!({
                         "not": { "allOf": [
-                            { "contains": { "const": choice.value } },
-                            { "contains": { "not": { "const": choice.value } } },
+                            { "not": { "items": { "not": { "const": choice.value } } } },
+                            { "not": { "items": { "const": choice.value } } },
                         ] }
                     }));
                 }
