@@ -129,11 +129,11 @@ impl Ui<'_> {
 
     /// A repeat: an array control whose `detail` lays out one instance, each field with the
     /// rule that tests the instance. When the fields' conditions test questions outside the
-    /// repeat, one such control per combination of those tests' outcomes, each shown only
-    /// under its combination, inside a layout that carries the repeat's own rule.
+    /// repeat, one such control per combination of those tests' outcomes, each in a layout
+    /// shown only under its combination. Rules go on layouts around the array controls, not
+    /// on the controls: JSON Forms' vanilla array renderer does not hide itself.
     fn repeat(&self, index: usize, scope: &str) -> Value {
         let node = &self.survey.nodes[index];
-        let condition = self.conditions.nodes[index].as_ref();
         let layouts = &self.conditions.repeats[index];
         let controls: Vec<Value> = layouts
             .iter()
@@ -155,34 +155,36 @@ impl Ui<'_> {
                         )
                     })
                     .collect();
-                let own = if layouts.len() == 1 { condition } else { None };
-                let mut array = control(self.survey, index, scope.to_owned(), self.locale, own);
+                let mut array = control(self.survey, index, scope.to_owned(), self.locale, None);
                 if let Value::Object(array) = &mut array {
                     array.insert(
                         "options".into(),
                         json!({ "detail": { "type": "VerticalLayout", "elements": elements } }),
                     );
-                    if let Some(rule) = rule(layout.when.as_ref()) {
-                        array.insert("rule".into(), rule);
-                    }
                 }
-                array
+                shown_when(array, layout.when.as_ref())
             })
             .collect();
+        let own = node
+            .condition
+            .as_ref()
+            .and(self.conditions.nodes[index].as_ref());
         match <[Value; 1]>::try_from(controls) {
-            Ok([control]) => control,
-            Err(controls) => {
-                let mut layout = Map::new();
-                layout.insert("type".into(), "VerticalLayout".into());
-                layout.insert("elements".into(), controls.into());
-                if node.condition.is_some()
-                    && let Some(rule) = rule(condition)
-                {
-                    layout.insert("rule".into(), rule);
-                }
-                Value::Object(layout)
-            }
+            Ok([control]) => shown_when(control, own),
+            Err(controls) => shown_when(
+                json!({ "type": "VerticalLayout", "elements": controls }),
+                own,
+            ),
         }
+    }
+}
+
+/// An element inside a vertical layout that is shown only when `condition` holds, or the
+/// element itself when it always is.
+fn shown_when(element: Value, condition: Option<&Value>) -> Value {
+    match rule(condition) {
+        Some(rule) => json!({ "type": "VerticalLayout", "elements": [element], "rule": rule }),
+        None => element,
     }
 }
 

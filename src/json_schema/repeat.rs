@@ -269,6 +269,7 @@ impl Generator<'_> {
             items.insert("required".into(), required.into());
         }
         let mut blocks = Vec::new();
+        let mut decided_outside = Vec::new();
         for field in index + 1..*end {
             if let Some((formula, _)) = &self.in_instance[field] {
                 let mut outside = Vec::new();
@@ -276,8 +277,25 @@ impl Generator<'_> {
                 if outside.is_empty() {
                     let block_at = format!("{items_at}/allOf/{}", blocks.len());
                     blocks.extend(self.instance_block(field, formula, &block_at));
+                } else {
+                    decided_outside.push(field);
                 }
             }
+        }
+        // The fields decided at the root are declared in the instance too, under an `if`
+        // that never holds: no verdict changes, and a form builder that looks a field up in
+        // the instance's schema (JSON Forms, for a repeat's `detail`) finds it.
+        if !decided_outside.is_empty() {
+            let at = format!("{items_at}/allOf/{}/then/properties", blocks.len());
+            let decided_outside: Map<String, Value> = decided_outside
+                .iter()
+                .map(|&field| {
+                    let node = &self.survey.nodes[field];
+                    let schema = self.question(node, &format!("{at}/{}", node.id));
+                    (node.id.clone(), schema)
+                })
+                .collect();
+            blocks.push(json!({ "if": { "not": {} }, "then": { "properties": decided_outside } }));
         }
         if !blocks.is_empty() {
             items.insert("allOf".into(), blocks.into());

@@ -23,14 +23,21 @@ import checklistUiJa from "../../../schema/mhlw-cybersecurity-checklist-2024.uis
 import checklistUiEn from "../../../schema/mhlw-cybersecurity-checklist-2024.en.uischema.json";
 import checklistMessagesJa from "../../../schema/mhlw-cybersecurity-checklist-2024.messages.ja.json";
 import checklistMessagesEn from "../../../schema/mhlw-cybersecurity-checklist-2024.messages.en.json";
+import repeatSchema from "../fixtures/systems.form.schema.json";
+import repeatUi from "../fixtures/systems.uischema.json";
+import repeatMessages from "../fixtures/systems.messages.ja.json";
 
-// `?survey=checklist` renders the checklist (sections and tables) instead of the MHLW survey.
+// `?survey=checklist` renders the checklist (sections and tables) instead of the MHLW survey;
+// `?survey=repeat` a test survey with a repeating group (Japanese only).
 const params = new URLSearchParams(location.search);
 const english = params.get("locale") === "en";
-const checklist = params.get("survey") === "checklist";
-const schema = checklist ? (english ? checklistEn : checklistJa) : english ? schemaEn : schemaJa;
-const uischema = checklist ? (english ? checklistUiEn : checklistUiJa) : english ? uischemaEn : uischemaJa;
-const messages = checklist ? (english ? checklistMessagesEn : checklistMessagesJa) : english ? messagesEn : messagesJa;
+const which = params.get("survey");
+const checklist = which === "checklist";
+const pick = (repeat, checklistJa, checklistEn, ja, en) =>
+  which === "repeat" ? repeat : checklist ? (english ? checklistEn : checklistJa) : english ? en : ja;
+const schema = pick(repeatSchema, checklistJa, checklistEn, schemaJa, schemaEn);
+const uischema = pick(repeatUi, checklistUiJa, checklistUiEn, uischemaJa, uischemaEn);
+const messages = pick(repeatMessages, checklistMessagesJa, checklistMessagesEn, messagesJa, messagesEn);
 const submitLabel = english ? "Submit" : "送信";
 document.documentElement.lang = english ? "en" : "ja";
 // The form's latest data, for the messages (ajv's verbose errors carry most values already).

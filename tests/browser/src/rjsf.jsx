@@ -17,35 +17,38 @@ import checklistJa from "../../../schema/mhlw-cybersecurity-checklist-2024.form.
 import checklistEn from "../../../schema/mhlw-cybersecurity-checklist-2024.en.form.schema.json";
 import checklistMessagesJa from "../../../schema/mhlw-cybersecurity-checklist-2024.messages.ja.json";
 import checklistMessagesEn from "../../../schema/mhlw-cybersecurity-checklist-2024.messages.en.json";
+import repeatSchema from "../fixtures/systems.form.schema.json";
+import repeatMessages from "../fixtures/systems.messages.ja.json";
 
-// `?survey=checklist` renders the checklist (sections and tables) instead of the MHLW survey.
+// `?survey=checklist` renders the checklist (sections and tables) instead of the MHLW survey;
+// `?survey=repeat` a test survey with a repeating group (Japanese only).
 const params = new URLSearchParams(location.search);
 const english = params.get("locale") === "en";
-const checklist = params.get("survey") === "checklist";
-const schema = checklist ? (english ? checklistEn : checklistJa) : english ? schemaEn : schemaJa;
-const messages = checklist ? (english ? checklistMessagesEn : checklistMessagesJa) : english ? messagesEn : messagesJa;
+const which = params.get("survey");
+const checklist = which === "checklist";
+const schema =
+  which === "repeat" ? repeatSchema : checklist ? (english ? checklistEn : checklistJa) : english ? schemaEn : schemaJa;
+const messages =
+  which === "repeat" ? repeatMessages : checklist ? (english ? checklistMessagesEn : checklistMessagesJa) : english ? messagesEn : messagesJa;
 // RJSF's own words: the title of the error list and the submit button.
 const labels = english ? { errors: "Errors", submit: "Submit" } : { errors: "入力内容を確認してください", submit: "送信" };
 document.documentElement.lang = english ? "en" : "ja";
 
-function widgets(properties, uiSchema) {
-  for (const [id, property] of Object.entries(properties ?? {})) {
-    if (property.type === "boolean") uiSchema[id] = { "ui:widget": "radio" };
-    if (property.type === "array") uiSchema[id] = { "ui:widget": "checkboxes" };
-    if (property.type === "object") widgets(property.properties, (uiSchema[id] = {}));
+/** Radio buttons for yes/no questions and checkboxes for multiple choices, wherever a
+ * schema declares them: in `properties`, in the instances of a repeat (`items`), and in the
+ * `then`/`else` of conditional blocks, at the depth their data sits. */
+function widgets(node, uiSchema) {
+  for (const [id, property] of Object.entries(node?.properties ?? {})) {
+    const ui = (uiSchema[id] ??= {});
+    if (property.type === "boolean") ui["ui:widget"] = "radio";
+    if (property.type === "array" && property.items?.type === "string") ui["ui:widget"] = "checkboxes";
+    if (property.items && property.items.type !== "string") widgets(property.items, (ui.items ??= {}));
+    widgets(property, ui);
   }
+  for (const part of [...(node?.allOf ?? []), node?.then, node?.else]) if (part) widgets(part, uiSchema);
 }
 const uiSchema = { "ui:submitButtonOptions": { submitText: labels.submit } };
-/** Widgets for the questions of `then` blocks, at the depth they sit (a table cell is two
- * levels down). */
-function merge(properties, uiSchema) {
-  for (const [id, property] of Object.entries(properties ?? {})) {
-    if (property.type === undefined && property.properties) merge(property.properties, (uiSchema[id] ??= {}));
-    else widgets({ [id]: property }, uiSchema);
-  }
-}
-widgets(schema.properties, uiSchema);
-for (const block of schema.allOf ?? []) merge(block.then?.properties, uiSchema);
+widgets(schema, uiSchema);
 
 const translateString = (key, params) => (key === TranslatableString.ErrorsLabel ? labels.errors : englishStringTranslator(key, params));
 
