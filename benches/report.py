@@ -45,6 +45,9 @@ def main():
         large = t[(g, "generated_10000")] / QUESTIONS["generated_10000"]
         print(f"| {g} | {fmt(small)} | {fmt(large)} | {large / small:.2f}x |")
     print()
+    small, large = (median_ns("repeat_is_valid", f"instances_{n}") / n for n in (10, 10_000))
+    print(f"- `repeat_is_valid`: {fmt(small)} per instance at 10 instances, {fmt(large)} at 10,000: {large / small:.2f}x")
+    print()
     size = (pathlib.Path(__file__).resolve().parent.parent / "schema" / "examples" / "mhlw-batch.jsonl").stat().st_size
     for bench in ["parse_serde_json_lines", "validate_json_lines"]:
         ns = median_ns("batch", f"{bench}/mhlw_batch".replace("/", "_")) if (ROOT / "batch" / f"{bench}_mhlw_batch").exists() else median_ns("batch", f"{bench}/mhlw_batch")

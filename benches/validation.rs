@@ -199,9 +199,37 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
+/// A repeat answered with 10 and with 10,000 instances (each with a field enabled by an
+/// earlier field of the instance): `is_valid` per instance should not grow with the count.
+fn repeats(c: &mut Criterion) {
+    let survey = Survey::from_yaml(
+        "id: r\nversion: '1'\ndefault_locale: en\ntitle: R\nquestions:\n  - id: systems\n    type: repeat\n    title: Systems\n    required: true\n    fields:\n      - {id: name, type: text, title: Name, required: true, max_length: 40}\n      - {id: remote, type: boolean, title: Remote, required: true}\n      - {id: vendor, type: text, title: Vendor, required: true, enable_when: {question: systems, field: remote, equals: true}}\n",
+    )
+    .unwrap();
+    let mut group = c.benchmark_group("repeat_is_valid");
+    for count in [10_usize, 10_000] {
+        let instances: Vec<Value> = (0..count)
+            .map(|i| {
+                if i.is_multiple_of(2) {
+                    serde_json::json!({ "name": format!("system {i}"), "remote": true, "vendor": "v" })
+                } else {
+                    serde_json::json!({ "name": format!("system {i}"), "remote": false })
+                }
+            })
+            .collect();
+        let answers = serde_json::json!({ "systems": instances });
+        assert!(survey.is_valid(&answers));
+        group.throughput(Throughput::Elements(count as u64));
+        group.bench_function(format!("instances_{count}"), |b| {
+            b.iter(|| survey.is_valid(black_box(&answers)));
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = all;
     config = Criterion::default().sample_size(30).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = benches, batch
+    targets = benches, batch, repeats
 }
 criterion_main!(all);

@@ -119,3 +119,26 @@ fn is_valid_makes_no_allocation_on_surveys_up_to_2048_questions_and_fields() {
     assert!(valid);
     assert_eq!(allocated, 2);
 }
+
+#[test]
+fn is_valid_makes_no_allocation_on_valid_repeat_answers() {
+    let survey = survey_schema::Survey::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/systems-repeat.yaml"
+    ))
+    .unwrap();
+    let instance = |i: usize| serde_json::json!({ "name": format!("system {i}"), "remote": i.is_multiple_of(2), "vendor": "v", "gateway": true });
+    let answers = serde_json::json!({
+        "external": true,
+        "systems": [instance(0), { "name": "b", "remote": false }, instance(2)],
+        "inventory": true,
+    });
+    assert!(survey.is_valid(&answers), "{}", survey.validate(&answers));
+    let (valid, count) = allocations(|| survey.is_valid(&answers));
+    assert!(valid);
+    assert_eq!(count, 0, "is_valid allocated {count} times");
+    let text = answers.to_string();
+    let options = survey_schema::ValidateOptions::default();
+    let (valid, _) = allocations(|| survey.is_valid_json(text.as_bytes(), &options));
+    assert!(valid.unwrap());
+}
