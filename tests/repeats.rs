@@ -98,6 +98,11 @@ fn a_later_question_tests_the_number_of_instances() {
         .iter()
         .map(|q| q.pointer.to_string())
         .collect();
+    let listed: Vec<String> = survey.questions().map(|q| q.pointer.to_string()).collect();
+    assert!(
+        listed.contains(&"/systems/-/vendor".to_owned()),
+        "{listed:?}"
+    );
     assert_eq!(
         pointers,
         [
@@ -290,5 +295,38 @@ fn browser_fixtures_are_fresh() {
         &format!("{dir}/systems.messages.ja.json"),
         &pretty(&serde_json::to_value(survey.error_messages(Locale::Ja)).unwrap()),
         &format!("cargo survey schema {FIXTURE} --messages ja -o {dir}/systems.messages.ja.json"),
+    );
+}
+
+/// The README's repeat example, as written there, loads and behaves as the README says.
+#[test]
+fn the_readme_example_holds() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let after = &readme[readme.find("A **repeat** is").unwrap()..];
+    let start = after.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let block = &after[start..start + after[start..].find("```").unwrap()];
+    let indented: String = block.lines().map(|line| format!("  {line}\n")).collect();
+    let yaml = format!(
+        "id: t\nversion: '1'\ndefault_locale: ja\ntitle: T\nquestions:\n  - {{ id: external, type: boolean, title: 外部接続 }}\n{indented}"
+    );
+    let survey = Survey::from_yaml(&yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    let answers = json!({
+        "external": true,
+        "systems": [
+            { "name": "a", "remote": true, "vendor": "v", "gateway": true },
+            { "name": "b", "remote": false },
+        ],
+        "inventory": true,
+    });
+    assert!(survey.is_valid(&answers), "{}", survey.validate(&answers));
+    let one = json!({ "systems": [{ "name": "b", "remote": false }], "inventory": true });
+    assert_eq!(
+        issues(&survey, &one),
+        pairs(&[("answered_while_disabled", "/inventory")])
+    );
+    assert_eq!(
+        issues(&survey, &json!({ "systems": [] })),
+        pairs(&[("too_few_items", "/systems")])
     );
 }
