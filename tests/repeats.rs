@@ -306,7 +306,12 @@ fn the_readme_example_holds() {
     let after = &readme[readme.find("A **repeat** is").unwrap()..];
     let start = after.find("```yaml\n").unwrap() + "```yaml\n".len();
     let block = &after[start..start + after[start..].find("```").unwrap()];
-    let indented: String = block.lines().map(|line| format!("  {line}\n")).collect();
+    let mut indented = String::new();
+    for line in block.lines() {
+        indented.push_str("  ");
+        indented.push_str(line);
+        indented.push('\n');
+    }
     let yaml = format!(
         "id: t\nversion: '1'\ndefault_locale: ja\ntitle: T\nquestions:\n  - {{ id: external, type: boolean, title: 外部接続 }}\n{indented}"
     );
