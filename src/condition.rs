@@ -35,6 +35,9 @@ pub(crate) enum Test {
     Compare(Comparison, Bound),
     /// The number of a repeat's instances against a whole number.
     Count(Comparison, u32),
+    /// The answer against another node's answer of the same kind (numbers, dates); only in
+    /// rules. False when either is absent.
+    CompareAnswers(Comparison, usize),
     Answered(bool),
 }
 
@@ -55,6 +58,44 @@ pub(crate) enum Bound {
 }
 
 impl Condition {
+    /// Whether the condition compares two answers somewhere (which JSON Schema cannot say).
+    pub(crate) fn compares_answers(&self) -> bool {
+        let mut leaves = Vec::new();
+        self.leaves(&mut leaves);
+        leaves
+            .iter()
+            .any(|leaf| matches!(leaf.test, Test::CompareAnswers(..)))
+    }
+
+    /// The value of a condition that its shape alone decides (`all: []`, `any: []`, and
+    /// `not`, `all` and `any` of those), whatever the answers.
+    pub(crate) fn constant(&self) -> Option<bool> {
+        match self {
+            Condition::All(items) => {
+                let values: Vec<Option<bool>> = items.iter().map(Condition::constant).collect();
+                if values.contains(&Some(false)) {
+                    Some(false)
+                } else if values.iter().all(|v| *v == Some(true)) {
+                    Some(true)
+                } else {
+                    None
+                }
+            }
+            Condition::Any(items) => {
+                let values: Vec<Option<bool>> = items.iter().map(Condition::constant).collect();
+                if values.contains(&Some(true)) {
+                    Some(true)
+                } else if values.iter().all(|v| *v == Some(false)) {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+            Condition::Not(inner) => inner.constant().map(|v| !v),
+            Condition::Leaf(_) => None,
+        }
+    }
+
     /// Every leaf of the condition, in order.
     pub(crate) fn leaves<'c>(&'c self, out: &mut Vec<&'c Leaf>) {
         match self {

@@ -45,11 +45,13 @@ pub enum IssueCode {
     TooFewItems,
     /// A repeat answered with more instances than `max_items`.
     TooManyItems,
+    /// An edit check of the survey (`rules`) does not hold.
+    RuleFailed,
 }
 
 impl IssueCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [IssueCode; 19] = [
+    pub const ALL: [IssueCode; 20] = [
         IssueCode::NotAnObject,
         IssueCode::UnknownQuestion,
         IssueCode::UnknownField,
@@ -69,6 +71,7 @@ impl IssueCode {
         IssueCode::InvalidDate,
         IssueCode::TooFewItems,
         IssueCode::TooManyItems,
+        IssueCode::RuleFailed,
     ];
 
     /// The stable `snake_case` code.
@@ -94,6 +97,7 @@ impl IssueCode {
             IssueCode::InvalidDate => "invalid_date",
             IssueCode::TooFewItems => "too_few_items",
             IssueCode::TooManyItems => "too_many_items",
+            IssueCode::RuleFailed => "rule_failed",
         }
     }
 }
@@ -107,6 +111,38 @@ impl fmt::Display for IssueCode {
 impl serde::Serialize for IssueCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+/// How much a failed rule weighs: an `error` makes the answer set invalid, a `warning` is
+/// reported beside the issues and never does.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Severity {
+    /// The answer set is invalid.
+    #[default]
+    Error,
+    /// The answer set stays valid; the respondent is asked to check.
+    Warning,
+}
+
+impl Severity {
+    /// Whether this is [`Severity::Error`].
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        *self == Severity::Error
     }
 }
 
@@ -124,6 +160,11 @@ pub struct Issue {
     pub question: String,
     /// A one-line message in the requested locale.
     pub message: String,
+    /// `error`, or `warning` for a failed rule of that severity (in [`Report::warnings`]).
+    pub severity: Severity,
+    /// The id of the failed rule, for `rule_failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 impl fmt::Display for Issue {
@@ -146,14 +187,17 @@ impl fmt::Display for Issue {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Report {
-    /// The issues found.
+    /// The issues found: what makes the answer set invalid.
     pub issues: Vec<Issue>,
+    /// Failed rules of severity `warning`: reported, never making the answer set invalid.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Issue>,
     /// Whether issues were left out because [`ValidateOptions::max_issues`](crate::ValidateOptions::max_issues) was reached.
     pub truncated: bool,
 }
 
 impl Report {
-    /// True when there is no issue.
+    /// True when there is no issue (warnings do not count).
     #[must_use]
     pub fn is_valid(&self) -> bool {
         self.issues.is_empty()
@@ -163,13 +207,16 @@ impl Report {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.issues.is_empty() {
-            return f.write_str("valid");
+            f.write_str("valid")?;
         }
         for (i, issue) in self.issues.iter().enumerate() {
             if i > 0 {
                 f.write_str("\n")?;
             }
             write!(f, "{issue}")?;
+        }
+        for warning in &self.warnings {
+            write!(f, "\nwarning: {warning}")?;
         }
         if self.truncated {
             f.write_str("\n(more issues left out)")?;
@@ -212,8 +259,13 @@ pub(crate) enum RawDetail<'v, A> {
     None,
     Expected(Expected),
     Value(&'v A),
-    Count { actual: usize, limit: u64 },
+    Count {
+        actual: usize,
+        limit: u64,
+    },
     Range(&'v A),
+    /// A rule of the survey, by its index.
+    Rule(usize),
 }
 
 // Derived, these would ask `A: Copy`; the references are `Copy` whatever `A` is.

@@ -75,7 +75,7 @@ pub use date::DATE_PATTERN;
 pub use definition::{QuestionKind, SurveyDefinition, TextFormat};
 pub use error::Error;
 pub use input::{Format, LoadError, Location, decode, read_path, read_text};
-pub use issue::{Issue, IssueCode, Report};
+pub use issue::{Issue, IssueCode, Report, Severity};
 pub use limits::Limits;
 pub use load::parse_answers;
 pub use messages::Locale;

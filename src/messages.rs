@@ -57,6 +57,8 @@ pub(crate) enum Detail<'v> {
         min: Option<String>,
         max: Option<String>,
     },
+    /// The survey's own message of a failed rule.
+    Text(&'v str),
 }
 
 /// Renders the message of one issue about `subject` (a question id or answer key).
@@ -79,6 +81,10 @@ pub(crate) fn message(
         Detail::Expected(e) => expected(e, locale),
         _ => "",
     };
+    let text = match *detail {
+        Detail::Text(text) => text,
+        _ => "",
+    };
     match locale {
         Locale::Ja => match code {
             C::NotAnObject => "回答全体はオブジェクト（質問 ID をキーとする JSON オブジェクト）でなければなりません".to_owned(),
@@ -94,6 +100,7 @@ pub(crate) fn message(
             C::TooManyChoices => format!("{subject}: 選択できるのは {limit} 個までです（{actual} 個選択されています）"),
             C::TooFewItems => format!("{subject}: {limit} 件以上入力してください（{actual} 件入力されています）"),
             C::TooManyItems => format!("{subject}: 入力できるのは {limit} 件までです（{actual} 件入力されています）"),
+            C::RuleFailed => format!("{subject}: {text}"),
             C::TooShort => format!("{subject}: {limit} 文字以上で入力してください（{actual} 文字です）"),
             C::TooLong => format!("{subject}: {limit} 文字以内で入力してください（{actual} 文字です）"),
             C::PatternMismatch => format!("{subject}: {value} は求められる形式に合いません"),
@@ -115,6 +122,7 @@ pub(crate) fn message(
             C::TooManyChoices => format!("{subject}: select at most {limit} (selected {actual})"),
             C::TooFewItems => format!("{subject}: give at least {limit} entries (given {actual})"),
             C::TooManyItems => format!("{subject}: give at most {limit} entries (given {actual})"),
+            C::RuleFailed => format!("{subject}: {text}"),
             C::TooShort => format!("{subject}: enter at least {limit} character{} (got {actual})", plural(limit)),
             C::TooLong => format!("{subject}: enter at most {limit} character{} (got {actual})", plural(limit)),
             C::PatternMismatch => format!("{subject}: {value} does not match the required pattern"),

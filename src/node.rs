@@ -76,6 +76,18 @@ pub(crate) struct Section {
     pub(crate) items: Vec<Item>,
 }
 
+/// An edit check as checked (a rule checked per table row is one per row).
+#[derive(Debug, Clone)]
+pub(crate) struct Rule {
+    pub(crate) id: String,
+    pub(crate) severity: crate::issue::Severity,
+    pub(crate) message: Text,
+    pub(crate) when: Option<Condition>,
+    pub(crate) assert: Condition,
+    /// The node whose path a failure carries: the first question its `assert` tests.
+    pub(crate) node: usize,
+}
+
 /// One entry of the survey's top-level layout, or of a section's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Item {

@@ -37,6 +37,11 @@ pub(crate) fn compare_literal(literal: &str, b: &Number) -> Option<Ordering> {
     Some(a.cmp(&b))
 }
 
+/// Orders two number literals exactly.
+pub(crate) fn compare_literals(a: &str, b: &str) -> Option<Ordering> {
+    Some(Decimal::parse(a)?.cmp(&Decimal::parse(b)?))
+}
+
 /// An integral JSON number as i64; `Err(true)` when integral but outside i64, `Err(false)`
 /// when not integral. `literal` is the number as written, when the reader kept it.
 ///

@@ -12,7 +12,7 @@ use crate::definition::{SurveyDefinition, Text};
 use crate::input::{self, Format};
 use crate::limits::Limits;
 use crate::load::{self, SourceMap};
-use crate::node::{IdMap, Item, Node, QuestionRef, Section};
+use crate::node::{IdMap, Item, Node, QuestionRef, Rule, Section};
 use crate::program::Program;
 
 /// A survey that has passed every definition check. Build one with [`Survey::from_yaml`],
@@ -51,6 +51,8 @@ pub struct Survey {
     pub(crate) sections: Vec<Section>,
     /// The top level as written: nodes and sections, in order.
     pub(crate) layout: Vec<Item>,
+    /// The edit checks, in order (a rule checked per table row once per row).
+    pub(crate) rules: Vec<Rule>,
 }
 
 impl Survey {
@@ -138,9 +140,11 @@ impl Survey {
             roots,
             sections,
             layout,
+            rules,
         } = check::check(&definition, limits)?;
         Ok(Survey {
-            program: Program::compile(&nodes),
+            program: Program::compile(&nodes, &rules),
+            rules,
             definition,
             nodes,
             top_level,

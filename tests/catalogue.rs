@@ -43,6 +43,16 @@ questions:
     max_items: 3
     fields:
       - {id: v, type: text, title: {ja: v, en: v}, required: true}
+rules:
+  - id: I_below_N
+    when: {all: [{question: I, answered: true}, {question: N, answered: true}]}
+    assert: {question: I, less_or_equal: {question: N}}
+    message: {ja: I は N 以下です, en: I is at most N}
+  - id: T1_with_T2
+    severity: warning
+    when: {question: T1, answered: true}
+    assert: {question: T2, answered: true}
+    message: {ja: T1 があれば T2 も入力してください, en: 'with T1, give T2 too'}
 ";
 
 /// Answer sets that between them raise every issue code.
@@ -71,12 +81,24 @@ fn render(survey: &Survey, locale: Locale, seen: &mut BTreeSet<IssueCode>) -> St
     let mut out = String::new();
     for (i, answers) in answer_sets().iter().enumerate() {
         let _ = writeln!(out, "# answer set {i}: {answers}");
-        for issue in survey.validate_with(answers, &options).issues {
+        let report = survey.validate_with(answers, &options);
+        for issue in report.issues {
             seen.insert(issue.code);
             let _ = writeln!(
                 out,
                 "{} {} [{}]: {}",
                 issue.code, issue.path, issue.question, issue.message
+            );
+        }
+        for warning in report.warnings {
+            let _ = writeln!(
+                out,
+                "warning {} {} [{}] {}: {}",
+                warning.code,
+                warning.path,
+                warning.question,
+                warning.rule.unwrap_or_default(),
+                warning.message
             );
         }
     }
@@ -141,6 +163,10 @@ fn broken_surveys() -> Vec<(&'static str, Limits)> {
         ),
         (
             "questions:\n  - {id: a, type: integer, title: A}\n  - id: r\n    type: repeat\n    title: R\n    fields:\n      - {id: v, type: boolean, title: V, enable_when: {any: [{question: a, equals: 1}, {question: a, equals: 2}, {question: a, equals: 3}]}}\n      - {id: w, type: boolean, title: W, enable_when: {all: [{question: r, field: v, equals: true}, {question: a, less_than: 0}, {question: a, greater_than: 9}, {question: a, equals: 5}]}}\n",
+            default(),
+        ),
+        (
+            "questions:\n  - {id: a, type: boolean, title: A}\n  - {id: d, type: date, title: D}\nrules:\n  - {id: r, assert: {any: []}, message: M}\n  - {id: r, when: {question: a, equals: true}, assert: {question: a, greater_than: {question: d}}, message: M}\n  - {id: s, assert: {question: a, equals: true}, for_each_row: t, message: M}\n",
             default(),
         ),
         (

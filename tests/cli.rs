@@ -102,7 +102,7 @@ fn validate_valid_and_invalid_files() {
     let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
         value,
-        serde_json::json!({"file": "schema/examples/mhlw-complete.json", "valid": true, "truncated": false, "issues": []})
+        serde_json::json!({"file": "schema/examples/mhlw-complete.json", "valid": true, "truncated": false, "issues": [], "warnings": []})
     );
     let (code, stdout, _) = run(
         &[

@@ -141,12 +141,25 @@ fn check_rules(survey: &Survey, answers: &Value, context: &str) {
         let mut seen = HashSet::new();
         for issue in &report.issues {
             assert!(
-                seen.insert((issue.code, issue.path.clone())),
+                seen.insert((issue.code, issue.path.clone(), issue.rule.clone())),
                 "{context}: {} twice at {}\n{answers}",
                 issue.code,
                 issue.path
             );
         }
+        // Warnings are failed rules of severity warning, apart from the issues.
+        assert!(
+            report
+                .issues
+                .iter()
+                .all(|i| i.severity == survey_schema::Severity::Error)
+                && report
+                    .warnings
+                    .iter()
+                    .all(|w| w.code == IssueCode::RuleFailed
+                        && w.severity == survey_schema::Severity::Warning),
+            "{context}: {report}"
+        );
         // Lenient and strict differ exactly by answered_while_disabled.
         if options.lenient {
             assert!(

@@ -477,31 +477,48 @@ fn result_json(key: &str, id: &Value, outcome: &Outcome) -> Value {
             "valid": report.is_valid(),
             "truncated": report.truncated,
             "issues": report.issues,
+            "warnings": report.warnings,
         }),
         Err(error) => json!({
             key: id,
             "valid": false,
             "truncated": false,
-            "issues": [{ "code": "unreadable", "path": "", "question": "", "message": error }],
+            "issues": [{ "code": "unreadable", "path": "", "question": "", "message": error, "severity": "error" }],
+            "warnings": [],
         }),
     }
 }
 
 fn print_text(name: &str, outcome: &Outcome) {
     match outcome {
-        Ok(report) if report.is_valid() => println!("{name}: valid"),
+        Ok(report) if report.is_valid() => {
+            println!("{name}: valid{}", warning_count(report));
+            for warning in &report.warnings {
+                println!("  warning: {warning}");
+            }
+        }
         Ok(report) => {
             println!(
-                "{name}: invalid ({} issue{}{})",
+                "{name}: invalid ({} issue{}{}){}",
                 report.issues.len(),
                 if report.issues.len() == 1 { "" } else { "s" },
-                if report.truncated { ", truncated" } else { "" }
+                if report.truncated { ", truncated" } else { "" },
+                warning_count(report)
             );
             for line in report.to_string().lines() {
                 println!("  {line}");
             }
         }
         Err(error) => println!("{name}: unreadable: {error}"),
+    }
+}
+
+/// ", 1 warning" after a verdict, when the report has warnings.
+fn warning_count(report: &Report) -> String {
+    match report.warnings.len() {
+        0 => String::new(),
+        1 => ", 1 warning".to_owned(),
+        n => format!(", {n} warnings"),
     }
 }
 
@@ -563,11 +580,13 @@ fn batch(
 
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut valid = 0usize;
+    let mut warnings = 0usize;
     let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
     for ((line, _), outcome) in lines.iter().zip(&outcomes) {
         match outcome {
             Ok(report) => {
                 valid += usize::from(report.is_valid());
+                warnings += report.warnings.len();
                 for issue in &report.issues {
                     *codes.entry(issue.code.as_str()).or_default() += 1;
                 }
@@ -577,7 +596,13 @@ fn batch(
         let written = match format {
             OutputFormat::Json => writeln!(out, "{}", result_json("line", &json!(line), outcome)),
             OutputFormat::Text => match outcome {
-                Ok(report) if report.is_valid() => writeln!(out, "{name}:{line}: valid"),
+                Ok(report) if report.is_valid() && report.warnings.is_empty() => {
+                    writeln!(out, "{name}:{line}: valid")
+                }
+                Ok(report) if report.is_valid() => report
+                    .warnings
+                    .iter()
+                    .try_for_each(|w| writeln!(out, "{name}:{line}: valid; warning: {w}")),
                 Ok(report) => report
                     .to_string()
                     .lines()
@@ -597,8 +622,9 @@ fn batch(
         .map(|(code, n)| format!("{code} ({n})"))
         .collect();
     eprintln!(
-        "{name}: {total} answer sets, {valid} valid, {} invalid{}",
+        "{name}: {total} answer sets, {valid} valid, {} invalid, {warnings} warning{}{}",
         total - valid,
+        if warnings == 1 { "" } else { "s" },
         if top.is_empty() {
             String::new()
         } else {

@@ -114,6 +114,15 @@ impl Checker<'_> {
             }
         };
         let (operator, value) = &operators[0];
+        if let Value::Object(reference) = value
+            && let Some(comparison) = comparison_of(*operator)
+        {
+            let path = format!("{path}.{}", operator.key());
+            let other = self.reference(reference, &path, own_id, scope)?;
+            return self
+                .compare_answers(node, other, comparison, &path)
+                .map(|test| Condition::Leaf(Leaf { node, test }));
+        }
         self.test(
             node,
             *operator,
@@ -121,6 +130,86 @@ impl Checker<'_> {
             &format!("{path}.{}", operator.key()),
         )
         .map(|test| Condition::Leaf(Leaf { node, test }))
+    }
+
+    /// The other side of a comparison between two answers: `{question: ID}` (with `field`),
+    /// or `{column: ID}` in a rule checked per table row.
+    fn reference(
+        &mut self,
+        reference: &serde_json::Map<String, Value>,
+        path: &str,
+        own_id: &str,
+        scope: Scope,
+    ) -> Option<usize> {
+        if !self.in_rule {
+            self.problem(
+                ProblemCode::InvalidCondition,
+                path,
+                "a comparison between two answers is allowed only in a rule (`rules`), not in `enable_when`",
+            );
+            return None;
+        }
+        let shape_ok = reference
+            .keys()
+            .all(|k| matches!(k.as_str(), "question" | "field" | "column"));
+        let def = ConditionDef::from_value(Value::Object(reference.clone()))
+            .ok()
+            .filter(|_| shape_ok);
+        match def {
+            Some(ConditionDef {
+                question: Some(question),
+                field,
+                column: None,
+                ..
+            }) => self.resolve(&question, field.as_deref(), path, own_id, scope),
+            Some(ConditionDef {
+                question: None,
+                field: None,
+                column: Some(column),
+                ..
+            }) => self.resolve_column(&column, path, own_id, scope),
+            _ => {
+                self.problem(
+                    ProblemCode::InvalidCondition,
+                    path,
+                    "the other answer of a comparison is `{question: ID}` (with `field: ID` for a group field) or `{column: ID}`",
+                );
+                None
+            }
+        }
+    }
+
+    /// A comparison between the answers of two nodes of the same kind: numbers (integer or
+    /// number) or dates.
+    fn compare_answers(
+        &mut self,
+        node: usize,
+        other: usize,
+        comparison: Comparison,
+        path: &str,
+    ) -> Option<Test> {
+        let kind = |i: usize| self.nodes[i].spec.question_kind();
+        let family = |k: QuestionKind| match k {
+            QuestionKind::Integer | QuestionKind::Number => Some("numbers"),
+            QuestionKind::Date => Some("dates"),
+            _ => None,
+        };
+        match (family(kind(node)), family(kind(other))) {
+            (Some(a), Some(b)) if a == b => Some(Test::CompareAnswers(comparison, other)),
+            _ => {
+                let (left, right) = (&self.nodes[node].id, &self.nodes[other].id);
+                self.problem(
+                    ProblemCode::OperatorMismatch,
+                    path,
+                    format!(
+                        "`{left}`, {}, cannot be compared with `{right}`, {}: both sides must be numbers, or both dates",
+                        super::questions::kind_phrase(kind(node)),
+                        super::questions::kind_phrase(kind(other))
+                    ),
+                );
+                None
+            }
+        }
     }
 
     /// The cell of an earlier column in the same table row.
@@ -282,13 +371,7 @@ impl Checker<'_> {
     fn test(&mut self, node: usize, operator: Operator, value: &Value, path: &str) -> Option<Test> {
         let kind = self.nodes[node].spec.question_kind();
         let id = self.nodes[node].id.clone();
-        let comparison = match operator {
-            Operator::GreaterThan => Some(Comparison::GreaterThan),
-            Operator::GreaterOrEqual => Some(Comparison::GreaterOrEqual),
-            Operator::LessThan => Some(Comparison::LessThan),
-            Operator::LessOrEqual => Some(Comparison::LessOrEqual),
-            _ => None,
-        };
+        let comparison = comparison_of(operator);
         let fits = match operator {
             Operator::Answered => true,
             Operator::Equals | Operator::NotEquals | Operator::In => !matches!(
@@ -506,6 +589,17 @@ fn outside(min: Option<String>, max: Option<String>) -> String {
         (Some(min), None) => format!("below its minimum {min}"),
         (None, Some(max)) => format!("above its maximum {max}"),
         (None, None) => "out of range".to_owned(),
+    }
+}
+
+/// The comparison an ordering operator makes.
+fn comparison_of(operator: Operator) -> Option<Comparison> {
+    match operator {
+        Operator::GreaterThan => Some(Comparison::GreaterThan),
+        Operator::GreaterOrEqual => Some(Comparison::GreaterOrEqual),
+        Operator::LessThan => Some(Comparison::LessThan),
+        Operator::LessOrEqual => Some(Comparison::LessOrEqual),
+        _ => None,
     }
 }
 

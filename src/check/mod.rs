@@ -10,6 +10,7 @@
 
 mod conditions;
 mod questions;
+mod rules;
 mod structure;
 
 use std::collections::HashSet;
@@ -20,7 +21,7 @@ use crate::date;
 use crate::definition::{ChoiceDef, QuestionDef, SurveyDefinition, Text};
 use crate::input::Location;
 use crate::limits::Limits;
-use crate::node::{IdMap, Item, Node, Section};
+use crate::node::{IdMap, Item, Node, Rule, Section};
 
 /// What is wrong with a survey definition. The string form ([`ProblemCode::as_str`]) is
 /// stable.
@@ -73,13 +74,15 @@ pub enum ProblemCode {
     InvalidDate,
     /// A number bound that is not representable (an integer bound outside i64).
     InvalidNumber,
+    /// A rule's `when` or `assert` that is decided without answers (always true or false).
+    ConstantRule,
     /// A limit of [`Limits`] is exceeded.
     LimitExceeded,
 }
 
 impl ProblemCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [ProblemCode; 24] = [
+    pub const ALL: [ProblemCode; 25] = [
         ProblemCode::InvalidId,
         ProblemCode::DuplicateId,
         ProblemCode::DuplicateChoice,
@@ -103,6 +106,7 @@ impl ProblemCode {
         ProblemCode::UnportablePattern,
         ProblemCode::InvalidDate,
         ProblemCode::InvalidNumber,
+        ProblemCode::ConstantRule,
         ProblemCode::LimitExceeded,
     ];
 
@@ -133,6 +137,7 @@ impl ProblemCode {
             ProblemCode::UnportablePattern => "unportable_pattern",
             ProblemCode::InvalidDate => "invalid_date",
             ProblemCode::InvalidNumber => "invalid_number",
+            ProblemCode::ConstantRule => "constant_rule",
             ProblemCode::LimitExceeded => "limit_exceeded",
         }
     }
@@ -212,6 +217,8 @@ pub(crate) struct Checked {
     pub(crate) sections: Vec<Section>,
     /// The top level as written: nodes and sections, in order.
     pub(crate) layout: Vec<Item>,
+    /// The edit checks, in order (a rule checked per table row once per row).
+    pub(crate) rules: Vec<Rule>,
 }
 
 /// Checks a definition and builds its nodes.
@@ -225,6 +232,7 @@ pub(crate) fn check(definition: &SurveyDefinition, limits: &Limits) -> Result<Ch
             roots: checker.roots,
             sections: checker.sections,
             layout: checker.layout.pop().unwrap_or_default(),
+            rules: checker.built_rules,
         })
     } else {
         Err(CheckError {
@@ -261,6 +269,9 @@ struct Checker<'a> {
     section_ids: HashSet<&'a str>,
     /// The column ids of the table being checked, to tell a later column from an unknown one.
     table_columns: Vec<&'a str>,
+    /// Whether a rule's conditions are being checked (they may compare two answers).
+    in_rule: bool,
+    built_rules: Vec<Rule>,
 }
 
 impl<'a> Checker<'a> {
@@ -284,6 +295,8 @@ impl<'a> Checker<'a> {
             section_conditions: Vec::new(),
             section_ids: HashSet::new(),
             table_columns: Vec::new(),
+            in_rule: false,
+            built_rules: Vec::new(),
         }
     }
 
@@ -367,6 +380,7 @@ impl<'a> Checker<'a> {
                 Scope { group: None },
             );
         }
+        self.rules();
     }
 
     fn id(&mut self, id: &str, path: &str) -> bool {

@@ -54,6 +54,39 @@ pub struct SurveyDefinition {
     /// The questions in the order they are asked.
     #[serde(deserialize_with = "budget::bounded_questions")]
     pub questions: Vec<QuestionDef>,
+    /// Edit checks across questions, evaluated after the skip logic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleDef>,
+}
+
+/// An edit check: when `when` holds (or always, without it), `assert` must hold, or the
+/// answer set has an issue `rule_failed` with the survey's own `message`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RuleDef {
+    /// The rule's id (same rule as question ids), unique among the rules.
+    pub id: String,
+    /// Check the rule once per row of this table: `{column: ID}` in its conditions names the
+    /// cell of that row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_each_row: Option<String>,
+    /// The rule applies only when this condition holds.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "question::shallow_condition"
+    )]
+    pub when: Option<ConditionDef>,
+    /// What must hold. Besides the conditions of `enable_when`, an ordering operator may
+    /// compare two answers: `{question: S2, greater_or_equal: {question: S1}}`.
+    #[serde(rename = "assert", deserialize_with = "question::required_condition")]
+    pub assert: ConditionDef,
+    /// `error` (default) makes the answer set invalid; `warning` is reported beside it.
+    #[serde(default, skip_serializing_if = "crate::issue::Severity::is_error")]
+    pub severity: crate::issue::Severity,
+    /// What the respondent is told when the rule fails.
+    pub message: Text,
 }
 
 /// Administrative facts about a survey.

@@ -430,13 +430,21 @@ fn discriminate(schema: &mut schemars::Schema) {
 /// a small stack, where this conversion spends little.
 ///
 /// [`Limits::max_depth`]: crate::Limits::max_depth
-fn shallow_condition<'de, D: serde::Deserializer<'de>>(
+pub(super) fn shallow_condition<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<ConditionDef>, D::Error> {
     let value = serde_json::Value::deserialize(deserializer)?;
     ConditionDef::from_value(value)
         .map(Some)
         .map_err(serde::de::Error::custom)
+}
+
+/// [`shallow_condition`] for a condition that must be given.
+pub(super) fn required_condition<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<ConditionDef, D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
+    ConditionDef::from_value(value).map_err(serde::de::Error::custom)
 }
 
 fn bounded_fields<'de, D: serde::Deserializer<'de>>(

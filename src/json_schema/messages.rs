@@ -144,6 +144,23 @@ impl Recorder {
         self.add(at, code, subject, &detail, path);
     }
 
+    /// Records what an error anywhere under `at`, the place of a rule, means: the rule
+    /// failed, at its question.
+    pub(super) fn rule(&self, at: String, node: &Node, text: &str) {
+        let subject = node.pointer.trim_start_matches('/');
+        self.add(
+            at,
+            IssueCode::RuleFailed,
+            subject,
+            &Detail::Text(text),
+            Some(node.pointer.clone()),
+        );
+    }
+
+    pub(super) fn locale(&self) -> Locale {
+        self.locale
+    }
+
     /// Records an error about the whole object at `at` (`not_an_object`) or an unknown key
     /// in it (`unknown_question`, `unknown_field`).
     pub(super) fn object(&self, at: String, code: IssueCode) {

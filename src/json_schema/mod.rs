@@ -64,7 +64,7 @@ use crate::condition::{Bound, Comparison, Condition, Test};
 use crate::date::{DATE_PATTERN, date_order_pattern};
 use crate::issue::IssueCode;
 use crate::messages::Locale;
-use crate::node::{AnswerSpec, Choice, Node};
+use crate::node::{AnswerSpec, Choice, Node, Rule};
 use crate::survey::Survey;
 use messages::{Fault, Recorder};
 
@@ -278,6 +278,10 @@ impl<'a> Generator<'a> {
                 blocks.push(block);
             }
         }
+        for rule in survey.rules.iter().filter(|rule| rule.severity.is_error()) {
+            let at = format!("#/allOf/{}", blocks.len());
+            blocks.push(self.rule(rule, &at));
+        }
         if !blocks.is_empty() {
             root.insert("allOf".into(), blocks.into());
         }
@@ -354,6 +358,29 @@ impl<'a> Generator<'a> {
             json!({ "if": condition, "then": then })
         } else {
             json!({ "if": condition, "then": then, "else": otherwise })
+        }
+    }
+
+    /// An edit check of severity `error`, at schema location `at`: `{if: when, then: assert}`
+    /// (or `assert` alone). A rule that compares two answers cannot be written in JSON
+    /// Schema; its place holds a `$comment` saying that only the native validator checks it.
+    fn rule(&self, rule: &Rule, at: &str) -> Value {
+        let compares = rule.assert.compares_answers()
+            || rule.when.as_ref().is_some_and(Condition::compares_answers);
+        if compares {
+            return json!({ "$comment": format!(
+                "rule {}: compares two answers, which JSON Schema cannot; the server's native validation checks it",
+                rule.id
+            ) });
+        }
+        if let Some(recorder) = self.recorder {
+            let text = self.survey.text(&rule.message, recorder.locale().tag());
+            recorder.rule(at.to_owned(), &self.survey.nodes[rule.node], text);
+        }
+        let assert = self.condition(&rule.assert).0;
+        match &rule.when {
+            Some(when) => json!({ "if": self.condition(when).0, "then": assert }),
+            None => assert,
         }
     }
 
@@ -485,6 +512,8 @@ impl<'a> Generator<'a> {
                 Comparison::LessThan => json!({ "type": "array", "maxItems": bound - 1 }),
                 Comparison::LessOrEqual => json!({ "type": "array", "maxItems": bound }),
             }),
+            // Never written: a rule that compares two answers becomes a `$comment`.
+            Test::CompareAnswers(..) => Some(json!({})),
             Test::Answered(_) => None,
         };
         let node = &self.survey.nodes[index];

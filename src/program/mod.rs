@@ -18,7 +18,8 @@ use crate::condition::{Bound, Comparison, Condition, Test};
 use crate::date;
 use crate::definition::{QuestionKind, TextFormat};
 use crate::json::{Answer, compare_answer, json_equal};
-use crate::node::{AnswerSpec, Node};
+use crate::node::{AnswerSpec, Node, Rule};
+use crate::number::{compare_literal, compare_literals, compare_numbers};
 
 /// An index stored as index + 1, so that `Option<Slot>` takes four bytes and a [`Step`]
 /// stays at 16.
@@ -67,6 +68,18 @@ pub(crate) struct Program {
     pub(crate) number_rules: Vec<(Option<Number>, Option<Number>)>,
     date_rules: Vec<(Option<Span>, Option<Span>)>,
     pub(crate) repeat_rules: Vec<RepeatRule>,
+    /// The survey's edit checks, in order.
+    pub(crate) checks: Vec<Check>,
+}
+
+/// An edit check as the walk evaluates it, after every node is settled.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Check {
+    /// The first op of `when`, when the rule has one.
+    pub(crate) when: Option<Slot>,
+    /// The first op of `assert`.
+    pub(crate) assert: u32,
+    pub(crate) warning: bool,
 }
 
 /// The bounds of a repeat and the steps of its fields.
@@ -173,6 +186,8 @@ enum FlatTest {
     CompareDate(Comparison, Span),
     /// A repeat's number of instances.
     Count(Comparison, u32),
+    /// The answer against another node's (numbers or dates).
+    CompareNode(Comparison, u32),
     Answered(bool),
 }
 
@@ -195,8 +210,20 @@ fn index(n: usize) -> u32 {
 
 impl Program {
     /// Compiles the nodes of a checked survey.
-    pub(crate) fn compile(nodes: &[Node]) -> Program {
+    pub(crate) fn compile(nodes: &[Node], rules: &[Rule]) -> Program {
         let mut program = Program::default();
+        for rule in rules {
+            let when = rule
+                .when
+                .as_ref()
+                .and_then(|c| Slot::new(program.condition(c)));
+            let assert = index(program.condition(&rule.assert));
+            program.checks.push(Check {
+                when,
+                assert,
+                warning: !rule.severity.is_error(),
+            });
+        }
         for node in nodes {
             let condition = node
                 .condition
@@ -352,6 +379,7 @@ impl Program {
                         FlatTest::CompareDate(*op, self.string(bound))
                     }
                     Test::Count(op, bound) => FlatTest::Count(*op, *bound),
+                    Test::CompareAnswers(op, other) => FlatTest::CompareNode(*op, index(*other)),
                     Test::Answered(answered) => FlatTest::Answered(*answered),
                 };
                 self.ops.push(Op::Leaf {
@@ -393,6 +421,14 @@ impl Program {
                 .children(at, end)
                 .any(|child| self.eval(child as usize, seen)),
             Some(Op::Not { .. }) => !self.eval(at + 1, seen),
+            Some(&Op::Leaf {
+                node,
+                test: FlatTest::CompareNode(op, other),
+                ..
+            }) => match (seen(node as usize), seen(other as usize)) {
+                (Some(a), Some(b)) => compare_answers(a, b).is_some_and(|o| op.holds(o)),
+                _ => false,
+            },
             Some(&Op::Leaf {
                 node,
                 test,
@@ -446,6 +482,8 @@ impl Program {
                 .as_array()
                 .is_some_and(|items| op.holds(items.len().cmp(&(bound as usize)))),
             FlatTest::Answered(expected) => expected,
+            // Decided in `eval`, which sees both answers.
+            FlatTest::CompareNode(..) => false,
         }
     }
 
@@ -493,5 +531,21 @@ impl Program {
             .map_or((None, None), |&(earliest, latest)| {
                 (earliest.map(|s| self.text(s)), latest.map(|s| self.text(s)))
             })
+    }
+}
+
+/// Orders two answers: numbers exactly (as written, when the reader kept the literal), dates
+/// (strings of the `YYYY-MM-DD` shape) as text; `None` for anything else.
+fn compare_answers<A: Answer>(a: &A, b: &A) -> Option<std::cmp::Ordering> {
+    if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
+        let dates = date::is_date_shaped(x) && date::is_date_shaped(y);
+        return dates.then(|| x.cmp(y));
+    }
+    let (x, y) = (a.as_number()?, b.as_number()?);
+    match (a.literal(), b.literal()) {
+        (None, None) => compare_numbers(x, y),
+        (Some(literal), None) => compare_literal(literal, y),
+        (None, Some(literal)) => compare_literal(literal, x).map(std::cmp::Ordering::reverse),
+        (Some(left), Some(right)) => compare_literals(left, right),
     }
 }

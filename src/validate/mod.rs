@@ -8,6 +8,8 @@
 
 mod walk;
 
+use walk::Mode;
+
 use std::ops::ControlFlow;
 
 use std::borrow::Cow;
@@ -16,7 +18,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::input::{self, Format, LoadError};
-use crate::issue::{Issue, IssueCode, RawDetail, RawIssue, Report};
+use crate::issue::{Issue, IssueCode, RawDetail, RawIssue, Report, Severity};
 use crate::json::{self, Answer, Parsed, pointer_token};
 use crate::limits::Limits;
 use crate::messages::{self, Detail, Locale};
@@ -178,10 +180,17 @@ impl Survey {
         self.with_states(|states| {
             let _stopped = self.walk(
                 answers,
-                options.partial,
-                options.lenient,
+                Mode {
+                    partial: options.partial,
+                    lenient: options.lenient,
+                    warnings: true,
+                },
                 states,
                 &mut |raw| {
+                    if matches!(raw.detail, RawDetail::Rule(k) if !self.rules[k].severity.is_error()) {
+                        report.warnings.push(self.materialize(&raw, options.locale));
+                        return ControlFlow::Continue(());
+                    }
                     if report.issues.len() >= options.max_issues {
                         report.truncated = true;
                         return ControlFlow::Break(());
@@ -198,8 +207,11 @@ impl Survey {
         self.with_states(|states| {
             self.walk(
                 answers,
-                options.partial,
-                options.lenient,
+                Mode {
+                    partial: options.partial,
+                    lenient: options.lenient,
+                    warnings: false,
+                },
                 states,
                 &mut |_| ControlFlow::Break(()),
             )
@@ -394,12 +406,22 @@ impl Survey {
             (RawDetail::Count { actual, limit }, _) => Detail::Count { actual, limit },
             _ => Detail::None,
         };
+        let rule = match raw.detail {
+            RawDetail::Rule(k) => self.rules.get(k),
+            _ => None,
+        };
+        let detail = match rule {
+            Some(rule) => Detail::Text(self.text(&rule.message, locale.tag())),
+            None => detail,
+        };
         let message = messages::message(raw.code, locale, &subject, &detail);
         Issue {
             code: raw.code,
             path,
             question,
             message,
+            severity: rule.map_or(Severity::Error, |rule| rule.severity),
+            rule: rule.map(|rule| rule.id.clone()),
         }
     }
 }

@@ -12,6 +12,15 @@ use crate::node::{AnswerSpec, IdMap};
 use crate::program::{Slot, Step};
 use crate::survey::Survey;
 
+/// How a walk judges: `partial` (no `missing_required`), `lenient` (no
+/// `answered_while_disabled`), and whether failed rules of severity `warning` are reported.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Mode {
+    pub(super) partial: bool,
+    pub(super) lenient: bool,
+    pub(super) warnings: bool,
+}
+
 /// The state of one walk: each node's answer (given whether or not the node is enabled) and
 /// whether the node is enabled, one bit per node.
 pub(super) struct States<'s, 'v, A> {
@@ -118,10 +127,14 @@ impl Survey {
         if !answers.is_object() {
             return;
         }
+        let mode = Mode {
+            partial: true,
+            lenient: true,
+            warnings: false,
+        };
         let _ = self.walk_keys(
             answers,
-            true,
-            true,
+            mode,
             states,
             &mut |_| ControlFlow::Continue(()),
             each,
@@ -134,19 +147,18 @@ impl Survey {
     pub(super) fn walk<'v, A: Answer>(
         &self,
         answers: &'v A,
-        partial: bool,
-        lenient: bool,
+        mode: Mode,
         states: &mut States<'_, 'v, A>,
         sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let Some(object) = answers.entries() else {
             return sink(RawIssue::root(IssueCode::NotAnObject));
         };
-        if self.walk_in_order(object, partial, lenient, states) {
+        if self.walk_in_order(object, mode, states) {
             return ControlFlow::Continue(());
         }
         states.clear();
-        self.walk_keys(answers, partial, lenient, states, sink, &mut |_, _, _| {})
+        self.walk_keys(answers, mode, states, sink, &mut |_, _, _| {})
     }
 
     /// The general walk: matches every key of the answer set, then visits every node. The
@@ -155,8 +167,7 @@ impl Survey {
     fn walk_keys<'v, A: Answer>(
         &self,
         answers: &'v A,
-        partial: bool,
-        lenient: bool,
+        mode: Mode,
         states: &mut States<'_, 'v, A>,
         sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
         each: &mut impl FnMut(usize, usize, &States<'_, 'v, A>),
@@ -183,8 +194,32 @@ impl Survey {
         }
         let mut index = 0;
         while let Some(step) = self.program.steps.get(index) {
-            self.visit(index, step, partial, lenient, states, sink)?;
-            index = self.instances(index, step, partial, lenient, states, sink, each)?;
+            self.visit(index, step, mode, states, sink)?;
+            index = self.instances(index, step, mode, states, sink, each)?;
+        }
+        self.checks(mode, states, sink)
+    }
+
+    /// The survey's edit checks, once every node is settled: each rule whose `when` holds
+    /// (or that has none) and whose `assert` does not is an issue at its question.
+    fn checks<'v, A: Answer>(
+        &self,
+        mode: Mode,
+        states: &States<'_, 'v, A>,
+        sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let seen = |node: usize| states.seen(node);
+        for (k, check) in self.program.checks.iter().enumerate() {
+            if check.warning && !mode.warnings {
+                continue;
+            }
+            let applies = check
+                .when
+                .is_none_or(|at| self.program.eval(at.get(), &seen));
+            if applies && !self.program.eval(check.assert as usize, &seen) {
+                let node = self.rules[k].node;
+                sink(RawIssue::at(IssueCode::RuleFailed, node).with(RawDetail::Rule(k)))?;
+            }
         }
         ControlFlow::Continue(())
     }
@@ -197,8 +232,7 @@ impl Survey {
     fn walk_in_order<'v, A: Answer>(
         &self,
         object: impl Iterator<Item = (&'v str, &'v A)>,
-        partial: bool,
-        lenient: bool,
+        mode: Mode,
         states: &mut States<'_, 'v, A>,
     ) -> bool {
         let mut entries = object.peekable();
@@ -218,26 +252,18 @@ impl Survey {
                 root += 1;
             }
             let stop = &mut |_| ControlFlow::Break(());
-            if self
-                .visit(index, step, partial, lenient, states, stop)
-                .is_break()
-            {
+            if self.visit(index, step, mode, states, stop).is_break() {
                 return false;
             }
-            match self.instances(
-                index,
-                step,
-                partial,
-                lenient,
-                states,
-                stop,
-                &mut |_, _, _| {},
-            ) {
+            match self.instances(index, step, mode, states, stop, &mut |_, _, _| {}) {
                 ControlFlow::Continue(next) => index = next,
                 ControlFlow::Break(()) => return false,
             }
         }
         entries.peek().is_none()
+            && self
+                .checks(mode, states, &mut |_| ControlFlow::Break(()))
+                .is_continue()
     }
 
     /// After the node at `index`: when it is an enabled repeat whose answer is an array,
@@ -251,8 +277,7 @@ impl Survey {
         &self,
         index: usize,
         step: &Step,
-        partial: bool,
-        lenient: bool,
+        mode: Mode,
         states: &mut States<'_, 'v, A>,
         sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
         each: &mut impl FnMut(usize, usize, &States<'_, 'v, A>),
@@ -282,14 +307,7 @@ impl Survey {
                 )?,
             }
             for field in index + 1..end {
-                self.visit(
-                    field,
-                    &self.program.steps[field],
-                    partial,
-                    lenient,
-                    states,
-                    sink,
-                )?;
+                self.visit(field, &self.program.steps[field], mode, states, sink)?;
             }
             each(index, instance, states);
         }
@@ -340,8 +358,7 @@ impl Survey {
         &self,
         index: usize,
         step: &Step,
-        partial: bool,
-        lenient: bool,
+        mode: Mode,
         states: &mut States<'_, 'v, A>,
         sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
@@ -368,10 +385,10 @@ impl Survey {
                 self.program.check(index, step, value, sink)?;
             }
             // A field is judged only inside a group answer that is an object.
-            (true, None) if step.required && !partial && states.parent_answered(parent) => {
+            (true, None) if step.required && !mode.partial && states.parent_answered(parent) => {
                 sink(RawIssue::at(IssueCode::MissingRequired, index))?;
             }
-            (false, Some(_)) if !lenient && parent_enabled => {
+            (false, Some(_)) if !mode.lenient && parent_enabled => {
                 sink(RawIssue::at(IssueCode::AnsweredWhileDisabled, index))?;
             }
             _ => {}

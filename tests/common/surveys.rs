@@ -162,6 +162,7 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
     while !open.is_empty() {
         close_section(&mut open, &mut questions);
     }
+    let rules = random_rules(rng, &targets);
     json!({
         "id": "random",
         "version": "1",
@@ -170,7 +171,98 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
         "title": { "ja": "無作為", "en": "random" },
         "choice_sets": choice_sets,
         "questions": questions,
+        "rules": rules,
     })
+}
+
+/// Up to three edit checks over the survey's questions: conditions that compare answers with
+/// constants (which the JSON Schema encodes) and comparisons between two number or two date
+/// answers (which only the native validator checks), some of severity `warning`.
+pub fn random_rules(rng: &mut Rng, targets: &[Target]) -> Vec<Value> {
+    let mut rules = Vec::new();
+    if targets.is_empty() {
+        return rules;
+    }
+    for r in 0..rng.range(0, 3) {
+        let mut rule = json!({ "id": format!("rule{r}"), "message": { "ja": format!("規則{r}"), "en": format!("rule {r}") } });
+        if rng.chance(50) {
+            rule["when"] = random_condition(rng, targets, 1);
+        }
+        let family = |t: &Target| match t.def.kind {
+            QuestionKind::Integer | QuestionKind::Number => Some("number"),
+            QuestionKind::Date => Some("date"),
+            _ => None,
+        };
+        let comparable: Vec<&Target> = targets.iter().filter(|t| family(t).is_some()).collect();
+        let pair = (comparable.len() >= 2 && rng.chance(40)).then(|| {
+            let a = *rng.pick(&comparable);
+            let same: Vec<&&Target> = comparable
+                .iter()
+                .filter(|t| family(t) == family(a))
+                .collect();
+            (a, **rng.pick(&same))
+        });
+        rule["assert"] = match pair {
+            Some((a, b)) => {
+                let side = |t: &Target| {
+                    let mut side = json!({ "question": t.question });
+                    if let Some(field) = &t.field {
+                        side["field"] = field.clone().into();
+                    }
+                    side
+                };
+                let mut leaf = side(a);
+                let op = *rng.pick(&[
+                    "greater_than",
+                    "greater_or_equal",
+                    "less_than",
+                    "less_or_equal",
+                ]);
+                leaf[op] = side(b);
+                leaf
+            }
+            None => random_condition(rng, targets, 1),
+        };
+        if rng.chance(30) {
+            rule["severity"] = "warning".into();
+        }
+        rules.push(rule);
+    }
+    rules
+}
+
+/// Whether a rule of the definition compares two answers (only the native validator checks
+/// such a rule).
+pub fn compares_answers(rule: &Value) -> bool {
+    match rule {
+        Value::Object(map) => map.iter().any(|(key, value)| {
+            let ordering = matches!(
+                key.as_str(),
+                "greater_than" | "greater_or_equal" | "less_than" | "less_or_equal"
+            );
+            (ordering && value.is_object()) || compares_answers(value)
+        }),
+        Value::Array(items) => items.iter().any(compares_answers),
+        _ => false,
+    }
+}
+
+/// Whether every issue of a report is a failed rule that compares two answers: what the
+/// native validator alone reports, beyond the JSON Schema.
+pub fn only_server_rules(survey: &Survey, report: &survey_schema::Report) -> bool {
+    let definition = serde_json::to_value(survey.definition()).unwrap_or_default();
+    let server: Vec<&str> = definition["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|rule| compares_answers(rule))
+        .filter_map(|rule| rule["id"].as_str())
+        .collect();
+    !report.issues.is_empty()
+        && report
+            .issues
+            .iter()
+            .all(|issue| issue.rule.as_deref().is_some_and(|id| server.contains(&id)))
 }
 
 /// A repeat of one to three fields, whose conditions test earlier fields of the instance

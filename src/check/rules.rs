@@ -1,0 +1,116 @@
+//! The survey's edit checks (`rules`): ids, messages, the table a rule is checked per row
+//! of, and its `when` and `assert`, which may compare two answers.
+
+use std::collections::HashSet;
+
+use super::{Checker, ProblemCode, Scope};
+use crate::condition::Condition;
+use crate::definition::{QuestionKind, RuleDef};
+use crate::node::{Rule, Shape};
+
+impl<'a> Checker<'a> {
+    /// Checks every rule and builds it (once per row for a rule checked per table row).
+    pub(super) fn rules(&mut self) {
+        let mut ids = HashSet::new();
+        self.in_rule = true;
+        for (i, rule) in self.def.rules.iter().enumerate() {
+            let path = format!("rules[{i}]");
+            if self.id(&rule.id, &format!("{path}.id")) && !ids.insert(rule.id.as_str()) {
+                self.problem(
+                    ProblemCode::DuplicateId,
+                    format!("{path}.id"),
+                    format!("rule id `{}` is used twice", rule.id),
+                );
+            }
+            self.text(&rule.message, format!("{path}.message"));
+            let rows = match &rule.for_each_row {
+                None => vec![None],
+                Some(table) => match self.table_rows_of(table, &path) {
+                    Some(rows) => rows.into_iter().map(Some).collect(),
+                    None => continue,
+                },
+            };
+            for row in rows {
+                let before = self.problems.len();
+                self.rule(rule, &path, row);
+                // A rule's problems are the same in every row: report the first row's only.
+                if row.is_some() && self.problems.len() > before {
+                    break;
+                }
+            }
+        }
+        self.in_rule = false;
+    }
+
+    /// The row nodes of the table a rule names, or a problem.
+    fn table_rows_of(&mut self, table: &str, path: &str) -> Option<Vec<usize>> {
+        let found = self
+            .top_level
+            .get(table)
+            .copied()
+            .filter(|&t| self.nodes[t].shape == Shape::Table);
+        let Some(table_node) = found else {
+            self.problem(
+                ProblemCode::UnknownQuestion,
+                format!("{path}.for_each_row"),
+                format!("there is no table `{table}`"),
+            );
+            return None;
+        };
+        let rows = self.nodes[table_node]
+            .spec
+            .fields()
+            .map(|(rows, _)| rows.to_vec())
+            .unwrap_or_default();
+        let def = self.def;
+        self.table_columns = def
+            .questions
+            .iter()
+            .flat_map(|q| std::iter::once(q).chain(q.questions.iter().flatten()))
+            .filter(|q| q.id == table && q.kind == QuestionKind::Table)
+            .flat_map(|q| q.columns.iter().flatten())
+            .map(|c| c.id.as_str())
+            .collect();
+        Some(rows)
+    }
+
+    /// One rule, in one row (or for the whole answer set).
+    fn rule(&mut self, rule: &'a RuleDef, path: &str, row: Option<usize>) {
+        let scope = Scope { group: row };
+        let when = rule
+            .when
+            .as_ref()
+            .map(|c| self.condition(c, &format!("{path}.when"), "", scope, 0));
+        let assert = self.condition(&rule.assert, &format!("{path}.assert"), "", scope, 0);
+        let (Some(assert), Some(when)) = (assert, when.unwrap_or(Some(Condition::All(Vec::new()))))
+        else {
+            return;
+        };
+        for (key, condition) in [("when", &when), ("assert", &assert)] {
+            if key == "when" && rule.when.is_none() {
+                continue;
+            }
+            if let Some(value) = condition.constant() {
+                self.problem(
+                    ProblemCode::ConstantRule,
+                    format!("{path}.{key}"),
+                    format!("`{key}` is always {value}, whatever the answers"),
+                );
+                return;
+            }
+        }
+        let mut leaves = Vec::new();
+        assert.leaves(&mut leaves);
+        let Some(node) = leaves.first().map(|leaf| leaf.node) else {
+            return;
+        };
+        self.built_rules.push(Rule {
+            id: rule.id.clone(),
+            severity: rule.severity,
+            message: rule.message.clone(),
+            when: rule.when.is_some().then_some(when),
+            assert,
+            node,
+        });
+    }
+}
