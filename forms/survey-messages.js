@@ -88,8 +88,11 @@ export function nativeIssue(messages, error, data) {
     .replace("{count}", String(count))
     .replace("{key}", () => cut(String(name), false))
     .replace("{instance}", () => path.split("/")[2]);
-  return { code: entry.code, path, message };
+  return entry.rule === undefined ? { code: entry.code, path, message } : { code: entry.code, path, message, rule: entry.rule };
 }
+
+/** Two issues are one when they share path, code and (for a failed rule) the rule. */
+const key = (issue) => `${issue.path} ${issue.code} ${issue.rule ?? ""}`;
 
 /** Whether issue `a` makes issue `b` unsaid, as the native validator reports: a wrong type
  * is all it says about that answer and what is inside it, an answer to a disabled question
@@ -105,7 +108,7 @@ export function nativeIssues(messages, errors, data) {
   const issues = [];
   for (const error of errors) {
     const issue = nativeIssue(messages, error, data);
-    if (issue && !issues.some((i) => i.path === issue.path && i.code === issue.code)) issues.push(issue);
+    if (issue && !issues.some((i) => key(i) === key(issue))) issues.push(issue);
   }
   // An answer set that is not an object is only that (a `not` of a condition may fail on it).
   const notAnObject = issues.find((issue) => issue.code === "not_an_object");
@@ -122,13 +125,12 @@ export function rjsfTransformErrors(messages, getData) {
     const data = getData();
     const kept = [];
     const seen = new Set();
-    for (const issue of nativeIssues(messages, errors, data)) seen.add(`${issue.path} ${issue.code}`);
+    for (const issue of nativeIssues(messages, errors, data)) seen.add(key(issue));
     for (const error of errors) {
       const issue = nativeIssue(messages, error, data);
       if (!issue) continue;
-      const key = `${issue.path} ${issue.code}`;
-      if (!seen.has(key)) continue;
-      seen.delete(key);
+      if (!seen.has(key(issue))) continue;
+      seen.delete(key(issue));
       const property = issue.path.split("/").slice(1).join(".");
       kept.push({ ...error, property: property ? `.${property}` : "", message: issue.message, stack: issue.message });
     }

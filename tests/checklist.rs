@@ -120,6 +120,7 @@ fn the_examples_get_their_verdicts() {
         ("answered_while_disabled", "/I2b/I2b-1/r1_target"),
         ("out_of_range", "/I2c/I2c-2/r1_date"),
         ("missing_required", "/I3/I3-2"),
+        ("rule_failed", "/I2d/I2d-2/r1_target"),
     ];
     let expected: Vec<(String, String)> = expected
         .iter()
@@ -198,9 +199,18 @@ fn example_batch_is_fresh_and_both_validators_agree_on_it() {
             .to_value();
         let validator = jsonschema::validator_for(&schema).unwrap();
         for answers in &sets {
+            // The date-order rules compare two answers: only the native validator checks them.
+            let report = survey.validate_with(
+                answers,
+                &ValidateOptions {
+                    max_issues: usize::MAX,
+                    ..ValidateOptions::default()
+                },
+            );
+            let expected = report.is_valid() || common::only_server_rules(&survey, &report);
             assert_eq!(
                 validator.is_valid(answers),
-                survey.is_valid(answers),
+                expected,
                 "{draft:?}: {answers}"
             );
         }

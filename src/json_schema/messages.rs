@@ -44,6 +44,9 @@ pub struct ErrorMessage {
     pub path: Option<String>,
     /// The message template (`{value}`, `{count}`, `{key}`, `{instance}`).
     pub message: String,
+    /// For `rule_failed`, the id of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 /// A count that no answer reaches, replaced by `{count}` in the rendered template.
@@ -146,15 +149,18 @@ impl Recorder {
 
     /// Records what an error anywhere under `at`, the place of a rule, means: the rule
     /// failed, at its question.
-    pub(super) fn rule(&self, at: String, node: &Node, text: &str) {
+    pub(super) fn rule(&self, at: String, node: &Node, id: &str, text: &str) {
         let subject = node.pointer.trim_start_matches('/');
         self.add(
-            at,
+            at.clone(),
             IssueCode::RuleFailed,
             subject,
             &Detail::Text(text),
             Some(node.pointer.clone()),
         );
+        if let Some(entry) = self.entries.borrow_mut().get_mut(&at) {
+            entry.rule = Some(id.to_owned());
+        }
     }
 
     pub(super) fn locale(&self) -> Locale {
@@ -188,6 +194,7 @@ impl Recorder {
                 code,
                 path,
                 message,
+                rule: None,
             },
         );
     }
