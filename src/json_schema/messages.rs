@@ -149,16 +149,16 @@ impl Recorder {
 
     /// Records what an error anywhere under `at`, the place of a rule, means: the rule
     /// failed, at its question.
-    pub(super) fn rule(&self, at: String, node: &Node, id: &str, text: &str) {
+    pub(super) fn rule(&self, at: &str, node: &Node, id: &str, text: &str) {
         let subject = node.pointer.trim_start_matches('/');
         self.add(
-            at.clone(),
+            at.to_owned(),
             IssueCode::RuleFailed,
             subject,
             &Detail::Text(text),
             Some(node.pointer.clone()),
         );
-        if let Some(entry) = self.entries.borrow_mut().get_mut(&at) {
+        if let Some(entry) = self.entries.borrow_mut().get_mut(at) {
             entry.rule = Some(id.to_owned());
         }
     }

@@ -375,7 +375,7 @@ impl<'a> Generator<'a> {
         }
         if let Some(recorder) = self.recorder {
             let text = self.survey.text(&rule.message, recorder.locale().tag());
-            recorder.rule(at.to_owned(), &self.survey.nodes[rule.node], &rule.id, text);
+            recorder.rule(at, &self.survey.nodes[rule.node], &rule.id, text);
         }
         let assert = self.condition(&rule.assert).0;
         match &rule.when {
