@@ -47,6 +47,8 @@ def main():
     print()
     small, large = (median_ns("repeat_is_valid", f"instances_{n}") / n for n in (10, 10_000))
     print(f"- `repeat_is_valid`: {fmt(small)} per instance at 10 instances, {fmt(large)} at 10,000: {large / small:.2f}x")
+    plain, ruled = median_ns("rules_is_valid", "without_rules"), median_ns("rules_is_valid", "with_100_rules")
+    print(f"- `rules_is_valid`: {fmt(plain)} without rules, {fmt(ruled)} with 100 rules: {ruled / plain:.2f}x")
     print()
     size = (pathlib.Path(__file__).resolve().parent.parent / "schema" / "examples" / "mhlw-batch.jsonl").stat().st_size
     for bench in ["parse_serde_json_lines", "validate_json_lines"]:

@@ -11,6 +11,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use std::fmt::Write;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -227,9 +228,47 @@ fn repeats(c: &mut Criterion) {
     group.finish();
 }
 
+/// The 200-question generated survey with and without 100 rules (a quarter of them comparing
+/// two answers) that its answer set passes: what the rules add to `is_valid`.
+fn rules(c: &mut Criterion) {
+    let (yaml, answers) = common::sized_survey(200);
+    let answers: Value = serde_json::from_str(&answers).unwrap();
+    let plain = Survey::from_yaml(&yaml).unwrap();
+    let integers: Vec<usize> = (0..200).filter(|i| i % 7 == 4 && i % 50 != 49).collect();
+    let mut with_rules = format!("{yaml}rules:\n");
+    for r in 0..100 {
+        let rule = if r % 4 == 3 {
+            let (a, b) = (
+                integers[r % integers.len()],
+                integers[(r + 1) % integers.len()],
+            );
+            format!("{{question: q{a}, greater_or_equal: {{question: q{b}}}}}")
+        } else {
+            let j = if (2 * r) % 50 == 49 { 2 * r - 1 } else { 2 * r };
+            let (_, test, _) = common::SIZED_KINDS[j % common::SIZED_KINDS.len()];
+            format!("{{question: q{j}, {test}}}")
+        };
+        let _ = writeln!(
+            with_rules,
+            "  - {{id: r{r}, when: {{question: q{}, answered: true}}, assert: {rule}, message: M}}",
+            2 * r
+        );
+    }
+    let ruled = Survey::from_yaml(&with_rules).unwrap();
+    assert!(plain.is_valid(&answers) && ruled.is_valid(&answers));
+    let mut group = c.benchmark_group("rules_is_valid");
+    group.bench_function("without_rules", |b| {
+        b.iter(|| plain.is_valid(black_box(&answers)));
+    });
+    group.bench_function("with_100_rules", |b| {
+        b.iter(|| ruled.is_valid(black_box(&answers)));
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = all;
     config = Criterion::default().sample_size(30).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = benches, batch, repeats
+    targets = benches, batch, repeats, rules
 }
 criterion_main!(all);
