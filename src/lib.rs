@@ -24,7 +24,8 @@
 //!   with line and column on every error, and the source map that locates problems.
 //! - `condition`: skip-logic conditions over node indices and the absent-answer rule.
 //! - `node`: checked nodes (questions, group fields, specify boxes) in document order.
-//! - `check`: definition to nodes; every static rule, every [`Problem`] collected.
+//! - `check`: definition to nodes (and the survey's edit checks to rules over them); every
+//!   static rule, every [`Problem`] collected.
 //! - `error`: [`Error`], loading or checking failed.
 //! - `program`: what validation runs, compiled from the nodes: a 16-byte step per node, rule
 //!   tables per kind with the rule of each kind beside them, constants in one buffer,
@@ -32,7 +33,8 @@
 //! - `survey`: [`Survey`], load -> check -> compile, and its read API.
 //! - `messages`: the Japanese and English messages of issues.
 //! - `validate`: answers to a [`Report`]; also `is_valid`, `enabled`, `prune` and `progress`.
-//!   One walk in document order, enabled states as a bitset.
+//!   One walk in document order (a repeat's fields once per instance), enabled states as a
+//!   bitset, then the edit checks.
 //! - [`json_schema`]: [`Survey`] to JSON Schema (draft-07 or 2020-12, strict or form), and the
 //!   native message for each error a validator can report on it.
 //! - `ui_schema`: [`Survey`] to a JSON Forms UI schema (layout, labels, `SHOW` rules).
