@@ -70,12 +70,18 @@ pub(crate) struct Program {
     pub(crate) repeat_rules: Vec<RepeatRule>,
     /// The survey's edit checks, in order.
     pub(crate) checks: Vec<Check>,
+    /// Nodes that checks ask to be answered (see [`Check::present`]).
+    pub(crate) present: Vec<u32>,
 }
 
 /// An edit check as the walk evaluates it, after every node is settled.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Check {
-    /// The first op of `when`, when the rule has one.
+    /// The nodes whose answers `when` asks for, when it is only that (`answered: true`, alone
+    /// or under `all`, the common guard of a comparison): a range of [`Program::present`],
+    /// tested without evaluating ops.
+    pub(crate) present: (u32, u32),
+    /// The first op of the rest of `when`, when the rule has one.
     pub(crate) when: Option<Slot>,
     /// The first op of `assert`.
     pub(crate) assert: u32,
@@ -213,12 +219,29 @@ impl Program {
     pub(crate) fn compile(nodes: &[Node], rules: &[Rule]) -> Program {
         let mut program = Program::default();
         for rule in rules {
-            let when = rule
-                .when
-                .as_ref()
-                .and_then(|c| Slot::new(program.condition(c)));
+            let start = index(program.present.len());
+            let answered = |c: &Condition| match c {
+                Condition::Leaf(leaf) if leaf.test == Test::Answered(true) => Some(leaf.node),
+                _ => None,
+            };
+            let guard: Option<Vec<usize>> = match &rule.when {
+                Some(Condition::All(items)) => items.iter().map(answered).collect(),
+                Some(leaf) => answered(leaf).map(|node| vec![node]),
+                None => None,
+            };
+            let when = match guard {
+                Some(nodes) => {
+                    program.present.extend(nodes.into_iter().map(index));
+                    None
+                }
+                None => rule
+                    .when
+                    .as_ref()
+                    .and_then(|c| Slot::new(program.condition(c))),
+            };
             let assert = index(program.condition(&rule.assert));
             program.checks.push(Check {
+                present: (start, index(program.present.len())),
                 when,
                 assert,
                 warning: !rule.severity.is_error(),

@@ -195,7 +195,11 @@ impl Survey {
         let mut index = 0;
         while let Some(step) = self.program.steps.get(index) {
             self.visit(index, step, mode, states, sink)?;
-            index = self.instances(index, step, mode, states, sink, each)?;
+            index = if step.kind == QuestionKind::Repeat {
+                self.instances(index, step, mode, states, sink, each)?
+            } else {
+                index + 1
+            };
         }
         self.checks(mode, states, sink)
     }
@@ -213,9 +217,18 @@ impl Survey {
             if check.warning && !mode.warnings {
                 continue;
             }
-            let applies = check
-                .when
-                .is_none_or(|at| self.program.eval(at.get(), &seen));
+            let (start, end) = check.present;
+            let present = self
+                .program
+                .present
+                .get(start as usize..end as usize)
+                .unwrap_or_default()
+                .iter()
+                .all(|&node| seen(node as usize).is_some());
+            let applies = present
+                && check
+                    .when
+                    .is_none_or(|at| self.program.eval(at.get(), &seen));
             if applies && !self.program.eval(check.assert as usize, &seen) {
                 let node = self.rules[k].node;
                 sink(RawIssue::at(IssueCode::RuleFailed, node).with(RawDetail::Rule(k)))?;
@@ -254,6 +267,10 @@ impl Survey {
             let stop = &mut |_| ControlFlow::Break(());
             if self.visit(index, step, mode, states, stop).is_break() {
                 return false;
+            }
+            if step.kind != QuestionKind::Repeat {
+                index += 1;
+                continue;
             }
             match self.instances(index, step, mode, states, stop, &mut |_, _, _| {}) {
                 ControlFlow::Continue(next) => index = next,
