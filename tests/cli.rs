@@ -412,3 +412,36 @@ fn prune_drops_answers_to_disabled_questions() {
     assert_eq!(code, 1);
     assert!(err.contains("<stdin>"), "{err}");
 }
+
+#[test]
+fn warnings_are_shown_and_counted() {
+    let survey = "tests/fixtures/beds-rules.yaml";
+    let warned = r#"{"opened": "2024-04-01", "renewed": "2024-03-01"}"#;
+    let (code, out, _) = run(&["validate", "--locale", "en", survey, "-"], Some(warned));
+    assert_eq!(code, 0, "a warning keeps the answer set valid");
+    assert!(out.contains("valid, 1 warning"), "{out}");
+    assert!(
+        out.contains(
+            "warning: /renewed: rule_failed: renewed: a renewal is usually after the opening"
+        ),
+        "{out}"
+    );
+    let (code, out, _) = run(&["validate", "--format", "json", survey, "-"], Some(warned));
+    assert_eq!(code, 0);
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(value["valid"], true);
+    assert_eq!(value["warnings"][0]["severity"], "warning");
+    assert_eq!(value["warnings"][0]["rule"], "renewed-after-opened");
+    let batch = format!("{warned}\n{{\"total\": 1, \"wards\": 2}}\n");
+    let (code, _, err) = run(
+        &["validate", "--jsonl", "--locale", "en", survey, "-"],
+        Some(&batch),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "2 answer sets, 1 valid, 1 invalid, 2 warnings; most frequent issues: rule_failed (1)"
+        ),
+        "{err}"
+    );
+}

@@ -1,41 +1,12 @@
 //! Edit checks (`rules`): when they apply, the absent-answer rule, severities in `is_valid`,
-//! `validate`, the CLI's text and JSON and the batch summary, rules per table row, and what
-//! the JSON Schema says of each kind of rule.
-
-use std::io::Write;
-use std::process::{Command, Stdio};
+//! `validate` (the CLI's text, JSON and batch summary: `tests/cli.rs`), rules per table row,
+//! and what the JSON Schema says of each kind of rule.
 
 use serde_json::{Value, json};
 use survey_schema::json_schema::JsonSchemaOptions;
 use survey_schema::{Locale, Severity, Survey, ValidateOptions};
 
-const SURVEY: &str = r"
-id: beds
-version: '1'
-default_locale: en
-locales: [en, ja]
-title: Beds
-questions:
-  - { id: total, type: integer, title: Beds in total, minimum: 0 }
-  - { id: wards, type: integer, title: Beds in wards, minimum: 0 }
-  - { id: contact, type: boolean, title: Is there a contact? }
-  - { id: night, type: boolean, title: Does the contact answer at night?, enable_when: { question: contact, equals: true } }
-  - { id: opened, type: date, title: Opened }
-  - { id: renewed, type: date, title: Renewed }
-rules:
-  - id: wards-within-total
-    when: { all: [ { question: total, answered: true }, { question: wards, answered: true } ] }
-    assert: { question: wards, less_or_equal: { question: total } }
-    message: { en: the beds in wards are at most the beds in total, ja: 病棟の病床数は総病床数以下です }
-  - id: night-needs-contact
-    assert: { not: { question: night, equals: true } }
-    when: { question: contact, equals: false }
-    message: { en: without a contact no one answers at night, ja: 連絡先がなければ夜間の対応はできません }
-  - id: renewed-after-opened
-    severity: warning
-    assert: { question: renewed, greater_or_equal: { question: opened } }
-    message: { en: a renewal is usually after the opening, ja: 更新日は通常、開設日より後です }
-";
+const SURVEY: &str = include_str!("fixtures/beds-rules.yaml");
 
 fn survey() -> Survey {
     Survey::from_yaml(SURVEY).unwrap()
@@ -217,64 +188,4 @@ fn rules_are_checked_at_load() {
         error.contains("a comparison between two answers is allowed only in a rule"),
         "{error}"
     );
-}
-
-fn cli(args: &[&str], input: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_survey"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-#[test]
-fn the_command_line_shows_and_counts_warnings() {
-    let dir = std::env::temp_dir().join(format!("edit-checks-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("beds.yaml");
-    std::fs::write(&path, SURVEY).unwrap();
-    let path = path.to_str().unwrap();
-    let warned = r#"{"opened": "2024-04-01", "renewed": "2024-03-01"}"#;
-    let (code, out, _) = cli(&["validate", "--locale", "en", path, "-"], warned);
-    assert_eq!(code, 0, "a warning keeps the answer set valid");
-    assert!(out.contains("valid, 1 warning"), "{out}");
-    assert!(
-        out.contains(
-            "warning: /renewed: rule_failed: renewed: a renewal is usually after the opening"
-        ),
-        "{out}"
-    );
-    let (code, out, _) = cli(&["validate", "--format", "json", path, "-"], warned);
-    assert_eq!(code, 0);
-    let value: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(value["valid"], true);
-    assert_eq!(value["warnings"][0]["severity"], "warning");
-    assert_eq!(value["warnings"][0]["rule"], "renewed-after-opened");
-    let batch = format!("{warned}\n{{\"total\": 1, \"wards\": 2}}\n");
-    let (code, _, err) = cli(
-        &["validate", "--jsonl", "--locale", "en", path, "-"],
-        &batch,
-    );
-    assert_eq!(code, 1);
-    assert!(
-        err.contains(
-            "2 answer sets, 1 valid, 1 invalid, 2 warnings; most frequent issues: rule_failed (1)"
-        ),
-        "{err}"
-    );
-    let _ = std::fs::remove_dir_all(&dir);
 }

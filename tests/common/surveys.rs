@@ -18,6 +18,16 @@ pub const EMAILS: [&str; 2] = ["taro@example.jp", "a.b+c@mail.example.com"];
 pub const TELS: [&str; 3] = ["03-6812-7837", "+81 3 6812 7837", "0368127837"];
 pub const URLS: [&str; 2] = ["https://example.jp/a?b=c", "http://localhost:8080"];
 
+/// The kinds of a group's and a repeat's generated fields.
+pub const FIELD_KINDS: [&str; 6] = [
+    "boolean",
+    "single_choice",
+    "text",
+    "integer",
+    "date",
+    "multiple_choice",
+];
+
 /// What a condition may refer to: an earlier question or field and its definition.
 #[derive(Clone)]
 pub struct Target {
@@ -69,14 +79,7 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
             let mut fields = Vec::new();
             let mut field_targets: Vec<Target> = Vec::new();
             for f in 0..rng.range(1, 3) {
-                let fkind = *rng.pick(&[
-                    "boolean",
-                    "single_choice",
-                    "text",
-                    "integer",
-                    "date",
-                    "multiple_choice",
-                ]);
+                let fkind = *rng.pick(&FIELD_KINDS);
                 let mut field = random_leaf_question(rng, &format!("f{f}"), fkind);
                 let mut scope = targets.clone();
                 scope.extend(field_targets.iter().cloned());
@@ -274,14 +277,7 @@ pub fn random_repeat(rng: &mut Rng, id: &str, index: usize, targets: &[Target]) 
     // checks' bound of four different outside tests.
     let mut outside_conditions = 0;
     for f in 0..rng.range(1, 3) {
-        let kind = *rng.pick(&[
-            "boolean",
-            "single_choice",
-            "text",
-            "integer",
-            "date",
-            "multiple_choice",
-        ]);
+        let kind = *rng.pick(&FIELD_KINDS);
         let mut field = random_leaf_question(rng, &format!("f{f}"), kind);
         if rng.chance(50) {
             let outside = outside_conditions < 2 && !targets.is_empty() && rng.chance(50);
