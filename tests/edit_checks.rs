@@ -153,6 +153,45 @@ rules:
 }
 
 #[test]
+fn counts_of_selections_and_instances_compare() {
+    let survey = Survey::from_yaml(
+        r"
+id: t
+version: '1'
+default_locale: en
+title: T
+questions:
+  - { id: used, type: multiple_choice, title: Used, choices: [ { value: a, label: A }, { value: b, label: B }, { value: c, label: C } ] }
+  - { id: secured, type: multiple_choice, title: Secured, choices: [ { value: a, label: A }, { value: b, label: B }, { value: c, label: C } ] }
+  - { id: systems, type: repeat, title: Systems, fields: [ { id: name, type: text, title: Name } ] }
+rules:
+  - id: secured-within-used
+    when: { all: [ { question: used, answered: true }, { question: secured, answered: true } ] }
+    assert: { question: secured, less_or_equal: { question: used } }
+    message: no more secured than used
+  - id: a-system-per-use
+    when: { all: [ { question: used, answered: true }, { question: systems, answered: true } ] }
+    assert: { question: systems, greater_or_equal: { question: used } }
+    message: one system listed per use
+",
+    )
+    .unwrap();
+    let (errors, _) = failed(
+        &survey,
+        &json!({ "used": ["a"], "secured": ["a", "b"], "systems": [ {}, {} ] }),
+    );
+    assert_eq!(errors, ["secured-within-used"]);
+    let (errors, _) = failed(
+        &survey,
+        &json!({ "used": ["a", "b"], "secured": ["b"], "systems": [ {} ] }),
+    );
+    assert_eq!(errors, ["a-system-per-use"]);
+    assert!(
+        survey.is_valid(&json!({ "used": ["a", "b"], "secured": ["b"], "systems": [ {}, {} ] }))
+    );
+}
+
+#[test]
 fn rules_are_checked_at_load() {
     let head = "id: t\nversion: '1'\ndefault_locale: en\ntitle: T\nquestions:\n  - {id: n, type: integer, title: N}\n  - {id: d, type: date, title: D}\nrules:\n";
     for (rule, expected) in [

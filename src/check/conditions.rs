@@ -180,7 +180,7 @@ impl Checker<'_> {
     }
 
     /// A comparison between the answers of two nodes of the same kind: numbers (integer or
-    /// number) or dates.
+    /// number), dates, or counts (of a multiple choice's selections or a repeat's instances).
     fn compare_answers(
         &mut self,
         node: usize,
@@ -192,6 +192,7 @@ impl Checker<'_> {
         let family = |k: QuestionKind| match k {
             QuestionKind::Integer | QuestionKind::Number => Some("numbers"),
             QuestionKind::Date => Some("dates"),
+            QuestionKind::MultipleChoice | QuestionKind::Repeat => Some("counts"),
             _ => None,
         };
         match (family(kind(node)), family(kind(other))) {
@@ -202,7 +203,7 @@ impl Checker<'_> {
                     ProblemCode::OperatorMismatch,
                     path,
                     format!(
-                        "`{left}`, {}, cannot be compared with `{right}`, {}: both sides must be numbers, or both dates",
+                        "`{left}`, {}, cannot be compared with `{right}`, {}: both sides must be numbers, both dates, or both counts (multiple choices and repeats)",
                         super::questions::kind_phrase(kind(node)),
                         super::questions::kind_phrase(kind(other))
                     ),

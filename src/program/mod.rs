@@ -558,8 +558,12 @@ impl Program {
 }
 
 /// Orders two answers: numbers exactly (as written, when the reader kept the literal), dates
-/// (strings of the `YYYY-MM-DD` shape) as text; `None` for anything else.
+/// (strings of the `YYYY-MM-DD` shape) as text, arrays (selections, instances) by their
+/// length; `None` for anything else.
 fn compare_answers<A: Answer>(a: &A, b: &A) -> Option<std::cmp::Ordering> {
+    if let (Some(x), Some(y)) = (a.as_array(), b.as_array()) {
+        return Some(x.len().cmp(&y.len()));
+    }
     if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
         let dates = date::is_date_shaped(x) && date::is_date_shaped(y);
         return dates.then(|| x.cmp(y));

@@ -194,6 +194,7 @@ pub fn random_rules(rng: &mut Rng, targets: &[Target]) -> Vec<Value> {
         let family = |t: &Target| match t.def.kind {
             QuestionKind::Integer | QuestionKind::Number => Some("number"),
             QuestionKind::Date => Some("date"),
+            QuestionKind::MultipleChoice => Some("count"),
             _ => None,
         };
         let comparable: Vec<&Target> = targets.iter().filter(|t| family(t).is_some()).collect();
