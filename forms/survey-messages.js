@@ -69,9 +69,13 @@ export function nativeIssue(messages, error, data) {
   if (!entry) return undefined;
   const name = params.propertyName ?? error.propertyName;
   let path = entry.path ?? pointer;
-  // A disabled field of a repeat: ajv reports it at the instance (`/systems/3`), the entry
-  // names it with `-` in the instance's place (`/systems/-/vendor`).
-  if (entry.path?.includes("/-/")) path = pointer + entry.path.slice(entry.path.indexOf("/-/") + 2);
+  // A field of a repeat (disabled, or the place of a failed rule checked per instance): the
+  // entry names it with `-` in the instance's place (`/systems/-/vendor`), and the instance is
+  // the second token of the error's place (`/systems/3`, `/systems/3/name`).
+  if (entry.path?.includes("/-/")) {
+    const [, repeat, instance] = pointer.split("/");
+    path = `/${repeat}/${instance}${entry.path.slice(entry.path.indexOf("/-/") + 2)}`;
+  }
   if (keyword === "uniqueItems") path += `/${Math.max(params.i, params.j)}`;
   if (entry.code === "unknown_question" || entry.code === "unknown_field") {
     if (name === undefined) return undefined;

@@ -86,6 +86,8 @@ pub(crate) struct Rule {
     pub(crate) assert: Condition,
     /// The node whose path a failure carries: the first question its `assert` tests.
     pub(crate) node: usize,
+    /// The repeat whose every instance the rule is checked in.
+    pub(crate) repeat: Option<usize>,
 }
 
 /// One entry of the survey's top-level layout, or of a section's.

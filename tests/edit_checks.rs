@@ -192,6 +192,77 @@ rules:
 }
 
 #[test]
+fn a_rule_per_repeat_instance_checks_each_instance() {
+    let survey = Survey::from_yaml(
+        r"
+id: t
+version: '1'
+default_locale: en
+title: T
+questions:
+  - { id: audited, type: boolean, title: Audited }
+  - id: systems
+    type: repeat
+    title: Systems
+    fields:
+      - { id: since, type: date, title: In use since }
+      - { id: until, type: date, title: In use until }
+      - { id: remote, type: boolean, title: Remote }
+rules:
+  - id: until-after-since
+    for_each_instance: systems
+    when: { all: [ { question: systems, field: since, answered: true }, { question: systems, field: until, answered: true } ] }
+    assert: { question: systems, field: until, greater_or_equal: { question: systems, field: since } }
+    message: a system is not retired before it starts
+  - id: audited-remote-answered
+    for_each_instance: systems
+    when: { question: audited, equals: true }
+    assert: { question: systems, field: remote, answered: true }
+    message: an audited institution says whether each system is remote
+",
+    )
+    .unwrap();
+    let answers = json!({ "audited": true, "systems": [
+        { "since": "2020-01-01", "until": "2024-01-01", "remote": true },
+        { "since": "2020-01-01", "until": "2019-01-01", "remote": false },
+        { "since": "2020-01-01" },
+    ] });
+    let report = survey.validate_with(&answers, &en());
+    let found: Vec<(String, String)> = report
+        .issues
+        .iter()
+        .map(|i| (i.rule.clone().unwrap_or_default(), i.path.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "until-after-since".to_owned(),
+                "/systems/1/until".to_owned()
+            ),
+            (
+                "audited-remote-answered".to_owned(),
+                "/systems/2/remote".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        report.issues[1].message,
+        "systems/2/remote: an audited institution says whether each system is remote"
+    );
+    // The rule with a constant is in the schema (decided at the root on `audited`); the date
+    // comparison is the server's.
+    let schema = survey.json_schema(&JsonSchemaOptions::default()).to_value();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let missing = json!({ "audited": true, "systems": [ { "since": "2020-01-01" } ] });
+    assert!(!validator.is_valid(&missing) && !survey.is_valid(&missing));
+    let unaudited = json!({ "audited": false, "systems": [ { "since": "2020-01-01" } ] });
+    assert!(validator.is_valid(&unaudited) && survey.is_valid(&unaudited));
+    let reversed = json!({ "systems": [ { "since": "2020-01-01", "until": "2019-01-01" } ] });
+    assert!(validator.is_valid(&reversed) && !survey.is_valid(&reversed));
+}
+
+#[test]
 fn rules_are_checked_at_load() {
     let head = "id: t\nversion: '1'\ndefault_locale: en\ntitle: T\nquestions:\n  - {id: n, type: integer, title: N}\n  - {id: d, type: date, title: D}\nrules:\n";
     for (rule, expected) in [

@@ -23,6 +23,28 @@ impl<'a> Checker<'a> {
                 );
             }
             self.text(&rule.message, format!("{path}.message"));
+            if let Some(repeat) = &rule.for_each_instance {
+                if rule.for_each_row.is_some() {
+                    self.problem(
+                        ProblemCode::InvalidCondition,
+                        format!("{path}.for_each_instance"),
+                        "a rule is checked per row of a table or per instance of a repeat, not both",
+                    );
+                    continue;
+                }
+                let found = self.top_level.get(repeat.as_str()).copied().filter(|&r| {
+                    matches!(self.nodes[r].spec, crate::node::AnswerSpec::Repeat { .. })
+                });
+                match found {
+                    Some(repeat) => self.rule(rule, &path, Some(repeat), true),
+                    None => self.problem(
+                        ProblemCode::UnknownQuestion,
+                        format!("{path}.for_each_instance"),
+                        format!("there is no repeat `{repeat}`"),
+                    ),
+                }
+                continue;
+            }
             let rows = match &rule.for_each_row {
                 None => vec![None],
                 Some(table) => match self.table_rows_of(table, &path) {
@@ -32,7 +54,7 @@ impl<'a> Checker<'a> {
             };
             for row in rows {
                 let before = self.problems.len();
-                self.rule(rule, &path, row);
+                self.rule(rule, &path, row, false);
                 // A rule's problems are the same in every row: report the first row's only.
                 if row.is_some() && self.problems.len() > before {
                     break;
@@ -74,9 +96,10 @@ impl<'a> Checker<'a> {
         Some(rows)
     }
 
-    /// One rule, in one row (or for the whole answer set).
-    fn rule(&mut self, rule: &'a RuleDef, path: &str, row: Option<usize>) {
-        let scope = Scope { group: row };
+    /// One rule, in one row, in every instance of a repeat (`instance`: `group` is the
+    /// repeat), or for the whole answer set.
+    fn rule(&mut self, rule: &'a RuleDef, path: &str, group: Option<usize>, instance: bool) {
+        let scope = Scope { group };
         let when = rule
             .when
             .as_ref()
@@ -104,6 +127,31 @@ impl<'a> Checker<'a> {
         let Some(node) = leaves.first().map(|leaf| leaf.node) else {
             return;
         };
+        if instance && let Some(repeat) = group {
+            when.leaves(&mut leaves);
+            let end = match self.nodes[repeat].spec {
+                crate::node::AnswerSpec::Repeat { end, .. } => end,
+                _ => repeat + 1,
+            };
+            let mut outside: Vec<_> = Vec::new();
+            for leaf in leaves {
+                if !(repeat + 1..end).contains(&leaf.node) && !outside.contains(&leaf) {
+                    outside.push(leaf);
+                }
+            }
+            if outside.len() > super::questions::MAX_OUTSIDE_TESTS {
+                self.problem(
+                    ProblemCode::LimitExceeded,
+                    path,
+                    format!(
+                        "the rule makes {} different tests of questions outside the repeat, more than {}",
+                        outside.len(),
+                        super::questions::MAX_OUTSIDE_TESTS
+                    ),
+                );
+                return;
+            }
+        }
         self.built_rules.push(Rule {
             id: rule.id.clone(),
             severity: rule.severity,
@@ -111,6 +159,7 @@ impl<'a> Checker<'a> {
             when: rule.when.is_some().then_some(when),
             assert,
             node,
+            repeat: group.filter(|_| instance),
         });
     }
 }

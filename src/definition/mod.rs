@@ -71,6 +71,10 @@ pub struct RuleDef {
     /// cell of that row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_each_row: Option<String>,
+    /// Check the rule once per instance of this repeat: `{question: REPEAT, field: ID}` in
+    /// its conditions names the field of that instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_each_instance: Option<String>,
     /// The rule applies only when this condition holds.
     #[serde(
         default,

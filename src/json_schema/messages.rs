@@ -150,11 +150,14 @@ impl Recorder {
     /// Records what an error anywhere under `at`, the place of a rule, means: the rule
     /// failed, at its question.
     pub(super) fn rule(&self, at: &str, node: &Node, id: &str, text: &str) {
-        let subject = node.pointer.trim_start_matches('/');
+        let subject = node
+            .pointer
+            .trim_start_matches('/')
+            .replacen("/-/", "/{instance}/", 1);
         self.add(
             at.to_owned(),
             IssueCode::RuleFailed,
-            subject,
+            &subject,
             &Detail::Text(text),
             Some(node.pointer.clone()),
         );

@@ -278,7 +278,11 @@ impl<'a> Generator<'a> {
                 blocks.push(block);
             }
         }
-        for rule in survey.rules.iter().filter(|rule| rule.severity.is_error()) {
+        for rule in survey
+            .rules
+            .iter()
+            .filter(|rule| rule.severity.is_error() && rule.repeat.is_none())
+        {
             let at = format!("#/allOf/{}", blocks.len());
             blocks.push(self.rule(rule, &at));
         }
@@ -368,10 +372,7 @@ impl<'a> Generator<'a> {
         let compares = rule.assert.compares_answers()
             || rule.when.as_ref().is_some_and(Condition::compares_answers);
         if compares {
-            return json!({ "$comment": format!(
-                "rule {}: compares two answers, which JSON Schema cannot; the server's native validation checks it",
-                rule.id
-            ) });
+            return server_only(rule);
         }
         if let Some(recorder) = self.recorder {
             let text = self.survey.text(&rule.message, recorder.locale().tag());
@@ -732,6 +733,14 @@ impl<'a> Generator<'a> {
             .map(|c| json!({ "const": c.value, "title": self.survey.text(&c.label, self.locale) }))
             .collect()
     }
+}
+
+/// The place of a rule that compares two answers, which JSON Schema cannot.
+fn server_only(rule: &Rule) -> Value {
+    json!({ "$comment": format!(
+        "rule {}: compares two answers, which JSON Schema cannot; the server's native validation checks it",
+        rule.id
+    ) })
 }
 
 fn conjunction(mut parts: Vec<Value>) -> Option<Value> {

@@ -17,7 +17,7 @@ use super::messages::Fault;
 use super::{Generator, QUALIFY_LEAVES, conjunction};
 use crate::condition::Condition;
 use crate::issue::IssueCode;
-use crate::node::{AnswerSpec, Node};
+use crate::node::{AnswerSpec, Node, Rule};
 
 /// An effective condition inside a repeat.
 #[derive(Debug, Clone, PartialEq)]
@@ -282,6 +282,14 @@ impl Generator<'_> {
                 }
             }
         }
+        for (rule, formulas, outside) in self.instance_rules(index) {
+            let block_at = format!("{items_at}/allOf/{}", blocks.len());
+            if compares(rule) {
+                blocks.push(super::server_only(rule));
+            } else if outside.is_empty() {
+                blocks.extend(self.instance_rule(rule, &formulas, &block_at));
+            }
+        }
         // The fields decided at the root are declared in the instance too, under an `if`
         // that never holds: no verdict changes, and a form builder that looks a field up in
         // the instance's schema (JSON Forms, for a repeat's `detail`) finds it.
@@ -339,7 +347,16 @@ impl Generator<'_> {
             formula.outside(&mut outside);
             if !outside.is_empty() {
                 let block_at = inner_at(blocks.len());
-                blocks.extend(self.expand(repeat, field, formula, &outside, &block_at));
+                let leaf = |f: &[Formula], at: &str| self.instance_block(field, &f[0], at);
+                let formulas = [formula.clone()];
+                blocks.extend(self.expand(repeat, &formulas, &outside, &block_at, &leaf));
+            }
+        }
+        for (rule, formulas, outside) in self.instance_rules(repeat) {
+            if !outside.is_empty() && !compares(rule) {
+                let block_at = inner_at(blocks.len());
+                let leaf = |f: &[Formula], at: &str| self.instance_rule(rule, f, at);
+                blocks.extend(self.expand(repeat, &formulas, &outside, &block_at, &leaf));
             }
         }
         if blocks.is_empty() {
@@ -352,32 +369,35 @@ impl Generator<'_> {
         })
     }
 
-    /// Decides the outside tests one at a time at the root; with all decided, the instance
-    /// block inside the repeat's `items`.
+    /// Decides the outside tests one at a time at the root; with all decided, `leaf` gives
+    /// the instance block (of a field or a rule, from its formulas with those outcomes filled
+    /// in) at the schema location of the repeat's `items`.
     fn expand(
         &self,
         repeat: usize,
-        field: usize,
-        formula: &Formula,
+        formulas: &[Formula],
         outside: &[Value],
         at: &str,
+        leaf: &dyn Fn(&[Formula], &str) -> Option<Value>,
     ) -> Option<Value> {
         let Some((test, rest)) = outside.split_first() else {
             let id = &self.survey.nodes[repeat].id;
-            let block =
-                self.instance_block(field, formula, &format!("{at}/properties/{id}/items"))?;
+            let block = leaf(formulas, &format!("{at}/properties/{id}/items"))?;
             return Some(json!({ "properties": { id.clone(): { "items": block } } }));
         };
-        let (holds, fails) = (
-            formula.decide(Some(test), true),
-            formula.decide(Some(test), false),
-        );
+        let decided = |holds: bool| -> Vec<Formula> {
+            formulas
+                .iter()
+                .map(|f| f.decide(Some(test), holds))
+                .collect()
+        };
+        let (holds, fails) = (decided(true), decided(false));
         if holds == fails {
             // The test decides nothing here.
-            return self.expand(repeat, field, &holds, rest, at);
+            return self.expand(repeat, &holds, rest, at, leaf);
         }
-        let then = self.expand(repeat, field, &holds, rest, &format!("{at}/then"));
-        let otherwise = self.expand(repeat, field, &fails, rest, &format!("{at}/else"));
+        let then = self.expand(repeat, &holds, rest, &format!("{at}/then"), leaf);
+        let otherwise = self.expand(repeat, &fails, rest, &format!("{at}/else"), leaf);
         let mut block = Map::new();
         block.insert("if".into(), test.clone());
         block.insert("then".into(), then.unwrap_or(json!({})));
@@ -385,6 +405,44 @@ impl Generator<'_> {
             block.insert("else".into(), otherwise);
         }
         Some(Value::Object(block))
+    }
+
+    /// A rule checked in every instance, from its `when` and `assert` with no outside test
+    /// left, at schema location `at`: `{if: when, then: assert}`. `None` when it cannot fail.
+    fn instance_rule(&self, rule: &Rule, formulas: &[Formula], at: &str) -> Option<Value> {
+        let (when, assert) = (&formulas[0], &formulas[1]);
+        if *when == Formula::False || *assert == Formula::True {
+            return None;
+        }
+        if let Some(recorder) = self.recorder {
+            let text = self.survey.text(&rule.message, recorder.locale().tag());
+            recorder.rule(at, &self.survey.nodes[rule.node], &rule.id, text);
+        }
+        Some(match when {
+            Formula::True => assert.schema(),
+            _ => json!({ "if": when.schema(), "then": assert.schema() }),
+        })
+    }
+
+    /// The `when` and `assert` of a rule checked per instance of `repeat`, as formulas, with
+    /// the outside tests they make; `None` for a warning, which no schema holds.
+    fn instance_rules(&self, repeat: usize) -> Vec<(&Rule, Vec<Formula>, Vec<Value>)> {
+        self.survey
+            .rules
+            .iter()
+            .filter(|rule| rule.repeat == Some(repeat) && rule.severity.is_error())
+            .map(|rule| {
+                let when = rule
+                    .when
+                    .as_ref()
+                    .map_or(Formula::True, |c| self.formula(c).0);
+                let assert = self.formula(&rule.assert).0;
+                let mut outside = Vec::new();
+                when.outside(&mut outside);
+                assert.outside(&mut outside);
+                (rule, vec![when, assert], outside)
+            })
+            .collect()
     }
 
     /// The block of one field applied to an instance, at schema location `at`: declared
@@ -424,4 +482,9 @@ impl Generator<'_> {
             })),
         }
     }
+}
+
+/// Whether a rule compares two answers, which only the native validator checks.
+fn compares(rule: &Rule) -> bool {
+    rule.assert.compares_answers() || rule.when.as_ref().is_some_and(Condition::compares_answers)
 }

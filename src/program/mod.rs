@@ -86,6 +86,8 @@ pub(crate) struct Check {
     /// The first op of `assert`.
     pub(crate) assert: u32,
     pub(crate) warning: bool,
+    /// The repeat in whose every instance the check runs (`None`: once, after the walk).
+    pub(crate) repeat: Option<Slot>,
 }
 
 /// The bounds of a repeat and the steps of its fields.
@@ -245,6 +247,7 @@ impl Program {
                 when,
                 assert,
                 warning: !rule.severity.is_error(),
+                repeat: rule.repeat.and_then(Slot::new),
             });
         }
         for node in nodes {

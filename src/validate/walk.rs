@@ -201,20 +201,22 @@ impl Survey {
                 index + 1
             };
         }
-        self.checks(mode, states, sink)
+        self.checks(mode, None, states, sink)
     }
 
-    /// The survey's edit checks, once every node is settled: each rule whose `when` holds
-    /// (or that has none) and whose `assert` does not is an issue at its question.
+    /// The survey's edit checks, once every node is settled (`repeat: None`), or those of
+    /// one repeat once its instance's fields are settled: each rule whose `when` holds (or
+    /// that has none) and whose `assert` does not is an issue at its question.
     fn checks<'v, A: Answer>(
         &self,
         mode: Mode,
+        repeat: Option<usize>,
         states: &States<'_, 'v, A>,
         sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let seen = |node: usize| states.seen(node);
         for (k, check) in self.program.checks.iter().enumerate() {
-            if check.warning && !mode.warnings {
+            if check.warning && !mode.warnings || check.repeat.map(Slot::get) != repeat {
                 continue;
             }
             let (start, end) = check.present;
@@ -279,7 +281,7 @@ impl Survey {
         }
         entries.peek().is_none()
             && self
-                .checks(mode, states, &mut |_| ControlFlow::Break(()))
+                .checks(mode, None, states, &mut |_| ControlFlow::Break(()))
                 .is_continue()
     }
 
@@ -326,6 +328,7 @@ impl Survey {
             for field in index + 1..end {
                 self.visit(field, &self.program.steps[field], mode, states, sink)?;
             }
+            self.checks(mode, Some(index), states, sink)?;
             each(index, instance, states);
         }
         states.raw[index] = array;

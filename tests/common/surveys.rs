@@ -50,6 +50,8 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
     let count = rng.range(3, 12) as usize;
     let mut questions: Vec<Value> = Vec::new();
     let mut targets: Vec<Target> = Vec::new();
+    // Rules checked per instance of a repeat, made with the repeat.
+    let mut instance_rules: Vec<Value> = Vec::new();
     // Open sections, outermost first: each with the questions before it at its level.
     let mut open: Vec<(Value, Vec<Value>)> = Vec::new();
     for index in 0..count {
@@ -70,7 +72,7 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
             "repeat",
         ]);
         let mut question = if kind == "repeat" {
-            random_repeat(rng, &id, index, &targets)
+            random_repeat(rng, &id, index, &targets, &mut instance_rules)
         } else if kind == "matrix" {
             random_matrix(rng, &id, index, &targets)
         } else if kind == "table" {
@@ -165,7 +167,8 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
     while !open.is_empty() {
         close_section(&mut open, &mut questions);
     }
-    let rules = random_rules(rng, &targets);
+    let mut rules = random_rules(rng, &targets);
+    rules.extend(instance_rules);
     json!({
         "id": "random",
         "version": "1",
@@ -191,42 +194,8 @@ pub fn random_rules(rng: &mut Rng, targets: &[Target]) -> Vec<Value> {
         if rng.chance(50) {
             rule["when"] = random_condition(rng, targets, 1);
         }
-        let family = |t: &Target| match t.def.kind {
-            QuestionKind::Integer | QuestionKind::Number => Some("number"),
-            QuestionKind::Date => Some("date"),
-            QuestionKind::MultipleChoice => Some("count"),
-            _ => None,
-        };
-        let comparable: Vec<&Target> = targets.iter().filter(|t| family(t).is_some()).collect();
-        let pair = (comparable.len() >= 2 && rng.chance(40)).then(|| {
-            let a = *rng.pick(&comparable);
-            let same: Vec<&&Target> = comparable
-                .iter()
-                .filter(|t| family(t) == family(a))
-                .collect();
-            (a, **rng.pick(&same))
-        });
-        rule["assert"] = match pair {
-            Some((a, b)) => {
-                let side = |t: &Target| {
-                    let mut side = json!({ "question": t.question });
-                    if let Some(field) = &t.field {
-                        side["field"] = field.clone().into();
-                    }
-                    side
-                };
-                let mut leaf = side(a);
-                let op = *rng.pick(&[
-                    "greater_than",
-                    "greater_or_equal",
-                    "less_than",
-                    "less_or_equal",
-                ]);
-                leaf[op] = side(b);
-                leaf
-            }
-            None => random_condition(rng, targets, 1),
-        };
+        rule["assert"] =
+            random_rule_assert(rng, targets).unwrap_or_else(|| random_condition(rng, targets, 1));
         if rng.chance(30) {
             rule["severity"] = "warning".into();
         }
@@ -270,8 +239,14 @@ pub fn only_server_rules(survey: &Survey, report: &survey_schema::Report) -> boo
 }
 
 /// A repeat of one to three fields, whose conditions test earlier fields of the instance
-/// and earlier questions outside it.
-pub fn random_repeat(rng: &mut Rng, id: &str, index: usize, targets: &[Target]) -> Value {
+/// and earlier questions outside it; sometimes a rule checked per instance goes to `rules`.
+pub fn random_repeat(
+    rng: &mut Rng,
+    id: &str,
+    index: usize,
+    targets: &[Target],
+    rules: &mut Vec<Value>,
+) -> Value {
     let mut fields = Vec::new();
     let mut field_targets: Vec<Target> = Vec::new();
     // Two conditions of at most two leaves each may test questions outside: within the
@@ -310,7 +285,61 @@ pub fn random_repeat(rng: &mut Rng, id: &str, index: usize, targets: &[Target]) 
     if rng.chance(40) {
         repeat["max_items"] = rng.range(2, 4).into();
     }
+    if !field_targets.is_empty() && rng.chance(40) {
+        // `when` and `assert` of at most two leaves each: within the bound of four outside
+        // tests.
+        let mut scope = field_targets.clone();
+        if !targets.is_empty() && rng.chance(30) {
+            scope.extend(targets.iter().rev().take(2).cloned());
+        }
+        let mut rule = json!({ "id": format!("{id}-rule"), "for_each_instance": id, "message": { "ja": "繰り返しの規則", "en": "instance rule" } });
+        if rng.chance(50) {
+            rule["when"] = random_condition(rng, &scope, 1);
+        }
+        rule["assert"] = random_rule_assert(rng, &field_targets)
+            .unwrap_or_else(|| random_condition(rng, &field_targets, 1));
+        if rng.chance(20) {
+            rule["severity"] = "warning".into();
+        }
+        rules.push(rule);
+    }
     repeat
+}
+
+/// Sometimes a comparison between two answers of one kind among `targets`.
+fn random_rule_assert(rng: &mut Rng, targets: &[Target]) -> Option<Value> {
+    let family = |t: &Target| match t.def.kind {
+        QuestionKind::Integer | QuestionKind::Number => Some("number"),
+        QuestionKind::Date => Some("date"),
+        QuestionKind::MultipleChoice => Some("count"),
+        _ => None,
+    };
+    let comparable: Vec<&Target> = targets.iter().filter(|t| family(t).is_some()).collect();
+    if comparable.len() < 2 || !rng.chance(40) {
+        return None;
+    }
+    let a = *rng.pick(&comparable);
+    let same: Vec<&&Target> = comparable
+        .iter()
+        .filter(|t| family(t) == family(a))
+        .collect();
+    let b = **rng.pick(&same);
+    let side = |t: &Target| {
+        let mut side = json!({ "question": t.question });
+        if let Some(field) = &t.field {
+            side["field"] = field.clone().into();
+        }
+        side
+    };
+    let mut leaf = side(a);
+    let op = *rng.pick(&[
+        "greater_than",
+        "greater_or_equal",
+        "less_than",
+        "less_or_equal",
+    ]);
+    leaf[op] = side(b);
+    Some(leaf)
 }
 
 /// Closes the innermost open section: its questions go into it, and it joins the level
