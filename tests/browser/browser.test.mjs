@@ -30,6 +30,19 @@ async function submit(page) {
 }
 
 /** How to find and answer a question on each page. */
+/** Picks an option and waits until the form's data holds it, picking again if a re-render
+ * of the form swallowed the change (a select does not say whether the app took it). */
+async function chosen(page, id, pick) {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    await pick();
+    const held = await page
+      .waitForFunction((key) => window.formData?.[key] !== undefined, id, { timeout: 3_000 })
+      .then(() => true, () => false);
+    if (held) return;
+  }
+  assert.fail(`${id}: the form never took the choice`);
+}
+
 const pages = {
   rjsf: {
     async shown(page, id) {
@@ -42,7 +55,7 @@ const pages = {
       await page.locator(`input[type=checkbox][name="root_${id}"]`).nth(index).check();
     },
     async choose(page, id, label) {
-      await page.locator(`select#root_${id}`).selectOption({ label });
+      await chosen(page, id, () => page.locator(`select#root_${id}`).selectOption({ label }));
     },
     async fill(page, group, field, text) {
       await page.locator(`#root_${group}_${field}`).fill(text);
@@ -65,7 +78,7 @@ const pages = {
       await page.locator(`fieldset[data-path="${id}"] input[type=checkbox]`).nth(index).check();
     },
     async choose(page, id, label) {
-      await page.locator(`[id="#/properties/${id}-input"]`).selectOption({ label });
+      await chosen(page, id, () => page.locator(`[id="#/properties/${id}-input"]`).selectOption({ label }));
     },
     async fill(page, group, field, text) {
       await page.locator(`[id="#/properties/${group}/properties/${field}-input"]`).fill(text);
@@ -186,12 +199,18 @@ for (const [name, driver] of Object.entries(pages)) {
       await driver.yesNo(page, "Q10-1", true);
       await driver.yesNo(page, "Q11", true);
       await driver.yesNo(page, "Q12", true);
+      // The backup questions appear with Q12: answer them once they are there, and go on
+      // once the form holds every answer (a slow host re-renders in between).
+      await page.waitForFunction(() => window.formData?.Q12 === true);
       await driver.choose(page, "Q12-1", "毎日");
       await driver.choose(page, "Q12-2", "3つ以上");
       await driver.choose(page, "Q12-3", "2世代");
       await driver.choose(page, "Q12-4", "2種類");
       for (const id of ["Q12-5", "Q12-6", "Q13-1", "Q13-2"]) await driver.yesNo(page, id, true);
-      await page.waitForFunction(() => window.formData?.["Q13-2"] === true);
+      await page.waitForFunction(() =>
+        ["Q12-1", "Q12-2", "Q12-3", "Q12-4", "Q12-5", "Q12-6", "Q13-1"].every((id) => window.formData?.[id] !== undefined) &&
+        window.formData?.["Q13-2"] === true,
+      );
       const errors = await submitErrors(driver, page);
       assert.deepEqual([errors.reported, errors.shown], [[], []]);
       const formData = errors.formData;

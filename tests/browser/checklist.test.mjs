@@ -2,18 +2,11 @@
 // Chromium: いいえ to the opening question hides every section; a row's target date appears
 // only after いいえ in that row; a filled form submits, and `survey prune` of its data passes
 // the native validator in strict mode.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { artifacts, open as openPage, root, run, useBrowser } from "./harness.mjs";
 
-const here = new URL("./", import.meta.url);
-const root = new URL("../../", import.meta.url);
-const artifacts = fileURLToPath(new URL("artifacts/", here));
-mkdirSync(artifacts, { recursive: true });
-const binary = process.env.SURVEY_BIN ?? fileURLToPath(new URL("target/release/survey", root));
 const surveyFile = fileURLToPath(new URL("schema/mhlw-cybersecurity-checklist-2024.yaml", root));
 
 const TABLES = {
@@ -44,30 +37,8 @@ const pages = {
   },
 };
 
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-});
-after(async () => browser?.close());
-
-async function open(name) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems = [];
-  page.on("pageerror", (error) => problems.push(error.message));
-  await page.goto(`${new URL(`dist/${name}.html`, here).href}?survey=checklist`);
-  await page.locator("input").first().waitFor();
-  return { page, problems };
-}
-
-function run(args, input) {
-  const result = spawnSync(binary, args, { input: JSON.stringify(input) });
-  assert.equal(result.error, undefined, `cannot run ${binary}`);
-  return result;
-}
+const browser = useBrowser();
+const open = (name) => openPage(browser(), name, "checklist");
 
 for (const [name, driver] of Object.entries(pages)) {
   describe(`${name}: the checklist`, () => {

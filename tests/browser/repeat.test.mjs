@@ -3,18 +3,11 @@
 // enables it; a field that also tests a question outside the repeat follows that question; a
 // later question that tests the number of instances appears and goes with the count; a
 // filled form submits, and `survey prune` of its data passes the native validator.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { artifacts, open as openPage, root, run, useBrowser } from "./harness.mjs";
 
-const here = new URL("./", import.meta.url);
-const root = new URL("../../", import.meta.url);
-const artifacts = fileURLToPath(new URL("artifacts/", here));
-mkdirSync(artifacts, { recursive: true });
-const binary = process.env.SURVEY_BIN ?? fileURLToPath(new URL("target/release/survey", root));
 const surveyFile = fileURLToPath(new URL("tests/fixtures/systems-repeat.yaml", root));
 
 /** How to reach the repeat's instances and their fields on each page. */
@@ -58,34 +51,10 @@ function field(page, path) {
     .locator(`[id^="#/properties/${id}"][id$="-input"]:visible`);
 }
 
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-});
-after(async () => browser?.close());
-
-async function open(name) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems = [];
-  page.on("pageerror", (error) => problems.push(error.message));
-  // JSON Forms' vanilla array renderer asks before it deletes an instance.
-  page.on("dialog", (dialog) => dialog.accept());
-  await page.goto(`${new URL(`dist/${name}.html`, here).href}?survey=repeat`);
-  await page.locator("input").first().waitFor();
-  return { page, problems };
-}
+const browser = useBrowser();
+const open = (name) => openPage(browser(), name, "repeat");
 
 const count = (page) => page.evaluate(() => window.formData?.systems?.length ?? 0);
-
-function run(args, input) {
-  const result = spawnSync(binary, args, { input: JSON.stringify(input) });
-  assert.equal(result.error, undefined, `cannot run ${binary}`);
-  return result;
-}
 
 for (const [name, driver] of Object.entries(pages)) {
   describe(`${name}: a repeating group`, () => {
