@@ -339,19 +339,8 @@ impl<'a> Generator<'a> {
             inside.push_str(&self.survey.nodes[ancestor].id);
         }
         let (then_at, else_at) = (format!("{at}/then{inside}"), format!("{at}/else{inside}"));
-        let mut declare = Map::new();
-        let schema = self.question(node, &format!("{then_at}/properties/{}", node.id));
-        declare.insert("properties".into(), json!({ node.id.clone(): schema }));
-        if node.required {
-            self.note(
-                || format!("{then_at}/required/{}", node.id),
-                node,
-                Fault::Missing,
-            );
-            declare.insert("required".into(), json!([node.id]));
-        }
+        let mut then = self.declaration(node, &then_at);
         self.note(|| format!("{else_at}/not"), node, Fault::Disabled);
-        let mut then = Value::Object(declare);
         let mut otherwise = json!({ "not": { "required": [node.id] } });
         for &ancestor in &ancestors {
             let id = &self.survey.nodes[ancestor].id;
@@ -383,6 +372,23 @@ impl<'a> Generator<'a> {
             Some(when) => json!({ "if": self.condition(when).0, "then": assert }),
             None => assert,
         }
+    }
+
+    /// A conditional node declared in the object at schema location `at`: its schema under
+    /// `properties`, and `required` when it is required.
+    fn declaration(&self, node: &Node, at: &str) -> Value {
+        let mut declare = Map::new();
+        let schema = self.question(node, &format!("{at}/properties/{}", node.id));
+        declare.insert("properties".into(), json!({ node.id.clone(): schema }));
+        if node.required {
+            self.note(
+                || format!("{at}/required/{}", node.id),
+                node,
+                Fault::Missing,
+            );
+            declare.insert("required".into(), json!([node.id]));
+        }
+        Value::Object(declare)
     }
 
     /// The schema that holds exactly when the node is enabled (`None` when it always is),

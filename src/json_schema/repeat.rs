@@ -450,20 +450,7 @@ impl Generator<'_> {
     /// schema). `None` when there is nothing to say.
     fn instance_block(&self, field: usize, formula: &Formula, at: &str) -> Option<Value> {
         let node = &self.survey.nodes[field];
-        let declare = |at: &str| {
-            let mut declare = Map::new();
-            let schema = self.question(node, &format!("{at}/properties/{}", node.id));
-            declare.insert("properties".into(), json!({ node.id.clone(): schema }));
-            if node.required {
-                self.note(
-                    || format!("{at}/required/{}", node.id),
-                    node,
-                    Fault::Missing,
-                );
-                declare.insert("required".into(), json!([node.id]));
-            }
-            Value::Object(declare)
-        };
+        let declare = |at: &str| self.declaration(node, at);
         let forbid = |at: &str| {
             self.note(|| format!("{at}/not"), node, Fault::Disabled);
             json!({ "not": { "required": [node.id] } })

@@ -70,6 +70,10 @@ pub(crate) struct Program {
     pub(crate) repeat_rules: Vec<RepeatRule>,
     /// The survey's edit checks, in order.
     pub(crate) checks: Vec<Check>,
+    /// Indices of the checks that run once after the walk, and per repeat node of those
+    /// that run in each of its instances, so that neither pass reads the other's.
+    pub(crate) global_checks: Vec<u32>,
+    pub(crate) instance_checks: std::collections::HashMap<usize, Vec<u32>>,
     /// Nodes that checks ask to be answered (see [`Check::present`]).
     pub(crate) present: Vec<u32>,
 }
@@ -86,8 +90,6 @@ pub(crate) struct Check {
     /// The first op of `assert`.
     pub(crate) assert: u32,
     pub(crate) warning: bool,
-    /// The repeat in whose every instance the check runs (`None`: once, after the walk).
-    pub(crate) repeat: Option<Slot>,
 }
 
 /// The bounds of a repeat and the steps of its fields.
@@ -242,12 +244,16 @@ impl Program {
                     .and_then(|c| Slot::new(program.condition(c))),
             };
             let assert = index(program.condition(&rule.assert));
+            let k = index(program.checks.len());
+            match rule.repeat {
+                Some(repeat) => program.instance_checks.entry(repeat).or_default().push(k),
+                None => program.global_checks.push(k),
+            }
             program.checks.push(Check {
                 present: (start, index(program.present.len())),
                 when,
                 assert,
                 warning: !rule.severity.is_error(),
-                repeat: rule.repeat.and_then(Slot::new),
             });
         }
         for node in nodes {

@@ -215,8 +215,18 @@ impl Survey {
         sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let seen = |node: usize| states.seen(node);
-        for (k, check) in self.program.checks.iter().enumerate() {
-            if check.warning && !mode.warnings || check.repeat.map(Slot::get) != repeat {
+        let list = match repeat {
+            None => self.program.global_checks.as_slice(),
+            Some(r) => self
+                .program
+                .instance_checks
+                .get(&r)
+                .map_or(&[][..], Vec::as_slice),
+        };
+        for &k in list {
+            let k = k as usize;
+            let check = &self.program.checks[k];
+            if check.warning && !mode.warnings {
                 continue;
             }
             let (start, end) = check.present;
