@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { settle } from "./harness.mjs";
 
 const here = new URL("./", import.meta.url);
 const root = new URL("../../", import.meta.url);
@@ -30,19 +31,6 @@ async function submit(page) {
 }
 
 /** How to find and answer a question on each page. */
-/** Picks an option and waits until the form's data holds it, picking again if a re-render
- * of the form swallowed the change (a select does not say whether the app took it). */
-async function chosen(page, id, pick) {
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    await pick();
-    const held = await page
-      .waitForFunction((key) => window.formData?.[key] !== undefined, id, { timeout: 3_000 })
-      .then(() => true, () => false);
-    if (held) return;
-  }
-  assert.fail(`${id}: the form never took the choice`);
-}
-
 const pages = {
   rjsf: {
     async shown(page, id) {
@@ -55,10 +43,10 @@ const pages = {
       await page.locator(`input[type=checkbox][name="root_${id}"]`).nth(index).check();
     },
     async choose(page, id, label) {
-      await chosen(page, id, () => page.locator(`select#root_${id}`).selectOption({ label }));
+      await settle(page, [id], () => page.locator(`select#root_${id}`).selectOption({ label }));
     },
     async fill(page, group, field, text) {
-      await page.locator(`#root_${group}_${field}`).fill(text);
+      await settle(page, [group, field], () => page.locator(`#root_${group}_${field}`).fill(text), text);
     },
     submit,
     async shownErrors(page) {
@@ -78,10 +66,10 @@ const pages = {
       await page.locator(`fieldset[data-path="${id}"] input[type=checkbox]`).nth(index).check();
     },
     async choose(page, id, label) {
-      await chosen(page, id, () => page.locator(`[id="#/properties/${id}-input"]`).selectOption({ label }));
+      await settle(page, [id], () => page.locator(`[id="#/properties/${id}-input"]`).selectOption({ label }));
     },
     async fill(page, group, field, text) {
-      await page.locator(`[id="#/properties/${group}/properties/${field}-input"]`).fill(text);
+      await settle(page, [group, field], () => page.locator(`[id="#/properties/${group}/properties/${field}-input"]`).fill(text), text);
     },
     submit,
     async shownErrors(page) {

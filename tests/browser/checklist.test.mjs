@@ -5,7 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { artifacts, open as openPage, root, run, useBrowser } from "./harness.mjs";
+import { artifacts, open as openPage, root, run, settle, useBrowser } from "./harness.mjs";
 
 const surveyFile = fileURLToPath(new URL("schema/mhlw-cybersecurity-checklist-2024.yaml", root));
 
@@ -22,12 +22,12 @@ const TABLES = {
 const pages = {
   rjsf: {
     yesNo: (page, path, yes) => page.locator(`input[type=radio][name="root_${path.join("_")}"]`).nth(yes ? 0 : 1).check(),
-    fill: (page, path, text) => page.locator(`#root_${path.join("_")}`).fill(text),
+    fill: (page, path, text) => settle(page, path, () => page.locator(`#root_${path.join("_")}`).fill(text), text),
     shown: async (page, path) => (await page.locator(`[id="root_${path.join("_")}"], input[name="root_${path.join("_")}"]`).count()) > 0,
   },
   jsonforms: {
     yesNo: (page, path, yes) => page.locator(`fieldset[data-path="${path.join(".")}"] input[type=radio]`).nth(yes ? 0 : 1).check(),
-    fill: (page, path, text) => page.locator(`[id="#/properties/${path.join("/properties/")}-input"]`).fill(text),
+    fill: (page, path, text) => settle(page, path, () => page.locator(`[id="#/properties/${path.join("/properties/")}-input"]`).fill(text), text),
     shown: async (page, path) => {
       const custom = page.locator(`fieldset[data-path="${path.join(".")}"]`);
       if ((await custom.count()) > 0) return custom.isVisible();

@@ -46,3 +46,25 @@ export function run(args, input) {
   assert.equal(result.error, undefined, `cannot run ${binary}`);
   return result;
 }
+
+/** Acts on the form (picks an option, fills a field) and waits until the form's data at
+ * `path` (a list of keys) holds `expected`, or any value when it is `undefined`; acts again
+ * if a re-render of the form swallowed the change (a field does not say whether the app
+ * took it). */
+export async function settle(page, path, act, expected) {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    await act();
+    const held = await page
+      .waitForFunction(
+        ([keys, want]) => {
+          const value = keys.reduce((data, key) => data?.[key], window.formData);
+          return want === undefined ? value !== undefined : value === want;
+        },
+        [path, expected],
+        { timeout: 3_000 },
+      )
+      .then(() => true, () => false);
+    if (held) return;
+  }
+  assert.fail(`${path.join("/")}: the form never took the answer`);
+}

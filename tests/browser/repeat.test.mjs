@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { artifacts, open as openPage, root, run, useBrowser } from "./harness.mjs";
+import { artifacts, open as openPage, root, run, settle, useBrowser } from "./harness.mjs";
 
 const surveyFile = fileURLToPath(new URL("tests/fixtures/systems-repeat.yaml", root));
 
@@ -18,7 +18,7 @@ const pages = {
     add: (page) => page.locator("#root_systems__add").click(),
     remove: (page, i) => page.locator(`#root_systems_${i}__remove`).click(),
     yesNo: (page, path, yes) => page.locator(`input[type=radio][name="root_${path.join("_")}"]`).nth(yes ? 0 : 1).check(),
-    fill: (page, path, text) => page.locator(`#root_${path.join("_")}`).fill(text),
+    fill: (page, path, text) => settle(page, path, () => page.locator(`#root_${path.join("_")}`).fill(text), text),
     shown: async (page, path) => (await page.locator(`[id="root_${path.join("_")}"], input[name="root_${path.join("_")}"]`).count()) > 0,
   },
   jsonforms: {
@@ -32,7 +32,7 @@ const pages = {
       await box.check();
       if (!yes) await box.uncheck();
     },
-    fill: (page, path, text) => field(page, path).fill(text),
+    fill: (page, path, text) => settle(page, path, () => field(page, path).fill(text), text),
     shown: async (page, path) => {
       const input = field(page, path);
       return (await input.count()) > 0 && input.isVisible();
