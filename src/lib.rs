@@ -69,6 +69,7 @@ mod program;
 mod survey;
 mod messages;
 mod validate;
+pub mod analysis;
 pub mod json_schema;
 mod ui_schema;
 

@@ -40,6 +40,12 @@ impl Hasher for IdHasher {
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
     pub(crate) id: String,
+    /// Where the question (row, column, specify box) is in the definition
+    /// (`questions[3].rows[1]`).
+    pub(crate) path: String,
+    /// How many conditions of the sections around the node lead its `condition` (an `all`
+    /// of them, then its own when it has one).
+    pub(crate) folded: usize,
     /// JSON Pointer of the answer (`/Q1/email`).
     pub(crate) pointer: String,
     /// The group this node is a field of.
@@ -70,6 +76,8 @@ pub(crate) enum Shape {
 #[derive(Debug, Clone)]
 pub(crate) struct Section {
     pub(crate) id: String,
+    /// Where the section is in the definition.
+    pub(crate) path: String,
     pub(crate) title: Text,
     pub(crate) help: Option<Text>,
     pub(crate) condition: Option<Condition>,
@@ -80,6 +88,8 @@ pub(crate) struct Section {
 #[derive(Debug, Clone)]
 pub(crate) struct Rule {
     pub(crate) id: String,
+    /// Where the rule is in the definition (`rules[2]`).
+    pub(crate) path: String,
     pub(crate) severity: crate::issue::Severity,
     pub(crate) message: Text,
     pub(crate) when: Option<Condition>,

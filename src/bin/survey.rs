@@ -31,10 +31,43 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Load and check a survey definition.
+    /// Load and check a survey definition, then analyse its logic: questions no answers
+    /// enable, conditions always true, tests that never matter, rules that never fail or
+    /// never hold (printed as warnings).
     Check {
         /// The survey file (.yaml, .yml or .json).
         survey: PathBuf,
+        /// Language of the warnings.
+        #[arg(long, value_enum, default_value_t = LocaleArg::En)]
+        locale: LocaleArg,
+        /// Exit with status 1 when the analysis finds anything.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Skip the analysis (the definition checks only).
+        #[arg(long)]
+        no_analysis: bool,
+    },
+    /// Write valid answer sets that together enable every question that can be enabled,
+    /// one per line (JSON Lines).
+    Examples {
+        /// The survey file.
+        survey: PathBuf,
+        /// Also make each test of each condition true and false where it can be.
+        #[arg(long)]
+        cover: bool,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print the respondents' paths: how many distinct sets of enabled questions there are,
+    /// the fewest and most questions a respondent is shown, and each question's share of
+    /// the paths.
+    Paths {
+        /// The survey file.
+        survey: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
     },
     /// Validate answer sets against a survey.
     Validate {
@@ -151,7 +184,18 @@ struct Fatal(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { survey } => check(&survey),
+        Command::Check {
+            survey,
+            locale,
+            deny_warnings,
+            no_analysis,
+        } => check(&survey, locale.locale(), deny_warnings, !no_analysis),
+        Command::Examples {
+            survey,
+            cover,
+            output,
+        } => examples(&survey, cover, output.as_deref()),
+        Command::Paths { survey, format } => paths(&survey, format),
         Command::Validate {
             survey,
             answers,
@@ -285,19 +329,96 @@ fn print_diagnostic(
     }
 }
 
-fn check(path: &Path) -> Result<bool, Fatal> {
-    Ok(match load_survey(path)? {
-        Some(survey) => {
-            let count = survey.questions().count();
-            println!(
-                "{}: ok ({count} question{})",
-                path.display(),
-                if count == 1 { "" } else { "s" }
-            );
-            true
-        }
-        None => false,
-    })
+fn check(path: &Path, locale: Locale, deny: bool, analyse: bool) -> Result<bool, Fatal> {
+    let Some(survey) = load_survey(path)? else {
+        return Ok(false);
+    };
+    let count = survey.questions().count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if !analyse {
+        println!("{}: ok ({count} question{})", path.display(), plural(count));
+        return Ok(true);
+    }
+    let mut analysis = survey.analyze();
+    let text = read_path(path, &Limits::default())
+        .map(|(text, _)| text)
+        .unwrap_or_default();
+    analysis.locate(&text);
+    for finding in &analysis.findings {
+        let message = format!(
+            "warning: {}: {}: {}",
+            finding.code,
+            finding.path,
+            finding.message(locale)
+        );
+        print_diagnostic(path, &text, finding.location, &message);
+    }
+    let warnings = analysis.findings.len();
+    if warnings == 0 {
+        println!("{}: ok ({count} question{})", path.display(), plural(count));
+    } else {
+        println!(
+            "{}: ok ({count} question{}), {warnings} warning{}",
+            path.display(),
+            plural(count),
+            plural(warnings)
+        );
+    }
+    Ok(!(deny && warnings > 0))
+}
+
+fn examples(path: &Path, cover: bool, output: Option<&Path>) -> Result<bool, Fatal> {
+    let Some(survey) = load_survey(path)? else {
+        return Ok(false);
+    };
+    let mut text = String::new();
+    for answers in survey.examples(cover) {
+        text.push_str(&answers.to_string());
+        text.push('\n');
+    }
+    match output {
+        Some(file) => std::fs::write(file, text)
+            .map_err(|e| Fatal(format!("cannot write {}: {e}", file.display())))?,
+        None => print!("{text}"),
+    }
+    Ok(true)
+}
+
+fn paths(path: &Path, format: OutputFormat) -> Result<bool, Fatal> {
+    let Some(survey) = load_survey(path)? else {
+        return Ok(false);
+    };
+    let paths = survey.paths();
+    if format == OutputFormat::Json {
+        let questions: Vec<serde_json::Value> = paths
+            .questions
+            .iter()
+            .map(|q| serde_json::json!({"id": q.id, "pointer": q.pointer, "share": q.share}))
+            .collect();
+        let value = serde_json::json!({
+            "paths": paths.count.to_string(),
+            "exact": paths.exact,
+            "at_most": paths.at_most.map(|n| n.to_string()),
+            "fewest": paths.fewest,
+            "most": paths.most,
+            "questions": questions,
+        });
+        write_json(&value, None)?;
+        return Ok(true);
+    }
+    match paths.at_most {
+        None => println!("paths: {}", paths.count),
+        Some(at_most) => println!(
+            "paths: at least {}, at most {at_most} (the enumeration reached its bound)",
+            paths.count
+        ),
+    }
+    println!("fewest questions: {}", paths.fewest);
+    println!("most questions: {}", paths.most);
+    for question in &paths.questions {
+        println!("{:>6.1}%  {}", question.share * 100.0, question.pointer);
+    }
+    Ok(true)
 }
 
 /// What `survey schema` prints.

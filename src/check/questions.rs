@@ -34,10 +34,10 @@ impl<'a> Checker<'a> {
             .and_then(|c| self.condition(c, &format!("{path}.enable_when"), &q.id, scope, 0));
 
         let parent = scope.group;
-        let condition = if parent.is_none() {
-            self.in_sections(condition)
+        let (condition, folded) = if parent.is_none() {
+            (self.in_sections(condition), self.section_conditions.len())
         } else {
-            condition
+            (condition, 0)
         };
         let pointer = self.pointer(parent, &q.id);
         let shape = match q.kind {
@@ -48,6 +48,8 @@ impl<'a> Checker<'a> {
         // Placeholder spec; a group's fields are compiled after its node exists.
         self.add_node(Node {
             id: q.id.clone(),
+            path: path.to_owned(),
+            folded,
             pointer,
             parent,
             title: q.title.clone(),
@@ -526,6 +528,8 @@ impl<'a> Checker<'a> {
             let pointer = self.pointer(scope.group, &specify.id);
             self.add_node(Node {
                 id: specify.id.clone(),
+                path: spec_path,
+                folded: 0,
                 pointer,
                 parent: scope.group,
                 title: specify

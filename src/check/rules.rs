@@ -154,6 +154,7 @@ impl<'a> Checker<'a> {
         }
         self.built_rules.push(Rule {
             id: rule.id.clone(),
+            path: path.to_owned(),
             severity: rule.severity,
             message: rule.message.clone(),
             when: rule.when.is_some().then_some(when),

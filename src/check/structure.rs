@@ -64,6 +64,7 @@ impl<'a> Checker<'a> {
         let index = self.sections.len();
         self.sections.push(Section {
             id: q.id.clone(),
+            path: path.to_owned(),
             title: q.title.clone(),
             help: q.help.clone(),
             condition: condition.clone(),
@@ -147,6 +148,8 @@ impl<'a> Checker<'a> {
         let pointer = self.pointer(Some(owner), &row.id);
         self.add_node(Node {
             id: row.id.clone(),
+            path: path.to_owned(),
+            folded: 0,
             pointer,
             parent: Some(owner),
             title: row.label.clone(),

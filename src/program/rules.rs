@@ -12,6 +12,15 @@ use crate::json::{Answer, compare_answer};
 use crate::number::as_integer;
 
 impl Program {
+    /// Whether `value` is an answer node `index` accepts (its kind's rule alone, not the
+    /// fields of a group or the instances of a repeat).
+    pub(crate) fn accepts(&self, index: usize, value: &serde_json::Value) -> bool {
+        self.steps.get(index).is_some_and(|step| {
+            self.check(index, step, value, &mut |_| ControlFlow::Break(()))
+                .is_continue()
+        })
+    }
+
     /// Checks one present answer of an enabled node against its rule.
     pub(crate) fn check<'v, A: Answer>(
         &self,

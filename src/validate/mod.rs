@@ -259,6 +259,24 @@ impl Survey {
         })
     }
 
+    /// Per node, whether the answers enable it (a repeat's field: in some instance).
+    pub(crate) fn enabled_nodes(&self, answers: &Value) -> Vec<bool> {
+        self.with_states(|states| {
+            let mut out = vec![false; self.nodes.len()];
+            self.fill_states(answers, states, &mut |repeat, _, states| {
+                for field in self.repeat_fields(repeat) {
+                    out[field] |= states.is_enabled(field);
+                }
+            });
+            for (index, on) in out.iter_mut().enumerate() {
+                if !self.in_repeat(index) {
+                    *on = states.is_enabled(index);
+                }
+            }
+            out
+        })
+    }
+
     /// The answer set without answers to disabled questions and fields. Other keys (unknown
     /// ones included) are kept; a non-object is returned as it is. Idempotent.
     #[must_use]

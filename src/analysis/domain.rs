@@ -1,0 +1,492 @@
+//! The answers the analysis tries for each node: one representative of every class of
+//! answers that the survey's tests tell apart, each a valid answer of its question.
+//!
+//! A test compares an answer with constants, so answers between the same constants pass the
+//! same tests: a number question needs each constant, one number in each gap between them
+//! and one beyond them (within its bounds); a choice question needs each mentioned choice and
+//! one other; a multiple choice needs each combination of the mentioned choices. Where a
+//! class may hold an answer the analysis could not build (a text matching a pattern, a
+//! number between two adjacent floats), the node's domain is marked inexact, and no verdict
+//! that depends on it says "never".
+
+use std::collections::HashSet;
+
+use regex_syntax::hir::{Class, Hir, HirKind};
+use serde_json::{Number, Value};
+
+use crate::condition::{Bound, Condition, Leaf, Test};
+use crate::date;
+use crate::node::{AnswerSpec, Node};
+use crate::program::Program;
+
+/// Most mentioned choices of one multiple choice whose combinations are all tried.
+const MAX_COMBINED_CHOICES: usize = 10;
+/// Most instances a witness writes for one repeat.
+pub(crate) const MAX_WITNESS_INSTANCES: u32 = 1_000;
+
+/// A node's value in the search.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Val {
+    Absent,
+    /// An answer: a scalar, or a multiple choice's selections.
+    Json(Value),
+    /// A group, matrix, table or table row answered (an object of its fields).
+    Object,
+    /// A repeat answered with this many instances.
+    Count(u32),
+}
+
+/// The answers tried for one node, in order; absence is always possible besides.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Domain {
+    pub(crate) values: Vec<Val>,
+    /// Some class of answers may have no representative here.
+    pub(crate) inexact: bool,
+}
+
+/// The domain of every node, from the tests every condition and rule makes of it.
+///
+/// Nodes that rules compare with each other (`less_or_equal: {question: total}`) share their
+/// constants, and each gap between them gets as many answers as the nodes compared
+/// together, so that every order of their answers is tried.
+pub(crate) fn domains(nodes: &[Node], program: &Program, conditions: &[&Condition]) -> Vec<Domain> {
+    let mut tests: Vec<Vec<&Test>> = vec![Vec::new(); nodes.len()];
+    let mut group: Vec<usize> = (0..nodes.len()).collect();
+    let mut leaves: Vec<&Leaf> = Vec::new();
+    for condition in conditions {
+        condition.leaves(&mut leaves);
+    }
+    for leaf in leaves {
+        if let Test::CompareAnswers(_, other) = leaf.test {
+            let (a, b) = (root(&mut group, leaf.node), root(&mut group, other));
+            group[a] = b;
+        }
+        tests[leaf.node].push(&leaf.test);
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    for i in 0..nodes.len() {
+        let r = root(&mut group, i);
+        members[r].push(i);
+    }
+    (0..nodes.len())
+        .map(|i| {
+            let together = &members[root(&mut group, i)];
+            let order = Order::of(nodes, together, &tests);
+            let compared = together.len() > 1;
+            let mut domain = domain(i, &nodes[i], program, &tests[i], &order);
+            // Selections and instances compared by number, and texts, are not enumerated by
+            // every order.
+            domain.inexact |= compared
+                && !matches!(
+                    nodes[i].spec,
+                    AnswerSpec::Integer { .. } | AnswerSpec::Number { .. } | AnswerSpec::Date { .. }
+                );
+            domain
+        })
+        .collect()
+}
+
+fn root(group: &mut [usize], mut x: usize) -> usize {
+    while group[x] != x {
+        group[x] = group[group[x]];
+        x = group[x];
+    }
+    x
+}
+
+/// The constants an ordered answer (a number or a date) is tried around: those of the node
+/// and of every node compared with it, their bounds, and how many answers each gap needs.
+struct Order<'t> {
+    numbers: Vec<&'t Number>,
+    dates: Vec<&'t str>,
+    per_gap: usize,
+}
+
+impl<'t> Order<'t> {
+    fn of(nodes: &'t [Node], together: &[usize], tests: &[Vec<&'t Test>]) -> Order<'t> {
+        let mut order = Order {
+            numbers: Vec::new(),
+            dates: Vec::new(),
+            per_gap: together.len(),
+        };
+        for &i in together {
+            order.numbers.extend(mentioned_numbers(&tests[i]));
+            for test in &tests[i] {
+                match test {
+                    Test::Equals(v) | Test::NotEquals(v) => order.dates.extend(v.as_str()),
+                    Test::In(values) => order.dates.extend(values.iter().filter_map(Value::as_str)),
+                    Test::Compare(_, Bound::Date(d)) => order.dates.push(d),
+                    _ => {}
+                }
+            }
+            if together.len() > 1 {
+                match &nodes[i].spec {
+                    AnswerSpec::Number { minimum, maximum } => {
+                        order.numbers.extend(minimum.iter().chain(maximum));
+                    }
+                    AnswerSpec::Date { earliest, latest } => {
+                        order.dates.extend(earliest.iter().chain(latest).map(String::as_str));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        order
+    }
+}
+
+fn domain(index: usize, node: &Node, program: &Program, tests: &[&Test], order: &Order<'_>) -> Domain {
+    let valid = |value: &Value| program.accepts(index, value);
+    let mut inexact = false;
+    let values: Vec<Value> = match &node.spec {
+        AnswerSpec::Group { .. } => {
+            return Domain {
+                values: vec![Val::Object],
+                inexact: false,
+            };
+        }
+        AnswerSpec::Repeat {
+            min_items,
+            max_items,
+            ..
+        } => return repeat_domain(*min_items, *max_items, tests),
+        AnswerSpec::Boolean { .. } => vec![Value::Bool(true), Value::Bool(false)],
+        AnswerSpec::SingleChoice { choices } => {
+            let mentioned = mentioned_strings(tests);
+            let mut values: Vec<Value> = choices
+                .iter()
+                .filter(|c| mentioned.contains(&c.value.as_str()))
+                .map(|c| Value::String(c.value.clone()))
+                .collect();
+            values.extend(
+                choices
+                    .iter()
+                    .find(|c| !mentioned.contains(&c.value.as_str()))
+                    .map(|c| Value::String(c.value.clone())),
+            );
+            values
+        }
+        AnswerSpec::MultipleChoice { choices, min, .. } => {
+            let mentioned: Vec<&str> = choices
+                .iter()
+                .map(|c| c.value.as_str())
+                .filter(|v| {
+                    tests
+                        .iter()
+                        .any(|t| matches!(t, Test::Includes(c) if c == v))
+                })
+                .collect();
+            inexact |= mentioned.len() > MAX_COMBINED_CHOICES;
+            let mentioned = &mentioned[..mentioned.len().min(MAX_COMBINED_CHOICES)];
+            let others: Vec<&str> = choices
+                .iter()
+                .filter(|c| !c.exclusive && !mentioned.contains(&c.value.as_str()))
+                .map(|c| c.value.as_str())
+                .collect();
+            let mut values = Vec::new();
+            for mask in 0u32..1 << mentioned.len() {
+                let picked: Vec<&str> = (0..mentioned.len())
+                    .filter(|bit| mask >> bit & 1 == 1)
+                    .map(|bit| mentioned[bit])
+                    .collect();
+                // The fewest other choices that make the selection valid.
+                let least = (min.unwrap_or(0) as usize).saturating_sub(picked.len());
+                let selection = (least..=others.len())
+                    .map(|extra| {
+                        let items = picked.iter().chain(&others[..extra]);
+                        Value::Array(items.map(|s| Value::String((*s).to_owned())).collect())
+                    })
+                    .find(|v| valid(v));
+                values.extend(selection);
+            }
+            values
+        }
+        AnswerSpec::Text { .. } => {
+            let mentioned = mentioned_strings(tests);
+            let mut values: Vec<Value> = mentioned
+                .iter()
+                .map(|s| Value::String((*s).to_owned()))
+                .filter(|v| valid(v))
+                .collect();
+            values.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            match other_text(node, &mentioned, &valid) {
+                Some(other) => values.push(Value::String(other)),
+                None => inexact = true,
+            }
+            values
+        }
+        AnswerSpec::Integer { minimum, maximum } => {
+            integers(order, minimum.map(i128::from), maximum.map(i128::from))
+                .into_iter()
+                .map(|n| integer_value(n))
+                .collect()
+        }
+        AnswerSpec::Number { minimum, maximum } => {
+            let (values, gaps) = numbers(order, minimum.as_ref(), maximum.as_ref());
+            inexact |= gaps;
+            values
+        }
+        AnswerSpec::Date { earliest, latest } => {
+            dates(order, earliest.as_deref(), latest.as_deref())
+        }
+    };
+    let mut seen = HashSet::new();
+    let values: Vec<Val> = values
+        .into_iter()
+        .filter(|v| valid(v) && seen.insert(v.to_string()))
+        .map(Val::Json)
+        .collect();
+    Domain { values, inexact }
+}
+
+/// The strings that `equals`, `not_equals` and `in` compare an answer with.
+fn mentioned_strings<'t>(tests: &[&'t Test]) -> Vec<&'t str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut add = |v: &'t Value| {
+        if let Some(s) = v.as_str()
+            && !out.contains(&s)
+        {
+            out.push(s);
+        }
+    };
+    for test in tests {
+        match test {
+            Test::Equals(v) | Test::NotEquals(v) => add(v),
+            Test::In(values) => values.iter().for_each(&mut add),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The numbers the tests compare an answer with.
+fn mentioned_numbers<'t>(tests: &[&'t Test]) -> Vec<&'t Number> {
+    let mut out = Vec::new();
+    for test in tests {
+        match test {
+            Test::Equals(Value::Number(n))
+            | Test::NotEquals(Value::Number(n))
+            | Test::Compare(_, Bound::Number(n)) => out.push(n),
+            Test::In(values) => out.extend(values.iter().filter_map(Value::as_number)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn repeat_domain(min: Option<u32>, max: Option<u32>, tests: &[&Test]) -> Domain {
+    let (low, high) = (min.unwrap_or(0), max.unwrap_or(u32::MAX));
+    let mut counts = vec![low, high, 0, 1];
+    for test in tests {
+        if let Test::Count(_, c) = test {
+            counts.extend([c.saturating_sub(1), *c, c.saturating_add(1)]);
+        }
+    }
+    counts.retain(|c| (low..=high).contains(c));
+    counts.sort_unstable();
+    counts.dedup();
+    Domain {
+        values: counts.into_iter().map(Val::Count).collect(),
+        inexact: false,
+    }
+}
+
+/// Each constant, its neighbours and the bounds: every class of integers between the
+/// constants, within the bounds, holds `per_gap` of them (or all its integers).
+fn integers(order: &Order<'_>, minimum: Option<i128>, maximum: Option<i128>) -> Vec<i128> {
+    let k = order.per_gap as i128;
+    let mut points: Vec<i128> = Vec::new();
+    for n in &order.numbers {
+        let (floor, ceil) = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => (i128::from(i), i128::from(i)),
+            (None, Some(u), _) => (i128::from(u), i128::from(u)),
+            // A float bound: the integers on either side of it (far beyond i64 they clamp).
+            (None, None, Some(f)) => (f.floor() as i128, f.ceil() as i128),
+            _ => continue,
+        };
+        points.extend((floor - k..=floor).chain(ceil..=ceil + k));
+    }
+    points.extend(minimum.iter().flat_map(|m| *m..*m + k));
+    points.extend(maximum.iter().flat_map(|m| *m - k + 1..=*m));
+    if points.is_empty() {
+        points.extend(0..k);
+    }
+    let low = minimum.unwrap_or(i128::from(i64::MIN));
+    let high = maximum.unwrap_or(i128::from(i64::MAX));
+    points.retain(|p| (low..=high).contains(p));
+    points.sort_unstable();
+    points.dedup();
+    points
+}
+
+fn integer_value(n: i128) -> Value {
+    i64::try_from(n).map_or(Value::Null, |n| Value::Number(n.into()))
+}
+
+/// Each constant and bound, `per_gap` numbers between each two neighbours, and as many
+/// beyond the least and the greatest. `true` when two neighbours are too close for floats
+/// between them: decimals there are not built.
+fn numbers(order: &Order<'_>, minimum: Option<&Number>, maximum: Option<&Number>) -> (Vec<Value>, bool) {
+    let k = order.per_gap;
+    let mut points: Vec<f64> = order
+        .numbers
+        .iter()
+        .copied()
+        .chain(minimum)
+        .chain(maximum)
+        .filter_map(Number::as_f64)
+        .collect();
+    let mut inexact = points.iter().any(|f| f.abs() > crate::number::EXACT_F64);
+    if points.is_empty() {
+        points.push(0.0);
+    }
+    points.sort_by(f64::total_cmp);
+    points.dedup();
+    let mut candidates = points.clone();
+    for pair in points.windows(2) {
+        for j in 1..=k {
+            let inside = pair[0] + (pair[1] - pair[0]) * j as f64 / (k + 1) as f64;
+            if inside > pair[0] && inside < pair[1] {
+                candidates.push(inside);
+            } else {
+                inexact = true;
+            }
+        }
+    }
+    if let (Some(first), Some(last)) = (points.first(), points.last()) {
+        for j in 1..=k {
+            candidates.push(first - first.abs().max(1.0) * j as f64);
+            candidates.push(last + last.abs().max(1.0) * j as f64);
+        }
+    }
+    let values = candidates
+        .into_iter()
+        .filter_map(|f| {
+            if f.fract() == 0.0 && f.abs() < crate::number::EXACT_F64 {
+                Some(Value::Number((f as i64).into()))
+            } else {
+                Number::from_f64(f).map(Value::Number)
+            }
+        })
+        .collect();
+    (values, inexact)
+}
+
+/// Each date constant with `per_gap` days either side of it, and the bounds.
+fn dates(order: &Order<'_>, earliest: Option<&str>, latest: Option<&str>) -> Vec<Value> {
+    let k = order.per_gap as i64;
+    let mut days: Vec<i64> = Vec::new();
+    for day in order.dates.iter().filter_map(|d| date::day_number(d)) {
+        days.extend(day - k..=day + k);
+    }
+    days.extend(earliest.and_then(date::day_number).iter().flat_map(|d| *d..*d + k));
+    days.extend(latest.and_then(date::day_number).iter().flat_map(|d| *d - k + 1..=*d));
+    if days.is_empty() {
+        days.extend(date::day_number("2024-04-01").iter().flat_map(|d| *d..*d + k));
+    }
+    days.sort_unstable();
+    days.dedup();
+    days.into_iter()
+        .filter_map(date::from_day_number)
+        .map(Value::String)
+        .collect()
+}
+
+/// A valid text answer that is none of `mentioned`: common shapes first, then strings built
+/// from the question's pattern.
+fn other_text(node: &Node, mentioned: &[&str], valid: &impl Fn(&Value) -> bool) -> Option<String> {
+    let AnswerSpec::Text {
+        min_length,
+        pattern,
+        ..
+    } = &node.spec
+    else {
+        return None;
+    };
+    let mut candidates: Vec<String> = [
+        "a",
+        "other",
+        "0",
+        "a@example.com",
+        "03-1234-5678",
+        "https://example.com",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    if let Some(pattern) = pattern
+        && let Ok(hir) = regex_syntax::Parser::new().parse(&pattern.portable)
+    {
+        candidates.extend((0..24).map(|seed| sample(&hir, seed)));
+    }
+    let least = min_length.unwrap_or(0) as usize;
+    let padded: Vec<String> = candidates
+        .iter()
+        .filter_map(|c| {
+            let short = least.checked_sub(c.chars().count())?;
+            let last = c.chars().last().unwrap_or('a');
+            Some(format!("{c}{}", last.to_string().repeat(short)))
+        })
+        .collect();
+    candidates.extend(padded);
+    candidates
+        .into_iter()
+        .find(|c| !mentioned.contains(&c.as_str()) && valid(&Value::String(c.clone())))
+}
+
+/// A string the pattern matches; `seed` picks among alternatives, repetition counts and the
+/// characters of a class, so that different seeds give different strings.
+fn sample(hir: &Hir, seed: usize) -> String {
+    let mut out = String::new();
+    let mut state = seed;
+    build(hir, &mut state, &mut out, 0);
+    out
+}
+
+fn build(hir: &Hir, state: &mut usize, out: &mut String, depth: usize) {
+    if depth > 64 || out.len() > 4096 {
+        return;
+    }
+    let pick = |state: &mut usize, n: usize| {
+        let choice = *state % n.max(1);
+        *state = *state / n.max(1) + choice;
+        choice
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(literal) => out.push_str(&String::from_utf8_lossy(&literal.0)),
+        HirKind::Class(Class::Unicode(class)) => {
+            let nice = ['a', '0', 'A', 'x', '1', ' '];
+            let found = nice
+                .iter()
+                .find(|c| class.ranges().iter().any(|r| (r.start()..=r.end()).contains(c)));
+            let ranges = class.ranges();
+            let fallback = ranges.get(pick(state, ranges.len())).map(|r| r.start());
+            out.extend(found.copied().or(fallback));
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            out.extend(class.ranges().first().map(|r| char::from(r.start())));
+        }
+        HirKind::Repetition(repetition) => {
+            let extra = pick(state, 3) as u32;
+            let count = match repetition.max {
+                Some(max) => (repetition.min + extra).min(max),
+                None => repetition.min + extra,
+            };
+            for _ in 0..count.min(64) {
+                build(&repetition.sub, state, out, depth + 1);
+            }
+        }
+        HirKind::Capture(capture) => build(&capture.sub, state, out, depth + 1),
+        HirKind::Concat(items) => {
+            for item in items {
+                build(item, state, out, depth + 1);
+            }
+        }
+        HirKind::Alternation(items) => {
+            if let Some(item) = items.get(pick(state, items.len())) {
+                build(item, state, out, depth + 1);
+            }
+        }
+    }
+}

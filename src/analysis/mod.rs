@@ -1,0 +1,460 @@
+//! Static analysis of a checked survey: questions no answers can enable, conditions that
+//! are always true, tests that never matter, rules that can never fail or never hold; answer
+//! sets that cover every question ([`Survey::examples`]); the respondents' paths
+//! ([`Survey::paths`]).
+//!
+//! Every verdict comes from a search over representative answers (`domain`): one answer of
+//! every class that the survey's tests tell apart, each valid for its question (choices,
+//! exclusive choices, selection counts, bounds, patterns). The search is exact where the
+//! classes are (booleans, choices, integers, dates, counts, and numbers and texts whose
+//! classes it can build); where it is not, or where a search reaches its bound, the analysis
+//! says "not decided" rather than "never": it never calls a reachable question unreachable.
+
+mod domain;
+mod examples;
+mod findings;
+mod paths;
+mod search;
+mod witness;
+
+use std::fmt;
+
+use serde_json::Value;
+
+pub use paths::{Paths, QuestionReach};
+
+use crate::input::Location;
+use crate::limits::Limits;
+use crate::load::SourceMap;
+use crate::messages::Locale;
+use crate::survey::Survey;
+use domain::Domain;
+use search::{Goal, Outcome, Search};
+use witness::Witness;
+
+/// Steps one search may take before it gives up on its question ("not decided").
+pub const SEARCH_BOUND: u64 = 20_000;
+/// Steps the whole analysis of a survey may take; past them, the remaining checks are
+/// not made and the analysis says so.
+pub const ANALYSIS_BOUND: u64 = 4_000_000;
+/// Completions of a search's answers into an answer set the validator refuses (rules that
+/// fail) before the search settles for a draft witness.
+const WITNESS_ATTEMPTS: usize = 16;
+
+/// What the analysis found. The string form ([`FindingCode::as_str`]) is stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FindingCode {
+    /// A question, group field, row, column, specify box or section that no answers enable.
+    Unreachable,
+    /// A required question that no answers enable: it is never asked.
+    RequiredUnreachable,
+    /// A condition that is true whenever its question can be shown at all (its group or
+    /// repeat instance there, its sections enabled): it can be removed.
+    AlwaysEnabled,
+    /// A test inside a condition that never changes the condition's outcome.
+    InertTest,
+    /// A rule whose `when` no answers make true.
+    RuleNeverApplies,
+    /// A rule that no answers make fail.
+    RuleNeverFails,
+    /// A rule that every answer set it applies to fails.
+    RuleNeverHolds,
+    /// A check the analysis could not decide within its bounds ([`SEARCH_BOUND`],
+    /// [`ANALYSIS_BOUND`]).
+    Undecided,
+}
+
+impl FindingCode {
+    /// Every code, in the order of the documentation.
+    pub const ALL: [FindingCode; 8] = [
+        FindingCode::Unreachable,
+        FindingCode::RequiredUnreachable,
+        FindingCode::AlwaysEnabled,
+        FindingCode::InertTest,
+        FindingCode::RuleNeverApplies,
+        FindingCode::RuleNeverFails,
+        FindingCode::RuleNeverHolds,
+        FindingCode::Undecided,
+    ];
+
+    /// The stable `snake_case` code.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::Unreachable => "unreachable",
+            FindingCode::RequiredUnreachable => "required_unreachable",
+            FindingCode::AlwaysEnabled => "always_enabled",
+            FindingCode::InertTest => "inert_test",
+            FindingCode::RuleNeverApplies => "rule_never_applies",
+            FindingCode::RuleNeverFails => "rule_never_fails",
+            FindingCode::RuleNeverHolds => "rule_never_holds",
+            FindingCode::Undecided => "undecided",
+        }
+    }
+}
+
+impl fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    Question,
+    Field,
+    Row,
+    Column,
+    Specify,
+    Section,
+    Rule,
+    /// The whole analysis (its overall bound).
+    Survey,
+}
+
+/// One finding: a warning about the survey's logic, where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Finding {
+    /// What was found.
+    pub code: FindingCode,
+    /// Where in the definition (`questions[12].enable_when`, `rules[0].assert`).
+    pub path: String,
+    /// The id of the question, section or rule it is about (empty for the whole survey).
+    pub subject: String,
+    /// Line and column in the source text, once [`Analysis::locate`] has mapped it.
+    pub location: Option<Location>,
+    kind: Subject,
+    /// For an inert test: the id of the question the test reads.
+    tested: Option<String>,
+    /// For an undecided check: whether a bound stopped it (otherwise, answers the analysis
+    /// cannot enumerate).
+    bounded: bool,
+}
+
+impl Finding {
+    fn new(code: FindingCode, path: String, subject: &str, kind: Subject) -> Finding {
+        Finding {
+            code,
+            path,
+            subject: subject.to_owned(),
+            location: None,
+            kind,
+            tested: None,
+            bounded: true,
+        }
+    }
+
+    /// An undecided check; `bounded` when a bound stopped it.
+    fn undecided(path: String, subject: &str, kind: Subject, bounded: bool) -> Finding {
+        Finding {
+            bounded,
+            ..Finding::new(FindingCode::Undecided, path, subject, kind)
+        }
+    }
+
+    /// The finding in one line, in `locale`.
+    #[must_use]
+    pub fn message(&self, locale: Locale) -> String {
+        let id = &self.subject;
+        let tested = self.tested.as_deref().unwrap_or_default();
+        match locale {
+            Locale::Ja => {
+                let what = match self.kind {
+                    Subject::Question | Subject::Field => "質問",
+                    Subject::Row => "行",
+                    Subject::Column => "列",
+                    Subject::Specify => "記入欄",
+                    Subject::Section => "セクション",
+                    Subject::Rule => "ルール",
+                    Subject::Survey => "調査",
+                };
+                match self.code {
+                    FindingCode::Unreachable => format!(
+                        "{what}「{id}」はどの回答でも有効になりません（表示条件が成り立つ回答がありません）"
+                    ),
+                    FindingCode::RequiredUnreachable => format!(
+                        "必須の{what}「{id}」はどの回答でも有効にならず、回答されることがありません"
+                    ),
+                    FindingCode::AlwaysEnabled => format!(
+                        "{what}「{id}」の表示条件は、表示されうる場面では常に成り立ちます（条件は不要です）"
+                    ),
+                    FindingCode::InertTest => format!(
+                        "「{tested}」についてのこの条件は、{what}「{id}」の表示を変えることがありません"
+                    ),
+                    FindingCode::RuleNeverApplies => format!(
+                        "ルール「{id}」は適用されることがありません（when が成り立つ回答がありません）"
+                    ),
+                    FindingCode::RuleNeverFails => {
+                        format!("ルール「{id}」はどの回答でも違反になりません")
+                    }
+                    FindingCode::RuleNeverHolds => {
+                        format!("ルール「{id}」は適用されると必ず違反になります")
+                    }
+                    FindingCode::Undecided if self.kind == Subject::Survey => format!(
+                        "解析は上限（{ANALYSIS_BOUND} ステップ）に達したため、残りの検査を行っていません"
+                    ),
+                    FindingCode::Undecided if self.bounded => format!(
+                        "{what}「{id}」の検査は上限（{SEARCH_BOUND} ステップ）に達したため判定していません"
+                    ),
+                    FindingCode::Undecided => format!(
+                        "{what}「{id}」の検査は判定できません（解析が列挙できない回答を条件が扱っています）"
+                    ),
+                }
+            }
+            Locale::En => {
+                let what = match self.kind {
+                    Subject::Question => "question",
+                    Subject::Field => "field",
+                    Subject::Row => "row",
+                    Subject::Column => "column",
+                    Subject::Specify => "specify box",
+                    Subject::Section => "section",
+                    Subject::Rule => "rule",
+                    Subject::Survey => "survey",
+                };
+                match self.code {
+                    FindingCode::Unreachable => format!(
+                        "{what} `{id}` can never be enabled: no answers make its condition true"
+                    ),
+                    FindingCode::RequiredUnreachable => format!(
+                        "required {what} `{id}` can never be enabled, so it is never asked"
+                    ),
+                    FindingCode::AlwaysEnabled => format!(
+                        "the condition of {what} `{id}` is true wherever `{id}` can be shown: it can be removed"
+                    ),
+                    FindingCode::InertTest => format!(
+                        "this test of `{tested}` never changes whether {what} `{id}` is enabled"
+                    ),
+                    FindingCode::RuleNeverApplies => {
+                        format!("rule `{id}` never applies: no answers make its `when` true")
+                    }
+                    FindingCode::RuleNeverFails => {
+                        format!("rule `{id}` can never fail: no answers break its `assert`")
+                    }
+                    FindingCode::RuleNeverHolds => format!(
+                        "rule `{id}` can never hold: every answer set it applies to breaks it"
+                    ),
+                    FindingCode::Undecided if self.kind == Subject::Survey => format!(
+                        "the analysis reached its bound of {ANALYSIS_BOUND} steps: the remaining checks were not made"
+                    ),
+                    FindingCode::Undecided if self.bounded => format!(
+                        "the check of {what} `{id}` reached its bound of {SEARCH_BOUND} steps: not decided"
+                    ),
+                    FindingCode::Undecided => format!(
+                        "the check of {what} `{id}` is not decided: it tests answers the analysis cannot enumerate (texts it cannot build, selections or instances compared by number)"
+                    ),
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(location) = self.location {
+            write!(f, "{location}: ")?;
+        }
+        write!(
+            f,
+            "warning: {}: {}: {}",
+            self.code,
+            self.path,
+            self.message(Locale::En)
+        )
+    }
+}
+
+/// The analysis of a survey: its findings, in the order of the definition.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Analysis {
+    /// Every finding; empty for a survey whose logic is clean.
+    pub findings: Vec<Finding>,
+}
+
+impl Analysis {
+    /// Maps each finding's path to its line and column in `text`, the survey's source (the
+    /// text it was loaded from), and orders the findings as the text does.
+    pub fn locate(&mut self, text: &str) {
+        let map = SourceMap::build(text, &Limits::default());
+        for finding in &mut self.findings {
+            finding.location = map.locate(&finding.path);
+        }
+        self.findings.sort_by_key(|f| f.location);
+    }
+}
+
+/// Whether a node can be enabled, as far as the analysis decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Enabled by a witness (its index), or by answers the validator refuses (`None`).
+    Yes(Option<usize>),
+    /// No answers enable it (`exact`: every class of answers was tried).
+    Never { exact: bool },
+    /// The search reached its bound.
+    Bound,
+}
+
+/// The survey and the domains every search reads.
+struct Analyser<'s> {
+    survey: &'s Survey,
+    domains: Vec<Domain>,
+}
+
+/// What the searches found so far: witnesses, and each node's reach.
+struct Found {
+    witnesses: Vec<Witness>,
+    reach: Vec<Option<Reach>>,
+}
+
+impl<'s> Analyser<'s> {
+    fn new(survey: &'s Survey) -> Analyser<'s> {
+        let mut conditions: Vec<&crate::condition::Condition> = survey
+            .nodes
+            .iter()
+            .filter_map(|n| n.condition.as_ref())
+            .collect();
+        for rule in &survey.rules {
+            conditions.extend(&rule.when);
+            conditions.push(&rule.assert);
+        }
+        Analyser {
+            domains: domain::domains(&survey.nodes, &survey.program, &conditions),
+            survey,
+        }
+    }
+
+    fn search(&self) -> Search<'_> {
+        Search::new(&self.survey.nodes, &self.domains, SEARCH_BOUND)
+    }
+
+    /// Decides whether each node can be enabled, sharing witnesses between nodes.
+    fn reachability(&self, search: &mut Search<'_>) -> Found {
+        let mut found = Found {
+            witnesses: Vec::new(),
+            reach: vec![None; self.survey.nodes.len()],
+        };
+        for node in 0..self.survey.nodes.len() {
+            if found.reach[node].is_some() {
+                continue;
+            }
+            if search.spent > ANALYSIS_BOUND {
+                found.reach[node] = Some(Reach::Bound);
+                continue;
+            }
+            let (outcome, witness) = found.witness(self.survey, search, &Goal::Enabled(node));
+            let reach = match outcome {
+                Outcome::Found => Reach::Yes(witness),
+                Outcome::Never { exact } => Reach::Never { exact },
+                Outcome::Bound => Reach::Bound,
+            };
+            if !matches!(found.reach[node], Some(Reach::Yes(Some(_)))) {
+                found.reach[node] = Some(reach);
+            }
+        }
+        found
+    }
+}
+
+impl Found {
+    /// Searches for answers under which `goal` holds that complete into an answer set the
+    /// validator accepts; a found witness is kept, and every node it enables is marked.
+    fn witness(
+        &mut self,
+        survey: &Survey,
+        search: &mut Search<'_>,
+        goal: &Goal<'_>,
+    ) -> (Outcome, Option<usize>) {
+        let order = search.closure(goal);
+        let mut found: Option<Witness> = None;
+        let mut attempts = 0;
+        let outcome = search.run(goal, &order, &mut |s| {
+            attempts += 1;
+            match witness::complete(survey, s) {
+                Some(w) if w.complete || attempts >= WITNESS_ATTEMPTS => {
+                    found = Some(w);
+                    true
+                }
+                Some(w) => {
+                    found.get_or_insert(w);
+                    false
+                }
+                None => attempts >= WITNESS_ATTEMPTS,
+            }
+        });
+        let index = found.map(|w| {
+            for (node, on) in w.enabled.iter().enumerate() {
+                if *on && !matches!(self.reach[node], Some(Reach::Yes(Some(_)))) {
+                    self.reach[node] = Some(Reach::Yes(Some(self.witnesses.len())));
+                }
+            }
+            self.witnesses.push(w);
+            self.witnesses.len() - 1
+        });
+        (outcome, index)
+    }
+}
+
+impl Survey {
+    /// Analyses the survey's logic: questions (fields, rows, columns, specify boxes,
+    /// sections) that no answers enable, conditions that are always true where their
+    /// question can be shown, tests that never change their condition's outcome, and rules
+    /// that never apply, never fail or never hold. Findings carry definition paths; call
+    /// [`Analysis::locate`] with the source text for lines and columns.
+    ///
+    /// "Never" is only said when every class of answers was tried; a check that reaches a
+    /// bound is reported as [`FindingCode::Undecided`].
+    ///
+    /// ```
+    /// use survey_schema::{Survey, analysis::FindingCode};
+    /// let survey = Survey::from_yaml(r#"
+    /// id: demo
+    /// version: "1"
+    /// default_locale: en
+    /// title: Demo
+    /// questions:
+    ///   - id: who
+    ///     type: multiple_choice
+    ///     title: Who handles incidents?
+    ///     choices:
+    ///       - { value: self, label: Our staff }
+    ///       - { value: vendor, label: A vendor }
+    ///       - { value: nobody, label: Nobody, exclusive: true }
+    ///   - id: why
+    ///     type: text
+    ///     title: Why nobody, and who else?
+    ///     enable_when:
+    ///       all:
+    ///         - { question: who, includes: nobody }
+    ///         - { question: who, includes: self }
+    /// "#)?;
+    /// let analysis = survey.analyze();
+    /// assert_eq!(analysis.findings[0].code, FindingCode::Unreachable);
+    /// assert_eq!(analysis.findings[0].path, "questions[1].enable_when");
+    /// # Ok::<(), survey_schema::Error>(())
+    /// ```
+    #[must_use]
+    pub fn analyze(&self) -> Analysis {
+        let analyser = Analyser::new(self);
+        let mut search = analyser.search();
+        let found = analyser.reachability(&mut search);
+        Analysis {
+            findings: findings::findings(&analyser, &mut search, &found),
+        }
+    }
+
+    /// A few valid answer sets that together enable every question that can be enabled
+    /// in a complete answer set (`cover`: and make each test of each condition true and
+    /// false where the question can be shown), for tests, demos and benchmarks. Each is
+    /// valid by [`Survey::is_valid`].
+    #[must_use]
+    pub fn examples(&self, cover: bool) -> Vec<Value> {
+        let analyser = Analyser::new(self);
+        let mut search = analyser.search();
+        let found = analyser.reachability(&mut search);
+        examples::examples(&analyser, &mut search, &found, cover)
+    }
+}

@@ -1,0 +1,419 @@
+//! The search: answers to the nodes a goal depends on, tried in document order from each
+//! node's [`Domain`], until the goal holds or every combination has failed.
+//!
+//! Conditions only test earlier questions, so in document order a node's enabled state is
+//! known when the search reaches it; a disabled node (or a field of an unanswered group, or of
+//! a repeat without instances) can only be absent. After each answer the goal is evaluated
+//! in three-valued logic (a test of a node not yet reached is unknown), and a goal already
+//! false cuts the branch. Each search counts its steps and stops at its bound.
+
+use std::cmp::Ordering;
+
+use serde_json::Value;
+
+use super::domain::{Domain, Val};
+use crate::condition::{Bound, Condition, Leaf, Test};
+use crate::date;
+use crate::json::{compare_answer, json_equal};
+use crate::node::{AnswerSpec, Node};
+use crate::number::compare_numbers;
+
+/// What a search looks for.
+#[derive(Debug, Clone)]
+pub(crate) enum Goal<'c> {
+    /// The node is enabled (in an instance, for a repeat's field).
+    Enabled(usize),
+    /// The node's group (or repeat instance) is there to hold it: the node can be enabled.
+    ParentEnabled(usize),
+    Holds(&'c Condition),
+    /// The condition with one leaf (by identity) taken as the constant.
+    HoldsWith(&'c Condition, &'c Leaf, bool),
+    /// One test of a condition is true (or false).
+    Leaf(&'c Leaf, bool),
+    Not(Box<Goal<'c>>),
+    All(Vec<Goal<'c>>),
+    /// Exactly one of the two holds.
+    Differ(Box<Goal<'c>>, Box<Goal<'c>>),
+}
+
+/// How a search ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// An assignment makes the goal hold, and the caller accepted it.
+    Found,
+    /// No assignment makes the goal hold (`exact`: every class of answers was tried).
+    Never { exact: bool },
+    /// The bound was reached first.
+    Bound,
+}
+
+const ABSENT: u32 = u32::MAX;
+
+/// A search over one survey's nodes; its buffers are reused from one goal to the next.
+pub(crate) struct Search<'a> {
+    pub(crate) nodes: &'a [Node],
+    pub(crate) domains: &'a [Domain],
+    /// Per node: the index of its value in its domain, or [`ABSENT`].
+    choice: Vec<u32>,
+    enabled: Vec<bool>,
+    assigned: Vec<bool>,
+    /// Nodes whose answer no condition reads: they are left unanswered (enumerating paths).
+    pub(crate) fixed: Vec<bool>,
+    /// Steps one search may take.
+    pub(crate) bound: u64,
+    /// Steps taken by every search so far.
+    pub(crate) spent: u64,
+}
+
+impl<'a> Search<'a> {
+    pub(crate) fn new(nodes: &'a [Node], domains: &'a [Domain], bound: u64) -> Search<'a> {
+        Search {
+            nodes,
+            domains,
+            choice: vec![ABSENT; nodes.len()],
+            enabled: vec![false; nodes.len()],
+            assigned: vec![false; nodes.len()],
+            fixed: Vec::new(),
+            bound,
+            spent: 0,
+        }
+    }
+
+    /// The value of an assigned node.
+    pub(crate) fn value(&self, node: usize) -> &Val {
+        match self.choice[node] {
+            ABSENT => &Val::Absent,
+            i => self.domains[node]
+                .values
+                .get(i as usize)
+                .unwrap_or(&Val::Absent),
+        }
+    }
+
+    pub(crate) fn is_enabled(&self, node: usize) -> bool {
+        self.assigned[node] && self.enabled[node]
+    }
+
+    pub(crate) fn is_assigned(&self, node: usize) -> bool {
+        self.assigned[node]
+    }
+
+    /// The nodes the goal depends on, with every node their enabled states depend on, in
+    /// document order.
+    pub(crate) fn closure(&self, goal: &Goal<'_>) -> Vec<usize> {
+        let mut wanted = Vec::new();
+        goal_nodes(self.nodes, goal, &mut wanted);
+        let mut seen = vec![false; 0];
+        let mut out = Vec::new();
+        while let Some(node) = wanted.pop() {
+            if node >= self.nodes.len() {
+                continue;
+            }
+            if seen.len() <= node {
+                seen.resize(node + 1, false);
+            }
+            if std::mem::replace(&mut seen[node], true) {
+                continue;
+            }
+            out.push(node);
+            wanted.extend(self.nodes[node].parent);
+            if let Some(condition) = &self.nodes[node].condition {
+                condition_nodes(condition, &mut wanted);
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Searches for answers to `order` (a closure) under which `goal` holds and `accept`
+    /// takes them. The assignment stays readable in `accept`; it is cleared on return.
+    pub(crate) fn run(
+        &mut self,
+        goal: &Goal<'_>,
+        order: &[usize],
+        accept: &mut dyn FnMut(&Search<'_>) -> bool,
+    ) -> Outcome {
+        let exact = order.iter().all(|&n| !self.domains[n].inexact);
+        let outcome = self.explore(goal, order, accept);
+        for &node in order {
+            self.assigned[node] = false;
+            self.choice[node] = ABSENT;
+        }
+        match outcome {
+            Outcome::Never { .. } => Outcome::Never { exact },
+            other => other,
+        }
+    }
+
+    fn explore(
+        &mut self,
+        goal: &Goal<'_>,
+        order: &[usize],
+        accept: &mut dyn FnMut(&Search<'_>) -> bool,
+    ) -> Outcome {
+        let mut next = vec![0u32; order.len() + 1];
+        let mut steps = 0u64;
+        let mut pos = 0usize;
+        loop {
+            if pos == order.len() {
+                if self.eval(goal) == Some(true) && accept(self) {
+                    return Outcome::Found;
+                }
+                if pos == 0 {
+                    return Outcome::Never { exact: true };
+                }
+                pos -= 1;
+                self.assigned[order[pos]] = false;
+                continue;
+            }
+            let node = order[pos];
+            let (enabled, open) = self.status(node);
+            let options = if open && !self.fixed.get(node).copied().unwrap_or(false) {
+                self.domains[node].values.len() as u32 + 1
+            } else {
+                1
+            };
+            if next[pos] >= options {
+                next[pos] = 0;
+                if pos == 0 {
+                    return Outcome::Never { exact: true };
+                }
+                pos -= 1;
+                self.assigned[order[pos]] = false;
+                continue;
+            }
+            steps += 1;
+            self.spent += 1;
+            if steps > self.bound {
+                return Outcome::Bound;
+            }
+            let pick = next[pos];
+            next[pos] += 1;
+            self.choice[node] = if pick + 1 < options {
+                pick
+            } else {
+                ABSENT
+            };
+            self.enabled[node] = enabled;
+            self.assigned[node] = true;
+            if self.eval(goal) == Some(false) {
+                self.assigned[node] = false;
+                continue;
+            }
+            pos += 1;
+            next[pos] = 0;
+        }
+    }
+
+    /// Whether a node whose earlier nodes are assigned is enabled, and whether it can hold an
+    /// answer (enabled, and its group answered or its repeat holding an instance).
+    pub(crate) fn status(&self, node: usize) -> (bool, bool) {
+        let (parent_on, parent_holds) = match self.nodes[node].parent {
+            None => (true, true),
+            Some(p) => self.holds_fields(p),
+        };
+        let repeat_field = self.nodes[node]
+            .parent
+            .is_some_and(|p| matches!(self.nodes[p].spec, AnswerSpec::Repeat { .. }));
+        let enabled = parent_on
+            && (!repeat_field || parent_holds)
+            && self.nodes[node]
+                .condition
+                .as_ref()
+                .is_none_or(|c| self.condition(c, None) == Some(true));
+        (enabled, enabled && parent_holds)
+    }
+
+    /// Whether group or repeat `p` is enabled, and whether it holds its fields (an object, or
+    /// at least one instance).
+    fn holds_fields(&self, p: usize) -> (bool, bool) {
+        let on = self.is_enabled(p);
+        let holds = on
+            && match self.value(p) {
+                Val::Object => true,
+                Val::Count(k) => *k >= 1,
+                _ => false,
+            };
+        (on, holds)
+    }
+
+    fn eval(&self, goal: &Goal<'_>) -> Option<bool> {
+        match goal {
+            Goal::Enabled(node) => self.enabled3(*node),
+            Goal::ParentEnabled(node) => self.parent3(*node),
+            Goal::Holds(condition) => self.condition(condition, None),
+            Goal::HoldsWith(condition, leaf, value) => {
+                self.condition(condition, Some((leaf, *value)))
+            }
+            Goal::Leaf(leaf, value) => self.leaf(leaf).map(|b| b == *value),
+            Goal::Not(inner) => self.eval(inner).map(|b| !b),
+            Goal::All(items) => {
+                let mut unknown = false;
+                for item in items {
+                    match self.eval(item) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                (!unknown).then_some(true)
+            }
+            Goal::Differ(a, b) => Some(self.eval(a)? != self.eval(b)?),
+        }
+    }
+
+    fn enabled3(&self, node: usize) -> Option<bool> {
+        if self.assigned[node] {
+            return Some(self.enabled[node]);
+        }
+        let parent = self.parent3(node);
+        if parent == Some(false) {
+            return Some(false);
+        }
+        let own = self.nodes[node]
+            .condition
+            .as_ref()
+            .map_or(Some(true), |c| self.condition(c, None));
+        match (parent, own) {
+            (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        }
+    }
+
+    /// Whether the node's parent lets it be enabled (a repeat's field needs an instance).
+    fn parent3(&self, node: usize) -> Option<bool> {
+        let Some(p) = self.nodes[node].parent else {
+            return Some(true);
+        };
+        let on = self.enabled3(p)?;
+        if !on || !matches!(self.nodes[p].spec, AnswerSpec::Repeat { .. }) {
+            return Some(on);
+        }
+        self.assigned[p]
+            .then(|| matches!(self.value(p), Val::Count(k) if *k >= 1))
+    }
+
+    /// What a condition sees of a node: its value when it is enabled.
+    fn seen(&self, node: usize) -> Option<&Val> {
+        if !self.assigned[node] {
+            return None;
+        }
+        Some(if self.enabled[node] {
+            self.value(node)
+        } else {
+            &Val::Absent
+        })
+    }
+
+    pub(crate) fn condition(
+        &self,
+        condition: &Condition,
+        with: Option<(&Leaf, bool)>,
+    ) -> Option<bool> {
+        match condition {
+            Condition::All(items) => {
+                let mut unknown = false;
+                for item in items {
+                    match self.condition(item, with) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                (!unknown).then_some(true)
+            }
+            Condition::Any(items) => {
+                let mut unknown = false;
+                for item in items {
+                    match self.condition(item, with) {
+                        Some(true) => return Some(true),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                (!unknown).then_some(false)
+            }
+            Condition::Not(inner) => self.condition(inner, with).map(|b| !b),
+            Condition::Leaf(leaf) => match with {
+                Some((target, value)) if std::ptr::eq(target, leaf) => Some(value),
+                _ => self.leaf(leaf),
+            },
+        }
+    }
+
+    fn leaf(&self, leaf: &Leaf) -> Option<bool> {
+        let seen = self.seen(leaf.node)?;
+        if let Test::CompareAnswers(op, other) = leaf.test {
+            let other = self.seen(other)?;
+            return Some(compare_vals(seen, other).is_some_and(|o| op.holds(o)));
+        }
+        Some(test(&leaf.test, seen))
+    }
+}
+
+/// A test's verdict on a value, as the validator gives it.
+pub(crate) fn test(test: &Test, value: &Val) -> bool {
+    match (value, test) {
+        (Val::Absent, _) => test.holds_when_absent(),
+        (_, Test::Answered(expected)) => *expected,
+        (Val::Count(k), Test::Count(op, c)) => op.holds(k.cmp(c)),
+        (Val::Json(v), Test::Equals(c)) => json_equal(v, c),
+        (Val::Json(v), Test::NotEquals(c)) => !json_equal(v, c),
+        (Val::Json(v), Test::In(cs)) => cs.iter().any(|c| json_equal(v, c)),
+        (Val::Json(v), Test::Includes(choice)) => v
+            .as_array()
+            .is_some_and(|items| items.iter().any(|i| i.as_str() == Some(choice))),
+        (Val::Json(v), Test::Compare(op, Bound::Number(b))) => {
+            compare_answer(v, b).is_some_and(|o| op.holds(o))
+        }
+        (Val::Json(v), Test::Compare(op, Bound::Date(d))) => v
+            .as_str()
+            .filter(|s| date::is_date_shaped(s))
+            .is_some_and(|s| op.holds(s.cmp(d.as_str()))),
+        (Val::Object | Val::Count(_), Test::NotEquals(_)) => true,
+        _ => false,
+    }
+}
+
+/// Orders two values as a comparison of two answers does.
+fn compare_vals(a: &Val, b: &Val) -> Option<Ordering> {
+    match (a, b) {
+        (Val::Count(x), Val::Count(y)) => Some(x.cmp(y)),
+        (Val::Json(Value::Array(x)), Val::Json(Value::Array(y))) => Some(x.len().cmp(&y.len())),
+        (Val::Json(Value::Number(x)), Val::Json(Value::Number(y))) => compare_numbers(x, y),
+        (Val::Json(Value::String(x)), Val::Json(Value::String(y))) => {
+            (date::is_date_shaped(x) && date::is_date_shaped(y)).then(|| x.cmp(y))
+        }
+        _ => None,
+    }
+}
+
+fn goal_nodes(nodes: &[Node], goal: &Goal<'_>, out: &mut Vec<usize>) {
+    match goal {
+        Goal::Enabled(node) => out.push(*node),
+        Goal::ParentEnabled(node) => out.extend(nodes.get(*node).and_then(|n| n.parent)),
+        Goal::Holds(condition) | Goal::HoldsWith(condition, ..) => {
+            condition_nodes(condition, out);
+        }
+        Goal::Leaf(leaf, _) => condition_nodes(&Condition::Leaf((*leaf).clone()), out),
+        Goal::Not(inner) => goal_nodes(nodes, inner, out),
+        Goal::All(items) => items.iter().for_each(|g| goal_nodes(nodes, g, out)),
+        Goal::Differ(a, b) => {
+            goal_nodes(nodes, a, out);
+            goal_nodes(nodes, b, out);
+        }
+    }
+}
+
+/// Every node a condition tests.
+pub(crate) fn condition_nodes(condition: &Condition, out: &mut Vec<usize>) {
+    let mut leaves = Vec::new();
+    condition.leaves(&mut leaves);
+    for leaf in leaves {
+        out.push(leaf.node);
+        if let Test::CompareAnswers(_, other) = leaf.test {
+            out.push(other);
+        }
+    }
+}

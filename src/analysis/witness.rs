@@ -1,0 +1,132 @@
+//! From a search's answers to a whole answer set: every other node in document order gets
+//! the first answer of its domain when it is enabled and required (and nothing otherwise),
+//! and the native validator has the last word.
+
+use serde_json::{Map, Value};
+
+use super::domain::{MAX_WITNESS_INSTANCES, Val};
+use super::search::Search;
+use crate::node::AnswerSpec;
+use crate::survey::Survey;
+use crate::validate::ValidateOptions;
+
+/// An answer set built from a search, with what the native validator says of it.
+#[derive(Debug, Clone)]
+pub(crate) struct Witness {
+    pub(crate) answers: Value,
+    /// Valid as a complete answer set (otherwise only as a draft, `partial`).
+    pub(crate) complete: bool,
+    /// Per node: enabled somewhere in the answer set.
+    pub(crate) enabled: Vec<bool>,
+}
+
+/// Completes the search's answers into an answer set the validator accepts, at least as a
+/// draft; `None` when it does not.
+pub(crate) fn complete(survey: &Survey, search: &Search<'_>) -> Option<Witness> {
+    let nodes = &survey.nodes;
+    let mut values: Vec<Val> = Vec::with_capacity(nodes.len());
+    let mut enabled: Vec<bool> = Vec::with_capacity(nodes.len());
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    let mut roots = Vec::new();
+    for (index, node) in nodes.iter().enumerate() {
+        let (on, value) = if search.is_assigned(index) {
+            (search.is_enabled(index), search.value(index).clone())
+        } else {
+            let (on, open) = status(survey, index, &values, &enabled);
+            let value = if open && node.required {
+                search.domains[index]
+                    .values
+                    .first()
+                    .cloned()
+                    .unwrap_or(Val::Absent)
+            } else {
+                Val::Absent
+            };
+            (on, value)
+        };
+        values.push(value);
+        enabled.push(on);
+        match node.parent {
+            Some(p) => children[p].push(index),
+            None => roots.push(index),
+        }
+    }
+    let answers = Value::Object(object(survey, &roots, &values, &children)?);
+    let complete = survey.is_valid(&answers);
+    let draft = ValidateOptions {
+        partial: true,
+        ..ValidateOptions::default()
+    };
+    if !complete && !survey.is_valid_with(&answers, &draft) {
+        return None;
+    }
+    Some(Witness {
+        enabled: survey.enabled_nodes(&answers),
+        answers,
+        complete,
+    })
+}
+
+/// [`Search::status`] on the completed values of the earlier nodes.
+fn status(survey: &Survey, index: usize, values: &[Val], enabled: &[bool]) -> (bool, bool) {
+    let node = &survey.nodes[index];
+    let (parent_on, parent_holds, repeat_field) = match node.parent {
+        None => (true, true, false),
+        Some(p) => {
+            let on = enabled[p];
+            let holds = on && matches!(values[p], Val::Object | Val::Count(1..));
+            let repeat = matches!(survey.nodes[p].spec, AnswerSpec::Repeat { .. });
+            (on, holds, repeat)
+        }
+    };
+    let seen = |j: usize| -> &Val { if enabled[j] { &values[j] } else { &Val::Absent } };
+    let on = parent_on
+        && (!repeat_field || parent_holds)
+        && node
+            .condition
+            .as_ref()
+            .is_none_or(|c| holds(c, &seen));
+    (on, on && parent_holds)
+}
+
+fn holds<'v>(condition: &crate::condition::Condition, seen: &impl Fn(usize) -> &'v Val) -> bool {
+    use crate::condition::{Condition, Test};
+    match condition {
+        Condition::All(items) => items.iter().all(|c| holds(c, seen)),
+        Condition::Any(items) => items.iter().any(|c| holds(c, seen)),
+        Condition::Not(inner) => !holds(inner, seen),
+        Condition::Leaf(leaf) => {
+            if let Test::CompareAnswers(..) = leaf.test {
+                // Only rules compare two answers; enable conditions never do.
+                return false;
+            }
+            super::search::test(&leaf.test, seen(leaf.node))
+        }
+    }
+}
+
+/// The object of `members`' answers; a repeat's instances are copies of one instance.
+fn object(
+    survey: &Survey,
+    members: &[usize],
+    values: &[Val],
+    children: &[Vec<usize>],
+) -> Option<Map<String, Value>> {
+    let mut map = Map::new();
+    for &m in members {
+        let value = match &values[m] {
+            Val::Absent => continue,
+            Val::Json(v) => v.clone(),
+            Val::Object => Value::Object(object(survey, &children[m], values, children)?),
+            Val::Count(k) => {
+                if *k > MAX_WITNESS_INSTANCES {
+                    return None;
+                }
+                let instance = Value::Object(object(survey, &children[m], values, children)?);
+                Value::Array(vec![instance; *k as usize])
+            }
+        };
+        map.insert(survey.nodes[m].id.clone(), value);
+    }
+    Some(map)
+}
