@@ -85,6 +85,39 @@ pub(crate) fn date_order_pattern(bound: &str, greater: bool, or_equal: bool) -> 
     format!("^(?:{})$", alternatives.join("|"))
 }
 
+/// Days since 0000-03-01 of a valid date (the civil-from-days algorithm), for stepping from
+/// one date to the next.
+pub(crate) fn day_number(text: &str) -> Option<i64> {
+    let (year, month, day) = parse_date(text)?;
+    let (year, month, day) = (i64::from(year), i64::from(month), i64::from(day));
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let of_era = year - era * 400;
+    let shifted = (month + 9) % 12;
+    let of_year = (153 * shifted + 2) / 5 + day - 1;
+    let of_era_days = of_era * 365 + of_era / 4 - of_era / 100 + of_year;
+    Some(era * 146_097 + of_era_days)
+}
+
+/// The date of a [`day_number`]; `None` outside the years 0000 to 9999.
+pub(crate) fn from_day_number(days: i64) -> Option<String> {
+    let era = days.div_euclid(146_097);
+    let of_era = days - era * 146_097;
+    let year_of_era = (of_era - of_era / 1460 + of_era / 36_524 - of_era / 146_096) / 365;
+    let of_year = of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted = (5 * of_year + 2) / 153;
+    let day = of_year - (153 * shifted + 2) / 5 + 1;
+    let month = if shifted < 10 {
+        shifted + 3
+    } else {
+        shifted - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (0..=9999)
+        .contains(&year)
+        .then(|| format!("{year:04}-{month:02}-{day:02}"))
+}
+
 #[cfg(test)]
 mod tests {
     use regex::Regex;
@@ -133,33 +166,4 @@ mod tests {
             }
         }
     }
-}
-
-/// Days since 0000-03-01 of a valid date (the civil-from-days algorithm), for stepping from
-/// one date to the next.
-pub(crate) fn day_number(text: &str) -> Option<i64> {
-    let (year, month, day) = parse_date(text)?;
-    let (year, month, day) = (i64::from(year), i64::from(month), i64::from(day));
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let of_era = year - era * 400;
-    let shifted = (month + 9) % 12;
-    let of_year = (153 * shifted + 2) / 5 + day - 1;
-    let of_era_days = of_era * 365 + of_era / 4 - of_era / 100 + of_year;
-    Some(era * 146_097 + of_era_days)
-}
-
-/// The date of a [`day_number`]; `None` outside the years 0000 to 9999.
-pub(crate) fn from_day_number(days: i64) -> Option<String> {
-    let era = days.div_euclid(146_097);
-    let of_era = days - era * 146_097;
-    let year_of_era = (of_era - of_era / 1460 + of_era / 36_524 - of_era / 146_096) / 365;
-    let of_year = of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted = (5 * of_year + 2) / 153;
-    let day = of_year - (153 * shifted + 2) / 5 + 1;
-    let month = if shifted < 10 { shifted + 3 } else { shifted - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (0..=9999)
-        .contains(&year)
-        .then(|| format!("{year:04}-{month:02}-{day:02}"))
 }

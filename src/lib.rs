@@ -35,6 +35,10 @@
 //! - `validate`: answers to a [`Report`]; also `is_valid`, `enabled`, `prune` and `progress`.
 //!   One walk in document order (a repeat's fields once per instance), enabled states as a
 //!   bitset, then the edit checks.
+//! - [`analysis`]: static analysis of a survey's logic ([`Survey::analyze`]: unreachable
+//!   questions, conditions always true, inert tests, rules that never fail or hold), covering
+//!   example answer sets and respondent paths; a bounded search over one representative
+//!   answer per class of answers that the survey's tests tell apart.
 //! - [`json_schema`]: [`Survey`] to JSON Schema (draft-07 or 2020-12, strict or form), and the
 //!   native message for each error a validator can report on it.
 //! - `ui_schema`: [`Survey`] to a JSON Forms UI schema (layout, labels, `SHOW` rules).

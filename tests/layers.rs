@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Every module of `src/`, in layer order: foundations, definition, load, check, compile,
-/// survey, validate, generate. This list is the one place the order is written.
+/// survey, validate, analyse, generate. This list is the one place the order is written.
 const LAYERS: &[&str] = &[
     // foundations
     "limits",
@@ -37,6 +37,8 @@ const LAYERS: &[&str] = &[
     // validate
     "messages",
     "validate",
+    // analyse
+    "analysis",
     // generate
     "json_schema",
     "ui_schema",

@@ -79,7 +79,9 @@ pub(crate) fn domains(nodes: &[Node], program: &Program, conditions: &[&Conditio
             domain.inexact |= compared
                 && !matches!(
                     nodes[i].spec,
-                    AnswerSpec::Integer { .. } | AnswerSpec::Number { .. } | AnswerSpec::Date { .. }
+                    AnswerSpec::Integer { .. }
+                        | AnswerSpec::Number { .. }
+                        | AnswerSpec::Date { .. }
                 );
             domain
         })
@@ -99,7 +101,7 @@ fn root(group: &mut [usize], mut x: usize) -> usize {
 struct Order<'t> {
     numbers: Vec<&'t Number>,
     dates: Vec<&'t str>,
-    per_gap: usize,
+    per_gap: u32,
 }
 
 impl<'t> Order<'t> {
@@ -107,7 +109,7 @@ impl<'t> Order<'t> {
         let mut order = Order {
             numbers: Vec::new(),
             dates: Vec::new(),
-            per_gap: together.len(),
+            per_gap: u32::try_from(together.len()).unwrap_or(u32::MAX),
         };
         for &i in together {
             order.numbers.extend(mentioned_numbers(&tests[i]));
@@ -125,7 +127,9 @@ impl<'t> Order<'t> {
                         order.numbers.extend(minimum.iter().chain(maximum));
                     }
                     AnswerSpec::Date { earliest, latest } => {
-                        order.dates.extend(earliest.iter().chain(latest).map(String::as_str));
+                        order
+                            .dates
+                            .extend(earliest.iter().chain(latest).map(String::as_str));
                     }
                     _ => {}
                 }
@@ -135,7 +139,13 @@ impl<'t> Order<'t> {
     }
 }
 
-fn domain(index: usize, node: &Node, program: &Program, tests: &[&Test], order: &Order<'_>) -> Domain {
+fn domain(
+    index: usize,
+    node: &Node,
+    program: &Program,
+    tests: &[&Test],
+    order: &Order<'_>,
+) -> Domain {
     let valid = |value: &Value| program.accepts(index, value);
     let mut inexact = false;
     let values: Vec<Value> = match &node.spec {
@@ -218,7 +228,7 @@ fn domain(index: usize, node: &Node, program: &Program, tests: &[&Test], order: 
         AnswerSpec::Integer { minimum, maximum } => {
             integers(order, minimum.map(i128::from), maximum.map(i128::from))
                 .into_iter()
-                .map(|n| integer_value(n))
+                .map(integer_value)
                 .collect()
         }
         AnswerSpec::Number { minimum, maximum } => {
@@ -294,13 +304,17 @@ fn repeat_domain(min: Option<u32>, max: Option<u32>, tests: &[&Test]) -> Domain 
 /// Each constant, its neighbours and the bounds: every class of integers between the
 /// constants, within the bounds, holds `per_gap` of them (or all its integers).
 fn integers(order: &Order<'_>, minimum: Option<i128>, maximum: Option<i128>) -> Vec<i128> {
-    let k = order.per_gap as i128;
+    let k = i128::from(order.per_gap);
     let mut points: Vec<i128> = Vec::new();
     for n in &order.numbers {
         let (floor, ceil) = match (n.as_i64(), n.as_u64(), n.as_f64()) {
             (Some(i), _, _) => (i128::from(i), i128::from(i)),
             (None, Some(u), _) => (i128::from(u), i128::from(u)),
             // A float bound: the integers on either side of it (far beyond i64 they clamp).
+            #[allow(
+                clippy::cast_possible_truncation,
+                reason = "a float beyond i128 saturates, and is far outside any integer bound"
+            )]
             (None, None, Some(f)) => (f.floor() as i128, f.ceil() as i128),
             _ => continue,
         };
@@ -326,7 +340,11 @@ fn integer_value(n: i128) -> Value {
 /// Each constant and bound, `per_gap` numbers between each two neighbours, and as many
 /// beyond the least and the greatest. `true` when two neighbours are too close for floats
 /// between them: decimals there are not built.
-fn numbers(order: &Order<'_>, minimum: Option<&Number>, maximum: Option<&Number>) -> (Vec<Value>, bool) {
+fn numbers(
+    order: &Order<'_>,
+    minimum: Option<&Number>,
+    maximum: Option<&Number>,
+) -> (Vec<Value>, bool) {
     let k = order.per_gap;
     let mut points: Vec<f64> = order
         .numbers
@@ -345,7 +363,7 @@ fn numbers(order: &Order<'_>, minimum: Option<&Number>, maximum: Option<&Number>
     let mut candidates = points.clone();
     for pair in points.windows(2) {
         for j in 1..=k {
-            let inside = pair[0] + (pair[1] - pair[0]) * j as f64 / (k + 1) as f64;
+            let inside = pair[0] + (pair[1] - pair[0]) * f64::from(j) / f64::from(k + 1);
             if inside > pair[0] && inside < pair[1] {
                 candidates.push(inside);
             } else {
@@ -355,14 +373,18 @@ fn numbers(order: &Order<'_>, minimum: Option<&Number>, maximum: Option<&Number>
     }
     if let (Some(first), Some(last)) = (points.first(), points.last()) {
         for j in 1..=k {
-            candidates.push(first - first.abs().max(1.0) * j as f64);
-            candidates.push(last + last.abs().max(1.0) * j as f64);
+            candidates.push(first - first.abs().max(1.0) * f64::from(j));
+            candidates.push(last + last.abs().max(1.0) * f64::from(j));
         }
     }
     let values = candidates
         .into_iter()
         .filter_map(|f| {
             if f.fract() == 0.0 && f.abs() < crate::number::EXACT_F64 {
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    reason = "a whole float below 2^53 is an exact i64"
+                )]
                 Some(Value::Number((f as i64).into()))
             } else {
                 Number::from_f64(f).map(Value::Number)
@@ -374,15 +396,29 @@ fn numbers(order: &Order<'_>, minimum: Option<&Number>, maximum: Option<&Number>
 
 /// Each date constant with `per_gap` days either side of it, and the bounds.
 fn dates(order: &Order<'_>, earliest: Option<&str>, latest: Option<&str>) -> Vec<Value> {
-    let k = order.per_gap as i64;
+    let k = i64::from(order.per_gap);
     let mut days: Vec<i64> = Vec::new();
     for day in order.dates.iter().filter_map(|d| date::day_number(d)) {
         days.extend(day - k..=day + k);
     }
-    days.extend(earliest.and_then(date::day_number).iter().flat_map(|d| *d..*d + k));
-    days.extend(latest.and_then(date::day_number).iter().flat_map(|d| *d - k + 1..=*d));
+    days.extend(
+        earliest
+            .and_then(date::day_number)
+            .iter()
+            .flat_map(|d| *d..*d + k),
+    );
+    days.extend(
+        latest
+            .and_then(date::day_number)
+            .iter()
+            .flat_map(|d| *d - k + 1..=*d),
+    );
     if days.is_empty() {
-        days.extend(date::day_number("2024-04-01").iter().flat_map(|d| *d..*d + k));
+        days.extend(
+            date::day_number("2024-04-01")
+                .iter()
+                .flat_map(|d| *d..*d + k),
+        );
     }
     days.sort_unstable();
     days.dedup();
@@ -424,8 +460,8 @@ fn other_text(node: &Node, mentioned: &[&str], valid: &impl Fn(&Value) -> bool) 
         .iter()
         .filter_map(|c| {
             let short = least.checked_sub(c.chars().count())?;
-            let last = c.chars().last().unwrap_or('a');
-            Some(format!("{c}{}", last.to_string().repeat(short)))
+            let end = c.chars().last().unwrap_or('a');
+            Some(format!("{c}{}", end.to_string().repeat(short)))
         })
         .collect();
     candidates.extend(padded);
@@ -457,18 +493,23 @@ fn build(hir: &Hir, state: &mut usize, out: &mut String, depth: usize) {
         HirKind::Literal(literal) => out.push_str(&String::from_utf8_lossy(&literal.0)),
         HirKind::Class(Class::Unicode(class)) => {
             let nice = ['a', '0', 'A', 'x', '1', ' '];
-            let found = nice
-                .iter()
-                .find(|c| class.ranges().iter().any(|r| (r.start()..=r.end()).contains(c)));
+            let found = nice.iter().find(|c| {
+                class
+                    .ranges()
+                    .iter()
+                    .any(|r| (r.start()..=r.end()).contains(c))
+            });
             let ranges = class.ranges();
-            let fallback = ranges.get(pick(state, ranges.len())).map(|r| r.start());
+            let fallback = ranges
+                .get(pick(state, ranges.len()))
+                .map(regex_syntax::hir::ClassUnicodeRange::start);
             out.extend(found.copied().or(fallback));
         }
         HirKind::Class(Class::Bytes(class)) => {
             out.extend(class.ranges().first().map(|r| char::from(r.start())));
         }
         HirKind::Repetition(repetition) => {
-            let extra = pick(state, 3) as u32;
+            let extra = u32::try_from(pick(state, 3)).unwrap_or(0);
             let count = match repetition.max {
                 Some(max) => (repetition.min + extra).min(max),
                 None => repetition.min + extra,

@@ -34,7 +34,9 @@ pub(super) fn examples(
         if !cover {
             continue;
         }
-        let Some(own) = own_condition(node) else { continue };
+        let Some(own) = own_condition(node) else {
+            continue;
+        };
         let mut leaves = Vec::new();
         leaf_paths(own, String::new(), &mut leaves);
         for (leaf, _) in leaves {
@@ -54,7 +56,7 @@ pub(super) fn examples(
         }
         done[first] = true;
         let mut goals = vec![goal(&items[first])];
-        let Some(mut current) = complete(survey, search, &goals) else {
+        let Some(mut current) = complete(analyser, search, &goals) else {
             continue;
         };
         for next in first + 1..items.len() {
@@ -62,7 +64,7 @@ pub(super) fn examples(
                 continue;
             }
             goals.push(goal(&items[next]));
-            match complete(survey, search, &goals) {
+            match complete(analyser, search, &goals) {
                 Some(witness) => {
                     current = witness;
                     done[next] = true;
@@ -93,8 +95,15 @@ fn covers(witness: &Witness, item: &Item<'_>) -> bool {
 }
 
 /// A complete answer set under which every goal holds.
-fn complete(survey: &crate::Survey, search: &mut Search<'_>, goals: &[Goal<'_>]) -> Option<Witness> {
-    let goal = Goal::All(goals.to_vec());
+fn complete(
+    analyser: &Analyser<'_>,
+    search: &mut Search<'_>,
+    goals: &[Goal<'_>],
+) -> Option<Witness> {
+    let survey = analyser.survey;
+    let mut all = goals.to_vec();
+    all.extend(analyser.rules.iter().cloned());
+    let goal = Goal::All(all);
     let order = search.closure(&goal);
     let mut found = None;
     let mut attempts = 0;

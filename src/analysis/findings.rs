@@ -10,11 +10,22 @@ use crate::condition::{Condition, Leaf};
 use crate::node::{Item, Node};
 
 /// Every finding, in the order of the definition.
-pub(super) fn findings(analyser: &Analyser<'_>, search: &mut Search<'_>, found: &Found) -> Vec<Finding> {
+pub(super) fn findings(
+    analyser: &Analyser<'_>,
+    search: &mut Search<'_>,
+    found: &Found,
+) -> Vec<Finding> {
     let survey = analyser.survey;
     let mut out = Vec::new();
     let mut dead = vec![false; survey.nodes.len()];
-    sections(analyser, search, &survey.layout, &mut Vec::new(), &mut dead, &mut out);
+    sections(
+        analyser,
+        search,
+        &survey.layout,
+        &mut Vec::new(),
+        &mut dead,
+        &mut out,
+    );
     // Column findings per (code, path), counted against the cells of that column.
     let mut per_column: HashMap<(FindingCode, String), (usize, Finding)> = HashMap::new();
     let mut cells: HashMap<&str, usize> = HashMap::new();
@@ -40,11 +51,30 @@ pub(super) fn findings(analyser: &Analyser<'_>, search: &mut Search<'_>, found: 
                 };
                 mine.push(Finding::new(code, condition_path(node), &node.id, kind));
             }
+            Some(Reach::Blocked) => {
+                dead[index] = true;
+                mine.push(Finding::new(
+                    FindingCode::BlockedByRules,
+                    condition_path(node),
+                    &node.id,
+                    kind,
+                ));
+            }
             Some(Reach::Never { exact: false }) => {
-                mine.push(Finding::undecided(condition_path(node), &node.id, kind, false));
+                mine.push(Finding::undecided(
+                    condition_path(node),
+                    &node.id,
+                    kind,
+                    false,
+                ));
             }
             Some(Reach::Bound) | None => {
-                mine.push(Finding::undecided(condition_path(node), &node.id, kind, true));
+                mine.push(Finding::undecided(
+                    condition_path(node),
+                    &node.id,
+                    kind,
+                    true,
+                ));
             }
             Some(Reach::Yes(_)) => {
                 if kind != Subject::Specify
@@ -69,7 +99,11 @@ pub(super) fn findings(analyser: &Analyser<'_>, search: &mut Search<'_>, found: 
     for ((_, _), (count, finding)) in per_column {
         // Reported once, when the finding holds in every row (a leaf's path names the same
         // test in every row).
-        let column = finding.path.split(".enable_when").next().unwrap_or_default();
+        let column = finding
+            .path
+            .split(".enable_when")
+            .next()
+            .unwrap_or_default();
         if cells.get(column).is_some_and(|&all| all == count) {
             out.push(finding);
         }
@@ -158,14 +192,31 @@ fn sections<'c>(
                     mark(survey, &section.items, dead);
                     continue;
                 }
-                Outcome::Found => {
-                    out.extend(condition(search, &context, own, &path, &section.id, Subject::Section));
+                Outcome::Found | Outcome::Refused => {
+                    out.extend(condition(
+                        search,
+                        &context,
+                        own,
+                        &path,
+                        &section.id,
+                        Subject::Section,
+                    ));
                 }
                 Outcome::Never { exact: false } => {
-                    out.push(Finding::undecided(path, &section.id, Subject::Section, false));
+                    out.push(Finding::undecided(
+                        path,
+                        &section.id,
+                        Subject::Section,
+                        false,
+                    ));
                 }
                 Outcome::Bound => {
-                    out.push(Finding::undecided(path, &section.id, Subject::Section, true));
+                    out.push(Finding::undecided(
+                        path,
+                        &section.id,
+                        Subject::Section,
+                        true,
+                    ));
                 }
             }
             outer.push(own);
@@ -176,7 +227,7 @@ fn sections<'c>(
 }
 
 /// Marks every top-level node in `items` (and nested sections) dead.
-fn mark(survey: &crate::Survey, items: &[Item], dead: &mut [bool]) {
+fn mark(survey: &crate::survey::Survey, items: &[Item], dead: &mut [bool]) {
     for item in items {
         match *item {
             Item::Node(n) => dead[n] = true,
@@ -206,7 +257,12 @@ fn condition(
     let mut goal = context.to_vec();
     goal.push(Goal::Not(Box::new(Goal::Holds(own))));
     if decide(search, &Goal::All(goal)) == (Outcome::Never { exact: true }) {
-        return vec![Finding::new(FindingCode::AlwaysEnabled, path.to_owned(), id, kind)];
+        return vec![Finding::new(
+            FindingCode::AlwaysEnabled,
+            path.to_owned(),
+            id,
+            kind,
+        )];
     }
     let mut leaves = Vec::new();
     leaf_paths(own, String::new(), &mut leaves);
@@ -234,10 +290,18 @@ fn condition(
 }
 
 /// Each leaf of a condition with its path below the condition (`.all[1].not`).
-pub(super) fn leaf_paths<'c>(condition: &'c Condition, prefix: String, out: &mut Vec<(&'c Leaf, String)>) {
+pub(super) fn leaf_paths<'c>(
+    condition: &'c Condition,
+    prefix: String,
+    out: &mut Vec<(&'c Leaf, String)>,
+) {
     match condition {
         Condition::All(items) | Condition::Any(items) => {
-            let key = if matches!(condition, Condition::All(_)) { "all" } else { "any" };
+            let key = if matches!(condition, Condition::All(_)) {
+                "all"
+            } else {
+                "any"
+            };
             for (i, item) in items.iter().enumerate() {
                 leaf_paths(item, format!("{prefix}.{key}[{i}]"), out);
             }
@@ -247,6 +311,29 @@ pub(super) fn leaf_paths<'c>(condition: &'c Condition, prefix: String, out: &mut
     }
 }
 
+/// The goals under which a rule applies (its repeat's instance there, its `when` true), and
+/// `assert` false (`broken`) when given.
+pub(super) fn applies<'c>(
+    survey: &'c crate::survey::Survey,
+    rule: &'c crate::node::Rule,
+    broken: Option<&'c Condition>,
+) -> Vec<Goal<'c>> {
+    let mut goals = Vec::new();
+    if let Some(repeat) = rule.repeat
+        && let Some((fields, _)) = survey.nodes[repeat].spec.fields()
+        && let Some(&first) = fields.first()
+    {
+        goals.push(Goal::ParentEnabled(first));
+    }
+    if let Some(when) = &rule.when {
+        goals.push(Goal::Holds(when));
+    }
+    if let Some(assert) = broken {
+        goals.push(Goal::Not(Box::new(Goal::Holds(assert))));
+    }
+    goals
+}
+
 /// Rules that never apply, never fail or never hold; a rule checked per row is reported
 /// when every row agrees.
 fn rules(analyser: &Analyser<'_>, search: &mut Search<'_>, out: &mut Vec<Finding>) {
@@ -254,16 +341,7 @@ fn rules(analyser: &Analyser<'_>, search: &mut Search<'_>, out: &mut Vec<Finding
     // Per rule path: id, [never applies, never fails, never holds], undecided (and bounded).
     let mut verdicts: Vec<(String, String, [bool; 3], Option<bool>)> = Vec::new();
     for rule in &survey.rules {
-        let mut context = Vec::new();
-        if let Some(repeat) = rule.repeat
-            && let Some((fields, _)) = survey.nodes[repeat].spec.fields()
-            && let Some(&first) = fields.first()
-        {
-            context.push(Goal::ParentEnabled(first));
-        }
-        if let Some(when) = &rule.when {
-            context.push(Goal::Holds(when));
-        }
+        let context = applies(survey, rule, None);
         let never = |search: &mut Search<'_>, extra: Option<Goal<'_>>| {
             let mut goal = context.clone();
             goal.extend(extra);
@@ -310,7 +388,12 @@ fn rules(analyser: &Analyser<'_>, search: &mut Search<'_>, out: &mut Vec<Finding
         ];
         for (flag, code, key) in found {
             if flag {
-                out.push(Finding::new(code, format!("{path}.{key}"), &id, Subject::Rule));
+                out.push(Finding::new(
+                    code,
+                    format!("{path}.{key}"),
+                    &id,
+                    Subject::Rule,
+                ));
             }
         }
         if let Some(bounded) = undecided {

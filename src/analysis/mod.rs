@@ -47,6 +47,9 @@ const WITNESS_ATTEMPTS: usize = 16;
 pub enum FindingCode {
     /// A question, group field, row, column, specify box or section that no answers enable.
     Unreachable,
+    /// A question that answers enable only by breaking an error rule: no valid answer set
+    /// shows it.
+    BlockedByRules,
     /// A required question that no answers enable: it is never asked.
     RequiredUnreachable,
     /// A condition that is true whenever its question can be shown at all (its group or
@@ -67,8 +70,9 @@ pub enum FindingCode {
 
 impl FindingCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [FindingCode; 8] = [
+    pub const ALL: [FindingCode; 9] = [
         FindingCode::Unreachable,
+        FindingCode::BlockedByRules,
         FindingCode::RequiredUnreachable,
         FindingCode::AlwaysEnabled,
         FindingCode::InertTest,
@@ -83,6 +87,7 @@ impl FindingCode {
     pub fn as_str(self) -> &'static str {
         match self {
             FindingCode::Unreachable => "unreachable",
+            FindingCode::BlockedByRules => "blocked_by_rules",
             FindingCode::RequiredUnreachable => "required_unreachable",
             FindingCode::AlwaysEnabled => "always_enabled",
             FindingCode::InertTest => "inert_test",
@@ -178,6 +183,9 @@ impl Finding {
                     FindingCode::RequiredUnreachable => format!(
                         "必須の{what}「{id}」はどの回答でも有効にならず、回答されることがありません"
                     ),
+                    FindingCode::BlockedByRules => format!(
+                        "{what}「{id}」を有効にする回答は必ずいずれかのルールに違反します（有効な回答では表示されません）"
+                    ),
                     FindingCode::AlwaysEnabled => format!(
                         "{what}「{id}」の表示条件は、表示されうる場面では常に成り立ちます（条件は不要です）"
                     ),
@@ -219,8 +227,11 @@ impl Finding {
                     FindingCode::Unreachable => format!(
                         "{what} `{id}` can never be enabled: no answers make its condition true"
                     ),
-                    FindingCode::RequiredUnreachable => format!(
-                        "required {what} `{id}` can never be enabled, so it is never asked"
+                    FindingCode::RequiredUnreachable => {
+                        format!("required {what} `{id}` can never be enabled, so it is never asked")
+                    }
+                    FindingCode::BlockedByRules => format!(
+                        "{what} `{id}` is enabled only by answers that break a rule: no valid answer set shows it"
                     ),
                     FindingCode::AlwaysEnabled => format!(
                         "the condition of {what} `{id}` is true wherever `{id}` can be shown: it can be removed"
@@ -267,12 +278,52 @@ impl fmt::Display for Finding {
     }
 }
 
-/// The analysis of a survey: its findings, in the order of the definition.
+/// The analysis of a survey: its findings, in the order of the definition, and whether
+/// each question can be enabled, with the answers that enable it.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Analysis {
     /// Every finding; empty for a survey whose logic is clean.
     pub findings: Vec<Finding>,
+    /// Every question, group field, row, cell and specify box, in document order.
+    pub questions: Vec<QuestionVerdict>,
+    /// The answer sets that [`Reachability::Reachable`] points into.
+    pub witnesses: Vec<Value>,
+}
+
+/// Whether answers can enable one question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct QuestionVerdict {
+    /// The question's id.
+    pub id: String,
+    /// Its JSON Pointer (`/systems/-/vendor` for a repeat's field).
+    pub pointer: String,
+    /// The verdict.
+    pub reach: Reachability,
+}
+
+/// A verdict of the analysis on one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reachability {
+    /// Answers enable it: [`Analysis::witnesses`]`[witness]` does, an answer set the
+    /// validator accepts (`complete`), or accepts as a draft (`partial`: some required
+    /// question it enables has no answer that keeps every rule). `witness` is `None` when
+    /// the answers that enable it break a rule in every completion tried.
+    Reachable {
+        /// Index into [`Analysis::witnesses`].
+        witness: Option<usize>,
+        /// The witness is valid as a complete answer set.
+        complete: bool,
+    },
+    /// Answers enable it, but every answer set that does breaks an error rule: no valid
+    /// answer set (not even a draft) shows it.
+    BlockedByRules,
+    /// No answers enable it.
+    Unreachable,
+    /// Not decided (see [`FindingCode::Undecided`]).
+    Undecided,
 }
 
 impl Analysis {
@@ -292,6 +343,8 @@ impl Analysis {
 enum Reach {
     /// Enabled by a witness (its index), or by answers the validator refuses (`None`).
     Yes(Option<usize>),
+    /// Answers enable it, but every such answer set breaks an error rule.
+    Blocked,
     /// No answers enable it (`exact`: every class of answers was tried).
     Never { exact: bool },
     /// The search reached its bound.
@@ -302,6 +355,8 @@ enum Reach {
 struct Analyser<'s> {
     survey: &'s Survey,
     domains: Vec<Domain>,
+    /// What every error rule asks of an answer set the validator accepts: it does not fail.
+    rules: Vec<Goal<'s>>,
 }
 
 /// What the searches found so far: witnesses, and each node's reach.
@@ -321,9 +376,22 @@ impl<'s> Analyser<'s> {
             conditions.extend(&rule.when);
             conditions.push(&rule.assert);
         }
+        let rules = survey
+            .rules
+            .iter()
+            .filter(|rule| rule.severity.is_error())
+            .map(|rule| {
+                Goal::Not(Box::new(Goal::All(findings::applies(
+                    survey,
+                    rule,
+                    Some(&rule.assert),
+                ))))
+            })
+            .collect();
         Analyser {
             domains: domain::domains(&survey.nodes, &survey.program, &conditions),
             survey,
+            rules,
         }
     }
 
@@ -345,11 +413,24 @@ impl<'s> Analyser<'s> {
                 found.reach[node] = Some(Reach::Bound);
                 continue;
             }
-            let (outcome, witness) = found.witness(self.survey, search, &Goal::Enabled(node));
+            let (outcome, witness) = found.witness(self, search, &Goal::Enabled(node));
             let reach = match outcome {
-                Outcome::Found => Reach::Yes(witness),
-                Outcome::Never { exact } => Reach::Never { exact },
-                Outcome::Bound => Reach::Bound,
+                Outcome::Found | Outcome::Refused => Reach::Yes(witness),
+                // The rules may be what no answers keep: whether answers enable it at all.
+                with_rules => {
+                    let goal = Goal::Enabled(node);
+                    let order = search.closure(&goal);
+                    match search.run(&goal, &order, &mut |_| true) {
+                        Outcome::Found | Outcome::Refused
+                            if with_rules == (Outcome::Never { exact: true }) =>
+                        {
+                            Reach::Blocked
+                        }
+                        Outcome::Found | Outcome::Refused => Reach::Yes(None),
+                        Outcome::Never { exact } => Reach::Never { exact },
+                        Outcome::Bound => Reach::Bound,
+                    }
+                }
             };
             if !matches!(found.reach[node], Some(Reach::Yes(Some(_)))) {
                 found.reach[node] = Some(reach);
@@ -364,10 +445,14 @@ impl Found {
     /// validator accepts; a found witness is kept, and every node it enables is marked.
     fn witness(
         &mut self,
-        survey: &Survey,
+        analyser: &Analyser<'_>,
         search: &mut Search<'_>,
         goal: &Goal<'_>,
     ) -> (Outcome, Option<usize>) {
+        let survey = analyser.survey;
+        let mut all = vec![goal.clone()];
+        all.extend(analyser.rules.iter().cloned());
+        let goal = &Goal::All(all);
         let order = search.closure(goal);
         let mut found: Option<Witness> = None;
         let mut attempts = 0;
@@ -441,8 +526,29 @@ impl Survey {
         let analyser = Analyser::new(self);
         let mut search = analyser.search();
         let found = analyser.reachability(&mut search);
+        let findings = findings::findings(&analyser, &mut search, &found);
+        let questions = self
+            .nodes
+            .iter()
+            .zip(&found.reach)
+            .map(|(node, reach)| QuestionVerdict {
+                id: node.id.clone(),
+                pointer: node.pointer.clone(),
+                reach: match reach {
+                    Some(Reach::Yes(witness)) => Reachability::Reachable {
+                        witness: *witness,
+                        complete: witness.is_some_and(|w| found.witnesses[w].complete),
+                    },
+                    Some(Reach::Never { exact: true }) => Reachability::Unreachable,
+                    Some(Reach::Blocked) => Reachability::BlockedByRules,
+                    _ => Reachability::Undecided,
+                },
+            })
+            .collect();
         Analysis {
-            findings: findings::findings(&analyser, &mut search, &found),
+            findings,
+            questions,
+            witnesses: found.witnesses.into_iter().map(|w| w.answers).collect(),
         }
     }
 

@@ -9,9 +9,8 @@
 
 use std::collections::HashSet;
 
-use super::search::{Goal, Outcome, Search, condition_nodes};
 use super::Analyser;
-use crate::node::AnswerSpec;
+use super::search::{Goal, Outcome, Search, condition_nodes};
 use crate::survey::Survey;
 
 /// Steps the enumeration of one component may take.
@@ -70,7 +69,8 @@ impl Survey {
     pub fn paths(&self) -> Paths {
         let analyser = Analyser::new(self);
         let mut search = Search::new(&self.nodes, &analyser.domains, PATHS_BOUND);
-        // Answers no condition reads change no path.
+        // Answers no condition reads change no path (a group or repeat holds fields that
+        // may be read).
         let mut read = vec![false; self.nodes.len()];
         for node in &self.nodes {
             let mut tested = Vec::new();
@@ -85,7 +85,7 @@ impl Survey {
             .nodes
             .iter()
             .enumerate()
-            .map(|(i, n)| !read[i] && !matches!(n.spec, AnswerSpec::Repeat { .. }))
+            .map(|(i, n)| !read[i] && n.spec.fields().is_none())
             .collect();
         let mut share = vec![0.0; self.nodes.len()];
         let (mut count, mut exact, mut at_most) = (1u128, true, 1u128);
@@ -98,7 +98,12 @@ impl Survey {
             fewest += component.fewest;
             most += component.most;
             for (k, &node) in component.nodes.iter().enumerate() {
-                share[node] = component.on[k] as f64 / component.sets.max(1) as f64;
+                #[allow(
+                    clippy::cast_precision_loss,
+                    reason = "a share needs no more than f64's precision"
+                )]
+                let fraction = component.on[k] as f64 / component.sets.max(1) as f64;
+                share[node] = fraction;
             }
         }
         Paths {
@@ -123,8 +128,6 @@ impl Survey {
 
 /// The independent components of the survey's nodes, each in document order.
 fn components(survey: &Survey) -> Vec<Vec<usize>> {
-    let n = survey.nodes.len();
-    let mut parent: Vec<usize> = (0..n).collect();
     fn root(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
             parent[x] = parent[parent[x]];
@@ -132,6 +135,8 @@ fn components(survey: &Survey) -> Vec<Vec<usize>> {
         }
         x
     }
+    let n = survey.nodes.len();
+    let mut parent: Vec<usize> = (0..n).collect();
     for (i, node) in survey.nodes.iter().enumerate() {
         let mut linked: Vec<usize> = node.parent.into_iter().collect();
         if let Some(condition) = &node.condition {
@@ -142,7 +147,8 @@ fn components(survey: &Survey) -> Vec<Vec<usize>> {
             parent[a] = b;
         }
     }
-    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> =
+        std::collections::BTreeMap::new();
     for i in 0..n {
         let r = root(&mut parent, i);
         groups.entry(r).or_default().push(i);

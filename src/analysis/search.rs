@@ -41,6 +41,8 @@ pub(crate) enum Goal<'c> {
 pub(crate) enum Outcome {
     /// An assignment makes the goal hold, and the caller accepted it.
     Found,
+    /// Assignments make the goal hold, but the caller accepted none of them.
+    Refused,
     /// No assignment makes the goal hold (`exact`: every class of answers was tried).
     Never { exact: bool },
     /// The bound was reached first.
@@ -134,12 +136,17 @@ impl<'a> Search<'a> {
         accept: &mut dyn FnMut(&Search<'_>) -> bool,
     ) -> Outcome {
         let exact = order.iter().all(|&n| !self.domains[n].inexact);
-        let outcome = self.explore(goal, order, accept);
+        let mut held = false;
+        let outcome = self.explore(goal, order, &mut |s| {
+            held = true;
+            accept(s)
+        });
         for &node in order {
             self.assigned[node] = false;
             self.choice[node] = ABSENT;
         }
         match outcome {
+            Outcome::Never { .. } if held => Outcome::Refused,
             Outcome::Never { .. } => Outcome::Never { exact },
             other => other,
         }
@@ -169,7 +176,7 @@ impl<'a> Search<'a> {
             let node = order[pos];
             let (enabled, open) = self.status(node);
             let options = if open && !self.fixed.get(node).copied().unwrap_or(false) {
-                self.domains[node].values.len() as u32 + 1
+                u32::try_from(self.domains[node].values.len()).unwrap_or(u32::MAX - 1) + 1
             } else {
                 1
             };
@@ -189,11 +196,7 @@ impl<'a> Search<'a> {
             }
             let pick = next[pos];
             next[pos] += 1;
-            self.choice[node] = if pick + 1 < options {
-                pick
-            } else {
-                ABSENT
-            };
+            self.choice[node] = if pick + 1 < options { pick } else { ABSENT };
             self.enabled[node] = enabled;
             self.assigned[node] = true;
             if self.eval(goal) == Some(false) {
@@ -290,8 +293,7 @@ impl<'a> Search<'a> {
         if !on || !matches!(self.nodes[p].spec, AnswerSpec::Repeat { .. }) {
             return Some(on);
         }
-        self.assigned[p]
-            .then(|| matches!(self.value(p), Val::Count(k) if *k >= 1))
+        self.assigned[p].then(|| matches!(self.value(p), Val::Count(k) if *k >= 1))
     }
 
     /// What a condition sees of a node: its value when it is enabled.

@@ -82,10 +82,7 @@ fn status(survey: &Survey, index: usize, values: &[Val], enabled: &[bool]) -> (b
     let seen = |j: usize| -> &Val { if enabled[j] { &values[j] } else { &Val::Absent } };
     let on = parent_on
         && (!repeat_field || parent_holds)
-        && node
-            .condition
-            .as_ref()
-            .is_none_or(|c| holds(c, &seen));
+        && node.condition.as_ref().is_none_or(|c| holds(c, &seen));
     (on, on && parent_holds)
 }
 

@@ -1,0 +1,188 @@
+//! The static analysis, held to what it claims on generated surveys: "unreachable" is
+//! never wrong (no generated answer set, valid or a valid draft, enables the question), and
+//! "reachable" comes with a witness the validator accepts and that enables the question;
+//! examples are valid and cover; the paths agree with the verdicts.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{Rng, random_answers, random_survey, valid_answers};
+use serde_json::Value;
+use survey_schema::analysis::{QuestionVerdict, Reachability};
+use survey_schema::{Survey, ValidateOptions};
+
+/// The pointers the answers enable, a repeat's instance written `-` (as the analysis
+/// names a repeat's fields).
+fn enabled(survey: &Survey, answers: &Value) -> HashSet<String> {
+    survey
+        .enabled(answers)
+        .into_iter()
+        .map(|q| {
+            let tokens: Vec<&str> = q.pointer.split('/').collect();
+            if tokens.len() == 4 && tokens[2].bytes().all(|b| b.is_ascii_digit()) {
+                format!("/{}/-/{}", tokens[1], tokens[3])
+            } else {
+                q.pointer.to_string()
+            }
+        })
+        .collect()
+}
+
+fn draft() -> ValidateOptions {
+    ValidateOptions {
+        partial: true,
+        ..ValidateOptions::default()
+    }
+}
+
+/// Answer sets a respondent could send (valid, at least as drafts): generated ones and
+/// every witness.
+fn answer_sets(survey: &Survey, seed: u64, witnesses: &[Value]) -> Vec<Value> {
+    let mut rng = Rng::new(seed ^ 0x5EED);
+    let mut out: Vec<Value> = (0..60).map(|_| valid_answers(&mut rng, survey)).collect();
+    out.extend((0..60).map(|_| random_answers(&mut rng, survey)));
+    out.extend(witnesses.iter().cloned());
+    out.retain(|answers| survey.is_valid_with(answers, &draft()));
+    out
+}
+
+#[test]
+fn verdicts_hold_on_generated_surveys() {
+    let (mut unreachable, mut reachable, mut undecided, mut without_witness) = (0, 0, 0, 0);
+    let mut blocked = 0;
+    for seed in 0..400 {
+        let (survey, definition) = random_survey(seed);
+        let analysis = survey.analyze();
+        let sets = answer_sets(&survey, seed, &analysis.witnesses);
+        let seen: Vec<HashSet<String>> = sets.iter().map(|a| enabled(&survey, a)).collect();
+        for QuestionVerdict { pointer, reach, .. } in &analysis.questions {
+            let context = || format!("seed {seed}, {pointer}\n{definition:#}");
+            match *reach {
+                Reachability::Unreachable => {
+                    unreachable += 1;
+                    if let Some(k) = seen.iter().position(|s| s.contains(pointer)) {
+                        panic!(
+                            "{}\nsaid unreachable, but enabled by {}",
+                            context(),
+                            sets[k]
+                        );
+                    }
+                }
+                Reachability::Reachable {
+                    witness: Some(w),
+                    complete,
+                } => {
+                    reachable += 1;
+                    let answers = &analysis.witnesses[w];
+                    if complete {
+                        assert!(survey.is_valid(answers), "{}\n{answers}", context());
+                    } else {
+                        assert!(
+                            survey.is_valid_with(answers, &draft()),
+                            "{}\n{answers}",
+                            context()
+                        );
+                    }
+                    assert!(
+                        enabled(&survey, answers).contains(pointer),
+                        "{}\nthe witness does not enable it: {answers}",
+                        context()
+                    );
+                }
+                Reachability::Reachable { witness: None, .. } => without_witness += 1,
+                Reachability::BlockedByRules => {
+                    blocked += 1;
+                    if let Some(k) = seen.iter().position(|s| s.contains(pointer)) {
+                        panic!(
+                            "{}\nsaid blocked by rules, but enabled by {}",
+                            context(),
+                            sets[k]
+                        );
+                    }
+                }
+                Reachability::Undecided => undecided += 1,
+                _ => {}
+            }
+        }
+    }
+    eprintln!(
+        "reachable {reachable}, unreachable {unreachable}, blocked by rules {blocked}, without witness {without_witness}, undecided {undecided}"
+    );
+    // The generator writes unreachable questions too, or the first half says nothing.
+    assert!(unreachable > 20, "{unreachable}");
+    // Nearly every verdict is decided and witnessed.
+    let total = reachable + unreachable + blocked + without_witness + undecided;
+    assert!(
+        (without_witness + undecided) * 50 < total,
+        "{without_witness} + {undecided} of {total}"
+    );
+}
+
+#[test]
+fn examples_are_valid_and_cover_every_reachable_question() {
+    for seed in 0..150 {
+        let (survey, _) = random_survey(seed);
+        let analysis = survey.analyze();
+        for cover in [false, true] {
+            let examples = survey.examples(cover);
+            let mut union = HashSet::new();
+            for answers in &examples {
+                assert!(survey.is_valid(answers), "seed {seed}: {answers}");
+                union.extend(enabled(&survey, answers));
+            }
+            for question in &analysis.questions {
+                if matches!(
+                    question.reach,
+                    Reachability::Reachable { complete: true, .. }
+                ) {
+                    assert!(
+                        union.contains(&question.pointer),
+                        "seed {seed} (cover {cover}): no example enables {}",
+                        question.pointer
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn paths_agree_with_the_verdicts_and_the_answers() {
+    for seed in 0..150 {
+        let (survey, _) = random_survey(seed);
+        let analysis = survey.analyze();
+        let paths = survey.paths();
+        if !paths.exact {
+            continue;
+        }
+        let sets = answer_sets(&survey, seed, &analysis.witnesses);
+        let mut distinct = HashSet::new();
+        for answers in &sets {
+            let on = enabled(&survey, answers);
+            let mut key: Vec<&String> = on.iter().collect();
+            key.sort();
+            let size = key.len();
+            assert!(
+                (paths.fewest..=paths.most).contains(&size),
+                "seed {seed}: {size} questions enabled, outside {}..={}: {answers}",
+                paths.fewest,
+                paths.most,
+            );
+            distinct.insert(format!("{key:?}"));
+        }
+        assert!(distinct.len() as u128 <= paths.count, "seed {seed}");
+        for (verdict, reach) in analysis.questions.iter().zip(&paths.questions) {
+            assert_eq!(verdict.pointer, reach.pointer);
+            match verdict.reach {
+                Reachability::Unreachable => {
+                    assert!(reach.share == 0.0, "seed {seed}: {}", reach.pointer);
+                }
+                Reachability::Reachable { .. } => {
+                    assert!(reach.share > 0.0, "seed {seed}: {}", reach.pointer);
+                }
+                _ => {}
+            }
+        }
+    }
+}
