@@ -6,11 +6,12 @@
 mod common;
 
 use std::collections::HashSet;
+use std::fmt::Write;
 
 use common::{Rng, random_answers, random_survey, valid_answers};
 use serde_json::Value;
-use survey_schema::analysis::{QuestionVerdict, Reachability};
-use survey_schema::{Survey, ValidateOptions};
+use survey_schema::analysis::{FindingCode, QuestionVerdict, Reachability};
+use survey_schema::{Locale, Survey, ValidateOptions};
 
 /// The pointers the answers enable, a repeat's instance written `-` (as the analysis
 /// names a repeat's fields).
@@ -149,6 +150,7 @@ fn examples_are_valid_and_cover_every_reachable_question() {
 
 #[test]
 fn paths_agree_with_the_verdicts_and_the_answers() {
+    let mut exact = 0;
     for seed in 0..150 {
         let (survey, _) = random_survey(seed);
         let analysis = survey.analyze();
@@ -156,7 +158,10 @@ fn paths_agree_with_the_verdicts_and_the_answers() {
         if !paths.exact {
             continue;
         }
-        let sets = answer_sets(&survey, seed, &analysis.witnesses);
+        exact += 1;
+        let mut sets = answer_sets(&survey, seed, &analysis.witnesses);
+        // Paths are those of complete answer sets.
+        sets.retain(|answers| survey.is_valid(answers));
         let mut distinct = HashSet::new();
         for answers in &sets {
             let on = enabled(&survey, answers);
@@ -178,11 +183,95 @@ fn paths_agree_with_the_verdicts_and_the_answers() {
                 Reachability::Unreachable => {
                     assert!(reach.share == 0.0, "seed {seed}: {}", reach.pointer);
                 }
-                Reachability::Reachable { .. } => {
+                Reachability::Reachable { complete: true, .. } => {
                     assert!(reach.share > 0.0, "seed {seed}: {}", reach.pointer);
                 }
                 _ => {}
             }
+        }
+    }
+    // Most generated surveys are enumerated exactly, or this test says little.
+    assert!(exact > 75, "{exact} of 150 exact");
+}
+
+/// Each broken survey under `tests/fixtures/analysis/` names the code it must get on its
+/// first line (`# expect: unreachable`); its findings, at their line and column in both
+/// languages, are snapshot tested.
+#[test]
+fn broken_surveys_get_their_warning_at_the_right_place() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "{} fixtures", files.len());
+    let mut codes = HashSet::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let expected = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# expect: "))
+            .unwrap_or_else(|| panic!("{name}: no `# expect:` line"));
+        let survey = Survey::from_yaml(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut analysis = survey.analyze();
+        analysis.locate(&text);
+        assert!(
+            analysis
+                .findings
+                .iter()
+                .any(|f| f.code.as_str() == expected),
+            "{name}: expected {expected}, found {:?}",
+            analysis.findings
+        );
+        let mut out = String::new();
+        for finding in &analysis.findings {
+            let location = finding.location.expect("every finding has a location");
+            let _ = write!(
+                out,
+                "{}:{}: {}: {}\n  en: {}\n  ja: {}\n",
+                location.line,
+                location.column,
+                finding.code,
+                finding.path,
+                finding.message(Locale::En),
+                finding.message(Locale::Ja)
+            );
+            codes.insert(finding.code);
+        }
+        insta::assert_snapshot!(format!("analysis_{name}"), out);
+    }
+    // Every code has a fixture.
+    for code in FindingCode::ALL {
+        assert!(codes.contains(&code), "no fixture gets {code}");
+    }
+}
+
+#[test]
+fn the_bundled_surveys_analyse_clean() {
+    for name in [
+        "mhlw-hospital-cybersecurity-2024",
+        "mhlw-cybersecurity-checklist-2024",
+    ] {
+        let path = format!("{}/schema/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+        let survey = Survey::from_path(&path).unwrap();
+        let analysis = survey.analyze();
+        assert!(
+            analysis.findings.is_empty(),
+            "{name}: {:?}",
+            analysis.findings
+        );
+        assert!(
+            analysis
+                .questions
+                .iter()
+                .all(|q| matches!(q.reach, Reachability::Reachable { complete: true, .. })),
+            "{name}: every question has a complete witness"
+        );
+        for answers in survey.examples(true) {
+            assert!(survey.is_valid(&answers), "{name}: {answers}");
         }
     }
 }

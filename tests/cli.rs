@@ -445,3 +445,40 @@ fn warnings_are_shown_and_counted() {
         "{err}"
     );
 }
+
+#[test]
+fn check_prints_the_analysis_as_warnings() {
+    let fixture = "tests/fixtures/analysis/exclusive-choices.yaml";
+    insta::assert_snapshot!("check_analysis", transcript(&["check", fixture], None));
+    insta::assert_snapshot!(
+        "check_analysis_ja",
+        transcript(&["check", "--locale", "ja", fixture], None)
+    );
+    let (code, stdout, _) = run(&["check", "--deny-warnings", fixture], None);
+    assert_eq!(code, 1, "{stdout}");
+    let (code, stdout, _) = run(&["check", "--deny-warnings", SURVEY], None);
+    assert_eq!(code, 0, "{stdout}");
+    let (code, stdout, _) = run(&["check", "--no-analysis", fixture], None);
+    assert_eq!((code, stdout.contains("warning")), (0, false), "{stdout}");
+}
+
+#[test]
+fn examples_are_valid_answer_sets_and_paths_are_counted() {
+    for cover in [false, true] {
+        let mut args = vec!["examples", SURVEY];
+        if cover {
+            args.push("--cover");
+        }
+        let (code, stdout, stderr) = run(&args, None);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.lines().count() >= 1, "{stdout}");
+        let (code, verdict, _) = run(&["validate", SURVEY, "-", "--jsonl"], Some(&stdout));
+        assert_eq!(code, 0, "{verdict}");
+    }
+    insta::assert_snapshot!("paths", transcript(&["paths", SURVEY], None));
+    let (code, stdout, _) = run(&["paths", SURVEY, "--format", "json"], None);
+    assert_eq!(code, 0);
+    let paths: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(paths["exact"], true);
+    assert_eq!(paths["questions"].as_array().map(Vec::len), Some(26));
+}

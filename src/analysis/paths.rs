@@ -1,8 +1,10 @@
-//! Respondent paths: the distinct sets of enabled questions that answers can lead to.
+//! Respondent paths: the distinct sets of enabled questions that complete answer sets (every
+//! enabled required question answered, every error rule kept) lead to.
 //!
 //! Questions fall into independent components (a question, its group, the questions its
 //! condition tests, and so on): the set of enabled questions is one set of each component,
-//! in any combination, so the number of paths is the product of the components' numbers.
+//! in any combination, so the number of paths is the product of the components' numbers (a
+//! rule joins the questions it reads into one component).
 //! Each component's sets are enumerated over the classes of answers of the questions that
 //! conditions read (others are left unanswered: their answers change no condition); a
 //! component whose enumeration reaches [`PATHS_BOUND`] gives a lower and an upper bound.
@@ -61,16 +63,33 @@ struct Component {
 }
 
 impl Survey {
-    /// The respondents' paths: how many distinct sets of enabled questions answers lead to
-    /// (exact, or bounds when the enumeration reaches [`PATHS_BOUND`]), the fewest and most
+    /// The respondents' paths: how many distinct sets of enabled questions the complete
+    /// answer sets the validator accepts lead to (exact, or bounds when the enumeration
+    /// reaches [`PATHS_BOUND`] or meets answers it cannot enumerate), the fewest and most
     /// questions a respondent is shown, and on what share of the paths each question is.
     /// A repeat's fields count once (the paths of one instance).
     #[must_use]
     pub fn paths(&self) -> Paths {
         let analyser = Analyser::new(self);
         let mut search = Search::new(&self.nodes, &analyser.domains, PATHS_BOUND);
-        // Answers no condition reads change no path (a group or repeat holds fields that
-        // may be read).
+        search.complete = true;
+        // The nodes each error rule reads, beside its goal.
+        let rules: Vec<(Vec<usize>, &Goal<'_>)> = self
+            .rules
+            .iter()
+            .filter(|rule| rule.severity.is_error())
+            .zip(&analyser.rules)
+            .map(|(rule, goal)| {
+                let mut nodes = Vec::new();
+                for condition in rule.when.iter().chain([&rule.assert]) {
+                    condition_nodes(condition, &mut nodes);
+                }
+                nodes.extend(rule.repeat);
+                (nodes, goal)
+            })
+            .collect();
+        // Answers no condition or rule reads change no path (a group or repeat holds fields
+        // that may be read).
         let mut read = vec![false; self.nodes.len()];
         for node in &self.nodes {
             let mut tested = Vec::new();
@@ -78,6 +97,11 @@ impl Survey {
                 condition_nodes(condition, &mut tested);
             }
             for t in tested {
+                read[t] = true;
+            }
+        }
+        for (nodes, _) in &rules {
+            for &t in nodes {
                 read[t] = true;
             }
         }
@@ -90,8 +114,13 @@ impl Survey {
         let mut share = vec![0.0; self.nodes.len()];
         let (mut count, mut exact, mut at_most) = (1u128, true, 1u128);
         let (mut fewest, mut most) = (0, 0);
-        for nodes in components(self) {
-            let component = enumerate(&mut search, nodes);
+        for nodes in components(self, &rules) {
+            let goals: Vec<Goal<'_>> = rules
+                .iter()
+                .filter(|(read, _)| read.first().is_some_and(|n| nodes.binary_search(n).is_ok()))
+                .map(|(_, goal)| (*goal).clone())
+                .collect();
+            let component = enumerate(&mut search, nodes, &Goal::All(goals));
             count = count.saturating_mul(component.sets as u128);
             at_most = at_most.saturating_mul(component.at_most);
             exact &= component.exact;
@@ -127,7 +156,7 @@ impl Survey {
 }
 
 /// The independent components of the survey's nodes, each in document order.
-fn components(survey: &Survey) -> Vec<Vec<usize>> {
+fn components(survey: &Survey, rules: &[(Vec<usize>, &Goal<'_>)]) -> Vec<Vec<usize>> {
     fn root(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
             parent[x] = parent[parent[x]];
@@ -137,14 +166,23 @@ fn components(survey: &Survey) -> Vec<Vec<usize>> {
     }
     let n = survey.nodes.len();
     let mut parent: Vec<usize> = (0..n).collect();
+    let mut link = |i: usize, j: usize| {
+        let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+        parent[a] = b;
+    };
     for (i, node) in survey.nodes.iter().enumerate() {
         let mut linked: Vec<usize> = node.parent.into_iter().collect();
         if let Some(condition) = &node.condition {
             condition_nodes(condition, &mut linked);
         }
         for j in linked {
-            let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-            parent[a] = b;
+            link(i, j);
+        }
+    }
+    // A rule ties together the answers it reads.
+    for (nodes, _) in rules {
+        for pair in nodes.windows(2) {
+            link(pair[0], pair[1]);
         }
     }
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> =
@@ -157,7 +195,7 @@ fn components(survey: &Survey) -> Vec<Vec<usize>> {
 }
 
 /// Every distinct set of enabled nodes of one component.
-fn enumerate(search: &mut Search<'_>, nodes: Vec<usize>) -> Component {
+fn enumerate(search: &mut Search<'_>, nodes: Vec<usize>, goal: &Goal<'_>) -> Component {
     let varies = nodes.iter().any(|&i| {
         let node = &search.nodes[i];
         node.condition.is_some() || !search.fixed[i]
@@ -175,8 +213,7 @@ fn enumerate(search: &mut Search<'_>, nodes: Vec<usize>) -> Component {
         };
     }
     let mut sets: HashSet<Vec<u64>> = HashSet::new();
-    let goal = Goal::All(Vec::new());
-    let outcome = search.run(&goal, &nodes, &mut |s| {
+    let outcome = search.run(goal, &nodes, &mut |s| {
         let mut bits = vec![0u64; nodes.len().div_ceil(64)];
         for (k, &node) in nodes.iter().enumerate() {
             if s.is_enabled(node) {
@@ -186,7 +223,11 @@ fn enumerate(search: &mut Search<'_>, nodes: Vec<usize>) -> Component {
         sets.insert(bits);
         false
     });
-    let exact = !matches!(outcome, Outcome::Bound);
+    // Classes of answers the domains may miss could lead to other sets.
+    let exact = !matches!(outcome, Outcome::Bound)
+        && nodes
+            .iter()
+            .all(|&i| search.fixed[i] || !search.domains[i].inexact);
     let mut on = vec![0; nodes.len()];
     let (mut fewest, mut most) = (usize::MAX, 0);
     for set in &sets {
@@ -207,7 +248,7 @@ fn enumerate(search: &mut Search<'_>, nodes: Vec<usize>) -> Component {
         .map(|&i| search.domains[i].values.len() as u128 + 1)
         .fold(1u128, u128::saturating_mul);
     Component {
-        sets: sets.len().max(1),
+        sets: sets.len(),
         on,
         fewest: if fewest == usize::MAX { 0 } else { fewest },
         most,

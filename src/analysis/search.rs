@@ -61,6 +61,8 @@ pub(crate) struct Search<'a> {
     assigned: Vec<bool>,
     /// Nodes whose answer no condition reads: they are left unanswered (enumerating paths).
     pub(crate) fixed: Vec<bool>,
+    /// Only complete answer sets: an enabled required node that can be answered is.
+    pub(crate) complete: bool,
     /// Steps one search may take.
     pub(crate) bound: u64,
     /// Steps taken by every search so far.
@@ -76,6 +78,7 @@ impl<'a> Search<'a> {
             enabled: vec![false; nodes.len()],
             assigned: vec![false; nodes.len()],
             fixed: Vec::new(),
+            complete: false,
             bound,
             spent: 0,
         }
@@ -175,10 +178,14 @@ impl<'a> Search<'a> {
             }
             let node = order[pos];
             let (enabled, open) = self.status(node);
-            let options = if open && !self.fixed.get(node).copied().unwrap_or(false) {
-                u32::try_from(self.domains[node].values.len()).unwrap_or(u32::MAX - 1) + 1
-            } else {
-                1
+            let values = u32::try_from(self.domains[node].values.len()).unwrap_or(u32::MAX - 1);
+            let fixed = self.fixed.get(node).copied().unwrap_or(false);
+            // With `complete`, an answerable required node is not left absent.
+            let required = self.complete && self.nodes[node].required && values > 0;
+            let options = match (open, fixed, required) {
+                (true, false, false) => values + 1,
+                (true, false, true) => values,
+                _ => 1,
             };
             if next[pos] >= options {
                 next[pos] = 0;
@@ -196,7 +203,11 @@ impl<'a> Search<'a> {
             }
             let pick = next[pos];
             next[pos] += 1;
-            self.choice[node] = if pick + 1 < options { pick } else { ABSENT };
+            self.choice[node] = if open && pick < values && (required || !fixed) {
+                pick
+            } else {
+                ABSENT
+            };
             self.enabled[node] = enabled;
             self.assigned[node] = true;
             if self.eval(goal) == Some(false) {
