@@ -266,9 +266,37 @@ fn rules(c: &mut Criterion) {
     group.finish();
 }
 
+/// Static analysis (`Survey::analyze`) of the generated surveys of 1,000 and 10,000
+/// questions, beside loading them (`Survey::from_yaml`, the peer: parse and check); and of a
+/// survey built to blow up the search, which stops at its bounds.
+fn analysis(c: &mut Criterion) {
+    let mut group = c.benchmark_group("analysis");
+    for count in [1_000, 10_000] {
+        let (yaml, _) = common::sized_survey(count);
+        let survey = Survey::load(&yaml, Format::Yaml, &limits()).unwrap();
+        assert!(survey.analyze().findings.is_empty());
+        group.bench_function(format!("analyze/sized_{count}"), |b| {
+            b.iter(|| black_box(&survey).analyze());
+        });
+        group.bench_function(format!("load/sized_{count}"), |b| {
+            b.iter(|| Survey::load(black_box(&yaml), Format::Yaml, &limits()).unwrap());
+        });
+    }
+    let blow_up = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/analysis/blow-up.yaml"
+    ))
+    .unwrap();
+    let survey = Survey::from_yaml(&blow_up).unwrap();
+    group.bench_function("analyze/blow_up", |b| {
+        b.iter(|| black_box(&survey).analyze());
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = all;
     config = Criterion::default().sample_size(30).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = benches, batch, repeats, rules
+    targets = benches, batch, repeats, rules, analysis
 }
 criterion_main!(all);

@@ -51,6 +51,8 @@ pub(super) fn findings(
                 };
                 mine.push(Finding::new(code, condition_path(node), &node.id, kind));
             }
+            // With rules in conflict, that finding says it once for every question.
+            Some(Reach::Blocked) if !found.conflicts.is_empty() => dead[index] = true,
             Some(Reach::Blocked) => {
                 dead[index] = true;
                 mine.push(Finding::new(
@@ -107,6 +109,22 @@ pub(super) fn findings(
         if cells.get(column).is_some_and(|&all| all == count) {
             out.push(finding);
         }
+    }
+    for conflict in &found.conflicts {
+        let ids: Vec<&str> = conflict
+            .iter()
+            .map(|&k| survey.rules[k].id.as_str())
+            .collect();
+        let path = conflict
+            .first()
+            .map(|&k| survey.rules[k].path.clone())
+            .unwrap_or_default();
+        out.push(Finding::new(
+            FindingCode::RulesConflict,
+            path,
+            &ids.join(", "),
+            Subject::Rule,
+        ));
     }
     rules(analyser, search, &mut out);
     if search.spent > super::ANALYSIS_BOUND {

@@ -14,6 +14,7 @@ mod domain;
 mod examples;
 mod findings;
 mod paths;
+mod reach;
 mod search;
 mod witness;
 
@@ -28,9 +29,7 @@ use crate::limits::Limits;
 use crate::load::SourceMap;
 use crate::messages::Locale;
 use crate::survey::Survey;
-use domain::Domain;
-use search::{Goal, Outcome, Search};
-use witness::Witness;
+use reach::{Analyser, Found, Reach};
 
 /// Steps one search may take before it gives up on its question ("not decided").
 pub const SEARCH_BOUND: u64 = 20_000;
@@ -57,6 +56,8 @@ pub enum FindingCode {
     AlwaysEnabled,
     /// A test inside a condition that never changes the condition's outcome.
     InertTest,
+    /// Error rules that no answers keep all at once: no answer set is valid.
+    RulesConflict,
     /// A rule whose `when` no answers make true.
     RuleNeverApplies,
     /// A rule that no answers make fail.
@@ -70,12 +71,13 @@ pub enum FindingCode {
 
 impl FindingCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [FindingCode; 9] = [
+    pub const ALL: [FindingCode; 10] = [
         FindingCode::Unreachable,
         FindingCode::BlockedByRules,
         FindingCode::RequiredUnreachable,
         FindingCode::AlwaysEnabled,
         FindingCode::InertTest,
+        FindingCode::RulesConflict,
         FindingCode::RuleNeverApplies,
         FindingCode::RuleNeverFails,
         FindingCode::RuleNeverHolds,
@@ -91,6 +93,7 @@ impl FindingCode {
             FindingCode::RequiredUnreachable => "required_unreachable",
             FindingCode::AlwaysEnabled => "always_enabled",
             FindingCode::InertTest => "inert_test",
+            FindingCode::RulesConflict => "rules_conflict",
             FindingCode::RuleNeverApplies => "rule_never_applies",
             FindingCode::RuleNeverFails => "rule_never_fails",
             FindingCode::RuleNeverHolds => "rule_never_holds",
@@ -192,6 +195,9 @@ impl Finding {
                     FindingCode::InertTest => format!(
                         "「{tested}」についてのこの条件は、{what}「{id}」の表示を変えることがありません"
                     ),
+                    FindingCode::RulesConflict => format!(
+                        "ルール「{id}」を同時に満たす回答はありません（有効な回答の組は存在しません）"
+                    ),
                     FindingCode::RuleNeverApplies => format!(
                         "ルール「{id}」は適用されることがありません（when が成り立つ回答がありません）"
                     ),
@@ -239,6 +245,9 @@ impl Finding {
                     FindingCode::InertTest => format!(
                         "this test of `{tested}` never changes whether {what} `{id}` is enabled"
                     ),
+                    FindingCode::RulesConflict => {
+                        format!("no answers keep rules `{id}` all at once: no answer set is valid")
+                    }
                     FindingCode::RuleNeverApplies => {
                         format!("rule `{id}` never applies: no answers make its `when` true")
                     }
@@ -335,151 +344,6 @@ impl Analysis {
             finding.location = map.locate(&finding.path);
         }
         self.findings.sort_by_key(|f| f.location);
-    }
-}
-
-/// Whether a node can be enabled, as far as the analysis decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reach {
-    /// Enabled by a witness (its index), or by answers the validator refuses (`None`).
-    Yes(Option<usize>),
-    /// Answers enable it, but every such answer set breaks an error rule.
-    Blocked,
-    /// No answers enable it (`exact`: every class of answers was tried).
-    Never { exact: bool },
-    /// The search reached its bound.
-    Bound,
-}
-
-/// The survey and the domains every search reads.
-struct Analyser<'s> {
-    survey: &'s Survey,
-    domains: Vec<Domain>,
-    /// What every error rule asks of an answer set the validator accepts: it does not fail.
-    rules: Vec<Goal<'s>>,
-}
-
-/// What the searches found so far: witnesses, and each node's reach.
-struct Found {
-    witnesses: Vec<Witness>,
-    reach: Vec<Option<Reach>>,
-}
-
-impl<'s> Analyser<'s> {
-    fn new(survey: &'s Survey) -> Analyser<'s> {
-        let mut conditions: Vec<&crate::condition::Condition> = survey
-            .nodes
-            .iter()
-            .filter_map(|n| n.condition.as_ref())
-            .collect();
-        for rule in &survey.rules {
-            conditions.extend(&rule.when);
-            conditions.push(&rule.assert);
-        }
-        let rules = survey
-            .rules
-            .iter()
-            .filter(|rule| rule.severity.is_error())
-            .map(|rule| {
-                Goal::Not(Box::new(Goal::All(findings::applies(
-                    survey,
-                    rule,
-                    Some(&rule.assert),
-                ))))
-            })
-            .collect();
-        Analyser {
-            domains: domain::domains(&survey.nodes, &survey.program, &conditions),
-            survey,
-            rules,
-        }
-    }
-
-    fn search(&self) -> Search<'_> {
-        Search::new(&self.survey.nodes, &self.domains, SEARCH_BOUND)
-    }
-
-    /// Decides whether each node can be enabled, sharing witnesses between nodes.
-    fn reachability(&self, search: &mut Search<'_>) -> Found {
-        let mut found = Found {
-            witnesses: Vec::new(),
-            reach: vec![None; self.survey.nodes.len()],
-        };
-        for node in 0..self.survey.nodes.len() {
-            if found.reach[node].is_some() {
-                continue;
-            }
-            if search.spent > ANALYSIS_BOUND {
-                found.reach[node] = Some(Reach::Bound);
-                continue;
-            }
-            let (outcome, witness) = found.witness(self, search, &Goal::Enabled(node));
-            let reach = match outcome {
-                Outcome::Found | Outcome::Refused => Reach::Yes(witness),
-                // The rules may be what no answers keep: whether answers enable it at all.
-                with_rules => {
-                    let goal = Goal::Enabled(node);
-                    let order = search.closure(&goal);
-                    match search.run(&goal, &order, &mut |_| true) {
-                        Outcome::Found | Outcome::Refused
-                            if with_rules == (Outcome::Never { exact: true }) =>
-                        {
-                            Reach::Blocked
-                        }
-                        Outcome::Found | Outcome::Refused => Reach::Yes(None),
-                        Outcome::Never { exact } => Reach::Never { exact },
-                        Outcome::Bound => Reach::Bound,
-                    }
-                }
-            };
-            if !matches!(found.reach[node], Some(Reach::Yes(Some(_)))) {
-                found.reach[node] = Some(reach);
-            }
-        }
-        found
-    }
-}
-
-impl Found {
-    /// Searches for answers under which `goal` holds that complete into an answer set the
-    /// validator accepts; a found witness is kept, and every node it enables is marked.
-    fn witness(
-        &mut self,
-        analyser: &Analyser<'_>,
-        search: &mut Search<'_>,
-        goal: &Goal<'_>,
-    ) -> (Outcome, Option<usize>) {
-        let survey = analyser.survey;
-        let mut all = vec![goal.clone()];
-        all.extend(analyser.rules.iter().cloned());
-        let goal = &Goal::All(all);
-        let order = search.closure(goal);
-        let mut found: Option<Witness> = None;
-        let mut attempts = 0;
-        let outcome = search.run(goal, &order, &mut |s| {
-            attempts += 1;
-            match witness::complete(survey, s) {
-                Some(w) if w.complete || attempts >= WITNESS_ATTEMPTS => {
-                    found = Some(w);
-                    true
-                }
-                Some(w) => {
-                    found.get_or_insert(w);
-                    false
-                }
-                None => attempts >= WITNESS_ATTEMPTS,
-            }
-        });
-        let index = found.map(|w| {
-            for (node, on) in w.enabled.iter().enumerate() {
-                if *on && !matches!(self.reach[node], Some(Reach::Yes(Some(_)))) {
-                    self.reach[node] = Some(Reach::Yes(Some(self.witnesses.len())));
-                }
-            }
-            self.witnesses.push(w);
-            self.witnesses.len() - 1
-        });
-        (outcome, index)
     }
 }
 

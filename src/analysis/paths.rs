@@ -73,21 +73,6 @@ impl Survey {
         let analyser = Analyser::new(self);
         let mut search = Search::new(&self.nodes, &analyser.domains, PATHS_BOUND);
         search.complete = true;
-        // The nodes each error rule reads, beside its goal.
-        let rules: Vec<(Vec<usize>, &Goal<'_>)> = self
-            .rules
-            .iter()
-            .filter(|rule| rule.severity.is_error())
-            .zip(&analyser.rules)
-            .map(|(rule, goal)| {
-                let mut nodes = Vec::new();
-                for condition in rule.when.iter().chain([&rule.assert]) {
-                    condition_nodes(condition, &mut nodes);
-                }
-                nodes.extend(rule.repeat);
-                (nodes, goal)
-            })
-            .collect();
         // Answers no condition or rule reads change no path (a group or repeat holds fields
         // that may be read).
         let mut read = vec![false; self.nodes.len()];
@@ -100,7 +85,7 @@ impl Survey {
                 read[t] = true;
             }
         }
-        for (nodes, _) in &rules {
+        for nodes in &analyser.rule_nodes {
             for &t in nodes {
                 read[t] = true;
             }
@@ -114,13 +99,9 @@ impl Survey {
         let mut share = vec![0.0; self.nodes.len()];
         let (mut count, mut exact, mut at_most) = (1u128, true, 1u128);
         let (mut fewest, mut most) = (0, 0);
-        for nodes in components(self, &rules) {
-            let goals: Vec<Goal<'_>> = rules
-                .iter()
-                .filter(|(read, _)| read.first().is_some_and(|n| nodes.binary_search(n).is_ok()))
-                .map(|(_, goal)| (*goal).clone())
-                .collect();
-            let component = enumerate(&mut search, nodes, &Goal::All(goals));
+        for nodes in analyser.components() {
+            let goal = Goal::All(analyser.rules_in(&nodes));
+            let component = enumerate(&mut search, nodes, &goal);
             count = count.saturating_mul(component.sets as u128);
             at_most = at_most.saturating_mul(component.at_most);
             exact &= component.exact;
@@ -153,45 +134,6 @@ impl Survey {
                 .collect(),
         }
     }
-}
-
-/// The independent components of the survey's nodes, each in document order.
-fn components(survey: &Survey, rules: &[(Vec<usize>, &Goal<'_>)]) -> Vec<Vec<usize>> {
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    let n = survey.nodes.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    let mut link = |i: usize, j: usize| {
-        let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-        parent[a] = b;
-    };
-    for (i, node) in survey.nodes.iter().enumerate() {
-        let mut linked: Vec<usize> = node.parent.into_iter().collect();
-        if let Some(condition) = &node.condition {
-            condition_nodes(condition, &mut linked);
-        }
-        for j in linked {
-            link(i, j);
-        }
-    }
-    // A rule ties together the answers it reads.
-    for (nodes, _) in rules {
-        for pair in nodes.windows(2) {
-            link(pair[0], pair[1]);
-        }
-    }
-    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> =
-        std::collections::BTreeMap::new();
-    for i in 0..n {
-        let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(i);
-    }
-    groups.into_values().collect()
 }
 
 /// Every distinct set of enabled nodes of one component.

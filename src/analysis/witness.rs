@@ -23,35 +23,59 @@ pub(crate) struct Witness {
 /// Completes the search's answers into an answer set the validator accepts, at least as a
 /// draft; `None` when it does not.
 pub(crate) fn complete(survey: &Survey, search: &Search<'_>) -> Option<Witness> {
-    let nodes = &survey.nodes;
-    let mut values: Vec<Val> = Vec::with_capacity(nodes.len());
-    let mut enabled: Vec<bool> = Vec::with_capacity(nodes.len());
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
-    let mut roots = Vec::new();
-    for (index, node) in nodes.iter().enumerate() {
-        let (on, value) = if search.is_assigned(index) {
-            (search.is_enabled(index), search.value(index).clone())
+    let count = survey.nodes.len();
+    let mut values = vec![Val::Absent; count];
+    let mut enabled = vec![false; count];
+    let all: Vec<usize> = (0..count).collect();
+    let _complete = fill(survey, search, &all, &mut values, &mut enabled);
+    judge(survey, &values)
+}
+
+/// Gives each of `nodes` (in document order, closed under what their states depend on) its
+/// value and enabled state: the search's where it assigned one, otherwise the first answer
+/// of its domain when it is enabled, answerable and required, and none otherwise. Returns
+/// whether every answerable required node has an answer (a complete answer set, as far as
+/// `nodes` go).
+pub(crate) fn fill(
+    survey: &Survey,
+    search: &Search<'_>,
+    nodes: &[usize],
+    values: &mut [Val],
+    enabled: &mut [bool],
+) -> bool {
+    let mut complete = true;
+    for &index in nodes {
+        let (on, open) = status(survey, index, values, enabled);
+        let required = survey.nodes[index].required;
+        let value = if search.is_assigned(index) {
+            search.value(index).clone()
+        } else if open && required {
+            search.domains[index]
+                .values
+                .first()
+                .cloned()
+                .unwrap_or(Val::Absent)
         } else {
-            let (on, open) = status(survey, index, &values, &enabled);
-            let value = if open && node.required {
-                search.domains[index]
-                    .values
-                    .first()
-                    .cloned()
-                    .unwrap_or(Val::Absent)
-            } else {
-                Val::Absent
-            };
-            (on, value)
+            Val::Absent
         };
-        values.push(value);
-        enabled.push(on);
+        complete &= !(open && required && value == Val::Absent);
+        values[index] = value;
+        enabled[index] = on;
+    }
+    complete
+}
+
+/// The answer set of every node's value, if the validator accepts it (at least as a draft).
+pub(crate) fn judge(survey: &Survey, values: &[Val]) -> Option<Witness> {
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); survey.nodes.len()];
+    let mut roots = Vec::new();
+    for (index, node) in survey.nodes.iter().enumerate() {
         match node.parent {
             Some(p) => children[p].push(index),
             None => roots.push(index),
         }
     }
-    let answers = Value::Object(object(survey, &roots, &values, &children)?);
+    let answers = Value::Object(object(survey, &roots, values, &children)?);
     let complete = survey.is_valid(&answers);
     let draft = ValidateOptions {
         partial: true,
