@@ -275,3 +275,32 @@ fn the_bundled_surveys_analyse_clean() {
         }
     }
 }
+
+/// A chain where each question depends on the one before: every check reads the whole
+/// chain, so the analysis reaches its overall bound and says so once, instead of running
+/// for minutes.
+#[test]
+fn a_long_chain_reaches_the_overall_bound_and_says_so() {
+    let mut yaml =
+        String::from("id: chain\nversion: '1'\ndefault_locale: en\ntitle: Chain\nquestions:\n");
+    yaml.push_str("  - {id: q0, type: boolean, title: Q0}\n");
+    for i in 1..3_000 {
+        let _ = writeln!(
+            yaml,
+            "  - {{id: q{i}, type: boolean, title: Q{i}, enable_when: {{question: q{}, equals: true}}}}",
+            i - 1
+        );
+    }
+    let survey = Survey::from_yaml(&yaml).unwrap();
+    let analysis = survey.analyze();
+    let codes: Vec<FindingCode> = analysis.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, [FindingCode::Undecided], "{:?}", analysis.findings);
+    assert_eq!(analysis.findings[0].path, "questions");
+    // What was decided before the bound stands: every question is reachable.
+    assert!(
+        analysis
+            .questions
+            .iter()
+            .all(|q| matches!(q.reach, Reachability::Reachable { complete: true, .. }))
+    );
+}

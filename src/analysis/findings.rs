@@ -70,6 +70,8 @@ pub(super) fn findings(
                     false,
                 ));
             }
+            // Said once for the survey, below.
+            Some(Reach::Skipped) => {}
             Some(Reach::Bound) | None => {
                 mine.push(Finding::undecided(
                     condition_path(node),
@@ -130,7 +132,7 @@ pub(super) fn findings(
     if search.spent > super::ANALYSIS_BOUND {
         out.push(Finding::new(
             FindingCode::Undecided,
-            String::new(),
+            "questions".to_owned(),
             "",
             Subject::Survey,
         ));

@@ -13,6 +13,10 @@ use super::findings;
 use super::search::{Goal, Outcome, Search, condition_nodes};
 use super::witness::{self, Witness};
 use super::{ANALYSIS_BOUND, SEARCH_BOUND, WITNESS_ATTEMPTS};
+
+/// Most answers (one per node of a component) the witnesses are built from: a survey whose
+/// components need more is told reachable without a witness past it, in bounded memory.
+const MAX_STORED_ANSWERS: usize = 2_000_000;
 use crate::survey::Survey;
 
 /// Whether a node can be enabled, as far as the analysis decided.
@@ -26,6 +30,8 @@ pub(super) enum Reach {
     Never { exact: bool },
     /// The search reached its bound.
     Bound,
+    /// Not searched: the whole analysis had reached its bound.
+    Skipped,
 }
 
 /// The survey, the domains every search reads, and its error rules as goals.
@@ -163,6 +169,7 @@ impl<'s> Analyser<'s> {
         let components = self.components();
         let mut answers: Vec<Vec<Vec<Val>>> = Vec::with_capacity(components.len());
         let mut conflicts = Vec::new();
+        let mut stored = 0;
         for nodes in &components {
             let rules = self.rules_in(nodes);
             let mut mine: Vec<Vec<Val>> = Vec::new();
@@ -171,7 +178,7 @@ impl<'s> Analyser<'s> {
                     continue;
                 }
                 if search.spent > ANALYSIS_BOUND {
-                    reach[node] = Some(Reach::Bound);
+                    reach[node] = Some(Reach::Skipped);
                     continue;
                 }
                 let mut all = vec![Goal::Enabled(node)];
@@ -187,6 +194,12 @@ impl<'s> Analyser<'s> {
                         || attempts >= WITNESS_ATTEMPTS
                 });
                 if matches!(outcome, Outcome::Found | Outcome::Refused) {
+                    if stored + nodes.len() > MAX_STORED_ANSWERS {
+                        // Reachable, as the search showed; no more answers are kept.
+                        reach[node] = Some(Reach::Yes(None));
+                        continue;
+                    }
+                    stored += nodes.len();
                     for &n in nodes {
                         if enabled[n] && answer_of[n].is_none() {
                             answer_of[n] = Some(mine.len());

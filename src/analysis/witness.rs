@@ -33,7 +33,7 @@ pub(crate) fn complete(survey: &Survey, search: &Search<'_>) -> Option<Witness> 
 
 /// Gives each of `nodes` (in document order, closed under what their states depend on) its
 /// value and enabled state: the search's where it assigned one, otherwise the first answer
-/// of its domain when it is enabled, answerable and required, and none otherwise. Returns
+/// of its domain when it is enabled and answerable (answering more enables more). Returns
 /// whether every answerable required node has an answer (a complete answer set, as far as
 /// `nodes` go).
 pub(crate) fn fill(
@@ -49,7 +49,7 @@ pub(crate) fn fill(
         let required = survey.nodes[index].required;
         let value = if search.is_assigned(index) {
             search.value(index).clone()
-        } else if open && required {
+        } else if open {
             search.domains[index]
                 .values
                 .first()
