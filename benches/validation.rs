@@ -282,6 +282,18 @@ fn analysis(c: &mut Criterion) {
             b.iter(|| Survey::load(black_box(&yaml), Format::Yaml, &limits()).unwrap());
         });
     }
+    // The covering examples of the checklist (every question enabled, every test of every
+    // condition true and false), validated one after another.
+    let checklist = Survey::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/mhlw-cybersecurity-checklist-2024.yaml"
+    ))
+    .unwrap();
+    let examples = checklist.examples(true);
+    assert!(examples.iter().all(|answers| checklist.is_valid(answers)));
+    group.bench_function("is_valid/checklist_covering_examples", |b| {
+        b.iter(|| examples.iter().filter(|a| checklist.is_valid(black_box(a))).count());
+    });
     let blow_up = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/analysis/blow-up.yaml"

@@ -1,6 +1,7 @@
 //! Writes MHLW answer sets with the native verdict, one JSON object a line, for validators
 //! outside Rust to compare with (`tests/browser/ajv.test.mjs`): the example files, the
-//! scenarios of the validation tests, the example batch, and 5,000 generated answer sets.
+//! scenarios of the validation tests, the example batch, the covering examples of the
+//! analysis (`Survey::examples(true)`) and 5,000 generated answer sets.
 //!
 //! `cargo run --example export_answer_sets > target/answer-sets.jsonl`
 
@@ -40,6 +41,9 @@ fn main() {
             format!("mhlw-batch.jsonl:{}", line + 1),
             serde_json::from_str(text).unwrap(),
         ));
+    }
+    for (index, answers) in survey.examples(true).into_iter().enumerate() {
+        cases.push((format!("covering example {index}"), answers));
     }
     let mut rng = common::Rng::new(20_240_201);
     for index in 0..5_000 {

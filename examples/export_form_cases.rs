@@ -2,8 +2,10 @@
 //! one survey a line, for `tests/browser/forms.test.mjs`: the strict and form schemas, the
 //! error messages in both locales, and per answer set the native issues (both locales) and
 //! the lenient verdict (without the rules that compare two answers, which the schemas cannot
-//! hold). The MHLW survey with 2,000 generated answer sets, then 150 generated
-//! surveys with 25 each.
+//! hold). The MHLW survey with 2,000 generated answer sets, the checklist with 300, then 150
+//! generated surveys with 25 each; each survey also with its covering examples
+//! (`Survey::examples(true)`: valid answer sets that enable every question and make each test
+//! of each condition true and false).
 //!
 //! `cargo run --example export_form_cases > target/form-cases.jsonl`
 
@@ -59,16 +61,28 @@ fn main() {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let survey = common::mhlw();
     let mut rng = common::Rng::new(17);
-    let answers = (0..2_000)
+    let mut answers: Vec<Value> = (0..2_000)
         .map(|_| common::random_answers(&mut rng, &survey))
         .collect();
+    answers.extend(survey.examples(true));
     writeln!(out, "{}", line("mhlw", &survey, answers)).unwrap();
+    let checklist = Survey::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/mhlw-cybersecurity-checklist-2024.yaml"
+    ))
+    .unwrap();
+    let mut answers: Vec<Value> = (0..300)
+        .map(|_| common::random_answers(&mut rng, &checklist))
+        .collect();
+    answers.extend(checklist.examples(true));
+    writeln!(out, "{}", line("checklist", &checklist, answers)).unwrap();
     for seed in 0..150 {
         let (survey, _) = common::random_survey(seed);
         let mut rng = common::Rng::new(seed ^ 0x5EED);
-        let answers = (0..25)
+        let mut answers: Vec<Value> = (0..25)
             .map(|_| common::random_answers(&mut rng, &survey))
             .collect();
+        answers.extend(survey.examples(true));
         writeln!(
             out,
             "{}",
