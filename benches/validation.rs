@@ -292,7 +292,12 @@ fn analysis(c: &mut Criterion) {
     let examples = checklist.examples(true);
     assert!(examples.iter().all(|answers| checklist.is_valid(answers)));
     group.bench_function("is_valid/checklist_covering_examples", |b| {
-        b.iter(|| examples.iter().filter(|a| checklist.is_valid(black_box(a))).count());
+        b.iter(|| {
+            examples
+                .iter()
+                .filter(|a| checklist.is_valid(black_box(a)))
+                .count()
+        });
     });
     let blow_up = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

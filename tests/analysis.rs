@@ -148,6 +148,42 @@ fn examples_are_valid_and_cover_every_reachable_question() {
     }
 }
 
+/// Splitting a part on its first question gives what enumerating it gives.
+#[test]
+fn split_paths_equal_enumerated_paths() {
+    let mut compared = 0;
+    for seed in 0..150 {
+        let (survey, _) = random_survey(seed);
+        let whole = survey.paths();
+        let split = survey.paths_splitting_after(1);
+        if whole.exact && split.exact {
+            compared += 1;
+            assert_eq!(whole.count, split.count, "seed {seed}");
+            assert_eq!(
+                (whole.fewest, whole.most),
+                (split.fewest, split.most),
+                "seed {seed}"
+            );
+            for (a, b) in whole.questions.iter().zip(&split.questions) {
+                assert!(
+                    (a.share - b.share).abs() < 1e-9,
+                    "seed {seed}: {} {} {}",
+                    a.pointer,
+                    a.share,
+                    b.share
+                );
+            }
+        } else if whole.exact {
+            // A range must hold the exact count.
+            assert!(
+                split.count <= whole.count && whole.count <= split.at_most.unwrap_or(u128::MAX),
+                "seed {seed}"
+            );
+        }
+    }
+    assert!(compared > 75, "{compared} compared");
+}
+
 #[test]
 fn paths_agree_with_the_verdicts_and_the_answers() {
     let mut exact = 0;

@@ -2,12 +2,20 @@
 //! enabled required question answered, every error rule kept) lead to.
 //!
 //! Questions fall into independent components (a question, its group, the questions its
-//! condition tests, and so on): the set of enabled questions is one set of each component,
-//! in any combination, so the number of paths is the product of the components' numbers (a
-//! rule joins the questions it reads into one component).
-//! Each component's sets are enumerated over the classes of answers of the questions that
-//! conditions read (others are left unanswered: their answers change no condition); a
-//! component whose enumeration reaches [`PATHS_BOUND`] gives a lower and an upper bound.
+//! condition tests, the questions a rule reads together, and so on): the set of enabled
+//! questions is one set of each component, in any combination, so the number of paths is the
+//! product of the components' numbers. A small component is enumerated over the classes of
+//! answers of the questions that conditions and rules read (others are left as they come:
+//! their answers change no set). A large one is split on its first question: for each of its
+//! answers, the rest falls apart into smaller independent parts again. The families of sets
+//! of two answers are added when they are disjoint (a question always shown in one and never
+//! in the other) and merged when the answers look the same to every test; otherwise the
+//! count becomes a range. A part that reaches [`PATHS_BOUND`] gives a range too.
+
+#![allow(
+    clippy::cast_precision_loss,
+    reason = "shares of paths are fractions; f64 holds them well enough"
+)]
 
 use std::collections::HashSet;
 
@@ -15,8 +23,14 @@ use super::Analyser;
 use super::search::{Goal, Outcome, Search, condition_nodes};
 use crate::survey::Survey;
 
-/// Steps the enumeration of one component may take.
+/// Steps the enumeration of one part may take.
 pub const PATHS_BOUND: u64 = 200_000;
+/// Steps a part is enumerated for before it is split on its first question instead.
+const DIRECT: u64 = 20_000;
+/// Steps all enumerations may take together; past them, no part is split any more.
+const PATHS_TOTAL: u64 = 20_000_000;
+/// Splits nested deeper than this enumerate what is left (within the bound).
+const MAX_SPLITS: usize = 256;
 
 /// The respondents' paths through a survey ([`Survey::paths`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -25,14 +39,13 @@ pub struct Paths {
     /// Distinct sets of enabled questions; a lower bound when not `exact`, saturating at
     /// `u128::MAX`.
     pub count: u128,
-    /// Whether `count` (and every figure below) is exact: no enumeration reached its bound.
+    /// Whether `count` (and every figure below) is exact.
     pub exact: bool,
-    /// When not exact: an upper bound on `count` (the number of combinations of answer
-    /// classes), saturating.
+    /// When not exact: an upper bound on `count`, saturating.
     pub at_most: Option<u128>,
-    /// The fewest questions a respondent can be shown (among the paths enumerated).
+    /// The fewest questions a respondent can be shown.
     pub fewest: usize,
-    /// The most questions a respondent can be shown (among the paths enumerated).
+    /// The most questions a respondent can be shown.
     pub most: usize,
     /// Every question, group field, row, cell and specify box, in document order.
     pub questions: Vec<QuestionReach>,
@@ -50,26 +63,169 @@ pub struct QuestionReach {
     pub share: f64,
 }
 
-/// One component's enumeration.
-struct Component {
+/// The sets of enabled nodes of one part of the survey.
+#[derive(Debug, Clone)]
+struct Family {
+    /// The part's nodes, in document order.
     nodes: Vec<usize>,
-    sets: usize,
-    /// Per node of `nodes`: on how many of the sets it is enabled.
-    on: Vec<usize>,
-    fewest: usize,
-    most: usize,
+    count: u128,
     exact: bool,
     at_most: u128,
+    fewest: usize,
+    most: usize,
+    /// Per node: the share of the sets it is in; whether it is in every set; in none.
+    share: Vec<f64>,
+    always: Vec<bool>,
+    never: Vec<bool>,
+}
+
+impl Family {
+    /// One node, on one path.
+    fn single(node: usize, on: bool) -> Family {
+        Family {
+            nodes: vec![node],
+            count: 1,
+            exact: true,
+            at_most: 1,
+            fewest: usize::from(on),
+            most: usize::from(on),
+            share: vec![if on { 1.0 } else { 0.0 }],
+            always: vec![on],
+            never: vec![!on],
+        }
+    }
+
+    /// No path through `scope`: every answer breaks a rule.
+    fn empty(scope: &[usize]) -> Family {
+        Family {
+            nodes: scope.to_vec(),
+            count: 0,
+            exact: true,
+            at_most: 0,
+            fewest: 0,
+            most: 0,
+            share: vec![0.0; scope.len()],
+            always: vec![false; scope.len()],
+            never: vec![true; scope.len()],
+        }
+    }
+
+    /// A part left unexplored once every bound is spent: nothing known but its size.
+    fn unknown(scope: &[usize], combinations: u128) -> Family {
+        Family {
+            nodes: scope.to_vec(),
+            count: 0,
+            exact: false,
+            at_most: combinations,
+            fewest: 0,
+            most: scope.len(),
+            share: vec![0.0; scope.len()],
+            always: vec![false; scope.len()],
+            never: vec![false; scope.len()],
+        }
+    }
+
+    /// Every combination of a set of each of `parts` (disjoint nodes).
+    fn product(parts: Vec<Family>) -> Family {
+        let mut out = Family {
+            count: 1,
+            at_most: 1,
+            ..Family::empty(&[])
+        };
+        for part in parts {
+            out.count = out.count.saturating_mul(part.count);
+            out.at_most = out.at_most.saturating_mul(part.at_most);
+            out.exact &= part.exact;
+            out.fewest += part.fewest;
+            out.most += part.most;
+            out.nodes.extend(part.nodes);
+            out.share.extend(part.share);
+            out.always.extend(part.always);
+            out.never.extend(part.never);
+        }
+        let mut order: Vec<usize> = (0..out.nodes.len()).collect();
+        order.sort_by_key(|&k| out.nodes[k]);
+        Family {
+            nodes: order.iter().map(|&k| out.nodes[k]).collect(),
+            share: order.iter().map(|&k| out.share[k]).collect(),
+            always: order.iter().map(|&k| out.always[k]).collect(),
+            never: order.iter().map(|&k| out.never[k]).collect(),
+            ..out
+        }
+    }
+
+    /// The union of families over the same nodes: a sum when they are pairwise disjoint,
+    /// otherwise a range.
+    fn union(scope: &[usize], families: Vec<Family>) -> Family {
+        // Answers that break a rule lead nowhere; an unexplored part stays, as a range.
+        let families: Vec<Family> = families
+            .into_iter()
+            .filter(|f| f.count > 0 || !f.exact)
+            .collect();
+        let Some(first) = families.first() else {
+            return Family::empty(scope);
+        };
+        let disjoint = families.iter().enumerate().all(|(i, a)| {
+            families[i + 1..].iter().all(|b| {
+                (0..a.nodes.len())
+                    .any(|k| (a.always[k] && b.never[k]) || (a.never[k] && b.always[k]))
+            })
+        });
+        let total: u128 = families.iter().fold(0, |n, f| n.saturating_add(f.count));
+        let weight: f64 = families.iter().map(|f| f.count as f64).sum();
+        let k_nodes = first.nodes.len();
+        Family {
+            nodes: first.nodes.clone(),
+            count: if disjoint {
+                total
+            } else {
+                families.iter().map(|f| f.count).max().unwrap_or(0)
+            },
+            exact: disjoint && families.iter().all(|f| f.exact),
+            at_most: families.iter().fold(0, |n, f| n.saturating_add(f.at_most)),
+            fewest: families.iter().map(|f| f.fewest).min().unwrap_or(0),
+            most: families.iter().map(|f| f.most).max().unwrap_or(0),
+            share: (0..k_nodes)
+                .map(|k| {
+                    let part: f64 = families.iter().map(|f| f.share[k] * f.count as f64).sum();
+                    if weight > 0.0 { part / weight } else { 0.0 }
+                })
+                .collect(),
+            always: (0..k_nodes)
+                .map(|k| families.iter().all(|f| f.always[k]))
+                .collect(),
+            never: (0..k_nodes)
+                .map(|k| families.iter().all(|f| f.never[k]))
+                .collect(),
+        }
+    }
+}
+
+/// The enumeration: the search (with its `fixed` and `complete` settings), the rules, and
+/// what each node's family needs.
+struct Walk<'a, 's> {
+    analyser: &'a Analyser<'s>,
+    search: Search<'a>,
+    /// Steps a part is enumerated for before it is split.
+    direct: u64,
 }
 
 impl Survey {
     /// The respondents' paths: how many distinct sets of enabled questions the complete
-    /// answer sets the validator accepts lead to (exact, or bounds when the enumeration
-    /// reaches [`PATHS_BOUND`] or meets answers it cannot enumerate), the fewest and most
+    /// answer sets the validator accepts lead to (exact, or a range when the enumeration
+    /// reaches [`PATHS_BOUND`] or cannot tell two families apart), the fewest and most
     /// questions a respondent is shown, and on what share of the paths each question is.
     /// A repeat's fields count once (the paths of one instance).
     #[must_use]
     pub fn paths(&self) -> Paths {
+        self.paths_splitting_after(DIRECT)
+    }
+
+    /// [`Survey::paths`], splitting a part once its enumeration takes `steps` steps: for
+    /// tests that hold the split to the plain enumeration.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn paths_splitting_after(&self, steps: u64) -> Paths {
         let analyser = Analyser::new(self);
         let mut search = Search::new(&self.nodes, &analyser.domains, PATHS_BOUND);
         search.complete = true;
@@ -96,32 +252,27 @@ impl Survey {
             .enumerate()
             .map(|(i, n)| !read[i] && n.spec.fields().is_none())
             .collect();
+        let mut walk = Walk {
+            analyser: &analyser,
+            search,
+            direct: steps,
+        };
+        let parts: Vec<Family> = analyser
+            .components()
+            .into_iter()
+            .map(|nodes| walk.family(&nodes, 0))
+            .collect();
+        let all = Family::product(parts);
         let mut share = vec![0.0; self.nodes.len()];
-        let (mut count, mut exact, mut at_most) = (1u128, true, 1u128);
-        let (mut fewest, mut most) = (0, 0);
-        for nodes in analyser.components() {
-            let goal = Goal::All(analyser.rules_in(&nodes));
-            let component = enumerate(&mut search, nodes, &goal);
-            count = count.saturating_mul(component.sets as u128);
-            at_most = at_most.saturating_mul(component.at_most);
-            exact &= component.exact;
-            fewest += component.fewest;
-            most += component.most;
-            for (k, &node) in component.nodes.iter().enumerate() {
-                #[allow(
-                    clippy::cast_precision_loss,
-                    reason = "a share needs no more than f64's precision"
-                )]
-                let fraction = component.on[k] as f64 / component.sets.max(1) as f64;
-                share[node] = fraction;
-            }
+        for (k, &node) in all.nodes.iter().enumerate() {
+            share[node] = all.share[k];
         }
         Paths {
-            count,
-            exact,
-            at_most: (!exact).then_some(at_most.max(count)),
-            fewest,
-            most,
+            count: all.count,
+            exact: all.exact,
+            at_most: (!all.exact).then_some(all.at_most.max(all.count)),
+            fewest: all.fewest,
+            most: all.most,
             questions: self
                 .nodes
                 .iter()
@@ -136,66 +287,178 @@ impl Survey {
     }
 }
 
-/// Every distinct set of enabled nodes of one component.
-fn enumerate(search: &mut Search<'_>, nodes: Vec<usize>, goal: &Goal<'_>) -> Component {
-    let varies = nodes.iter().any(|&i| {
-        let node = &search.nodes[i];
-        node.condition.is_some() || !search.fixed[i]
-    });
-    if !varies {
-        // No condition and no answer read: every node enabled on the one path.
-        return Component {
-            on: vec![1; nodes.len()],
-            sets: 1,
-            fewest: nodes.len(),
-            most: nodes.len(),
-            exact: true,
-            at_most: 1,
-            nodes,
+impl Walk<'_, '_> {
+    /// The family of `scope` (sorted, closed under what its nodes' states depend on but for
+    /// nodes already assigned).
+    fn family(&mut self, scope: &[usize], splits: usize) -> Family {
+        let Some((&hub, rest)) = scope.split_first() else {
+            return Family::product(Vec::new());
         };
-    }
-    let mut sets: HashSet<Vec<u64>> = HashSet::new();
-    let outcome = search.run(goal, &nodes, &mut |s| {
-        let mut bits = vec![0u64; nodes.len().div_ceil(64)];
-        for (k, &node) in nodes.iter().enumerate() {
-            if s.is_enabled(node) {
-                bits[k / 64] |= 1 << (k % 64);
-            }
-        }
-        sets.insert(bits);
-        false
-    });
-    // Classes of answers the domains may miss could lead to other sets.
-    let exact = !matches!(outcome, Outcome::Bound)
-        && nodes
+        // Looking at and splitting the part is work too.
+        self.search.spent += scope.len() as u64;
+        let combinations = scope
             .iter()
-            .all(|&i| search.fixed[i] || !search.domains[i].inexact);
-    let mut on = vec![0; nodes.len()];
-    let (mut fewest, mut most) = (usize::MAX, 0);
-    for set in &sets {
-        let mut size = 0;
-        for (k, count) in on.iter_mut().enumerate() {
-            if set[k / 64] >> (k % 64) & 1 == 1 {
-                *count += 1;
-                size += 1;
+            .filter(|&&i| !self.search.fixed[i])
+            .map(|&i| self.search.domains[i].values.len() as u128 + 1)
+            .fold(1u128, u128::saturating_mul);
+        if self.search.spent > PATHS_TOTAL {
+            return Family::unknown(scope, combinations);
+        }
+        // Enumerate a part that is small in fact (most answers forced, or few classes);
+        // split one that is not, while splits last.
+        let last = splits >= MAX_SPLITS;
+        let steps = if last { PATHS_BOUND } else { self.direct };
+        let (direct, bounded) = self.enumerate(scope, combinations, steps);
+        if !bounded || last {
+            return direct;
+        }
+        let rules = Goal::All(self.analyser.rules_in(scope));
+        let mut families: Vec<Family> = Vec::new();
+        let mut looks: Vec<(Vec<Option<bool>>, Option<u32>)> = Vec::new();
+        for pick in 0..self.search.options(hub) {
+            self.search.set(hub, pick);
+            // A value a rule compares with another answer is its own look, and so is the
+            // answer of a group or repeat (its fields can be answered or not).
+            let own = self.analyser.rule_nodes.iter().any(|r| r.contains(&hub))
+                || self.search.nodes[hub].spec.fields().is_some();
+            let look = (self.looks(hub, rest), own.then_some(pick));
+            if self.search.holds(&rules) != Some(false) && !looks.contains(&look) {
+                looks.push(look);
+                let mut parts = vec![Family::single(hub, self.search.is_enabled(hub))];
+                for part in self.split(rest) {
+                    parts.push(self.family(&part, splits + 1));
+                }
+                families.push(Family::product(parts));
+            }
+            self.search.unset(hub);
+        }
+        let union = Family::union(scope, families);
+        if union.exact || self.search.spent > PATHS_TOTAL {
+            return union;
+        }
+        // Families that may overlap: the whole part, enumerated within the bound, may still
+        // be exact.
+        match self.enumerate(scope, combinations, PATHS_BOUND) {
+            (whole, false) => whole,
+            _ => union,
+        }
+    }
+
+    /// How the hub's value looks to the rest: its enabled state and the outcome of every
+    /// test of it there (two values that look the same lead to the same sets).
+    fn looks(&self, hub: usize, rest: &[usize]) -> Vec<Option<bool>> {
+        let mut out = vec![Some(self.search.is_enabled(hub))];
+        let mut leaves = Vec::new();
+        for &node in rest {
+            if let Some(condition) = &self.search.nodes[node].condition {
+                condition.leaves(&mut leaves);
             }
         }
-        fewest = fewest.min(size);
-        most = most.max(size);
+        for goal in self.analyser.rules_in(rest) {
+            out.push(self.search.holds(&goal));
+        }
+        for leaf in leaves.into_iter().filter(|l| l.node == hub) {
+            out.push(self.search.holds(&Goal::Leaf(leaf, true)));
+        }
+        out
     }
-    // Combinations of answer classes, an upper bound on the sets.
-    let at_most = nodes
-        .iter()
-        .filter(|&&i| !search.fixed[i])
-        .map(|&i| search.domains[i].values.len() as u128 + 1)
-        .fold(1u128, u128::saturating_mul);
-    Component {
-        sets: sets.len(),
-        on,
-        fewest: if fewest == usize::MAX { 0 } else { fewest },
-        most,
-        exact,
-        at_most,
-        nodes,
+
+    /// The independent parts of `nodes` once the nodes before them are assigned.
+    fn split(&self, nodes: &[usize]) -> Vec<Vec<usize>> {
+        fn root(parent: &mut [usize], mut x: usize) -> usize {
+            while parent[x] != x {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            x
+        }
+        let local = |n: usize| nodes.binary_search(&n).ok();
+        let mut parent: Vec<usize> = (0..nodes.len()).collect();
+        let mut link = |a: usize, b: usize| {
+            let (x, y) = (root(&mut parent, a), root(&mut parent, b));
+            parent[x] = y;
+        };
+        for (k, &node) in nodes.iter().enumerate() {
+            let mut linked: Vec<usize> = self.search.nodes[node].parent.into_iter().collect();
+            if let Some(condition) = &self.search.nodes[node].condition {
+                condition_nodes(condition, &mut linked);
+            }
+            for j in linked.into_iter().filter_map(local) {
+                link(k, j);
+            }
+        }
+        for read in &self.analyser.rule_nodes {
+            let inside: Vec<usize> = read.iter().filter_map(|&n| local(n)).collect();
+            for pair in inside.windows(2) {
+                link(pair[0], pair[1]);
+            }
+        }
+        let mut groups: std::collections::BTreeMap<usize, Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (k, &node) in nodes.iter().enumerate() {
+            let r = root(&mut parent, k);
+            groups.entry(r).or_default().push(node);
+        }
+        groups.into_values().collect()
+    }
+
+    /// Every distinct set of enabled nodes of `scope`, by enumeration.
+    /// Also whether the enumeration reached its bound.
+    /// `steps` is for a part of 64 nodes; a larger part gets proportionally fewer, since each
+    /// set it finds costs its size.
+    fn enumerate(&mut self, scope: &[usize], combinations: u128, steps: u64) -> (Family, bool) {
+        let goal = Goal::All(self.analyser.rules_in(scope));
+        let mut sets: HashSet<Vec<u64>> = HashSet::new();
+        let size = scope.len().max(64) as u64;
+        self.search.bound = (steps.saturating_mul(64) / size).max(64);
+        let mut found = 0u64;
+        let outcome = self.search.run(&goal, scope, &mut |s| {
+            found += 1;
+            let mut bits = vec![0u64; scope.len().div_ceil(64)];
+            for (k, &node) in scope.iter().enumerate() {
+                if s.is_enabled(node) {
+                    bits[k / 64] |= 1 << (k % 64);
+                }
+            }
+            sets.insert(bits);
+            false
+        });
+        self.search.spent += found * size;
+        // Classes of answers the domains may miss could lead to other sets.
+        let bounded = matches!(outcome, Outcome::Bound);
+        let exact = !bounded
+            && scope
+                .iter()
+                .all(|&i| self.search.fixed[i] || !self.search.domains[i].inexact);
+        let mut on = vec![0usize; scope.len()];
+        let (mut fewest, mut most) = (usize::MAX, 0);
+        for set in &sets {
+            let mut size = 0;
+            for (k, count) in on.iter_mut().enumerate() {
+                if set[k / 64] >> (k % 64) & 1 == 1 {
+                    *count += 1;
+                    size += 1;
+                }
+            }
+            fewest = fewest.min(size);
+            most = most.max(size);
+        }
+        let count = sets.len();
+        let family = Family {
+            nodes: scope.to_vec(),
+            count: count as u128,
+            exact,
+            at_most: if exact {
+                count as u128
+            } else {
+                combinations.max(count as u128)
+            },
+            fewest: if count == 0 { 0 } else { fewest },
+            most,
+            share: on.iter().map(|&n| n as f64 / count.max(1) as f64).collect(),
+            always: on.iter().map(|&n| count > 0 && n == count).collect(),
+            never: on.iter().map(|&n| n == 0).collect(),
+        };
+        (family, bounded)
     }
 }

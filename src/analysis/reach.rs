@@ -100,19 +100,19 @@ impl<'s> Analyser<'s> {
         Search::new(&self.survey.nodes, &self.domains, SEARCH_BOUND)
     }
 
-    /// The error rules whose nodes are in `component` (sorted), as goals.
+    /// The error rules that read a node of `component` (sorted), as goals.
     pub(super) fn rules_in(&self, component: &[usize]) -> Vec<Goal<'s>> {
         self.rules_of(component)
             .map(|k| self.rules[k].clone())
             .collect()
     }
 
-    /// The positions in `rules` of the error rules whose nodes are in `component`.
+    /// The positions in `rules` of the error rules that read a node of `component`.
     fn rules_of<'a>(&'a self, component: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
         (0..self.rules.len()).filter(|&k| {
             self.rule_nodes[k]
-                .first()
-                .is_some_and(|n| component.binary_search(n).is_ok())
+                .iter()
+                .any(|n| component.binary_search(n).is_ok())
         })
     }
 

@@ -179,16 +179,7 @@ impl<'a> Search<'a> {
                 continue;
             }
             let node = order[pos];
-            let (enabled, open) = self.status(node);
-            let values = u32::try_from(self.domains[node].values.len()).unwrap_or(u32::MAX - 1);
-            let fixed = self.fixed.get(node).copied().unwrap_or(false);
-            // With `complete`, an answerable required node is not left absent.
-            let required = self.complete && self.nodes[node].required && values > 0;
-            let options = match (open, fixed, required) {
-                (true, false, false) => values + 1,
-                (true, false, true) => values,
-                _ => 1,
-            };
+            let options = self.options(node);
             if next[pos] >= options {
                 next[pos] = 0;
                 if pos == 0 {
@@ -205,13 +196,7 @@ impl<'a> Search<'a> {
             }
             let pick = next[pos];
             next[pos] += 1;
-            self.choice[node] = if open && pick < values && (required || !fixed) {
-                pick
-            } else {
-                ABSENT
-            };
-            self.enabled[node] = enabled;
-            self.assigned[node] = true;
+            self.set(node, pick);
             if self.eval(goal) == Some(false) {
                 self.assigned[node] = false;
                 continue;
@@ -219,6 +204,48 @@ impl<'a> Search<'a> {
             pos += 1;
             next[pos] = 0;
         }
+    }
+
+    /// How many values a node whose earlier nodes are assigned can take: its domain and
+    /// absence when it can hold an answer (not absence for a required one with `complete`;
+    /// only the first answer, or absence, for a `fixed` one), otherwise only absence.
+    pub(crate) fn options(&self, node: usize) -> u32 {
+        let (_, open) = self.status(node);
+        let values = u32::try_from(self.domains[node].values.len()).unwrap_or(u32::MAX - 1);
+        let fixed = self.fixed.get(node).copied().unwrap_or(false);
+        let required = self.complete && self.nodes[node].required && values > 0;
+        match (open, fixed, required) {
+            (true, false, false) => values + 1,
+            (true, false, true) => values,
+            _ => 1,
+        }
+    }
+
+    /// Assigns a node whose earlier nodes are assigned its `pick`-th option (of
+    /// [`Search::options`]).
+    pub(crate) fn set(&mut self, node: usize, pick: u32) {
+        let (enabled, open) = self.status(node);
+        let values = u32::try_from(self.domains[node].values.len()).unwrap_or(u32::MAX - 1);
+        let fixed = self.fixed.get(node).copied().unwrap_or(false);
+        let required = self.complete && self.nodes[node].required && values > 0;
+        self.choice[node] = if open && pick < values && (required || !fixed) {
+            pick
+        } else {
+            ABSENT
+        };
+        self.enabled[node] = enabled;
+        self.assigned[node] = true;
+    }
+
+    /// Takes a node's assignment back.
+    pub(crate) fn unset(&mut self, node: usize) {
+        self.assigned[node] = false;
+        self.choice[node] = ABSENT;
+    }
+
+    /// The goal in three-valued logic on the current assignment.
+    pub(crate) fn holds(&self, goal: &Goal<'_>) -> Option<bool> {
+        self.eval(goal)
     }
 
     /// Whether a node whose earlier nodes are assigned is enabled, and whether it can hold an

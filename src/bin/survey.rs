@@ -59,9 +59,11 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Print the respondents' paths: how many distinct sets of enabled questions there are,
-    /// the fewest and most questions a respondent is shown, and each question's share of
-    /// the paths.
+    /// Print the respondents' paths: how many distinct sets of enabled questions complete,
+    /// valid answer sets lead to, the fewest and most questions a respondent is shown, and
+    /// each question's share of the paths. The count is a range when the enumeration
+    /// reaches its bound or meets answers it cannot enumerate (texts it cannot build,
+    /// selections compared by number).
     Paths {
         /// The survey file.
         survey: PathBuf,
@@ -409,7 +411,7 @@ fn paths(path: &Path, format: OutputFormat) -> Result<bool, Fatal> {
     match paths.at_most {
         None => println!("paths: {}", paths.count),
         Some(at_most) => println!(
-            "paths: at least {}, at most {at_most} (the enumeration reached its bound)",
+            "paths: at least {}, at most {at_most} (not exact: see `survey paths --help`)",
             paths.count
         ),
     }
