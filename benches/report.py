@@ -50,6 +50,12 @@ def main():
     plain, ruled = median_ns("rules_is_valid", "without_rules"), median_ns("rules_is_valid", "with_100_rules")
     print(f"- `rules_is_valid`: {fmt(plain)} without rules, {fmt(ruled)} with 100 rules: {ruled / plain:.2f}x")
     print()
+    for n in ["1000", "10000"]:
+        analyse, load = median_ns("analysis", f"analyze_sized_{n}"), median_ns("analysis", f"load_sized_{n}")
+        print(f"- `analysis/analyze/sized_{n}`: {fmt(analyse)}, {analyse / load:.2f}x `analysis/load/sized_{n}` ({fmt(load)})")
+    print(f"- `analysis/analyze/blow_up`: {fmt(median_ns('analysis', 'analyze_blow_up'))}")
+    print(f"- `analysis/is_valid/checklist_covering_examples`: {fmt(median_ns('analysis', 'is_valid_checklist_covering_examples'))}")
+    print()
     size = (pathlib.Path(__file__).resolve().parent.parent / "schema" / "examples" / "mhlw-batch.jsonl").stat().st_size
     for bench in ["parse_serde_json_lines", "validate_json_lines"]:
         ns = median_ns("batch", f"{bench}/mhlw_batch".replace("/", "_")) if (ROOT / "batch" / f"{bench}_mhlw_batch").exists() else median_ns("batch", f"{bench}/mhlw_batch")

@@ -22,7 +22,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-pub use paths::{Paths, QuestionReach};
+pub use paths::{PATHS_BOUND, Paths, QuestionReach};
 
 use crate::input::Location;
 use crate::limits::Limits;

@@ -23,7 +23,8 @@ use super::Analyser;
 use super::search::{Goal, Outcome, Search, condition_nodes};
 use crate::survey::Survey;
 
-/// Steps the enumeration of one part may take.
+/// Steps the enumeration of one part of 64 questions may take (a larger part gets
+/// proportionally fewer).
 pub const PATHS_BOUND: u64 = 200_000;
 /// Steps a part is enumerated for before it is split on its first question instead.
 const DIRECT: u64 = 20_000;
