@@ -26,8 +26,9 @@ use crate::survey::Survey;
 /// Steps the enumeration of one part of 64 questions may take (a larger part gets
 /// proportionally fewer).
 pub const PATHS_BOUND: u64 = 200_000;
-/// Steps a part is enumerated for before it is split on its first question instead.
-const DIRECT: u64 = 20_000;
+/// Steps a part is enumerated for, beyond two per question, before it is split on its first
+/// question instead (a part whose answers are all forced takes one step per question).
+const DIRECT: u64 = 1_024;
 /// Steps all enumerations may take together; past them, no part is split any more.
 const PATHS_TOTAL: u64 = 20_000_000;
 /// Splits nested deeper than this enumerate what is left (within the bound).
@@ -308,7 +309,11 @@ impl Walk<'_, '_> {
         // Enumerate a part that is small in fact (most answers forced, or few classes);
         // split one that is not, while splits last.
         let last = splits >= MAX_SPLITS;
-        let steps = if last { PATHS_BOUND } else { self.direct };
+        let steps = if last {
+            Self::full(scope)
+        } else {
+            self.direct + 2 * scope.len() as u64
+        };
         let (direct, bounded) = self.enumerate(scope, combinations, steps);
         if !bounded || last {
             return direct;
@@ -339,7 +344,7 @@ impl Walk<'_, '_> {
         }
         // Families that may overlap: the whole part, enumerated within the bound, may still
         // be exact.
-        match self.enumerate(scope, combinations, PATHS_BOUND) {
+        match self.enumerate(scope, combinations, Self::full(scope)) {
             (whole, false) => whole,
             _ => union,
         }
@@ -403,15 +408,21 @@ impl Walk<'_, '_> {
         groups.into_values().collect()
     }
 
+    /// The steps of a last enumeration: [`PATHS_BOUND`] for a part of 64 questions, fewer for
+    /// a larger one (each set it finds costs its size), never fewer than two per question.
+    fn full(scope: &[usize]) -> u64 {
+        let size = scope.len().max(64) as u64;
+        (PATHS_BOUND.saturating_mul(64) / size).max(2 * size)
+    }
+
     /// Every distinct set of enabled nodes of `scope`, by enumeration.
     /// Also whether the enumeration reached its bound.
-    /// `steps` is for a part of 64 nodes; a larger part gets proportionally fewer, since each
-    /// set it finds costs its size.
+    /// Within `steps` steps.
     fn enumerate(&mut self, scope: &[usize], combinations: u128, steps: u64) -> (Family, bool) {
         let goal = Goal::All(self.analyser.rules_in(scope));
         let mut sets: HashSet<Vec<u64>> = HashSet::new();
         let size = scope.len().max(64) as u64;
-        self.search.bound = (steps.saturating_mul(64) / size).max(64);
+        self.search.bound = steps;
         let mut found = 0u64;
         let outcome = self.search.run(&goal, scope, &mut |s| {
             found += 1;
