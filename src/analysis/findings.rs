@@ -9,7 +9,7 @@ use super::{Analyser, Finding, FindingCode, Found, Reach, Subject};
 use crate::condition::{Condition, Leaf};
 use crate::node::{Item, Node};
 
-/// Every finding, in the order of the definition.
+/// Every finding: sections, questions in document order, columns, then rules.
 pub(super) fn findings(
     analyser: &Analyser<'_>,
     search: &mut Search<'_>,
@@ -26,8 +26,8 @@ pub(super) fn findings(
         &mut dead,
         &mut out,
     );
-    // Column findings per (code, path), counted against the cells of that column.
-    let mut per_column: HashMap<(FindingCode, String), (usize, Finding)> = HashMap::new();
+    // Column findings per (code, path), in order, counted against the cells of that column.
+    let mut per_column: Vec<(usize, Finding)> = Vec::new();
     let mut cells: HashMap<&str, usize> = HashMap::new();
     for (index, node) in survey.nodes.iter().enumerate() {
         if node.parent.is_some_and(|p| dead[p]) {
@@ -93,14 +93,19 @@ pub(super) fn findings(
         }
         if kind == Subject::Column {
             for finding in mine {
-                let key = (finding.code, finding.path.clone());
-                per_column.entry(key).or_insert((0, finding)).0 += 1;
+                let same = |(_, f): &&mut (usize, Finding)| {
+                    f.code == finding.code && f.path == finding.path
+                };
+                match per_column.iter_mut().find(same) {
+                    Some((count, _)) => *count += 1,
+                    None => per_column.push((1, finding)),
+                }
             }
         } else {
             out.extend(mine);
         }
     }
-    for ((_, _), (count, finding)) in per_column {
+    for (count, finding) in per_column {
         // Reported once, when the finding holds in every row (a leaf's path names the same
         // test in every row).
         let column = finding

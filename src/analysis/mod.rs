@@ -287,12 +287,14 @@ impl fmt::Display for Finding {
     }
 }
 
-/// The analysis of a survey: its findings, in the order of the definition, and whether
-/// each question can be enabled, with the answers that enable it.
+/// The analysis of a survey: its findings, and whether each question can be enabled, with
+/// the answers that enable it.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Analysis {
-    /// Every finding; empty for a survey whose logic is clean.
+    /// Every finding (sections, questions in document order, columns, rules; after
+    /// [`Analysis::locate`], in the order of the text); empty for a survey whose logic is
+    /// clean.
     pub findings: Vec<Finding>,
     /// Every question, group field, row, cell and specify box, in document order.
     pub questions: Vec<QuestionVerdict>,

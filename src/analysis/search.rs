@@ -290,17 +290,7 @@ impl<'a> Search<'a> {
             }
             Goal::Leaf(leaf, value) => self.leaf(leaf).map(|b| b == *value),
             Goal::Not(inner) => self.eval(inner).map(|b| !b),
-            Goal::All(items) => {
-                let mut unknown = false;
-                for item in items {
-                    match self.eval(item) {
-                        Some(false) => return Some(false),
-                        None => unknown = true,
-                        Some(true) => {}
-                    }
-                }
-                (!unknown).then_some(true)
-            }
+            Goal::All(items) => all3(items.iter().map(|item| self.eval(item))),
             Goal::Differ(a, b) => Some(self.eval(a)? != self.eval(b)?),
         }
     }
@@ -354,28 +344,14 @@ impl<'a> Search<'a> {
         with: Option<(&Leaf, bool)>,
     ) -> Option<bool> {
         match condition {
-            Condition::All(items) => {
-                let mut unknown = false;
-                for item in items {
-                    match self.condition(item, with) {
-                        Some(false) => return Some(false),
-                        None => unknown = true,
-                        Some(true) => {}
-                    }
-                }
-                (!unknown).then_some(true)
-            }
-            Condition::Any(items) => {
-                let mut unknown = false;
-                for item in items {
-                    match self.condition(item, with) {
-                        Some(true) => return Some(true),
-                        None => unknown = true,
-                        Some(false) => {}
-                    }
-                }
-                (!unknown).then_some(false)
-            }
+            Condition::All(items) => all3(items.iter().map(|item| self.condition(item, with))),
+            // `any` is `not all not`.
+            Condition::Any(items) => all3(
+                items
+                    .iter()
+                    .map(|item| self.condition(item, with).map(|b| !b)),
+            )
+            .map(|b| !b),
             Condition::Not(inner) => self.condition(inner, with).map(|b| !b),
             Condition::Leaf(leaf) => match with {
                 Some((target, value)) if std::ptr::eq(target, leaf) => Some(value),
@@ -392,6 +368,20 @@ impl<'a> Search<'a> {
         }
         Some(test(&leaf.test, seen))
     }
+}
+
+/// `all` in three-valued logic: false as soon as one is false, true when all are, otherwise
+/// unknown.
+fn all3(items: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut unknown = false;
+    for item in items {
+        match item {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    (!unknown).then_some(true)
 }
 
 /// A test's verdict on a value, as the validator gives it.
