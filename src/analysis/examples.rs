@@ -1,13 +1,16 @@
-//! Example answer sets that cover a survey: each starts from the first item (a question to
-//! enable, or a test to make true or false) that no earlier one covers, and takes in every
-//! later uncovered item it can while it stays a valid answer set.
+//! Example answer sets that cover a survey. Each independent component is covered on its
+//! own: an answer starts from the first item of the component (a question to enable, or a
+//! test to make true or false) that no earlier answer covers, and takes in every later
+//! uncovered item it can while it keeps the component's rules. The k-th answers of all
+//! components make the k-th example, which the validator checks.
 
 use serde_json::Value;
 
+use super::domain::Val;
 use super::findings::{leaf_paths, own_condition, sections_of};
 use super::search::{Goal, Outcome, Search};
-use super::witness::{self, Witness};
-use super::{ANALYSIS_BOUND, Analyser, Found, Reach};
+use super::witness;
+use super::{ANALYSIS_BOUND, Analyser, Found, Reach, WITNESS_ATTEMPTS};
 
 /// What an example should do.
 #[derive(Clone)]
@@ -25,16 +28,82 @@ pub(super) fn examples(
     cover: bool,
 ) -> Vec<Value> {
     let survey = analyser.survey;
-    let mut items: Vec<Item<'_>> = Vec::new();
-    for (index, node) in survey.nodes.iter().enumerate() {
+    let count = survey.nodes.len();
+    let mut values = vec![Val::Absent; count];
+    let mut enabled = vec![false; count];
+    let components = analyser.components();
+    let mut answers: Vec<Vec<Vec<Val>>> = Vec::with_capacity(components.len());
+    for nodes in &components {
+        let rules = analyser.rules_in(nodes);
+        let items = items(analyser, found, nodes, cover);
+        let mut done = vec![false; items.len()];
+        let mut mine: Vec<Vec<Val>> = Vec::new();
+        for first in 0..items.len() {
+            if done[first] || search.spent > ANALYSIS_BOUND {
+                continue;
+            }
+            done[first] = true;
+            let mut goals = rules.clone();
+            goals.push(goal(&items[first]));
+            if !local(survey, search, nodes, &goals, &mut values, &mut enabled) {
+                continue;
+            }
+            let mut current: Vec<Val> = nodes.iter().map(|&n| values[n].clone()).collect();
+            let mut on: Vec<bool> = nodes.iter().map(|&n| enabled[n]).collect();
+            for next in first + 1..items.len() {
+                let covered = matches!(items[next], Item::Enable(n)
+                    if nodes.binary_search(&n).is_ok_and(|k| on[k]));
+                if done[next] || covered || search.spent > ANALYSIS_BOUND {
+                    continue;
+                }
+                goals.push(goal(&items[next]));
+                if local(survey, search, nodes, &goals, &mut values, &mut enabled) {
+                    current = nodes.iter().map(|&n| values[n].clone()).collect();
+                    on = nodes.iter().map(|&n| enabled[n]).collect();
+                    done[next] = true;
+                } else {
+                    goals.pop();
+                }
+            }
+            for (k, item) in items.iter().enumerate() {
+                if let Item::Enable(n) = item
+                    && nodes.binary_search(n).is_ok_and(|i| on[i])
+                {
+                    done[k] = true;
+                }
+            }
+            mine.push(current);
+        }
+        answers.push(mine);
+    }
+    let (witnesses, _) =
+        analyser.assemble(search, &components, &answers, &mut values, &mut enabled);
+    let mut out: Vec<Value> = Vec::new();
+    for witness in witnesses.into_iter().filter(|w| w.complete) {
+        if !out.contains(&witness.answers) {
+            out.push(witness.answers);
+        }
+    }
+    out
+}
+
+/// The items of one component: enable each node that can be enabled; with `cover`, make
+/// each test of each condition true and false where its question can be shown.
+fn items<'c>(
+    analyser: &Analyser<'c>,
+    found: &Found,
+    nodes: &[usize],
+    cover: bool,
+) -> Vec<Item<'c>> {
+    let survey = analyser.survey;
+    let mut items = Vec::new();
+    for &index in nodes {
         if !matches!(found.reach[index], Some(Reach::Yes(_))) {
             continue;
         }
         items.push(Item::Enable(index));
-        if !cover {
-            continue;
-        }
-        let Some(own) = own_condition(node) else {
+        let node = &survey.nodes[index];
+        let Some(own) = own_condition(node).filter(|_| cover) else {
             continue;
         };
         let mut leaves = Vec::new();
@@ -48,38 +117,7 @@ pub(super) fn examples(
             }
         }
     }
-    let mut done = vec![false; items.len()];
-    let mut out: Vec<Value> = Vec::new();
-    for first in 0..items.len() {
-        if done[first] || search.spent > ANALYSIS_BOUND {
-            continue;
-        }
-        done[first] = true;
-        let mut goals = vec![goal(&items[first])];
-        let Some(mut current) = complete(analyser, search, &goals) else {
-            continue;
-        };
-        for next in first + 1..items.len() {
-            if done[next] || covers(&current, &items[next]) || search.spent > ANALYSIS_BOUND {
-                continue;
-            }
-            goals.push(goal(&items[next]));
-            match complete(analyser, search, &goals) {
-                Some(witness) => {
-                    current = witness;
-                    done[next] = true;
-                }
-                None => {
-                    goals.pop();
-                }
-            }
-        }
-        for (k, item) in items.iter().enumerate() {
-            done[k] |= covers(&current, item);
-        }
-        out.push(current.answers);
-    }
-    out
+    items
 }
 
 fn goal<'c>(item: &Item<'c>) -> Goal<'c> {
@@ -89,33 +127,24 @@ fn goal<'c>(item: &Item<'c>) -> Goal<'c> {
     }
 }
 
-/// Whether the witness already does what the item asks (known for nodes only).
-fn covers(witness: &Witness, item: &Item<'_>) -> bool {
-    matches!(item, Item::Enable(node) if witness.enabled[*node])
-}
-
-/// A complete answer set under which every goal holds.
-fn complete(
-    analyser: &Analyser<'_>,
+/// Answers to the component's `nodes` under which every goal holds and every answerable
+/// required question is answered, left in `values` and `enabled`.
+fn local(
+    survey: &crate::survey::Survey,
     search: &mut Search<'_>,
+    nodes: &[usize],
     goals: &[Goal<'_>],
-) -> Option<Witness> {
-    let survey = analyser.survey;
-    let mut all = goals.to_vec();
-    all.extend(analyser.rules.iter().cloned());
-    let goal = Goal::All(all);
+    values: &mut [Val],
+    enabled: &mut [bool],
+) -> bool {
+    let goal = Goal::All(goals.to_vec());
     let order = search.closure(&goal);
-    let mut found = None;
     let mut attempts = 0;
+    let mut complete = false;
     let outcome = search.run(&goal, &order, &mut |s| {
         attempts += 1;
-        match witness::complete(survey, s) {
-            Some(w) if w.complete => {
-                found = Some(w);
-                true
-            }
-            _ => attempts >= super::WITNESS_ATTEMPTS,
-        }
+        complete = witness::fill(survey, s, nodes, values, enabled);
+        complete || attempts >= WITNESS_ATTEMPTS
     });
-    (outcome == Outcome::Found).then_some(found).flatten()
+    outcome == Outcome::Found && complete
 }

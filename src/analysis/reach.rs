@@ -266,7 +266,7 @@ impl<'s> Analyser<'s> {
     /// The witnesses: the k-th answer of every component (its last when it has fewer, its
     /// default completion when it has none), for each k; with, per k, the index of the
     /// witness when the validator accepts it.
-    fn assemble(
+    pub(super) fn assemble(
         &self,
         search: &Search<'_>,
         components: &[Vec<usize>],

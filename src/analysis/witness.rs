@@ -1,5 +1,5 @@
 //! From a search's answers to a whole answer set: every other node in document order gets
-//! the first answer of its domain when it is enabled and required (and nothing otherwise),
+//! the first answer of its domain when it is enabled and answerable (and nothing otherwise),
 //! and the native validator has the last word.
 
 use serde_json::{Map, Value};
@@ -18,17 +18,6 @@ pub(crate) struct Witness {
     pub(crate) complete: bool,
     /// Per node: enabled somewhere in the answer set.
     pub(crate) enabled: Vec<bool>,
-}
-
-/// Completes the search's answers into an answer set the validator accepts, at least as a
-/// draft; `None` when it does not.
-pub(crate) fn complete(survey: &Survey, search: &Search<'_>) -> Option<Witness> {
-    let count = survey.nodes.len();
-    let mut values = vec![Val::Absent; count];
-    let mut enabled = vec![false; count];
-    let all: Vec<usize> = (0..count).collect();
-    let _complete = fill(survey, search, &all, &mut values, &mut enabled);
-    judge(survey, &values)
 }
 
 /// Gives each of `nodes` (in document order, closed under what their states depend on) its
