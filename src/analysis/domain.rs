@@ -51,26 +51,27 @@ pub(crate) struct Domain {
 /// together, so that every order of their answers is tried.
 pub(crate) fn domains(nodes: &[Node], program: &Program, conditions: &[&Condition]) -> Vec<Domain> {
     let mut tests: Vec<Vec<&Test>> = vec![Vec::new(); nodes.len()];
-    let mut group: Vec<usize> = (0..nodes.len()).collect();
+    let mut sets = Sets::new(nodes.len());
     let mut leaves: Vec<&Leaf> = Vec::new();
     for condition in conditions {
         condition.leaves(&mut leaves);
     }
     for leaf in leaves {
         if let Test::CompareAnswers(_, other) = leaf.test {
-            let (a, b) = (root(&mut group, leaf.node), root(&mut group, other));
-            group[a] = b;
+            sets.join(leaf.node, other);
         }
         tests[leaf.node].push(&leaf.test);
     }
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
-    for i in 0..nodes.len() {
-        let r = root(&mut group, i);
-        members[r].push(i);
+    let groups = sets.groups();
+    let mut group_of = vec![0; nodes.len()];
+    for (g, members) in groups.iter().enumerate() {
+        for &i in members {
+            group_of[i] = g;
+        }
     }
     (0..nodes.len())
         .map(|i| {
-            let together = &members[root(&mut group, i)];
+            let together = &groups[group_of[i]];
             let order = Order::of(nodes, together, &tests);
             let compared = together.len() > 1;
             let mut domain = domain(i, &nodes[i], program, &tests[i], &order);
@@ -88,12 +89,42 @@ pub(crate) fn domains(nodes: &[Node], program: &Program, conditions: &[&Conditio
         .collect()
 }
 
-fn root(group: &mut [usize], mut x: usize) -> usize {
-    while group[x] != x {
-        group[x] = group[group[x]];
-        x = group[x];
+/// Disjoint sets of indices `0..n` (union-find with path halving).
+pub(crate) struct Sets(Vec<usize>);
+
+impl Sets {
+    pub(crate) fn new(n: usize) -> Sets {
+        Sets((0..n).collect())
     }
-    x
+
+    pub(crate) fn root(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+
+    pub(crate) fn join(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.root(a), self.root(b));
+        self.0[a] = b;
+    }
+
+    /// The members of each set, in order, the sets in the order of their first member.
+    pub(crate) fn groups(&mut self) -> Vec<Vec<usize>> {
+        let n = self.0.len();
+        let mut at: Vec<Option<usize>> = vec![None; n];
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        for i in 0..n {
+            let r = self.root(i);
+            let slot = *at[r].get_or_insert(out.len());
+            if slot == out.len() {
+                out.push(Vec::new());
+            }
+            out[slot].push(i);
+        }
+        out
+    }
 }
 
 /// The constants an ordered answer (a number or a date) is tried around: those of the node

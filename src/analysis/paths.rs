@@ -331,7 +331,7 @@ impl Walk<'_, '_> {
             if self.search.holds(&rules) != Some(false) && !looks.contains(&look) {
                 looks.push(look);
                 let mut parts = vec![Family::single(hub, self.search.is_enabled(hub))];
-                for part in self.split(rest) {
+                for part in self.analyser.parts(rest) {
                     parts.push(self.family(&part, splits + 1));
                 }
                 families.push(Family::product(parts));
@@ -367,45 +367,6 @@ impl Walk<'_, '_> {
             out.push(self.search.holds(&Goal::Leaf(leaf, true)));
         }
         out
-    }
-
-    /// The independent parts of `nodes` once the nodes before them are assigned.
-    fn split(&self, nodes: &[usize]) -> Vec<Vec<usize>> {
-        fn root(parent: &mut [usize], mut x: usize) -> usize {
-            while parent[x] != x {
-                parent[x] = parent[parent[x]];
-                x = parent[x];
-            }
-            x
-        }
-        let local = |n: usize| nodes.binary_search(&n).ok();
-        let mut parent: Vec<usize> = (0..nodes.len()).collect();
-        let mut link = |a: usize, b: usize| {
-            let (x, y) = (root(&mut parent, a), root(&mut parent, b));
-            parent[x] = y;
-        };
-        for (k, &node) in nodes.iter().enumerate() {
-            let mut linked: Vec<usize> = self.search.nodes[node].parent.into_iter().collect();
-            if let Some(condition) = &self.search.nodes[node].condition {
-                condition_nodes(condition, &mut linked);
-            }
-            for j in linked.into_iter().filter_map(local) {
-                link(k, j);
-            }
-        }
-        for read in &self.analyser.rule_nodes {
-            let inside: Vec<usize> = read.iter().filter_map(|&n| local(n)).collect();
-            for pair in inside.windows(2) {
-                link(pair[0], pair[1]);
-            }
-        }
-        let mut groups: std::collections::BTreeMap<usize, Vec<usize>> =
-            std::collections::BTreeMap::new();
-        for (k, &node) in nodes.iter().enumerate() {
-            let r = root(&mut parent, k);
-            groups.entry(r).or_default().push(node);
-        }
-        groups.into_values().collect()
     }
 
     /// The steps of a last enumeration: [`PATHS_BOUND`] for a part of 64 questions, fewer for

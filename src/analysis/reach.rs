@@ -8,7 +8,7 @@
 //! together: a survey of ten thousand questions needs as many witnesses as its most branched
 //! component, each built and checked by the validator once.
 
-use super::domain::{self, Domain, Val};
+use super::domain::{self, Domain, Sets, Val};
 use super::findings;
 use super::search::{Goal, Outcome, Search, condition_nodes};
 use super::witness::{self, Witness};
@@ -118,42 +118,35 @@ impl<'s> Analyser<'s> {
 
     /// The independent components of the survey's nodes, each in document order.
     pub(super) fn components(&self) -> Vec<Vec<usize>> {
-        fn root(parent: &mut [usize], mut x: usize) -> usize {
-            while parent[x] != x {
-                parent[x] = parent[parent[x]];
-                x = parent[x];
-            }
-            x
-        }
-        let survey = self.survey;
-        let n = survey.nodes.len();
-        let mut parent: Vec<usize> = (0..n).collect();
-        let mut link = |i: usize, j: usize| {
-            let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-            parent[a] = b;
-        };
-        for (i, node) in survey.nodes.iter().enumerate() {
-            let mut linked: Vec<usize> = node.parent.into_iter().collect();
-            if let Some(condition) = &node.condition {
+        let all: Vec<usize> = (0..self.survey.nodes.len()).collect();
+        self.parts(&all)
+    }
+
+    /// The independent parts of `nodes` (sorted), each in document order: nodes are tied by
+    /// a group and its fields, a condition and what it tests, a rule and what it reads;
+    /// ties through nodes outside `nodes` (assigned already) do not count.
+    pub(super) fn parts(&self, nodes: &[usize]) -> Vec<Vec<usize>> {
+        let local = |n: usize| nodes.binary_search(&n).ok();
+        let mut sets = Sets::new(nodes.len());
+        for (k, &node) in nodes.iter().enumerate() {
+            let mut linked: Vec<usize> = self.survey.nodes[node].parent.into_iter().collect();
+            if let Some(condition) = &self.survey.nodes[node].condition {
                 condition_nodes(condition, &mut linked);
             }
-            for j in linked {
-                link(i, j);
+            for j in linked.into_iter().filter_map(local) {
+                sets.join(k, j);
             }
         }
-        // A rule ties together the answers it reads.
-        for nodes in &self.rule_nodes {
-            for pair in nodes.windows(2) {
-                link(pair[0], pair[1]);
+        for read in &self.rule_nodes {
+            let inside: Vec<usize> = read.iter().filter_map(|&n| local(n)).collect();
+            for pair in inside.windows(2) {
+                sets.join(pair[0], pair[1]);
             }
         }
-        let mut groups: std::collections::BTreeMap<usize, Vec<usize>> =
-            std::collections::BTreeMap::new();
-        for i in 0..n {
-            let r = root(&mut parent, i);
-            groups.entry(r).or_default().push(i);
-        }
-        groups.into_values().collect()
+        sets.groups()
+            .into_iter()
+            .map(|group| group.into_iter().map(|k| nodes[k]).collect())
+            .collect()
     }
 
     /// Decides whether each node can be enabled, component by component, and builds the

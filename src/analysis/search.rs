@@ -51,6 +51,15 @@ pub(crate) enum Outcome {
 
 const ABSENT: u32 = u32::MAX;
 
+/// What a node can be, given the nodes before it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Place {
+    enabled: bool,
+    /// Options below this are answers of the domain; the others, absence.
+    answers: u32,
+    options: u32,
+}
+
 /// A search over one survey's nodes; its buffers are reused from one goal to the next.
 pub(crate) struct Search<'a> {
     pub(crate) nodes: &'a [Node],
@@ -164,6 +173,7 @@ impl<'a> Search<'a> {
         accept: &mut dyn FnMut(&Search<'_>) -> bool,
     ) -> Outcome {
         let mut next = vec![0u32; order.len() + 1];
+        let mut places = vec![Place::default(); order.len()];
         let mut steps = 0u64;
         let mut pos = 0usize;
         loop {
@@ -179,8 +189,12 @@ impl<'a> Search<'a> {
                 continue;
             }
             let node = order[pos];
-            let options = self.options(node);
-            if next[pos] >= options {
+            // A node's place depends only on the nodes before it: computed when the search
+            // arrives at it, kept while it tries its options.
+            if next[pos] == 0 {
+                places[pos] = self.place(node);
+            }
+            if next[pos] >= places[pos].options {
                 next[pos] = 0;
                 if pos == 0 {
                     return Outcome::Never { exact: true };
@@ -196,7 +210,8 @@ impl<'a> Search<'a> {
             }
             let pick = next[pos];
             next[pos] += 1;
-            self.set(node, pick);
+            let place = places[pos];
+            self.put(node, &place, pick);
             if self.eval(goal) == Some(false) {
                 self.assigned[node] = false;
                 continue;
@@ -210,30 +225,42 @@ impl<'a> Search<'a> {
     /// absence when it can hold an answer (not absence for a required one with `complete`;
     /// only the first answer, or absence, for a `fixed` one), otherwise only absence.
     pub(crate) fn options(&self, node: usize) -> u32 {
-        let (_, open) = self.status(node);
-        let values = u32::try_from(self.domains[node].values.len()).unwrap_or(u32::MAX - 1);
-        let fixed = self.fixed.get(node).copied().unwrap_or(false);
-        let required = self.complete && self.nodes[node].required && values > 0;
-        match (open, fixed, required) {
-            (true, false, false) => values + 1,
-            (true, false, true) => values,
-            _ => 1,
-        }
+        self.place(node).options
     }
 
     /// Assigns a node whose earlier nodes are assigned its `pick`-th option (of
     /// [`Search::options`]).
     pub(crate) fn set(&mut self, node: usize, pick: u32) {
+        let place = self.place(node);
+        self.put(node, &place, pick);
+    }
+
+    /// What a node whose earlier nodes are assigned can be.
+    fn place(&self, node: usize) -> Place {
         let (enabled, open) = self.status(node);
         let values = u32::try_from(self.domains[node].values.len()).unwrap_or(u32::MAX - 1);
         let fixed = self.fixed.get(node).copied().unwrap_or(false);
         let required = self.complete && self.nodes[node].required && values > 0;
-        self.choice[node] = if open && pick < values && (required || !fixed) {
-            pick
-        } else {
-            ABSENT
+        let options = match (open, fixed, required) {
+            (true, false, false) => values + 1,
+            (true, false, true) => values,
+            _ => 1,
         };
-        self.enabled[node] = enabled;
+        Place {
+            enabled,
+            // The picks below `answers` are answers; the rest is absence.
+            answers: if open && (required || !fixed) {
+                values
+            } else {
+                0
+            },
+            options,
+        }
+    }
+
+    fn put(&mut self, node: usize, place: &Place, pick: u32) {
+        self.choice[node] = if pick < place.answers { pick } else { ABSENT };
+        self.enabled[node] = place.enabled;
         self.assigned[node] = true;
     }
 

@@ -262,6 +262,11 @@ fn main() -> ExitCode {
 /// Loads a survey; definition problems (and files that were read but are no survey) are
 /// printed rustc-style and give `Ok(None)`; only a file that cannot be read is fatal.
 fn load_survey(path: &Path) -> Result<Option<Survey>, Fatal> {
+    Ok(load_survey_text(path)?.map(|(survey, _)| survey))
+}
+
+/// [`load_survey`], with the text the survey was read from.
+fn load_survey_text(path: &Path) -> Result<Option<(Survey, String)>, Fatal> {
     let limits = Limits::default();
     // The text is kept for the diagnostics; a file that was not read has none to show.
     let (loaded, text) = match read_path(path, &limits) {
@@ -269,7 +274,7 @@ fn load_survey(path: &Path) -> Result<Option<Survey>, Fatal> {
         Err(error) => (Err(Error::Load(error)), String::new()),
     };
     match loaded {
-        Ok(survey) => Ok(Some(survey)),
+        Ok(survey) => Ok(Some((survey, text))),
         Err(Error::Load(error)) if error.is_unreadable() => Err(Fatal(error.to_string())),
         Err(Error::Check(error)) => {
             for problem in &error.problems {
@@ -332,7 +337,7 @@ fn print_diagnostic(
 }
 
 fn check(path: &Path, locale: Locale, deny: bool, analyse: bool) -> Result<bool, Fatal> {
-    let Some(survey) = load_survey(path)? else {
+    let Some((survey, text)) = load_survey_text(path)? else {
         return Ok(false);
     };
     let count = survey.questions().count();
@@ -342,9 +347,6 @@ fn check(path: &Path, locale: Locale, deny: bool, analyse: bool) -> Result<bool,
         return Ok(true);
     }
     let mut analysis = survey.analyze();
-    let text = read_path(path, &Limits::default())
-        .map(|(text, _)| text)
-        .unwrap_or_default();
     analysis.locate(&text);
     for finding in &analysis.findings {
         let message = format!(
