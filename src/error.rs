@@ -13,6 +13,21 @@ pub enum Error {
     /// The definition parsed but breaks one or more rules.
     #[error(transparent)]
     Check(#[from] CheckError),
+    /// A FHIR Questionnaire that holds what the survey format cannot carry.
+    #[error("{}", fhir_summary(.0))]
+    Fhir(Vec<crate::fhir::FhirProblem>),
+}
+
+fn fhir_summary(problems: &[crate::fhir::FhirProblem]) -> String {
+    let mut text = format!(
+        "the Questionnaire cannot be carried as a survey ({} problem{})",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for problem in problems {
+        text.push_str(&format!("\n  {problem}"));
+    }
+    text
 }
 
 impl Error {
@@ -22,6 +37,7 @@ impl Error {
         match self {
             Error::Load(error) => error.code(),
             Error::Check(_) => "invalid_definition",
+            Error::Fhir(_) => "unsupported_questionnaire",
         }
     }
 }

@@ -110,6 +110,10 @@ impl Survey {
         format: Format,
         limits: &Limits,
     ) -> Result<Survey, crate::error::Error> {
+        if format == Format::Json && is_questionnaire(text) {
+            let value = load::parse_answers(text, Format::Json, limits)?;
+            return Survey::from_questionnaire(&value);
+        }
         let definition = load::parse(text, format, limits)?;
         Survey::build(definition, limits).map_err(|mut error| {
             let map = SourceMap::build(text, limits);
@@ -121,6 +125,59 @@ impl Survey {
             error.problems.sort_by_key(|p| p.location);
             crate::error::Error::Check(error)
         })
+    }
+
+    /// Imports a FHIR Questionnaire (R4 or R5 JSON) and checks the survey it makes
+    /// ([`fhir::import`](crate::fhir::import)). [`Survey::load`] and the `from_*` functions do
+    /// this for JSON text whose `resourceType` is `Questionnaire`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Fhir`](crate::Error::Fhir) with what the format cannot carry, or
+    /// [`Error::Check`](crate::Error::Check) when the imported survey breaks a rule (a forward
+    /// reference, for one).
+    pub fn from_questionnaire(
+        questionnaire: &serde_json::Value,
+    ) -> Result<Survey, crate::error::Error> {
+        let definition = crate::fhir::import(questionnaire).map_err(crate::error::Error::Fhir)?;
+        Ok(Survey::from_definition(definition)?)
+    }
+
+    /// The survey as a FHIR Questionnaire, texts in `locale` (default: the survey's) and the
+    /// other locales as `translation` extensions; the README's "FHIR" section has the mapping.
+    #[must_use]
+    pub fn fhir_questionnaire(
+        &self,
+        version: crate::fhir::FhirVersion,
+        locale: Option<&str>,
+    ) -> serde_json::Value {
+        crate::fhir::questionnaire(&self.definition, version, locale)
+    }
+
+    /// An answer set as a QuestionnaireResponse of [`Survey::fhir_questionnaire`]
+    /// (`in-progress` when `partial`).
+    ///
+    /// # Errors
+    ///
+    /// The answers FHIR cannot hold (`null`, an object where a value belongs).
+    pub fn fhir_response(
+        &self,
+        answers: &serde_json::Value,
+        partial: bool,
+    ) -> Result<serde_json::Value, Vec<crate::fhir::FhirProblem>> {
+        crate::fhir::response(&self.definition, answers, partial)
+    }
+
+    /// A QuestionnaireResponse read as an answer set, with where each answer was in it.
+    ///
+    /// # Errors
+    ///
+    /// When the resource is not a QuestionnaireResponse.
+    pub fn answers_from_response(
+        &self,
+        response: &serde_json::Value,
+    ) -> Result<crate::fhir::Converted, Vec<crate::fhir::FhirProblem>> {
+        crate::fhir::answers_from_response(&self.definition, response)
     }
 
     /// Checks a definition built in code (or deserialized by the caller).
@@ -192,5 +249,22 @@ impl Survey {
 
     pub(crate) fn text<'a>(&'a self, text: &'a Text, locale: &str) -> &'a str {
         text.get(locale, &self.definition.default_locale)
+    }
+}
+
+/// Whether JSON text is a FHIR Questionnaire: its top-level `resourceType` says so (read
+/// only when the text names one).
+fn is_questionnaire(text: &str) -> bool {
+    text.contains("\"Questionnaire\"") && text.contains("\"resourceType\"") && {
+        #[derive(serde::Deserialize)]
+        struct Head {
+            #[serde(rename = "resourceType")]
+            resource_type: Option<String>,
+        }
+        serde_json::from_str::<Head>(text)
+            .ok()
+            .and_then(|h| h.resource_type)
+            .as_deref()
+            == Some("Questionnaire")
     }
 }

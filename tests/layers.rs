@@ -29,6 +29,8 @@ const LAYERS: &[&str] = &[
     "condition",
     "node",
     "check",
+    // exchange
+    "fhir",
     "error",
     // compile
     "program",

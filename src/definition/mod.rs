@@ -7,11 +7,13 @@
 
 mod budget;
 mod condition;
+mod fhir;
 mod question;
 mod scalar;
 mod text;
 
 pub use condition::ConditionDef;
+pub use fhir::{CodingDef, FhirDef, OptionType};
 pub use question::{ChoiceDef, QuestionDef, QuestionKind, RowDef, SpecifyDef, TextFormat};
 pub use text::Text;
 
@@ -57,6 +59,9 @@ pub struct SurveyDefinition {
     /// Edit checks across questions, evaluated after the skip logic.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleDef>,
+    /// What an imported FHIR Questionnaire keeps of its original linkIds and codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fhir: Option<FhirDef>,
 }
 
 /// An edit check: when `when` holds (or always, without it), `assert` must hold, or the

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod fhir;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 use survey_schema::json_schema::{Draft, JsonSchemaOptions};
@@ -137,6 +139,12 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// FHIR: export a survey as a Questionnaire, import a Questionnaire, convert answers to
+    /// a QuestionnaireResponse and back. Every command that reads a survey also reads a
+    /// Questionnaire (JSON with `resourceType: Questionnaire`); `validate` also reads
+    /// QuestionnaireResponses.
+    #[command(subcommand)]
+    Fhir(fhir::FhirCommand),
     /// Print the JSON Schema of the survey definition format.
     MetaSchema {
         /// Write to this file instead of standard output.
@@ -244,6 +252,7 @@ fn main() -> ExitCode {
             answers,
             output,
         } => prune(&survey, &answers, output.as_deref()),
+        Command::Fhir(command) => fhir::run(command),
         Command::MetaSchema { output } => {
             let schema = schemars::schema_for!(survey_schema::SurveyDefinition);
             write_json(&schema.to_value(), output.as_deref()).map(|()| true)
@@ -286,6 +295,18 @@ fn load_survey_text(path: &Path) -> Result<Option<(Survey, String)>, Fatal> {
                 "{}: {count} problem{}",
                 path.display(),
                 if count == 1 { "" } else { "s" }
+            );
+            Ok(None)
+        }
+        Err(Error::Fhir(problems)) => {
+            for problem in &problems {
+                println!("{}: {problem}", path.display());
+            }
+            eprintln!(
+                "{}: {} problem{}: the Questionnaire cannot be carried as a survey",
+                path.display(),
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
             );
             Ok(None)
         }
@@ -539,12 +560,45 @@ fn validate(
 
 /// Validates one answer set: JSON straight from its bytes, YAML through `parse_answers`.
 fn validate_text(survey: &Survey, input: &str, text: &str, options: &ValidateOptions) -> Outcome {
+    if answer_format(input, text) == Format::Json && is_response(text) {
+        return validate_response(survey, text, options);
+    }
     let report = match answer_format(input, text) {
         Format::Yaml => parse_answers(text, Format::Yaml, &Limits::default())
             .map(|answers| survey.validate_with(&answers, options)),
         _ => survey.validate_json(text.as_bytes(), options),
     };
     report.map_err(|e| e.to_string())
+}
+
+/// Whether JSON text is a FHIR QuestionnaireResponse.
+fn is_response(text: &str) -> bool {
+    text.contains("\"QuestionnaireResponse\"")
+        && parse_answers(text, Format::Json, &Limits::default()).is_ok_and(|v| {
+            v.get("resourceType").and_then(Value::as_str) == Some("QuestionnaireResponse")
+        })
+}
+
+/// Validates a QuestionnaireResponse: read as an answer set (a draft when its status is
+/// `in-progress`), issues located in the response.
+fn validate_response(survey: &Survey, text: &str, options: &ValidateOptions) -> Outcome {
+    let value = parse_answers(text, Format::Json, &Limits::default()).map_err(|e| e.to_string())?;
+    let converted = survey.answers_from_response(&value).map_err(|problems| {
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let options = ValidateOptions {
+        partial: options.partial || converted.partial,
+        ..options.clone()
+    };
+    let mut report = survey.validate_with(&converted.answers, &options);
+    for issue in report.issues.iter_mut().chain(report.warnings.iter_mut()) {
+        issue.path = converted.locate(&issue.path);
+    }
+    Ok(report)
 }
 
 /// The format of an answer input: by its extension, or on standard input by its first

@@ -1,0 +1,105 @@
+//! FHIR Questionnaire and QuestionnaireResponse, both ways.
+//!
+//! - `export`: a checked definition to a Questionnaire (R4 or R5 JSON).
+//! - `import`: a Questionnaire to a definition, with a [`FhirProblem`] for everything the
+//!   survey format cannot carry.
+//! - `response`: an answer set to a QuestionnaireResponse and back.
+//! - `path`: the FHIRPath subset that export writes for conditions and rules and import reads.
+//! - `items`: the link ids of a definition's items and what each item is.
+//!
+//! The mapping is documented in the README's "FHIR" section.
+
+mod export;
+mod import;
+mod items;
+mod path;
+mod response;
+
+pub use export::questionnaire;
+pub use import::import;
+pub use response::{Converted, answers_from_response, response};
+
+use serde_json::{Value, json};
+
+/// The FHIR release a Questionnaire is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FhirVersion {
+    /// FHIR R4 (4.0.1), the release of JP Core.
+    #[default]
+    R4,
+    /// FHIR R5 (5.0.0).
+    R5,
+}
+
+impl FhirVersion {
+    /// `fhirVersion` as a Questionnaire states it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FhirVersion::R4 => "4.0.1",
+            FhirVersion::R5 => "5.0.0",
+        }
+    }
+}
+
+/// Why a Questionnaire or a QuestionnaireResponse could not be carried, in part or whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FhirProblem {
+    /// A stable code (`unsupported_type`, `expression`, `que-12`, ...).
+    pub code: &'static str,
+    /// Where, as a FHIRPath location in the resource (`Questionnaire.item[2].enableWhen[0]`).
+    pub path: String,
+    /// What cannot be carried, and why.
+    pub message: String,
+}
+
+impl std::fmt::Display for FhirProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}: {}", self.path, self.code, self.message)
+    }
+}
+
+pub(crate) const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
+pub(crate) const ITEM_CONTROL: &str =
+    "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl";
+pub(crate) const ITEM_CONTROL_SYSTEM: &str = "http://hl7.org/fhir/questionnaire-item-control";
+pub(crate) const REGEX: &str = "http://hl7.org/fhir/StructureDefinition/regex";
+pub(crate) const MIN_LENGTH: &str = "http://hl7.org/fhir/StructureDefinition/minLength";
+pub(crate) const MIN_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/minValue";
+pub(crate) const MAX_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/maxValue";
+pub(crate) const ENTRY_FORMAT: &str = "http://hl7.org/fhir/StructureDefinition/entryFormat";
+pub(crate) const MIN_OCCURS: &str =
+    "http://hl7.org/fhir/StructureDefinition/questionnaire-minOccurs";
+pub(crate) const MAX_OCCURS: &str =
+    "http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs";
+pub(crate) const OPTION_EXCLUSIVE: &str =
+    "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive";
+pub(crate) const CONSTRAINT: &str =
+    "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint";
+pub(crate) const ENABLE_WHEN_EXPRESSION: &str =
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
+/// What a FHIR item is in the survey format, where FHIR alone does not say (a group answered
+/// as one object, a section, a matrix, a table, a repeat, a specify box).
+pub(crate) const KIND: &str = "urn:survey-schema:kind";
+/// A text question's `format` (`email`, `tel`, `url`), besides the regex that checks it.
+pub(crate) const FORMAT: &str = "urn:survey-schema:format";
+/// A boolean question's labels.
+pub(crate) const TRUE_LABEL: &str = "urn:survey-schema:true-label";
+pub(crate) const FALSE_LABEL: &str = "urn:survey-schema:false-label";
+/// A citation: a display item holding a reference's title, section and quote.
+pub(crate) const CITATION: &str = "urn:survey-schema:citation";
+
+/// `{url, valueX: value}`.
+pub(crate) fn extension(url: &str, key: &str, value: Value) -> Value {
+    json!({ "url": url, key: value })
+}
+
+/// The extensions of a FHIR element with the given URL.
+pub(crate) fn extensions<'v>(element: &'v Value, url: &'v str) -> impl Iterator<Item = &'v Value> {
+    element
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(move |e| e.get("url").and_then(Value::as_str) == Some(url))
+}

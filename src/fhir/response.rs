@@ -1,0 +1,537 @@
+//! An answer set to a FHIR QuestionnaireResponse, and back.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use super::FhirProblem;
+use super::items::{Answer, Catalogue};
+use crate::definition::{OptionType, QuestionDef, QuestionKind, SurveyDefinition};
+
+/// The answer set as a QuestionnaireResponse of the definition's Questionnaire: one item per
+/// answered question (groups, sections, matrices, tables and repeat instances as group items
+/// holding their fields), choices as `valueCoding`, a specify box inside the answer of its
+/// choice. `partial` writes status `in-progress`, else `completed`.
+///
+/// # Errors
+///
+/// A [`FhirProblem`] for each answer FHIR cannot hold (`null`, an object or an array where a
+/// value belongs).
+pub fn response(
+    def: &SurveyDefinition,
+    answers: &Value,
+    partial: bool,
+) -> Result<Value, Vec<FhirProblem>> {
+    let catalogue = Catalogue::new(def);
+    let mut writer = Writer {
+        catalogue: &catalogue,
+        problems: Vec::new(),
+    };
+    let Some(map) = answers.as_object() else {
+        return Err(vec![FhirProblem {
+            code: "not_an_object",
+            path: String::new(),
+            message: "the answer set must be a JSON object keyed by question id".into(),
+        }]);
+    };
+    let mut used = Vec::new();
+    let mut items = writer.items(&def.questions, None, map, "", &mut used);
+    for (key, value) in map {
+        if !used.contains(key) {
+            items.extend(writer.unknown(key, value, &format!("/{key}")));
+        }
+    }
+    if !writer.problems.is_empty() {
+        return Err(writer.problems);
+    }
+    let url = def
+        .fhir
+        .as_ref()
+        .and_then(|f| f.url.clone())
+        .unwrap_or_else(|| format!("urn:survey-schema:{}", def.id));
+    Ok(json!({
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": format!("{url}|{}", def.version),
+        "status": if partial { "in-progress" } else { "completed" },
+        "item": items,
+    }))
+}
+
+struct Writer<'c, 'd> {
+    catalogue: &'c Catalogue<'d>,
+    problems: Vec<FhirProblem>,
+}
+
+impl Writer<'_, '_> {
+    fn items(
+        &mut self,
+        questions: &[QuestionDef],
+        owner: Option<&str>,
+        answers: &Map<String, Value>,
+        pointer: &str,
+        used: &mut Vec<String>,
+    ) -> Vec<Value> {
+        let mut out = Vec::new();
+        for q in questions {
+            let key = owner.map_or_else(|| q.id.clone(), |o| format!("{o}.{}", q.id));
+            let link = self.catalogue.link_id(&key);
+            if q.kind == QuestionKind::Section {
+                let children = self.items(
+                    q.questions.as_deref().unwrap_or_default(),
+                    owner,
+                    answers,
+                    pointer,
+                    used,
+                );
+                if !children.is_empty() {
+                    out.push(json!({ "linkId": link, "item": children }));
+                }
+                continue;
+            }
+            let Some(value) = answers.get(&q.id) else {
+                continue;
+            };
+            used.push(q.id.clone());
+            let here = format!("{pointer}/{}", q.id);
+            match (q.kind, value) {
+                (QuestionKind::Group, Value::Object(fields)) => {
+                    let mut inner = Vec::new();
+                    let children = self.items(
+                        q.fields.as_deref().unwrap_or_default(),
+                        Some(&key),
+                        fields,
+                        &here,
+                        &mut inner,
+                    );
+                    let mut children = children;
+                    for (k, v) in fields {
+                        if !inner.contains(k) {
+                            children.extend(self.unknown(k, v, &format!("{here}/{k}")));
+                        }
+                    }
+                    if !children.is_empty() {
+                        out.push(json!({ "linkId": link, "item": children }));
+                    }
+                }
+                (QuestionKind::Repeat, Value::Array(instances)) => {
+                    for (i, instance) in instances.iter().enumerate() {
+                        let at = format!("{here}/{i}");
+                        let Some(fields) = instance.as_object() else {
+                            self.cannot(&at, "an instance that is not an object");
+                            continue;
+                        };
+                        let mut inner = Vec::new();
+                        let mut children = self.items(
+                            q.fields.as_deref().unwrap_or_default(),
+                            Some(&key),
+                            fields,
+                            &at,
+                            &mut inner,
+                        );
+                        for (k, v) in fields {
+                            if !inner.contains(k) {
+                                children.extend(self.unknown(k, v, &format!("{at}/{k}")));
+                            }
+                        }
+                        out.push(json!({ "linkId": link, "item": children }));
+                    }
+                }
+                (QuestionKind::Matrix, Value::Object(rows)) => {
+                    let mut children = Vec::new();
+                    for (row, v) in rows {
+                        let row_key = format!("{key}.{row}");
+                        let at = format!("{here}/{row}");
+                        if self.catalogue.items.contains_key(&row_key) {
+                            let answers = self.answers(&row_key, v, &at);
+                            children.push(json!({ "linkId": self.catalogue.link_id(&row_key), "answer": answers }));
+                        } else {
+                            children.extend(self.unknown(row, v, &at));
+                        }
+                    }
+                    if !children.is_empty() {
+                        out.push(json!({ "linkId": link, "item": children }));
+                    }
+                }
+                (QuestionKind::Table, Value::Object(rows)) => {
+                    let mut children = Vec::new();
+                    for (row, cells) in rows {
+                        let row_key = format!("{key}.{row}");
+                        let at = format!("{here}/{row}");
+                        match (self.catalogue.items.contains_key(&row_key), cells) {
+                            (true, Value::Object(cells)) => {
+                                let mut inner = Vec::new();
+                                let mut cell_items = self.items(
+                                    q.columns.as_deref().unwrap_or_default(),
+                                    Some(&row_key),
+                                    cells,
+                                    &at,
+                                    &mut inner,
+                                );
+                                for (k, v) in cells {
+                                    if !inner.contains(k) {
+                                        cell_items.extend(self.unknown(k, v, &format!("{at}/{k}")));
+                                    }
+                                }
+                                if !cell_items.is_empty() {
+                                    children.push(json!({ "linkId": self.catalogue.link_id(&row_key), "item": cell_items }));
+                                }
+                            }
+                            (true, _) => self.cannot(&at, "a table row that is not an object"),
+                            (false, v) => children.extend(self.unknown(row, v, &at)),
+                        }
+                    }
+                    if !children.is_empty() {
+                        out.push(json!({ "linkId": link, "item": children }));
+                    }
+                }
+                (
+                    QuestionKind::Group
+                    | QuestionKind::Repeat
+                    | QuestionKind::Matrix
+                    | QuestionKind::Table,
+                    _,
+                ) => {
+                    self.cannot(
+                        &here,
+                        "a group answer that is not an object (an array for a repeat)",
+                    );
+                }
+                _ => {
+                    let mut item = Map::new();
+                    item.insert("linkId".into(), json!(link));
+                    let mut answer_list = self.answers(&key, value, &here);
+                    // Specify boxes go inside the answer of their choice.
+                    for choice in q.choices.iter().flatten() {
+                        let Some(specify) = &choice.specify else {
+                            continue;
+                        };
+                        let Some(text) = answers.get(&specify.id) else {
+                            continue;
+                        };
+                        used.push(specify.id.clone());
+                        let specify_key = owner
+                            .map_or_else(|| specify.id.clone(), |o| format!("{o}.{}", specify.id));
+                        let child = json!({
+                            "linkId": self.catalogue.link_id(&specify_key),
+                            "answer": self.answers(&specify_key, text, &format!("{pointer}/{}", specify.id)),
+                        });
+                        let (_, code) = self.catalogue.coding(&key, &choice.value);
+                        let holder = answer_list.iter_mut().find(|a| {
+                            a.pointer("/valueCoding/code").and_then(Value::as_str)
+                                == Some(code.as_str())
+                        });
+                        match holder {
+                            Some(Value::Object(a)) => a
+                                .entry("item")
+                                .or_insert_with(|| json!([]))
+                                .as_array_mut()
+                                .map(|list| list.push(child))
+                                .unwrap_or_default(),
+                            _ => {
+                                // Not picked: kept beside the answers, so that the check
+                                // reports it as answered while disabled.
+                                item.entry("item")
+                                    .or_insert_with(|| json!([]))
+                                    .as_array_mut()
+                                    .map(|list| list.push(child))
+                                    .unwrap_or_default();
+                            }
+                        }
+                    }
+                    item.insert("answer".into(), Value::Array(answer_list));
+                    out.push(Value::Object(item));
+                }
+            }
+        }
+        out
+    }
+
+    fn cannot(&mut self, pointer: &str, what: &str) {
+        self.problems.push(FhirProblem {
+            code: "unrepresentable",
+            path: pointer.to_owned(),
+            message: format!("{what} cannot be written in a QuestionnaireResponse"),
+        });
+    }
+
+    /// An answer key the survey does not know: written by its JSON type.
+    fn unknown(&mut self, key: &str, value: &Value, pointer: &str) -> Option<Value> {
+        let answers = self.answers("", value, pointer);
+        Some(json!({ "linkId": key, "answer": answers }))
+    }
+
+    /// The `answer` list of a value.
+    fn answers(&mut self, key: &str, value: &Value, pointer: &str) -> Vec<Value> {
+        let info = self.catalogue.items.get(key);
+        let answer = info.map(|i| i.answer);
+        if let (Some(Answer::Choice { multiple: true }), Value::Array(values)) = (answer, value) {
+            return values
+                .iter()
+                .filter_map(|v| self.one(key, v, pointer))
+                .collect();
+        }
+        self.one(key, value, pointer).into_iter().collect()
+    }
+
+    fn one(&mut self, key: &str, value: &Value, pointer: &str) -> Option<Value> {
+        let info = self.catalogue.items.get(key);
+        let answer = info.map(|i| i.answer);
+        Some(match (answer, value) {
+            (Some(Answer::Choice { .. }), Value::String(v)) => {
+                match info.and_then(|i| i.option_type) {
+                    Some(t) => {
+                        let original = self.catalogue.coding(key, v).1;
+                        let value = super::export::option_value(t, &original);
+                        let name = super::export::option_type_name(t);
+                        json!({ format!("value{name}"): value })
+                    }
+                    None => {
+                        let (system, code) = self.catalogue.coding(key, v);
+                        let mut coding = Map::new();
+                        if let Some(system) = system {
+                            coding.insert("system".into(), json!(system));
+                        }
+                        coding.insert("code".into(), json!(code));
+                        json!({ "valueCoding": coding })
+                    }
+                }
+            }
+            (Some(Answer::Date), Value::String(v))
+                if v.len() == 10 && crate::date::parse_date(v).is_some() =>
+            {
+                json!({ "valueDate": v })
+            }
+            (Some(Answer::Integer), Value::Number(n)) if n.is_i64() || n.is_u64() => {
+                json!({ "valueInteger": n })
+            }
+            (_, Value::Bool(b)) => json!({ "valueBoolean": b }),
+            (_, Value::String(s)) => json!({ "valueString": s }),
+            (Some(Answer::Number), Value::Number(n)) => json!({ "valueDecimal": n }),
+            (_, Value::Number(n)) if n.is_i64() || n.is_u64() => json!({ "valueInteger": n }),
+            (_, Value::Number(n)) => json!({ "valueDecimal": n }),
+            (_, _) => {
+                self.cannot(pointer, &format!("`{}`", kind_of(value)));
+                return None;
+            }
+        })
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+        _ => "a value",
+    }
+}
+
+/// A QuestionnaireResponse read as an answer set.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Converted {
+    /// The answer set.
+    pub answers: Value,
+    /// The response's status is `in-progress`: validate it as a draft.
+    pub partial: bool,
+    /// JSON Pointer of an answer -> where it is in the response
+    /// (`QuestionnaireResponse.item[2].item[0]`).
+    pub paths: BTreeMap<String, String>,
+}
+
+impl Converted {
+    /// Where a JSON Pointer of the answer set is in the response: its own item, else the
+    /// nearest item above it, else the response.
+    #[must_use]
+    pub fn locate(&self, pointer: &str) -> String {
+        let mut at = pointer;
+        loop {
+            if let Some(path) = self.paths.get(at) {
+                return path.clone();
+            }
+            match at.rfind('/') {
+                Some(i) => at = &at[..i],
+                None => return "QuestionnaireResponse".into(),
+            }
+        }
+    }
+}
+
+/// Reads a QuestionnaireResponse as an answer set of the definition: items by linkId (the
+/// original ones of an imported form), codings by code (and system, when both sides have one).
+/// An item the survey does not know keeps its linkId as the answer key, so that validation
+/// reports it; a group with no answered item is left out, as FHIR counts it unanswered.
+///
+/// # Errors
+///
+/// A [`FhirProblem`] when the resource is not a QuestionnaireResponse.
+pub fn answers_from_response(
+    def: &SurveyDefinition,
+    qr: &Value,
+) -> Result<Converted, Vec<FhirProblem>> {
+    if qr.get("resourceType").and_then(Value::as_str) != Some("QuestionnaireResponse") {
+        return Err(vec![FhirProblem {
+            code: "not_a_response",
+            path: "resourceType".into(),
+            message: "the resource is not a FHIR QuestionnaireResponse".into(),
+        }]);
+    }
+    let catalogue = Catalogue::new(def);
+    let mut reader = Reader {
+        catalogue: &catalogue,
+        paths: BTreeMap::new(),
+    };
+    let mut answers = Map::new();
+    let items = qr
+        .get("item")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    reader.items(&items, &mut answers, "", "QuestionnaireResponse");
+    Ok(Converted {
+        answers: Value::Object(answers),
+        partial: qr.get("status").and_then(Value::as_str) == Some("in-progress"),
+        paths: reader.paths,
+    })
+}
+
+struct Reader<'c, 'd> {
+    catalogue: &'c Catalogue<'d>,
+    paths: BTreeMap<String, String>,
+}
+
+impl Reader<'_, '_> {
+    fn items(&mut self, items: &[Value], into: &mut Map<String, Value>, pointer: &str, at: &str) {
+        for (i, item) in items.iter().enumerate() {
+            let here = format!("{at}.item[{i}]");
+            let link = item.get("linkId").and_then(Value::as_str).unwrap_or("");
+            let key = self.catalogue.keys.get(link).cloned();
+            let info = key.as_ref().and_then(|k| self.catalogue.items.get(k));
+            let name = key
+                .as_deref()
+                .map_or(link, |k| k.rsplit('.').next().unwrap_or(k))
+                .to_owned();
+            let children = item
+                .get("item")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let answers = item
+                .get("answer")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let target = format!("{pointer}/{}", escape(&name));
+            match info.map(|i| i.answer) {
+                Some(Answer::Section) => self.items(&children, into, pointer, &here),
+                Some(Answer::Group) if answers.is_empty() => {
+                    let mut inner = match into.remove(&name) {
+                        Some(Value::Object(map)) => map,
+                        _ => Map::new(),
+                    };
+                    self.items(&children, &mut inner, &target, &here);
+                    if !inner.is_empty() {
+                        self.paths.entry(target).or_insert(here);
+                        into.insert(name, Value::Object(inner));
+                    }
+                }
+                Some(Answer::Count) if answers.is_empty() => {
+                    let mut instances = match into.remove(&name) {
+                        Some(Value::Array(list)) => list,
+                        _ => Vec::new(),
+                    };
+                    let at_instance = format!("{target}/{}", instances.len());
+                    let mut inner = Map::new();
+                    self.items(&children, &mut inner, &at_instance, &here);
+                    if !inner.is_empty() {
+                        self.paths.insert(at_instance, here.clone());
+                        instances.push(Value::Object(inner));
+                    }
+                    if !instances.is_empty() {
+                        self.paths.entry(target).or_insert(here);
+                        into.insert(name, Value::Array(instances));
+                    }
+                }
+                answer => {
+                    let key = key.unwrap_or_default();
+                    let mut values = Vec::new();
+                    for (j, a) in answers.iter().enumerate() {
+                        values.push(self.value(&key, a));
+                        let nested = a
+                            .get("item")
+                            .and_then(Value::as_array)
+                            .cloned()
+                            .unwrap_or_default();
+                        self.items(&nested, into, pointer, &format!("{here}.answer[{j}]"));
+                    }
+                    // Specify boxes written beside the answers.
+                    if answer.is_some() && !matches!(answer, Some(Answer::Group | Answer::Count)) {
+                        self.items(&children, into, pointer, &here);
+                    }
+                    let value = match (answer, values.len()) {
+                        (_, 0) if answer.is_some() => continue,
+                        (Some(Answer::Choice { multiple: true }), _) => Value::Array(values),
+                        (_, 1) => values.remove(0),
+                        (None, 0) => Value::Object(Map::new()),
+                        _ => Value::Array(values),
+                    };
+                    self.paths.insert(target, here);
+                    into.insert(name, value);
+                }
+            }
+        }
+    }
+
+    fn value(&self, key: &str, answer: &Value) -> Value {
+        let info = self.catalogue.items.get(key);
+        let Some((name, value)) = answer
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(k, _)| k.starts_with("value"))
+        else {
+            return Value::Null;
+        };
+        let choice = matches!(info.map(|i| i.answer), Some(Answer::Choice { .. }));
+        match (name.as_str(), choice) {
+            ("valueCoding", true) => {
+                let code = value.get("code").and_then(Value::as_str).unwrap_or("");
+                let system = value.get("system").and_then(Value::as_str);
+                let expected = self.catalogue.coding_for_code(key, code);
+                match expected {
+                    Some((choice, option_system))
+                        if system.is_none()
+                            || option_system.is_none()
+                            || system == option_system.as_deref() =>
+                    {
+                        Value::String(choice)
+                    }
+                    _ => Value::String(code.to_owned()),
+                }
+            }
+            ("valueString" | "valueInteger" | "valueDate", true)
+                if info.is_some_and(|i| i.option_type.is_some()) =>
+            {
+                let code = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned);
+                let expected = self.catalogue.coding_for_code(key, &code);
+                match (expected, info.and_then(|i| i.option_type), name.as_str()) {
+                    (Some((choice, _)), Some(OptionType::Integer), "valueInteger")
+                    | (Some((choice, _)), Some(OptionType::String), "valueString")
+                    | (Some((choice, _)), Some(OptionType::Date), "valueDate") => {
+                        Value::String(choice)
+                    }
+                    _ => value.clone(),
+                }
+            }
+            ("valueCoding", false) => value.get("code").cloned().unwrap_or(Value::Null),
+            _ => value.clone(),
+        }
+    }
+}
+
+/// A JSON Pointer token.
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
