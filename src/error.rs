@@ -25,7 +25,8 @@ fn fhir_summary(problems: &[crate::fhir::FhirProblem]) -> String {
         if problems.len() == 1 { "" } else { "s" }
     );
     for problem in problems {
-        text.push_str(&format!("\n  {problem}"));
+        text.push_str("\n  ");
+        text.push_str(&problem.to_string());
     }
     text
 }

@@ -26,8 +26,8 @@
 //! - `node`: checked nodes (questions, group fields, specify boxes) in document order.
 //! - `check`: definition to nodes (and the survey's edit checks to rules over them); every
 //!   static rule, every [`Problem`] collected.
-//! - [`fhir`]: FHIR Questionnaire export and import, QuestionnaireResponse to answers and
-//!   back, and the FHIRPath subset that carries conditions FHIR's `enableWhen` cannot hold.
+//! - [`fhir`]: FHIR Questionnaire export and import, `QuestionnaireResponse` to answers and
+//!   back, and the `FHIRPath` subset that carries conditions FHIR's `enableWhen` cannot hold.
 //! - `error`: [`Error`], loading or checking failed.
 //! - `program`: what validation runs, compiled from the nodes: a 16-byte step per node, rule
 //!   tables per kind with the rule of each kind beside them, constants in one buffer,

@@ -154,7 +154,7 @@ impl Survey {
         crate::fhir::questionnaire(&self.definition, version, locale)
     }
 
-    /// An answer set as a QuestionnaireResponse of [`Survey::fhir_questionnaire`]
+    /// An answer set as a `QuestionnaireResponse` of [`Survey::fhir_questionnaire`]
     /// (`in-progress` when `partial`).
     ///
     /// # Errors
@@ -168,11 +168,11 @@ impl Survey {
         crate::fhir::response(&self.definition, answers, partial)
     }
 
-    /// A QuestionnaireResponse read as an answer set, with where each answer was in it.
+    /// A `QuestionnaireResponse` read as an answer set, with where each answer was in it.
     ///
     /// # Errors
     ///
-    /// When the resource is not a QuestionnaireResponse.
+    /// When the resource is not a `QuestionnaireResponse`.
     pub fn answers_from_response(
         &self,
         response: &serde_json::Value,

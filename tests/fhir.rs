@@ -103,14 +103,3 @@ fn generated_surveys_round_trip_through_fhir() {
     }
 }
 
-#[test]
-#[ignore = "debugging aid"]
-fn show_seed() {
-    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
-    let (survey, json) = random_survey(seed);
-    println!("{}", serde_json::to_string_pretty(&json["rules"]).unwrap());
-    let q = survey.fhir_questionnaire(FhirVersion::R4, None);
-    println!("{}", serde_json::to_string_pretty(&q["extension"]).unwrap());
-    let d = survey_schema::fhir::import(&q).unwrap();
-    println!("{}", serde_json::to_string_pretty(&d.rules).unwrap());
-}

@@ -166,8 +166,8 @@ impl Exporter<'_, '_> {
         let item_type = match q.kind {
             QuestionKind::Boolean => {
                 if let (Some(t), Some(f)) = (&q.true_label, &q.false_label) {
-                    extensions.push(extension(TRUE_LABEL, "valueString", json!(self.text(t))));
-                    extensions.push(extension(FALSE_LABEL, "valueString", json!(self.text(f))));
+                    extensions.push(extension(TRUE_LABEL, "valueString", &json!(self.text(t))));
+                    extensions.push(extension(FALSE_LABEL, "valueString", &json!(self.text(f))));
                 }
                 "boolean"
             }
@@ -182,7 +182,7 @@ impl Exporter<'_, '_> {
                 self.choice_type()
             }
             QuestionKind::Text => {
-                self.text_constraints(q, &mut item, &mut extensions);
+                Self::text_constraints(q, &mut item, &mut extensions);
                 "string"
             }
             QuestionKind::Integer => {
@@ -205,12 +205,12 @@ impl Exporter<'_, '_> {
             }
             QuestionKind::Date => {
                 if let Some(earliest) = &q.earliest {
-                    extensions.push(extension(MIN_VALUE, "valueDate", json!(earliest)));
+                    extensions.push(extension(MIN_VALUE, "valueDate", &json!(earliest)));
                 }
                 if let Some(latest) = &q.latest {
-                    extensions.push(extension(MAX_VALUE, "valueDate", json!(latest)));
+                    extensions.push(extension(MAX_VALUE, "valueDate", &json!(latest)));
                 }
-                extensions.push(extension(ENTRY_FORMAT, "valueString", json!("YYYY-MM-DD")));
+                extensions.push(extension(ENTRY_FORMAT, "valueString", &json!("YYYY-MM-DD")));
                 "date"
             }
             QuestionKind::Section => {
@@ -287,10 +287,10 @@ impl Exporter<'_, '_> {
         extensions: Vec<Value>,
         children: Vec<Value>,
     ) -> Value {
-        if item.contains_key("enableWhen") || item.contains_key("extension") {
-            if self.version == FhirVersion::R5 {
-                item.insert("disabledDisplay".into(), json!("hidden"));
-            }
+        if (item.contains_key("enableWhen") || item.contains_key("extension"))
+            && self.version == FhirVersion::R5
+        {
+            item.insert("disabledDisplay".into(), json!("hidden"));
         }
         if !extensions.is_empty() {
             let mut all = item
@@ -338,26 +338,23 @@ impl Exporter<'_, '_> {
                 if choice.exclusive {
                     option.insert(
                         "extension".into(),
-                        json!([extension(OPTION_EXCLUSIVE, "valueBoolean", json!(true))]),
+                        json!([extension(OPTION_EXCLUSIVE, "valueBoolean", &json!(true))]),
                     );
                 }
-                match option_type {
-                    Some(t) => {
-                        option.insert(
-                            format!("value{}", option_type_name(t)),
-                            option_value(t, &choice.value),
-                        );
+                if let Some(t) = option_type {
+                    option.insert(
+                        format!("value{}", option_type_name(t)),
+                        option_value(t, &choice.value),
+                    );
+                } else {
+                    let (system, code) = self.catalogue.coding(key, &choice.value);
+                    let mut coding = Map::new();
+                    if let Some(system) = system {
+                        coding.insert("system".into(), json!(system));
                     }
-                    None => {
-                        let (system, code) = self.catalogue.coding(key, &choice.value);
-                        let mut coding = Map::new();
-                        if let Some(system) = system {
-                            coding.insert("system".into(), json!(system));
-                        }
-                        coding.insert("code".into(), json!(code));
-                        self.text_into(&mut coding, "display", label);
-                        option.insert("valueCoding".into(), Value::Object(coding));
-                    }
+                    coding.insert("code".into(), json!(code));
+                    self.text_into(&mut coding, "display", label);
+                    option.insert("valueCoding".into(), Value::Object(coding));
                 }
                 Value::Object(option)
             })
@@ -415,7 +412,6 @@ impl Exporter<'_, '_> {
     }
 
     fn text_constraints(
-        &self,
         q: &QuestionDef,
         item: &mut Map<String, Value>,
         extensions: &mut Vec<Value>,
@@ -424,17 +420,21 @@ impl Exporter<'_, '_> {
             item.insert("maxLength".into(), json!(max));
         }
         if let Some(min) = q.min_length {
-            extensions.push(extension(MIN_LENGTH, "valueInteger", json!(min)));
+            extensions.push(extension(MIN_LENGTH, "valueInteger", &json!(min)));
         }
         if let Some(pattern) = &q.pattern {
-            extensions.push(extension(REGEX, "valueString", json!(whole_match(pattern))));
-        }
-        if let Some(format) = q.format {
-            extensions.push(extension(FORMAT, "valueCode", json!(format.key())));
             extensions.push(extension(
                 REGEX,
                 "valueString",
-                json!(whole_match(format.pattern())),
+                &json!(whole_match(pattern)),
+            ));
+        }
+        if let Some(format) = q.format {
+            extensions.push(extension(FORMAT, "valueCode", &json!(format.key())));
+            extensions.push(extension(
+                REGEX,
+                "valueString",
+                &json!(whole_match(format.pattern())),
             ));
         }
     }
@@ -661,17 +661,16 @@ impl Exporter<'_, '_> {
                 if multiple && operator == "!=" {
                     return None;
                 }
-                match info.option_type {
-                    Some(t) => (answer_key_of(t), option_value(t, v)),
-                    None => {
-                        let (system, code) = self.catalogue.coding(&key, v);
-                        let mut coding = Map::new();
-                        if let Some(system) = system {
-                            coding.insert("system".into(), json!(system));
-                        }
-                        coding.insert("code".into(), json!(code));
-                        ("answerCoding", Value::Object(coding))
+                if let Some(t) = info.option_type {
+                    (answer_key_of(t), option_value(t, v))
+                } else {
+                    let (system, code) = self.catalogue.coding(&key, v);
+                    let mut coding = Map::new();
+                    if let Some(system) = system {
+                        coding.insert("system".into(), json!(system));
                     }
+                    coding.insert("code".into(), json!(code));
+                    ("answerCoding", Value::Object(coding))
                 }
             }
             (Answer::Text, Value::String(v)) => ("answerString", json!(v)),
@@ -715,7 +714,7 @@ pub(crate) fn whole_match(pattern: &str) -> String {
 }
 
 fn kind(name: &str) -> Value {
-    extension(KIND, "valueCode", json!(name))
+    extension(KIND, "valueCode", &json!(name))
 }
 
 fn control(code: &str) -> Value {
@@ -726,10 +725,10 @@ fn control(code: &str) -> Value {
 
 fn occurs(extensions: &mut Vec<Value>, min: Option<u32>, max: Option<u32>) {
     if let Some(min) = min {
-        extensions.push(extension(MIN_OCCURS, "valueInteger", json!(min)));
+        extensions.push(extension(MIN_OCCURS, "valueInteger", &json!(min)));
     }
     if let Some(max) = max {
-        extensions.push(extension(MAX_OCCURS, "valueInteger", json!(max)));
+        extensions.push(extension(MAX_OCCURS, "valueInteger", &json!(max)));
     }
 }
 
@@ -740,10 +739,10 @@ fn bounds(
     max: Option<&serde_json::Number>,
 ) {
     if let Some(min) = min {
-        extensions.push(extension(MIN_VALUE, key, json!(min)));
+        extensions.push(extension(MIN_VALUE, key, &json!(min)));
     }
     if let Some(max) = max {
-        extensions.push(extension(MAX_VALUE, key, json!(max)));
+        extensions.push(extension(MAX_VALUE, key, &json!(max)));
     }
 }
 

@@ -188,10 +188,10 @@ impl<'d> Catalogue<'d> {
     /// The choice value of a code given for a key (any system matches, as a condition's
     /// coding without a system does).
     pub(crate) fn value_of_code(&self, key: &str, code: &str) -> Option<String> {
-        if let Some(codes) = self.mapping.and_then(|m| m.codes.get(key)) {
-            if let Some((value, _)) = codes.iter().find(|(_, c)| c.code == code) {
-                return Some(value.clone());
-            }
+        if let Some(codes) = self.mapping.and_then(|m| m.codes.get(key))
+            && let Some((value, _)) = codes.iter().find(|(_, c)| c.code == code)
+        {
+            return Some(value.clone());
         }
         let info = self.items.get(key)?;
         info.choices

@@ -1,10 +1,10 @@
-//! FHIR Questionnaire and QuestionnaireResponse, both ways.
+//! FHIR Questionnaire and `QuestionnaireResponse`, both ways.
 //!
 //! - `export`: a checked definition to a Questionnaire (R4 or R5 JSON).
 //! - `import`: a Questionnaire to a definition, with a [`FhirProblem`] for everything the
 //!   survey format cannot carry.
-//! - `response`: an answer set to a QuestionnaireResponse and back.
-//! - `path`: the FHIRPath subset that export writes for conditions and rules and import reads.
+//! - `response`: an answer set to a `QuestionnaireResponse` and back.
+//! - `path`: the `FHIRPath` subset that export writes for conditions and rules and import reads.
 //! - `items`: the link ids of a definition's items and what each item is.
 //!
 //! The mapping is documented in the README's "FHIR" section.
@@ -42,12 +42,12 @@ impl FhirVersion {
     }
 }
 
-/// Why a Questionnaire or a QuestionnaireResponse could not be carried, in part or whole.
+/// Why a Questionnaire or a `QuestionnaireResponse` could not be carried, in part or whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FhirProblem {
     /// A stable code (`unsupported_type`, `expression`, `que-12`, ...).
     pub code: &'static str,
-    /// Where, as a FHIRPath location in the resource (`Questionnaire.item[2].enableWhen[0]`).
+    /// Where, as a `FHIRPath` location in the resource (`Questionnaire.item[2].enableWhen[0]`).
     pub path: String,
     /// What cannot be carried, and why.
     pub message: String,
@@ -90,7 +90,7 @@ pub(crate) const FALSE_LABEL: &str = "urn:survey-schema:false-label";
 pub(crate) const CITATION: &str = "urn:survey-schema:citation";
 
 /// `{url, valueX: value}`.
-pub(crate) fn extension(url: &str, key: &str, value: Value) -> Value {
+pub(crate) fn extension(url: &str, key: &str, value: &Value) -> Value {
     json!({ "url": url, key: value })
 }
 

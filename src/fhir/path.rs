@@ -1,4 +1,4 @@
-//! The FHIRPath that export writes for conditions FHIR's `enableWhen` cannot hold and for the
+//! The `FHIRPath` that export writes for conditions FHIR's `enableWhen` cannot hold and for the
 //! survey's rules, and the parser that reads exactly that subset back.
 //!
 //! ```text
@@ -61,7 +61,7 @@ pub(crate) fn leaf_key(leaf: &ConditionDef, scope: Scope<'_>) -> Option<(String,
     })
 }
 
-/// Writes a condition as FHIRPath; `relative`: the items of the scope's row or instance are
+/// Writes a condition as `FHIRPath`; `relative`: the items of the scope's row or instance are
 /// named from `%context` (a rule's constraint on that row or instance), else from the whole
 /// response (an `enableWhenExpression`).
 pub(crate) fn write(
@@ -229,17 +229,14 @@ impl Writer<'_, '_> {
             self.catalogue.items.get(key).map(|i| i.answer),
             Some(Answer::Choice { .. })
         );
-        match (choice, value) {
-            (true, Value::String(v)) => {
-                let (_, code) = self.catalogue.coding(key, v);
-                format!("code = {}", quote(&code))
-            }
-            _ => {
-                let date = self.catalogue.items.get(key).map(|i| i.answer) == Some(Answer::Date);
-                match value {
-                    Value::String(s) if date => format!("$this {op} @{s}"),
-                    other => format!("$this {op} {}", literal(other)),
-                }
+        if let (true, Value::String(v)) = (choice, value) {
+            let (_, code) = self.catalogue.coding(key, v);
+            format!("code = {}", quote(&code))
+        } else {
+            let date = self.catalogue.items.get(key).map(|i| i.answer) == Some(Answer::Date);
+            match value {
+                Value::String(s) if date => format!("$this {op} @{s}"),
+                other => format!("$this {op} {}", literal(other)),
             }
         }
     }
@@ -278,7 +275,7 @@ fn literal(value: &Value) -> String {
     }
 }
 
-/// A number as FHIRPath writes it: no exponent.
+/// A number as `FHIRPath` writes it: no exponent.
 fn number_literal(n: &Number) -> String {
     if n.is_i64() || n.is_u64() {
         return n.to_string();
@@ -292,7 +289,7 @@ fn number_literal(n: &Number) -> String {
     }
 }
 
-/// A FHIRPath string literal.
+/// A `FHIRPath` string literal.
 pub(crate) fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('\'');

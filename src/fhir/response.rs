@@ -1,4 +1,4 @@
-//! An answer set to a FHIR QuestionnaireResponse, and back.
+//! An answer set to a FHIR `QuestionnaireResponse`, and back.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +8,7 @@ use super::FhirProblem;
 use super::items::{Answer, Catalogue};
 use crate::definition::{OptionType, QuestionDef, QuestionKind, SurveyDefinition};
 
-/// The answer set as a QuestionnaireResponse of the definition's Questionnaire: one item per
+/// The answer set as a `QuestionnaireResponse` of the definition's Questionnaire: one item per
 /// answered question (groups, sections, matrices, tables and repeat instances as group items
 /// holding their fields), choices as `valueCoding`, a specify box inside the answer of its
 /// choice. `partial` writes status `in-progress`, else `completed`.
@@ -38,7 +38,7 @@ pub fn response(
     let mut items = writer.items(&def.questions, None, map, "", &mut used);
     for (key, value) in map {
         if !used.contains(key) {
-            items.extend(writer.unknown(key, value, &format!("/{key}")));
+            items.push(writer.unknown(key, value, &format!("/{key}")));
         }
     }
     if !writer.problems.is_empty() {
@@ -106,7 +106,7 @@ impl Writer<'_, '_> {
                     let mut children = children;
                     for (k, v) in fields {
                         if !inner.contains(k) {
-                            children.extend(self.unknown(k, v, &format!("{here}/{k}")));
+                            children.push(self.unknown(k, v, &format!("{here}/{k}")));
                         }
                     }
                     if !children.is_empty() {
@@ -130,7 +130,7 @@ impl Writer<'_, '_> {
                         );
                         for (k, v) in fields {
                             if !inner.contains(k) {
-                                children.extend(self.unknown(k, v, &format!("{at}/{k}")));
+                                children.push(self.unknown(k, v, &format!("{at}/{k}")));
                             }
                         }
                         out.push(json!({ "linkId": link, "item": children }));
@@ -145,7 +145,7 @@ impl Writer<'_, '_> {
                             let answers = self.answers(&row_key, v, &at);
                             children.push(json!({ "linkId": self.catalogue.link_id(&row_key), "answer": answers }));
                         } else {
-                            children.extend(self.unknown(row, v, &at));
+                            children.push(self.unknown(row, v, &at));
                         }
                     }
                     if !children.is_empty() {
@@ -169,7 +169,7 @@ impl Writer<'_, '_> {
                                 );
                                 for (k, v) in cells {
                                     if !inner.contains(k) {
-                                        cell_items.extend(self.unknown(k, v, &format!("{at}/{k}")));
+                                        cell_items.push(self.unknown(k, v, &format!("{at}/{k}")));
                                     }
                                 }
                                 if !cell_items.is_empty() {
@@ -177,7 +177,7 @@ impl Writer<'_, '_> {
                                 }
                             }
                             (true, _) => self.cannot(&at, "a table row that is not an object"),
-                            (false, v) => children.extend(self.unknown(row, v, &at)),
+                            (false, v) => children.push(self.unknown(row, v, &at)),
                         }
                     }
                     if !children.is_empty() {
@@ -255,9 +255,9 @@ impl Writer<'_, '_> {
     }
 
     /// An answer key the survey does not know: written by its JSON type.
-    fn unknown(&mut self, key: &str, value: &Value, pointer: &str) -> Option<Value> {
+    fn unknown(&mut self, key: &str, value: &Value, pointer: &str) -> Value {
         let answers = self.answers("", value, pointer);
-        Some(json!({ "linkId": key, "answer": answers }))
+        json!({ "linkId": key, "answer": answers })
     }
 
     /// The `answer` list of a value.
@@ -278,22 +278,19 @@ impl Writer<'_, '_> {
         let answer = info.map(|i| i.answer);
         Some(match (answer, value) {
             (Some(Answer::Choice { .. }), Value::String(v)) => {
-                match info.and_then(|i| i.option_type) {
-                    Some(t) => {
-                        let original = self.catalogue.coding(key, v).1;
-                        let value = super::export::option_value(t, &original);
-                        let name = super::export::option_type_name(t);
-                        json!({ format!("value{name}"): value })
+                if let Some(t) = info.and_then(|i| i.option_type) {
+                    let original = self.catalogue.coding(key, v).1;
+                    let value = super::export::option_value(t, &original);
+                    let name = super::export::option_type_name(t);
+                    json!({ format!("value{name}"): value })
+                } else {
+                    let (system, code) = self.catalogue.coding(key, v);
+                    let mut coding = Map::new();
+                    if let Some(system) = system {
+                        coding.insert("system".into(), json!(system));
                     }
-                    None => {
-                        let (system, code) = self.catalogue.coding(key, v);
-                        let mut coding = Map::new();
-                        if let Some(system) = system {
-                            coding.insert("system".into(), json!(system));
-                        }
-                        coding.insert("code".into(), json!(code));
-                        json!({ "valueCoding": coding })
-                    }
+                    coding.insert("code".into(), json!(code));
+                    json!({ "valueCoding": coding })
                 }
             }
             (Some(Answer::Date), Value::String(v))
@@ -326,7 +323,7 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-/// A QuestionnaireResponse read as an answer set.
+/// A `QuestionnaireResponse` read as an answer set.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Converted {
@@ -357,14 +354,14 @@ impl Converted {
     }
 }
 
-/// Reads a QuestionnaireResponse as an answer set of the definition: items by linkId (the
+/// Reads a `QuestionnaireResponse` as an answer set of the definition: items by linkId (the
 /// original ones of an imported form), codings by code (and system, when both sides have one).
 /// An item the survey does not know keeps its linkId as the answer key, so that validation
 /// reports it; a group with no answered item is left out, as FHIR counts it unanswered.
 ///
 /// # Errors
 ///
-/// A [`FhirProblem`] when the resource is not a QuestionnaireResponse.
+/// A [`FhirProblem`] when the resource is not a `QuestionnaireResponse`.
 pub fn answers_from_response(
     def: &SurveyDefinition,
     qr: &Value,
@@ -406,7 +403,7 @@ impl Reader<'_, '_> {
             let here = format!("{at}.item[{i}]");
             let link = item.get("linkId").and_then(Value::as_str).unwrap_or("");
             let key = self.catalogue.keys.get(link).cloned();
-            let info = key.as_ref().and_then(|k| self.catalogue.items.get(k));
+            let found = key.as_ref().and_then(|k| self.catalogue.items.get(k));
             let name = key
                 .as_deref()
                 .map_or(link, |k| k.rsplit('.').next().unwrap_or(k))
@@ -422,7 +419,7 @@ impl Reader<'_, '_> {
                 .cloned()
                 .unwrap_or_default();
             let target = format!("{pointer}/{}", escape(&name));
-            match info.map(|i| i.answer) {
+            match found.map(|i| i.answer) {
                 Some(Answer::Section) => self.items(&children, into, pointer, &here),
                 Some(Answer::Group) if answers.is_empty() => {
                     let mut inner = match into.remove(&name) {

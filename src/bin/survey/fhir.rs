@@ -1,11 +1,15 @@
-//! `survey fhir`: Questionnaire export and import, answers to QuestionnaireResponse and back.
+//! `survey fhir`: Questionnaire export and import, answers to `QuestionnaireResponse` and back.
+#![allow(
+    clippy::doc_markdown,
+    reason = "the doc comments are the command's help text, where backticks would show"
+)]
 
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use serde_json::Value;
 use survey_schema::fhir::FhirVersion;
-use survey_schema::{Format, Limits, Survey, parse_answers, read_text};
+use survey_schema::{Format, Limits, Survey, ValidateOptions, parse_answers, read_text};
 
 use super::{Fatal, load_survey, write_json};
 
@@ -182,4 +186,38 @@ fn import(path: &Path, output: Option<&Path>) -> Result<bool, Fatal> {
         None => print!("{text}"),
     }
     Ok(true)
+}
+
+/// Whether JSON text is a FHIR QuestionnaireResponse.
+pub(crate) fn is_response(text: &str) -> bool {
+    text.contains("\"QuestionnaireResponse\"")
+        && parse_answers(text, Format::Json, &Limits::default()).is_ok_and(|v| {
+            v.get("resourceType").and_then(Value::as_str) == Some("QuestionnaireResponse")
+        })
+}
+
+/// Validates a QuestionnaireResponse: read as an answer set (a draft when its status is
+/// `in-progress`), issues located in the response.
+pub(crate) fn validate_response(
+    survey: &Survey,
+    text: &str,
+    options: &ValidateOptions,
+) -> super::Outcome {
+    let value = parse_answers(text, Format::Json, &Limits::default()).map_err(|e| e.to_string())?;
+    let converted = survey.answers_from_response(&value).map_err(|problems| {
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let options = ValidateOptions {
+        partial: options.partial || converted.partial,
+        ..options.clone()
+    };
+    let mut report = survey.validate_with(&converted.answers, &options);
+    for issue in report.issues.iter_mut().chain(report.warnings.iter_mut()) {
+        issue.path = converted.locate(&issue.path);
+    }
+    Ok(report)
 }

@@ -560,8 +560,8 @@ fn validate(
 
 /// Validates one answer set: JSON straight from its bytes, YAML through `parse_answers`.
 fn validate_text(survey: &Survey, input: &str, text: &str, options: &ValidateOptions) -> Outcome {
-    if answer_format(input, text) == Format::Json && is_response(text) {
-        return validate_response(survey, text, options);
+    if answer_format(input, text) == Format::Json && fhir::is_response(text) {
+        return fhir::validate_response(survey, text, options);
     }
     let report = match answer_format(input, text) {
         Format::Yaml => parse_answers(text, Format::Yaml, &Limits::default())
@@ -569,36 +569,6 @@ fn validate_text(survey: &Survey, input: &str, text: &str, options: &ValidateOpt
         _ => survey.validate_json(text.as_bytes(), options),
     };
     report.map_err(|e| e.to_string())
-}
-
-/// Whether JSON text is a FHIR QuestionnaireResponse.
-fn is_response(text: &str) -> bool {
-    text.contains("\"QuestionnaireResponse\"")
-        && parse_answers(text, Format::Json, &Limits::default()).is_ok_and(|v| {
-            v.get("resourceType").and_then(Value::as_str) == Some("QuestionnaireResponse")
-        })
-}
-
-/// Validates a QuestionnaireResponse: read as an answer set (a draft when its status is
-/// `in-progress`), issues located in the response.
-fn validate_response(survey: &Survey, text: &str, options: &ValidateOptions) -> Outcome {
-    let value = parse_answers(text, Format::Json, &Limits::default()).map_err(|e| e.to_string())?;
-    let converted = survey.answers_from_response(&value).map_err(|problems| {
-        problems
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
-    let options = ValidateOptions {
-        partial: options.partial || converted.partial,
-        ..options.clone()
-    };
-    let mut report = survey.validate_with(&converted.answers, &options);
-    for issue in report.issues.iter_mut().chain(report.warnings.iter_mut()) {
-        issue.path = converted.locate(&issue.path);
-    }
-    Ok(report)
 }
 
 /// The format of an answer input: by its extension, or on standard input by its first

@@ -1,0 +1,413 @@
+//! An item's settings, texts, options, specify boxes, matrix rows and table rows.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::{Value, json};
+
+use super::conditions::BLANK;
+use super::{Importer, join, pattern_of, sanitize};
+use crate::definition::{
+    ChoiceDef, CitationDef, CodingDef, OptionType, QuestionDef, QuestionKind, ReferenceDef, RowDef,
+    SpecifyDef, Text,
+};
+use crate::fhir::items::Answer;
+use crate::fhir::{
+    CITATION, CONSTRAINT, ENABLE_WHEN_EXPRESSION, FALSE_LABEL, FORMAT, ITEM_CONTROL, KIND,
+    MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE, OPTION_EXCLUSIVE, REGEX, TRUE_LABEL,
+    extensions,
+};
+
+impl Importer {
+    pub(super) fn setting(
+        &mut self,
+        q: &mut QuestionDef,
+        kind: QuestionKind,
+        url: &str,
+        ext: &Value,
+        at: &str,
+    ) {
+        let int = |e: &Value| {
+            e.get("valueInteger")
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+        };
+        match (url, kind) {
+            (MIN_VALUE | MAX_VALUE, QuestionKind::Integer | QuestionKind::Number) => {
+                let value = ext
+                    .get("valueInteger")
+                    .or_else(|| ext.get("valueDecimal"))
+                    .and_then(Value::as_number)
+                    .cloned();
+                if url == MIN_VALUE {
+                    q.minimum = value;
+                } else {
+                    q.maximum = value;
+                }
+            }
+            (MIN_VALUE | MAX_VALUE, QuestionKind::Date) => {
+                let value = ext
+                    .get("valueDate")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                if url == MIN_VALUE {
+                    q.earliest = value;
+                } else {
+                    q.latest = value;
+                }
+            }
+            (MIN_LENGTH, QuestionKind::Text) => q.min_length = int(ext),
+            (REGEX, QuestionKind::Text) => {
+                let regex = ext.get("valueString").and_then(Value::as_str).unwrap_or("");
+                if q.format
+                    .is_some_and(|f| crate::fhir::export::whole_match(f.pattern()) == regex)
+                {
+                    return;
+                }
+                match pattern_of(regex) {
+                    Ok(pattern) => q.pattern = Some(pattern),
+                    Err(why) => self.problem("unsupported_regex", at, why),
+                }
+            }
+            (FORMAT, QuestionKind::Text) => {
+                q.format =
+                    serde_json::from_value(ext.get("valueCode").cloned().unwrap_or_default()).ok();
+                if q.format.is_some_and(|f| {
+                    q.pattern.as_deref() == Some(&crate::fhir::export::whole_match(f.pattern()))
+                }) {
+                    q.pattern = None;
+                }
+            }
+            (MIN_OCCURS, QuestionKind::MultipleChoice) => q.min_selections = int(ext),
+            (MAX_OCCURS, QuestionKind::MultipleChoice) => q.max_selections = int(ext),
+            (MIN_OCCURS, QuestionKind::Repeat) => q.min_items = int(ext),
+            (MAX_OCCURS, QuestionKind::Repeat) => q.max_items = int(ext),
+            (TRUE_LABEL, QuestionKind::Boolean) => {
+                q.true_label = ext
+                    .get("valueString")
+                    .and_then(Value::as_str)
+                    .map(Text::from);
+            }
+            (FALSE_LABEL, QuestionKind::Boolean) => {
+                q.false_label = ext
+                    .get("valueString")
+                    .and_then(Value::as_str)
+                    .map(Text::from);
+            }
+            (KIND, _) => {}
+            _ => self.problem(
+                "unsupported_extension",
+                at,
+                format!("`{url}` does not apply to a {} question", kind.as_str()),
+            ),
+        }
+    }
+
+    pub(super) fn display_child(&mut self, q: &mut QuestionDef, display: &Value, at: &str) {
+        let Some(text) = self.text(display, "text") else {
+            return;
+        };
+        let help = extensions(display, ITEM_CONTROL).any(|e| {
+            e.pointer("/valueCodeableConcept/coding/0/code")
+                .and_then(Value::as_str)
+                == Some("help")
+        });
+        if let Some(citation) = extensions(display, CITATION).next() {
+            let part = |name: &str| {
+                citation
+                    .get("extension")?
+                    .as_array()?
+                    .iter()
+                    .find(|p| p.get("url").and_then(Value::as_str) == Some(name))
+                    .and_then(|p| p.get("valueString").or_else(|| p.get("valueUri")))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            };
+            if let Some(reference) = part("reference") {
+                self.references.entry(reference.clone()).or_insert_with(|| {
+                    let mut r: ReferenceDef = serde_json::from_value(
+                        json!({ "title": part("title").unwrap_or_else(|| reference.clone()) }),
+                    )
+                    .expect(BLANK);
+                    r.edition = part("edition");
+                    r.url = part("url");
+                    r
+                });
+                let mut c: CitationDef =
+                    serde_json::from_value(json!({ "reference": reference })).expect(BLANK);
+                c.section = part("section").map(Text::Plain);
+                c.quote = part("quote").map(Text::Plain);
+                q.references.push(c);
+                return;
+            }
+        }
+        if display.get("enableWhen").is_some() {
+            self.problem(
+                "display_condition",
+                at,
+                "a display item's enableWhen has no place in the survey format",
+            );
+        }
+        if help {
+            q.help = Some(join(&[text], q.help.take()));
+        } else {
+            q.note = Some(join(&[text], q.note.take()));
+        }
+    }
+
+    /// Choices from `answerOption`.
+    pub(super) fn options(
+        &mut self,
+        q: &mut QuestionDef,
+        key: &str,
+        item: &Value,
+        item_type: &str,
+        at: &str,
+    ) {
+        let option_type = match item_type {
+            "integer" => Some(OptionType::Integer),
+            "string" | "text" => Some(OptionType::String),
+            "date" => Some(OptionType::Date),
+            _ => None,
+        };
+        let mut choices = Vec::new();
+        let mut codes = BTreeMap::new();
+        let mut taken = HashSet::new();
+        let ours = "urn:survey-schema:".to_string();
+        for (i, option) in item
+            .get("answerOption")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let here = format!("{at}.answerOption[{i}]");
+            for (j, ext) in option
+                .get("extension")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if ext.get("url").and_then(Value::as_str) != Some(OPTION_EXCLUSIVE) {
+                    self.unsupported_extension(ext, &format!("{here}.extension[{j}]"));
+                }
+            }
+            let exclusive = extensions(option, OPTION_EXCLUSIVE)
+                .any(|e| e.get("valueBoolean") == Some(&Value::Bool(true)));
+            let (code, system, label) = if let Some(coding) = option.get("valueCoding") {
+                let code = coding
+                    .get("code")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
+                let system = coding
+                    .get("system")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                let label = self
+                    .text(coding, "display")
+                    .unwrap_or_else(|| Text::Plain(code.clone()));
+                (code, system, label)
+            } else if let Some(value) = option
+                .get("valueString")
+                .or_else(|| option.get("valueDate"))
+                .and_then(Value::as_str)
+            {
+                (value.to_owned(), None, Text::Plain(value.to_owned()))
+            } else if let Some(value) = option.get("valueInteger").and_then(Value::as_i64) {
+                (value.to_string(), None, Text::Plain(value.to_string()))
+            } else {
+                self.problem(
+                    "unsupported_option",
+                    &here,
+                    "an answer option that is not a Coding, a string, an integer or a date",
+                );
+                continue;
+            };
+            let mut value = sanitize(&code);
+            let base = value.clone();
+            let mut n = 2;
+            while !taken.insert(value.clone()) {
+                value = format!("{base}_{n}");
+                n += 1;
+            }
+            let survey_system = system.as_deref().is_some_and(|s| s.starts_with(&ours));
+            if value != code || (system.is_some() && !survey_system) || option_type.is_some() {
+                codes.insert(
+                    value.clone(),
+                    CodingDef::new(code, system.filter(|_| !survey_system)),
+                );
+            }
+            let mut choice: ChoiceDef =
+                serde_json::from_value(json!({ "value": value, "label": "" })).expect(BLANK);
+            choice.label = label;
+            choice.exclusive = exclusive;
+            choices.push(choice);
+        }
+        if !codes.is_empty() {
+            self.mapping.codes.insert(key.to_owned(), codes);
+        }
+        if let Some(t) = option_type {
+            self.mapping.option_types.insert(key.to_owned(), t);
+        }
+        q.choices = Some(choices);
+    }
+
+    pub(super) fn specify(
+        &mut self,
+        q: &mut QuestionDef,
+        s: &Value,
+        owner: Option<&str>,
+        at: &str,
+    ) {
+        let Some(link) = s.get("linkId").and_then(Value::as_str) else {
+            return;
+        };
+        let code = s
+            .pointer("/enableWhen/0/answerCoding/code")
+            .and_then(Value::as_str);
+        let owner_link = owner.map(|o| self.link_of(o));
+        let id = self.id_for(link, owner, owner_link.as_deref());
+        let key = owner.map_or_else(|| id.clone(), |o| format!("{o}.{id}"));
+        self.keys.insert(link.to_owned(), key.clone());
+        self.answers.insert(key.clone(), Answer::Text);
+        if link != key {
+            self.mapping.link_ids.insert(key, link.to_owned());
+        }
+        let title = self.text(s, "text");
+        let Some(choice) = q
+            .choices
+            .iter_mut()
+            .flatten()
+            .find(|c| Some(c.value.as_str()) == code)
+        else {
+            self.problem(
+                "nested_question",
+                at,
+                "a specify box whose choice is not found",
+            );
+            return;
+        };
+        let mut specify: SpecifyDef = serde_json::from_value(json!({ "id": id })).expect(BLANK);
+        specify.title = title.filter(|t| *t != choice.label);
+        specify.required = s.get("required").and_then(Value::as_bool).unwrap_or(false);
+        specify.max_length = s
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok());
+        choice.specify = Some(specify);
+    }
+
+    pub(super) fn matrix(&mut self, q: &mut QuestionDef, key: &str, rows: &[Value], at: &str) {
+        let mut defs = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let here = format!("{at}.item[{i}]");
+            let Some(row_q) = self.item(row, Some(key), None, &here) else {
+                continue;
+            };
+            if i == 0 {
+                q.choices.clone_from(&row_q.choices);
+                q.multiple = row_q.kind == QuestionKind::MultipleChoice;
+                q.min_selections = row_q.min_selections;
+                q.max_selections = row_q.max_selections;
+                q.required = row_q.required;
+                let row_key = format!("{key}.{}", row_q.id);
+                if let Some(codes) = self.mapping.codes.get(&row_key).cloned() {
+                    self.mapping.codes.insert(key.to_owned(), codes);
+                }
+            }
+            let mut def: RowDef =
+                serde_json::from_value(json!({ "id": row_q.id, "label": "" })).expect(BLANK);
+            def.label = row_q.title;
+            def.help = row_q.help;
+            def.references = row_q.references;
+            defs.push(def);
+        }
+        q.rows = Some(defs);
+    }
+
+    pub(super) fn table(&mut self, q: &mut QuestionDef, key: &str, rows: &[Value], at: &str) {
+        let mut defs = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let here = format!("{at}.item[{i}]");
+            let Some(link) = row.get("linkId").and_then(Value::as_str) else {
+                continue;
+            };
+            let owner_link = self.link_of(key);
+            let id = self.id_for(link, Some(key), Some(&owner_link));
+            let row_key = format!("{key}.{id}");
+            self.keys.insert(link.to_owned(), row_key.clone());
+            if link != row_key {
+                self.mapping
+                    .link_ids
+                    .insert(row_key.clone(), link.to_owned());
+            }
+            if let Some(ew) = row.get("enableWhen") {
+                let behavior = row
+                    .get("enableBehavior")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                self.enable_whens
+                    .push((row_key.clone(), ew.clone(), behavior, here.clone()));
+            }
+            self.answers.insert(row_key.clone(), Answer::Group);
+            for (j, ext) in row
+                .get("extension")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let at = format!("{here}.extension[{j}]");
+                match ext.get("url").and_then(Value::as_str).unwrap_or("") {
+                    CONSTRAINT => {
+                        self.constraints
+                            .push((ext.clone(), Some((row_key.clone(), true)), at));
+                    }
+                    ENABLE_WHEN_EXPRESSION => {
+                        let expression = ext
+                            .pointer("/valueExpression/expression")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_owned();
+                        self.expressions
+                            .push((row_key.clone(), expression, None, at));
+                    }
+                    KIND => {}
+                    _ => self.unsupported_extension(ext, &at),
+                }
+            }
+            let children: Vec<Value> = row
+                .get("item")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let (displays, cells): (Vec<Value>, Vec<Value>) = children
+                .into_iter()
+                .partition(|c| c.get("type").and_then(Value::as_str) == Some("display"));
+            let columns = self.items(&cells, Some(&row_key), Some(&row_key), &here);
+            if i == 0 {
+                q.columns = Some(columns);
+                q.required = row
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+            }
+            let mut def: RowDef =
+                serde_json::from_value(json!({ "id": id, "label": "" })).expect(BLANK);
+            def.label = self
+                .text(row, "text")
+                .unwrap_or_else(|| Text::Plain(link.to_owned()));
+            let mut holder: QuestionDef =
+                serde_json::from_value(json!({ "id": id, "type": "text", "title": "" }))
+                    .expect(BLANK);
+            for (j, d) in displays.iter().enumerate() {
+                self.display_child(&mut holder, d, &format!("{here}.item[{j}]"));
+            }
+            def.help = holder.help;
+            def.references = holder.references;
+            defs.push(def);
+        }
+        q.rows = Some(defs);
+    }
+}
