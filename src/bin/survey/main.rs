@@ -140,9 +140,8 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// FHIR: export a survey as a Questionnaire, import a Questionnaire, convert answers to
-    /// a QuestionnaireResponse and back. Every command that reads a survey also reads a
-    /// Questionnaire (JSON with `resourceType: Questionnaire`); `validate` also reads
-    /// QuestionnaireResponses.
+    /// a response and back. Every command that reads a survey also reads a Questionnaire
+    /// (JSON with resourceType Questionnaire); validate also reads responses.
     #[command(subcommand)]
     Fhir(fhir::FhirCommand),
     /// Print the JSON Schema of the survey definition format.
