@@ -102,7 +102,6 @@ fn generated_surveys_round_trip_through_fhir() {
     }
 }
 
-
 /// The answer set without empty objects and arrays, at any depth (an emptied one goes too).
 fn without_empty(value: &Value) -> Option<Value> {
     match value {
@@ -152,7 +151,10 @@ fn response_round_trip(survey: &Survey, sets: &[Value], what: &str) -> usize {
                 codes(verdict(survey, &converted.answers, converted.partial)),
             );
             assert_eq!(
-                (before.0, before.1.is_empty() || after.1.is_empty() || before.1 == after.1),
+                (
+                    before.0,
+                    before.1.is_empty() || after.1.is_empty() || before.1 == after.1
+                ),
                 (after.0, true),
                 "{what}: the response reads back with another verdict\n{answers}\n{response:#}\n{}",
                 converted.answers
@@ -172,7 +174,14 @@ fn answers_round_trip_through_questionnaire_responses() {
     }
     for seed in 0..300 {
         let (survey, _) = random_survey(seed);
-        checked += response_round_trip(&survey, &answer_sets(&survey, seed, 20), &format!("seed {seed}"));
+        checked += response_round_trip(
+            &survey,
+            &answer_sets(&survey, seed, 20),
+            &format!("seed {seed}"),
+        );
     }
-    assert!(checked > 10_000, "only {checked} answer sets could be written");
+    assert!(
+        checked > 10_000,
+        "only {checked} answer sets could be written"
+    );
 }

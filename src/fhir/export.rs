@@ -10,8 +10,8 @@ use super::{
     MIN_VALUE, OPTION_EXCLUSIVE, REGEX, TRANSLATION, TRUE_LABEL, extension,
 };
 use crate::definition::{
-    ChoiceDef, CitationDef, ConditionDef, QuestionDef, QuestionKind, RuleDef, SurveyDefinition,
-    Text,
+    ChoiceDef, CitationDef, ConditionDef, OptionType, QuestionDef, QuestionKind, RuleDef,
+    SurveyDefinition, Text,
 };
 
 /// The definition as a FHIR Questionnaire: texts in `locale` (the default locale when `None`)
@@ -179,7 +179,12 @@ impl Exporter<'_, '_> {
                 }
                 item.insert("answerOption".into(), self.options(&key, q));
                 children.extend(self.specify_items(q, &key, owner, multiple));
-                self.choice_type()
+                match self.catalogue.items.get(&key).and_then(|i| i.option_type) {
+                    Some(OptionType::Integer) => "integer",
+                    Some(OptionType::String) => "string",
+                    Some(OptionType::Date) => "date",
+                    None => self.choice_type(),
+                }
             }
             QuestionKind::Text => {
                 Self::text_constraints(q, &mut item, &mut extensions);
@@ -344,7 +349,7 @@ impl Exporter<'_, '_> {
                 if let Some(t) = option_type {
                     option.insert(
                         format!("value{}", option_type_name(t)),
-                        option_value(t, &choice.value),
+                        option_value(t, &self.catalogue.coding(key, &choice.value).1),
                     );
                 } else {
                     let (system, code) = self.catalogue.coding(key, &choice.value);
@@ -627,7 +632,24 @@ impl Exporter<'_, '_> {
 
     /// One `enableWhen` for a leaf FHIR can say.
     fn simple(&self, leaf: &ConditionDef, scope: Scope<'_>) -> Option<Value> {
-        if leaf.all.is_some() || leaf.any.is_some() || leaf.not.is_some() || leaf.in_.is_some() {
+        // FHIR's `!=` on a repeating item: no answer equals the value.
+        if let Some(inner) = &leaf.not {
+            let includes = inner.includes.as_ref()?;
+            let plain = ConditionDef {
+                question: inner.question.clone(),
+                field: inner.field.clone(),
+                column: inner.column.clone(),
+                includes: Some(includes.clone()),
+                ..ConditionDef::default()
+            };
+            if plain != **inner {
+                return None;
+            }
+            let mut ew = self.simple(&plain, scope)?;
+            ew["operator"] = json!("!=");
+            return Some(ew);
+        }
+        if leaf.all.is_some() || leaf.any.is_some() || leaf.in_.is_some() {
             return None;
         }
         let (key, _) = path::leaf_key(leaf, scope)?;
@@ -662,7 +684,7 @@ impl Exporter<'_, '_> {
                     return None;
                 }
                 if let Some(t) = info.option_type {
-                    (answer_key_of(t), option_value(t, v))
+                    (answer_key_of(t), option_value(t, &self.catalogue.coding(&key, v).1))
                 } else {
                     let (system, code) = self.catalogue.coding(&key, v);
                     let mut coding = Map::new();

@@ -522,7 +522,6 @@ impl Reader<'_, '_> {
                     _ => value.clone(),
                 }
             }
-            ("valueCoding", false) => value.get("code").cloned().unwrap_or(Value::Null),
             _ => value.clone(),
         }
     }

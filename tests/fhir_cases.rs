@@ -1,0 +1,174 @@
+//! The FHIR acceptance cases (`tests/fixtures/fhir/hl7-lforms`, its README says where each
+//! came from): HL7 fhir-test-cases Questionnaire + QuestionnaireResponse pairs with the
+//! verdicts the HL7 Java validator records, and LHC-Forms and HL7 Questionnaires that must
+//! import or be refused with a named problem. Every imported form round-trips: the R4 and R5
+//! exports keep its linkIds and its enableWhen, and the R4 export gives each response the
+//! verdict the original gives.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use survey_schema::fhir::FhirVersion;
+use survey_schema::{Error, Survey, ValidateOptions};
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir/hl7-lforms")
+}
+
+fn read(relative: &str) -> Value {
+    let text = std::fs::read_to_string(dir().join(relative)).expect("a case file reads");
+    serde_json::from_str(&text).expect("a case file is JSON")
+}
+
+fn cases() -> Vec<Value> {
+    read("cases.json").as_array().expect("a list").clone()
+}
+
+/// The verdict of a response: read as answers (a draft when `in-progress`), validated.
+fn verdict(survey: &Survey, response: &Value) -> (bool, Vec<String>) {
+    let converted = survey
+        .answers_from_response(response)
+        .expect("a QuestionnaireResponse converts");
+    let options = ValidateOptions {
+        partial: converted.partial,
+        ..ValidateOptions::default()
+    };
+    let report = survey.validate_with(&converted.answers, &options);
+    let issues = report
+        .issues
+        .iter()
+        .map(|i| format!("{} {}", i.code.as_str(), converted.locate(&i.path)))
+        .collect();
+    (report.is_valid(), issues)
+}
+
+/// The non-display linkIds of a Questionnaire, in order, and its number of enableWhen.
+fn shape(questionnaire: &Value) -> (Vec<String>, usize, Vec<String>) {
+    fn walk(
+        items: &Value,
+        links: &mut Vec<String>,
+        conditions: &mut usize,
+        types: &mut Vec<String>,
+    ) {
+        for item in items.as_array().into_iter().flatten() {
+            let item_type = item["type"].as_str().unwrap_or("").to_owned();
+            if item_type != "display" {
+                links.push(item["linkId"].as_str().unwrap_or("").to_owned());
+            }
+            *conditions += item["enableWhen"].as_array().map_or(0, Vec::len);
+            types.push(item_type);
+            walk(&item["item"], links, conditions, types);
+        }
+    }
+    let (mut links, mut conditions, mut types) = (Vec::new(), 0, Vec::new());
+    walk(
+        &questionnaire["item"],
+        &mut links,
+        &mut conditions,
+        &mut types,
+    );
+    (links, conditions, types)
+}
+
+/// Export R4 and R5: same linkIds and enableWhen count, the release's choice type; the R4
+/// export, read back, gives each response the original's verdict.
+fn round_trip(name: &str, original: &Value, survey: &Survey, responses: &[Value]) {
+    let (links, conditions, _) = shape(original);
+    for version in [FhirVersion::R4, FhirVersion::R5] {
+        let exported = survey.fhir_questionnaire(version, None);
+        let (out_links, out_conditions, types) = shape(&exported);
+        assert_eq!(out_links, links, "{name} {version:?}: linkIds");
+        assert_eq!(
+            out_conditions, conditions,
+            "{name} {version:?}: enableWhen count"
+        );
+        let wrong = if version == FhirVersion::R4 {
+            "coding"
+        } else {
+            "choice"
+        };
+        assert!(
+            !types.iter().any(|t| t == wrong),
+            "{name} {version:?}: `{wrong}` items"
+        );
+        if version == FhirVersion::R4 {
+            let back = Survey::from_questionnaire(&exported)
+                .unwrap_or_else(|e| panic!("{name}: the R4 export does not load: {e}"));
+            for response in responses {
+                assert_eq!(
+                    verdict(&back, response).0,
+                    verdict(survey, response).0,
+                    "{name}: the R4 export gives {response} another verdict"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn recorded_verdicts_of_the_hl7_validator_hold() {
+    let mut matched = Vec::new();
+    let mut missed = Vec::new();
+    for case in cases().iter().filter(|c| c["kind"] == "validate") {
+        let name = case["questionnaire"].as_str().unwrap_or("");
+        let questionnaire = read(name);
+        let response = read(case["response"].as_str().unwrap_or(""));
+        let survey = Survey::from_questionnaire(&questionnaire)
+            .unwrap_or_else(|e| panic!("{name}: does not import: {e}"));
+        let (valid, issues) = verdict(&survey, &response);
+        if valid == case["expect_valid"].as_bool().unwrap_or(false) {
+            matched.push(name.to_owned());
+        } else {
+            missed.push(format!(
+                "{name}: expected {} got {issues:?}",
+                case["expect_valid"]
+            ));
+        }
+        round_trip(
+            name,
+            &questionnaire,
+            &survey,
+            std::slice::from_ref(&response),
+        );
+    }
+    assert_eq!(matched.len() + missed.len(), 44, "the 44 validation cases");
+    assert!(
+        missed.is_empty(),
+        "verdicts that differ from the HL7 validator: {missed:#?}"
+    );
+}
+
+#[test]
+fn imports_and_refusals_hold() {
+    let mut seen = 0;
+    for case in cases().iter().filter(|c| c["kind"] == "import") {
+        seen += 1;
+        let name = case["questionnaire"].as_str().unwrap_or("");
+        let questionnaire = read(name);
+        let result = Survey::from_questionnaire(&questionnaire);
+        match (case["expect_import"].as_str(), result) {
+            (Some("ok"), Ok(survey)) => round_trip(name, &questionnaire, &survey, &[]),
+            (Some("refused"), Err(Error::Fhir(problems))) => {
+                assert!(!problems.is_empty(), "{name}: refused without a problem");
+                for problem in &problems {
+                    assert!(
+                        problem.path.starts_with("Questionnaire"),
+                        "{name}: {problem}"
+                    );
+                    assert!(!problem.message.is_empty(), "{name}: {problem}");
+                }
+            }
+            (Some("refused"), Err(Error::Check(error))) => {
+                assert!(
+                    !error.problems.is_empty(),
+                    "{name}: refused without a problem"
+                );
+            }
+            (expected, got) => panic!(
+                "{name}: expected {expected:?}, got {:?}",
+                got.map(|s| s.id().to_owned())
+            ),
+        }
+    }
+    assert_eq!(seen, 15, "the 15 import cases");
+}
