@@ -684,7 +684,10 @@ impl Exporter<'_, '_> {
                     return None;
                 }
                 if let Some(t) = info.option_type {
-                    (answer_key_of(t), option_value(t, &self.catalogue.coding(&key, v).1))
+                    (
+                        answer_key_of(t),
+                        option_value(t, &self.catalogue.coding(&key, v).1),
+                    )
                 } else {
                     let (system, code) = self.catalogue.coding(&key, v);
                     let mut coding = Map::new();
@@ -697,7 +700,11 @@ impl Exporter<'_, '_> {
             }
             (Answer::Text, Value::String(v)) => ("answerString", json!(v)),
             (Answer::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => {
-                ("answerInteger", json!(n))
+                if value_key("valueInteger", n) == "valueInteger" {
+                    ("answerInteger", json!(n))
+                } else {
+                    ("answerDecimal", json!(n))
+                }
             }
             (Answer::Number, Value::Number(n)) => ("answerDecimal", json!(n)),
             (Answer::Date, Value::String(v)) => ("answerDate", json!(v)),
@@ -756,15 +763,24 @@ fn occurs(extensions: &mut Vec<Value>, min: Option<u32>, max: Option<u32>) {
 
 fn bounds(
     extensions: &mut Vec<Value>,
-    key: &str,
+    key: &'static str,
     min: Option<&serde_json::Number>,
     max: Option<&serde_json::Number>,
 ) {
-    if let Some(min) = min {
-        extensions.push(extension(MIN_VALUE, key, &json!(min)));
+    for (url, bound) in [(MIN_VALUE, min), (MAX_VALUE, max)] {
+        if let Some(bound) = bound {
+            extensions.push(extension(url, value_key(key, bound), &json!(bound)));
+        }
     }
-    if let Some(max) = max {
-        extensions.push(extension(MAX_VALUE, key, &json!(max)));
+}
+
+/// `valueInteger` for a FHIR integer (32 bits); `valueDecimal` for an integer beyond it.
+pub(crate) fn value_key(key: &'static str, n: &serde_json::Number) -> &'static str {
+    let fits = n.as_i64().is_some_and(|n| i32::try_from(n).is_ok());
+    if key == "valueInteger" && !fits {
+        "valueDecimal"
+    } else {
+        key
     }
 }
 

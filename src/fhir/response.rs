@@ -276,6 +276,11 @@ impl Writer<'_, '_> {
     fn one(&mut self, key: &str, value: &Value, pointer: &str) -> Option<Value> {
         let info = self.catalogue.items.get(key);
         let answer = info.map(|i| i.answer);
+        if value.as_str() == Some("") {
+            // FHIR strings are never empty.
+            self.cannot(pointer, "an empty text");
+            return None;
+        }
         Some(match (answer, value) {
             (Some(Answer::Choice { .. }), Value::String(v)) => {
                 if let Some(t) = info.and_then(|i| i.option_type) {
@@ -298,13 +303,12 @@ impl Writer<'_, '_> {
             {
                 json!({ "valueDate": v })
             }
-            (Some(Answer::Integer), Value::Number(n)) if n.is_i64() || n.is_u64() => {
-                json!({ "valueInteger": n })
-            }
             (_, Value::Bool(b)) => json!({ "valueBoolean": b }),
             (_, Value::String(s)) => json!({ "valueString": s }),
             (Some(Answer::Number), Value::Number(n)) => json!({ "valueDecimal": n }),
-            (_, Value::Number(n)) if n.is_i64() || n.is_u64() => json!({ "valueInteger": n }),
+            (_, Value::Number(n)) if n.is_i64() || n.is_u64() => {
+                json!({ super::export::value_key("valueInteger", n): n })
+            }
             (_, Value::Number(n)) => json!({ "valueDecimal": n }),
             (_, _) => {
                 self.cannot(pointer, &format!("`{}`", kind_of(value)));
