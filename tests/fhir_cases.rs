@@ -1,5 +1,5 @@
 //! The FHIR acceptance cases (`tests/fixtures/fhir/hl7-lforms`, its README says where each
-//! came from): HL7 fhir-test-cases Questionnaire + QuestionnaireResponse pairs with the
+//! came from): HL7 fhir-test-cases `Questionnaire` + `QuestionnaireResponse` pairs with the
 //! verdicts the HL7 Java validator records, and LHC-Forms and HL7 Questionnaires that must
 //! import or be refused with a named problem. Every imported form round-trips: the R4 and R5
 //! exports keep its linkIds and its enableWhen, and the R4 export gives each response the
