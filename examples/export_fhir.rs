@@ -1,6 +1,6 @@
 //! Writes FHIR resources for `tests/fhir/check_resources.py` (fhir.resources) and the
 //! LHC-Forms browser test: the bundled surveys as R4 and R5 Questionnaires, the
-//! QuestionnaireResponses of their examples, and 40 generated surveys with a response each.
+//! `QuestionnaireResponse`s of their examples, and 40 generated surveys with a response each.
 //! A file's name says its release (`-r4`, `-r5`).
 //!
 //! `cargo run --example export_fhir -- target/fhir`
