@@ -507,7 +507,11 @@ impl Reader<'_, '_> {
                     {
                         Value::String(choice)
                     }
-                    _ => Value::String(code.to_owned()),
+                    // Not an option: `system|code`, which no choice value is.
+                    _ => Value::String(match system {
+                        Some(system) => format!("{system}|{code}"),
+                        None => code.to_owned(),
+                    }),
                 }
             }
             ("valueString" | "valueInteger" | "valueDate", true)

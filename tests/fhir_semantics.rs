@@ -1,0 +1,271 @@
+//! The FHIR subtleties the mapping must get right, one test each: `!=` on an unanswered item,
+//! answers to disabled items, unanswered items and groups, coding comparison, que-12, drafts,
+//! whole-value regexes with `\s`, and linkIds and codes that are not ids.
+
+use serde_json::{Value, json};
+use survey_schema::fhir::FhirVersion;
+use survey_schema::{Error, Survey, ValidateOptions};
+
+fn survey(questionnaire: &Value) -> Survey {
+    Survey::from_questionnaire(questionnaire).unwrap_or_else(|e| panic!("imports: {e}"))
+}
+
+/// The verdict and issue codes of a response.
+fn check(survey: &Survey, items: &Value, status: &str) -> (bool, Vec<String>) {
+    let response =
+        json!({ "resourceType": "QuestionnaireResponse", "status": status, "item": items });
+    let converted = survey.answers_from_response(&response).expect("converts");
+    let options = ValidateOptions {
+        partial: converted.partial,
+        ..ValidateOptions::default()
+    };
+    let report = survey.validate_with(&converted.answers, &options);
+    (
+        report.is_valid(),
+        report
+            .issues
+            .iter()
+            .map(|i| i.code.as_str().to_owned())
+            .collect(),
+    )
+}
+
+fn boolean(link: &str, value: bool) -> Value {
+    json!({ "linkId": link, "answer": [{ "valueBoolean": value }] })
+}
+
+fn string(link: &str, value: &str) -> Value {
+    json!({ "linkId": link, "answer": [{ "valueString": value }] })
+}
+
+#[test]
+fn not_equals_on_an_unanswered_item_is_true() {
+    let q = survey(&json!({
+        "resourceType": "Questionnaire", "status": "active",
+        "item": [
+            { "linkId": "a", "type": "boolean" },
+            { "linkId": "b", "type": "string", "required": true,
+              "enableWhen": [{ "question": "a", "operator": "!=", "answerBoolean": true }] }
+        ]
+    }));
+    // a unanswered: b is enabled, so required.
+    assert_eq!(
+        check(&q, &json!([]), "completed"),
+        (false, vec!["missing_required".into()])
+    );
+    assert_eq!(check(&q, &json!([string("b", "x")]), "completed").0, true);
+    // a = true: b is disabled.
+    assert_eq!(check(&q, &json!([boolean("a", true)]), "completed").0, true);
+}
+
+#[test]
+fn an_answer_to_a_disabled_item_is_an_error() {
+    let q = survey(&json!({
+        "resourceType": "Questionnaire", "status": "active",
+        "item": [
+            { "linkId": "a", "type": "boolean" },
+            { "linkId": "b", "type": "string",
+              "enableWhen": [{ "question": "a", "operator": "=", "answerBoolean": true }] }
+        ]
+    }));
+    let items = json!([boolean("a", false), string("b", "x")]);
+    assert_eq!(
+        check(&q, &items, "completed"),
+        (false, vec!["answered_while_disabled".into()])
+    );
+}
+
+#[test]
+fn items_without_answers_and_empty_groups_are_unanswered() {
+    let q = survey(&json!({
+        "resourceType": "Questionnaire", "status": "active",
+        "item": [
+            { "linkId": "g", "type": "group", "required": true,
+              "item": [{ "linkId": "g.x", "type": "string" }, { "linkId": "g.y", "type": "boolean" }] }
+        ]
+    }));
+    // An empty group and an item with an empty answer list: the required group is unanswered.
+    let empty = json!([{ "linkId": "g", "item": [{ "linkId": "g.x", "answer": [] }] }]);
+    let converted = q
+        .answers_from_response(&json!({ "resourceType": "QuestionnaireResponse", "status": "completed", "item": empty }))
+        .expect("converts");
+    assert_eq!(converted.answers, json!({}), "never {{}} of an empty group");
+    assert_eq!(
+        check(&q, &empty, "completed"),
+        (false, vec!["missing_required".into()])
+    );
+    // One answered item answers the group.
+    let one = json!([{ "linkId": "g", "item": [boolean("g.y", false)] }]);
+    assert_eq!(check(&q, &one, "completed").0, true);
+}
+
+#[test]
+fn codings_compare_by_system_and_code_and_a_condition_without_system_matches_any() {
+    let questionnaire = |condition: Value| {
+        json!({
+            "resourceType": "Questionnaire", "status": "active",
+            "item": [
+                { "linkId": "c", "type": "choice", "answerOption": [
+                    { "valueCoding": { "system": "http://a.example", "code": "x" } },
+                    { "valueCoding": { "system": "http://a.example", "code": "y" } } ] },
+                { "linkId": "d", "type": "string", "required": true, "enableWhen": [condition] }
+            ]
+        })
+    };
+    let coding = |system: Option<&str>| {
+        let mut c = json!({ "code": "x" });
+        if let Some(system) = system {
+            c["system"] = json!(system);
+        }
+        json!([{ "linkId": "c", "answer": [{ "valueCoding": c }] }])
+    };
+    // Without a system the condition matches the option of any system.
+    let q = survey(&questionnaire(
+        json!({ "question": "c", "operator": "=", "answerCoding": { "code": "x" } }),
+    ));
+    assert_eq!(
+        check(&q, &coding(Some("http://a.example")), "completed"),
+        (false, vec!["missing_required".into()])
+    );
+    // A response coding of another system is not the option.
+    assert_eq!(
+        check(&q, &coding(Some("http://b.example")), "completed"),
+        (false, vec!["unknown_choice".into()])
+    );
+    // A response coding without a system matches by code.
+    assert_eq!(
+        check(&q, &coding(None), "completed").1,
+        vec!["missing_required".to_owned()]
+    );
+    // A condition naming another system names no option: refused.
+    let other = questionnaire(
+        json!({ "question": "c", "operator": "=", "answerCoding": { "system": "http://b.example", "code": "x" } }),
+    );
+    match Survey::from_questionnaire(&other) {
+        Err(Error::Fhir(problems)) => assert_eq!(problems[0].code, "unknown_code"),
+        other => panic!(
+            "expected unknown_code, got {:?}",
+            other.map(|s| s.id().to_owned())
+        ),
+    }
+}
+
+#[test]
+fn several_enable_when_without_enable_behavior_is_que_12() {
+    let questionnaire = json!({
+        "resourceType": "Questionnaire", "status": "active",
+        "item": [
+            { "linkId": "a", "type": "boolean" },
+            { "linkId": "b", "type": "boolean" },
+            { "linkId": "c", "type": "string", "enableWhen": [
+                { "question": "a", "operator": "exists", "answerBoolean": true },
+                { "question": "b", "operator": "exists", "answerBoolean": true } ] }
+        ]
+    });
+    let Err(Error::Fhir(problems)) = Survey::from_questionnaire(&questionnaire) else {
+        panic!("que-12 imported");
+    };
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].code, "que-12");
+    assert_eq!(problems[0].path, "Questionnaire.item[2].enableBehavior");
+}
+
+#[test]
+fn an_in_progress_response_is_a_draft() {
+    let q = survey(&json!({
+        "resourceType": "Questionnaire", "status": "active",
+        "item": [{ "linkId": "a", "type": "string", "required": true }]
+    }));
+    assert_eq!(check(&q, &json!([]), "in-progress"), (true, vec![]));
+    assert_eq!(check(&q, &json!([]), "completed").0, false);
+}
+
+#[test]
+fn a_fhir_regex_matches_the_whole_value_and_may_use_backslash_s() {
+    let q = survey(&json!({
+        "resourceType": "Questionnaire", "status": "active",
+        "item": [{ "linkId": "a", "type": "string", "extension": [
+            { "url": "http://hl7.org/fhir/StructureDefinition/regex", "valueString": "[A-Z]{2}\\s[0-9]+" } ] }]
+    }));
+    let pattern = q.definition().questions[0]
+        .pattern
+        .clone()
+        .expect("a pattern");
+    assert_eq!(
+        pattern, "^(?:[A-Z]{2}[ \\t\\n\\r\\f\\v][0-9]+)$",
+        "anchored and portable"
+    );
+    assert_eq!(
+        check(&q, &json!([string("a", "AB 12")]), "completed").0,
+        true
+    );
+    assert_eq!(
+        check(&q, &json!([string("a", "AB\t12")]), "completed").0,
+        true
+    );
+    // A match inside the value is not a match of the value.
+    assert_eq!(
+        check(&q, &json!([string("a", "xAB 12")]), "completed").1,
+        vec!["pattern_mismatch".to_owned()]
+    );
+    assert_eq!(
+        check(&q, &json!([string("a", "AB 12x")]), "completed").1,
+        vec!["pattern_mismatch".to_owned()]
+    );
+}
+
+#[test]
+fn link_ids_and_codes_that_are_not_ids_come_back_as_they_were() {
+    let questionnaire = json!({
+        "resourceType": "Questionnaire", "status": "active", "url": "http://example.org/Questionnaire/diabetes",
+        "item": [
+            { "linkId": "1", "type": "choice", "answerOption": [
+                { "valueCoding": { "code": "Insulin Treated" } },
+                { "valueCoding": { "code": "Diet only" } } ] },
+            { "linkId": "4.1", "type": "boolean",
+              "enableWhen": [{ "question": "1", "operator": "=", "answerCoding": { "code": "Insulin Treated" } }] },
+            { "linkId": "/44250-9", "type": "string" }
+        ]
+    });
+    let q = survey(&questionnaire);
+    let ids: Vec<&str> = q.question_ids().collect();
+    assert_eq!(ids, ["q1", "q4_1", "q_44250-9"]);
+    let choices: Vec<&str> = q.definition().questions[0]
+        .choices
+        .iter()
+        .flatten()
+        .map(|c| c.value.as_str())
+        .collect();
+    assert_eq!(choices, ["Insulin_Treated", "Diet_only"]);
+    // Export gives back the original linkIds, codes and condition.
+    for version in [FhirVersion::R4, FhirVersion::R5] {
+        let exported = q.fhir_questionnaire(version, None);
+        let links: Vec<&str> = exported["item"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["linkId"].as_str().unwrap())
+            .collect();
+        assert_eq!(links, ["1", "4.1", "/44250-9"]);
+        assert_eq!(
+            exported["item"][0]["answerOption"][0]["valueCoding"],
+            json!({ "code": "Insulin Treated", "display": "Insulin Treated" })
+        );
+        assert_eq!(
+            exported["item"][1]["enableWhen"],
+            json!([{ "question": "1", "operator": "=", "answerCoding": { "code": "Insulin Treated" } }])
+        );
+        assert_eq!(exported["url"], "http://example.org/Questionnaire/diabetes");
+    }
+    // So do responses, and reading one back gives the answer set.
+    let answers = json!({ "q1": "Insulin_Treated", "q4_1": true, "q_44250-9": "x" });
+    let response = q.fhir_response(&answers, false).expect("writes");
+    assert_eq!(
+        response["item"][0],
+        json!({ "linkId": "1", "answer": [{ "valueCoding": { "code": "Insulin Treated" } }] })
+    );
+    assert_eq!(response["item"][1]["linkId"], "4.1");
+    assert_eq!(response["item"][2]["linkId"], "/44250-9");
+    assert_eq!(q.answers_from_response(&response).unwrap().answers, answers);
+    assert!(q.is_valid(&answers));
+}
