@@ -482,3 +482,107 @@ fn examples_are_valid_answer_sets_and_paths_are_counted() {
     assert_eq!(paths["exact"], true);
     assert_eq!(paths["questions"].as_array().map(Vec::len), Some(26));
 }
+
+#[test]
+fn fhir_export_then_import_gives_a_survey_that_checks() {
+    let questionnaire = temp_file("fhir-export-mhlw-r5.json", b"");
+    let (code, _, stderr) = run(
+        &[
+            "fhir",
+            "export",
+            SURVEY,
+            "--fhir-version",
+            "r5",
+            "--locale",
+            "en",
+            "-o",
+            &questionnaire,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let exported: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&questionnaire).unwrap()).unwrap();
+    assert_eq!(exported["resourceType"], "Questionnaire");
+    assert_eq!(exported["language"], "en");
+    assert_eq!(exported["item"][1]["linkId"], "Q2");
+    // Every command that reads a survey reads the Questionnaire.
+    let (code, stdout, _) = run(&["check", "--no-analysis", &questionnaire], None);
+    assert_eq!(
+        (code, stdout.trim_end().ends_with("ok (26 questions)")),
+        (0, true),
+        "{stdout}"
+    );
+    let yaml = temp_file("fhir-export-mhlw.yaml", b"");
+    let (code, _, stderr) = run(&["fhir", "import", &questionnaire, "-o", &yaml], None);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, _) = run(
+        &["validate", &yaml, "schema/examples/mhlw-complete.json"],
+        None,
+    );
+    assert_eq!(code, 0, "{stdout}");
+}
+
+#[test]
+fn fhir_import_refuses_what_it_cannot_carry_with_the_place() {
+    let (code, stdout, stderr) = run(
+        &[
+            "fhir",
+            "import",
+            "tests/fixtures/fhir/hl7-lforms/imports/q-ew-several-without-enableBehavior.json",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("Questionnaire.item[2].enableBehavior: que-12: "),
+        "{stdout}"
+    );
+    assert!(stderr.contains("1 problem: not imported"), "{stderr}");
+}
+
+#[test]
+fn fhir_responses_validate_with_paths_into_the_response() {
+    let case = "tests/fixtures/fhir/hl7-lforms/cases/ew-test-fail";
+    let (code, stdout, _) = run(
+        &[
+            "validate",
+            "--locale",
+            "en",
+            &format!("{case}/questionnaire.json"),
+            &format!("{case}/response.json"),
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("QuestionnaireResponse.item["), "{stdout}");
+    assert!(stdout.contains("answered_while_disabled"), "{stdout}");
+    // Answers to a response and back.
+    let response = temp_file("fhir-response-complete.json", b"");
+    let (code, _, stderr) = run(
+        &[
+            "fhir",
+            "response",
+            SURVEY,
+            "schema/examples/mhlw-complete.json",
+            "-o",
+            &response,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, _) = run(&["validate", SURVEY, &response], None);
+    assert_eq!(code, 0, "{stdout}");
+    let (code, stdout, _) = run(&["fhir", "answers", SURVEY, &response], None);
+    assert_eq!(code, 0);
+    let back: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let original: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/schema/examples/mhlw-complete.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(back, original);
+}
