@@ -563,3 +563,86 @@ fn a_table_answer_with_a_hundred_thousand_unknown_rows() {
     assert_eq!(report.issues.len(), 100);
     assert_eq!(report.issues[0].code.as_str(), "unknown_field");
 }
+
+/// Items nested `depth` deep, each a group holding the next.
+fn nested_items(depth: usize, leaf: Value) -> Value {
+    let mut item = leaf;
+    for level in (0..depth).rev() {
+        item =
+            serde_json::json!({ "linkId": format!("g{level}"), "type": "group", "item": [item] });
+    }
+    item
+}
+
+#[test]
+fn a_questionnaire_nested_300_deep_is_refused_without_recursing() {
+    let leaf = serde_json::json!({ "linkId": "x", "type": "string" });
+    let questionnaire = serde_json::json!({
+        "resourceType": "Questionnaire", "status": "active", "item": [nested_items(300, leaf)]
+    });
+    let problems = survey_schema::fhir::import(&questionnaire).expect_err("refused");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].code, "too_deep");
+    // As JSON text, the reader's depth limit refuses it first.
+    let text = serde_json::to_string(&questionnaire).unwrap();
+    assert_contains(&survey_error(&text, Format::Json), "nest");
+}
+
+#[test]
+fn a_response_nested_250_deep_is_refused_without_recursing() {
+    let survey = small_survey();
+    // Items nested in answers (where a specify box goes) of a question the survey has, 250
+    // deep (a thousand JSON levels: dropping a `Value` recurses, so the test cannot go far
+    // deeper on a test thread's stack; the reader stops at 20).
+    let mut item = serde_json::json!({ "linkId": "q", "answer": [{ "valueBoolean": true }] });
+    for _ in 0..250 {
+        item = serde_json::json!({ "linkId": "q", "answer": [{ "valueBoolean": true, "item": [item] }] });
+    }
+    let response = serde_json::json!({
+        "resourceType": "QuestionnaireResponse", "status": "completed", "item": [item]
+    });
+    let problems = survey
+        .answers_from_response(&response)
+        .expect_err("refused");
+    assert_eq!(problems[0].code, "too_deep");
+}
+
+#[test]
+fn hostile_fhirpath_is_refused_with_where_it_stops() {
+    let expression = |text: &str| {
+        serde_json::json!({
+            "resourceType": "Questionnaire", "status": "active",
+            "item": [
+                { "linkId": "a", "type": "boolean" },
+                { "linkId": "b", "type": "string", "extension": [{
+                    "url": "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression",
+                    "valueExpression": { "language": "text/fhirpath", "expression": text } }] }
+            ]
+        })
+    };
+    let deep = format!("{}true{}", "(".repeat(100_000), ")".repeat(100_000));
+    let unclosed = format!(
+        "%resource.repeat(item).where(linkId='{}",
+        "a".repeat(1_000_000)
+    );
+    for (text, why) in [
+        (deep.as_str(), "nests too deep"),
+        (unclosed.as_str(), "closing quote"),
+        (
+            "%resource.item.where(linkId='a').answer.value = true",
+            "outside the FHIRPath",
+        ),
+        (
+            "%resource.repeat(item).where(linkId='zz').answer.exists()",
+            "no item with linkId `zz`",
+        ),
+        (
+            "%resource.repeat(item).where(linkId='a').answer.value.where($this = 'x\\u0041').exists()",
+            "escape",
+        ),
+    ] {
+        let problems = survey_schema::fhir::import(&expression(text)).expect_err("refused");
+        assert_eq!(problems[0].code, "expression");
+        assert_contains(&problems[0].message, why);
+    }
+}

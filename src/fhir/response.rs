@@ -365,7 +365,8 @@ impl Converted {
 ///
 /// # Errors
 ///
-/// A [`FhirProblem`] when the resource is not a `QuestionnaireResponse`.
+/// A [`FhirProblem`] when the resource is not a `QuestionnaireResponse`, or its items nest
+/// deeper than any survey's.
 pub fn answers_from_response(
     def: &SurveyDefinition,
     qr: &Value,
@@ -381,14 +382,17 @@ pub fn answers_from_response(
     let mut reader = Reader {
         catalogue: &catalogue,
         paths: BTreeMap::new(),
+        too_deep: None,
     };
     let mut answers = Map::new();
-    let items = qr
-        .get("item")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    reader.items(&items, &mut answers, "", "QuestionnaireResponse");
+    reader.items(list(qr, "item"), &mut answers, "", "QuestionnaireResponse");
+    if let Some(at) = reader.too_deep {
+        return Err(vec![FhirProblem {
+            code: "too_deep",
+            path: at,
+            message: format!("items nest deeper than {MAX_NESTING} levels"),
+        }]);
+    }
     Ok(Converted {
         answers: Value::Object(answers),
         partial: qr.get("status").and_then(Value::as_str) == Some("in-progress"),
@@ -399,10 +403,19 @@ pub fn answers_from_response(
 struct Reader<'c, 'd> {
     catalogue: &'c Catalogue<'d>,
     paths: BTreeMap<String, String>,
+    /// Where items nest deeper than any survey's.
+    too_deep: Option<String>,
 }
+
+/// The deepest nesting of items read from a response (a survey's nest at most 16 deep).
+const MAX_NESTING: usize = 20;
 
 impl Reader<'_, '_> {
     fn items(&mut self, items: &[Value], into: &mut Map<String, Value>, pointer: &str, at: &str) {
+        if at.matches(".item[").count() >= MAX_NESTING {
+            self.too_deep.get_or_insert_with(|| at.to_owned());
+            return;
+        }
         for (i, item) in items.iter().enumerate() {
             let here = format!("{at}.item[{i}]");
             let link = item.get("linkId").and_then(Value::as_str).unwrap_or("");
@@ -412,25 +425,17 @@ impl Reader<'_, '_> {
                 .as_deref()
                 .map_or(link, |k| k.rsplit('.').next().unwrap_or(k))
                 .to_owned();
-            let children = item
-                .get("item")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let answers = item
-                .get("answer")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+            let children = list(item, "item");
+            let answers = list(item, "answer");
             let target = format!("{pointer}/{}", escape(&name));
             match found.map(|i| i.answer) {
-                Some(Answer::Section) => self.items(&children, into, pointer, &here),
+                Some(Answer::Section) => self.items(children, into, pointer, &here),
                 Some(Answer::Group) if answers.is_empty() => {
                     let mut inner = match into.remove(&name) {
                         Some(Value::Object(map)) => map,
                         _ => Map::new(),
                     };
-                    self.items(&children, &mut inner, &target, &here);
+                    self.items(children, &mut inner, &target, &here);
                     if !inner.is_empty() {
                         self.paths.entry(target).or_insert(here);
                         into.insert(name, Value::Object(inner));
@@ -443,7 +448,7 @@ impl Reader<'_, '_> {
                     };
                     let at_instance = format!("{target}/{}", instances.len());
                     let mut inner = Map::new();
-                    self.items(&children, &mut inner, &at_instance, &here);
+                    self.items(children, &mut inner, &at_instance, &here);
                     if !inner.is_empty() {
                         self.paths.insert(at_instance, here.clone());
                         instances.push(Value::Object(inner));
@@ -458,16 +463,12 @@ impl Reader<'_, '_> {
                     let mut values = Vec::new();
                     for (j, a) in answers.iter().enumerate() {
                         values.push(self.value(&key, a));
-                        let nested = a
-                            .get("item")
-                            .and_then(Value::as_array)
-                            .cloned()
-                            .unwrap_or_default();
-                        self.items(&nested, into, pointer, &format!("{here}.answer[{j}]"));
+                        let nested = list(a, "item");
+                        self.items(nested, into, pointer, &format!("{here}.answer[{j}]"));
                     }
                     // Specify boxes written beside the answers.
                     if answer.is_some() && !matches!(answer, Some(Answer::Group | Answer::Count)) {
-                        self.items(&children, into, pointer, &here);
+                        self.items(children, into, pointer, &here);
                     }
                     let value = match (answer, values.len()) {
                         (_, 0) if answer.is_some() => continue,
@@ -538,4 +539,12 @@ impl Reader<'_, '_> {
 /// A JSON Pointer token.
 fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
+}
+
+/// The list under `key` of a FHIR element, empty when there is none.
+pub(crate) fn list<'v>(element: &'v Value, key: &str) -> &'v [Value] {
+    element
+        .get(key)
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
 }

@@ -13,12 +13,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use serde_json::{Map, Value, json};
 
 use super::items::Answer;
+use super::response::list;
 use super::{
     CONSTRAINT, ENABLE_WHEN_EXPRESSION, FALSE_LABEL, FORMAT, FhirProblem, ITEM_CONTROL, KIND,
     MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE, REGEX, TRANSLATION, TRUE_LABEL,
     extensions,
 };
 use crate::definition::{FhirDef, QuestionDef, QuestionKind, ReferenceDef, SurveyDefinition, Text};
+
+/// The deepest nesting of items read: the survey format nests lists of questions at most 12
+/// levels, and a table's cells sit two below it.
+const MAX_NESTING: usize = 16;
 
 /// Extensions that only present or prefill a form: read past.
 const PRESENTATION: &[&str] = &[
@@ -164,11 +169,7 @@ impl Importer {
             .or_else(|| self.text(q, "name"))
             .unwrap_or_else(|| Text::Plain(raw_id.to_owned()));
         let description = self.text(q, "description");
-        let items = q
-            .get("item")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let items: Vec<&Value> = list(q, "item").iter().collect();
         let mut questions = self.items(&items, None, None, "Questionnaire");
         self.conditions(&mut questions, &id);
         let rules = self.rules(&questions, &id);
@@ -274,13 +275,21 @@ impl Importer {
     /// Reads a list of items; display items become the note (or help) of the next question.
     pub(super) fn items(
         &mut self,
-        items: &[Value],
+        items: &[&Value],
         owner: Option<&str>,
         row: Option<&str>,
         at: &str,
     ) -> Vec<QuestionDef> {
         let mut out: Vec<QuestionDef> = Vec::new();
         let mut notes: Vec<Text> = Vec::new();
+        if at.matches(".item[").count() >= MAX_NESTING {
+            self.problem(
+                "too_deep",
+                at,
+                format!("items nest deeper than {MAX_NESTING} levels"),
+            );
+            return out;
+        }
         for (i, item) in items.iter().enumerate() {
             let here = format!("{at}.item[{i}]");
             if item.get("type").and_then(Value::as_str) == Some("display") {
@@ -460,13 +469,8 @@ impl Importer {
         }
         self.answers
             .insert(key.clone(), conditions::answer_of(kind));
-        let children: Vec<Value> = item
-            .get("item")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let (displays, questions): (Vec<Value>, Vec<Value>) = children
-            .into_iter()
+        let (displays, questions): (Vec<&Value>, Vec<&Value>) = list(item, "item")
+            .iter()
             .partition(|c| c.get("type").and_then(Value::as_str) == Some("display"));
         let mut ext_seen = Vec::new();
         for (i, ext) in item
@@ -524,7 +528,7 @@ impl Importer {
                 if item.get("answerOption").is_some() {
                     self.options(&mut q, &key, item, item_type, at);
                 }
-                let specify: Vec<Value> = questions
+                let specify: Vec<&Value> = questions
                     .into_iter()
                     .filter(|c| {
                         let is_specify = extensions(c, KIND)
@@ -536,7 +540,7 @@ impl Importer {
                     })
                     .collect();
                 for s in specify {
-                    self.specify(&mut q, &s, owner, at);
+                    self.specify(&mut q, s, owner, at);
                 }
             }
         }

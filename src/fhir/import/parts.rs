@@ -298,7 +298,7 @@ impl Importer {
         choice.specify = Some(specify);
     }
 
-    pub(super) fn matrix(&mut self, q: &mut QuestionDef, key: &str, rows: &[Value], at: &str) {
+    pub(super) fn matrix(&mut self, q: &mut QuestionDef, key: &str, rows: &[&Value], at: &str) {
         let mut defs = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let here = format!("{at}.item[{i}]");
@@ -326,7 +326,7 @@ impl Importer {
         q.rows = Some(defs);
     }
 
-    pub(super) fn table(&mut self, q: &mut QuestionDef, key: &str, rows: &[Value], at: &str) {
+    pub(super) fn table(&mut self, q: &mut QuestionDef, key: &str, rows: &[&Value], at: &str) {
         let mut defs = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let here = format!("{at}.item[{i}]");
@@ -377,14 +377,10 @@ impl Importer {
                     _ => self.unsupported_extension(ext, &at),
                 }
             }
-            let children: Vec<Value> = row
-                .get("item")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let (displays, cells): (Vec<Value>, Vec<Value>) = children
-                .into_iter()
-                .partition(|c| c.get("type").and_then(Value::as_str) == Some("display"));
+            let (displays, cells): (Vec<&Value>, Vec<&Value>) =
+                crate::fhir::response::list(row, "item")
+                    .iter()
+                    .partition(|c| c.get("type").and_then(Value::as_str) == Some("display"));
             let columns = self.items(&cells, Some(&row_key), Some(&row_key), &here);
             if i == 0 {
                 q.columns = Some(columns);
