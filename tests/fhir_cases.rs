@@ -172,3 +172,54 @@ fn imports_and_refusals_hold() {
     }
     assert_eq!(seen, 15, "the 15 import cases");
 }
+
+fn public(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fhir/public")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).expect("a fixture reads")).expect("JSON")
+}
+
+#[test]
+fn public_lhc_forms_questionnaires_import_or_are_refused_with_a_named_problem() {
+    for (name, code) in [
+        ("q-required-with-parent-enableWhen.json", "expression"),
+        ("date-in-repeating-group.json", "unsupported_type"),
+        ("q-3-level-deep.json", "nested_question"),
+    ] {
+        match Survey::from_questionnaire(&public(name)) {
+            Err(Error::Fhir(problems)) => {
+                assert_eq!(
+                    problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+                    [code],
+                    "{name}"
+                );
+            }
+            other => panic!(
+                "{name}: expected {code}, got {:?}",
+                other.map(|s| s.id().to_owned())
+            ),
+        }
+    }
+    let questionnaire = public("q-with-minOccurs-maxOccurs.json");
+    let survey = Survey::from_questionnaire(&questionnaire).expect("imports");
+    let cases = public("q-with-minOccurs-maxOccurs.responses.json");
+    let cases = cases.as_array().expect("a list");
+    let responses: Vec<Value> = cases.iter().map(|c| c["response"].clone()).collect();
+    for case in cases {
+        let (valid, issues) = verdict(&survey, &case["response"]);
+        assert_eq!(
+            valid,
+            case["expect_valid"].as_bool().unwrap_or(false),
+            "{}: {} ({issues:?})",
+            case["name"],
+            case["why"]
+        );
+    }
+    round_trip(
+        "q-with-minOccurs-maxOccurs",
+        &questionnaire,
+        &survey,
+        &responses,
+    );
+}

@@ -163,11 +163,24 @@ impl Importer {
         item_type: &str,
         at: &str,
     ) {
-        let option_type = match item_type {
-            "integer" => Some(OptionType::Integer),
-            "string" | "text" => Some(OptionType::String),
-            "date" => Some(OptionType::Date),
-            _ => None,
+        // The options' own type (a `choice` item may offer strings too), else the item's.
+        let first = crate::fhir::response::list(item, "answerOption").first();
+        let has = |key: &str| first.is_some_and(|o| o.get(key).is_some());
+        let option_type = if has("valueCoding") {
+            None
+        } else if has("valueInteger") {
+            Some(OptionType::Integer)
+        } else if has("valueDate") {
+            Some(OptionType::Date)
+        } else if has("valueString") {
+            Some(OptionType::String)
+        } else {
+            match item_type {
+                "integer" => Some(OptionType::Integer),
+                "string" | "text" => Some(OptionType::String),
+                "date" => Some(OptionType::Date),
+                _ => None,
+            }
         };
         let mut choices = Vec::new();
         let mut codes = BTreeMap::new();
