@@ -104,7 +104,7 @@ impl<'d> Catalogue<'d> {
                 }
                 _ => {
                     let choices = self.choices(q);
-                    self.add(&key, leaf_answer(q), choices);
+                    self.add(&key, answer_of(q.kind), choices);
                     for choice in q.choices.iter().flatten() {
                         if let Some(specify) = &choice.specify {
                             let specify_key = match owner {
@@ -225,14 +225,19 @@ impl Catalogue<'_> {
     }
 }
 
-fn leaf_answer(q: &QuestionDef) -> Answer {
-    match q.kind {
+/// What a question of a kind answers (a leaf kind's value, a repeat's count, a section
+/// nothing).
+pub(crate) fn answer_of(kind: QuestionKind) -> Answer {
+    match kind {
         QuestionKind::Boolean => Answer::Boolean,
         QuestionKind::SingleChoice => Answer::Choice { multiple: false },
         QuestionKind::MultipleChoice => Answer::Choice { multiple: true },
         QuestionKind::Integer => Answer::Integer,
         QuestionKind::Number => Answer::Number,
         QuestionKind::Date => Answer::Date,
-        _ => Answer::Text,
+        QuestionKind::Text => Answer::Text,
+        QuestionKind::Repeat => Answer::Count,
+        QuestionKind::Section => Answer::Section,
+        QuestionKind::Group | QuestionKind::Matrix | QuestionKind::Table => Answer::Group,
     }
 }

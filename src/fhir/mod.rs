@@ -96,10 +96,15 @@ pub(crate) fn extension(url: &str, key: &str, value: &Value) -> Value {
 
 /// The extensions of a FHIR element with the given URL.
 pub(crate) fn extensions<'v>(element: &'v Value, url: &'v str) -> impl Iterator<Item = &'v Value> {
-    element
-        .get("extension")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    list(element, "extension")
+        .iter()
         .filter(move |e| e.get("url").and_then(Value::as_str) == Some(url))
+}
+
+/// The list under `key` of a FHIR element, empty when there is none.
+pub(crate) fn list<'v>(element: &'v Value, key: &str) -> &'v [Value] {
+    element
+        .get(key)
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
 }

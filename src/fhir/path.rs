@@ -86,27 +86,18 @@ struct Writer<'c, 'd> {
 
 impl Writer<'_, '_> {
     fn expr(&self, c: &ConditionDef) -> String {
-        if let Some(items) = &c.all {
-            return match items.len() {
-                0 => "true".into(),
-                1 => self.expr(&items[0]),
-                _ => items
-                    .iter()
-                    .map(|i| self.operand(i))
-                    .collect::<Vec<_>>()
-                    .join(" and "),
-            };
-        }
-        if let Some(items) = &c.any {
-            return match items.len() {
-                0 => "false".into(),
-                1 => self.expr(&items[0]),
-                _ => items
-                    .iter()
-                    .map(|i| self.operand(i))
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-            };
+        for (items, empty, separator) in [(&c.all, "true", " and "), (&c.any, "false", " or ")] {
+            if let Some(items) = items {
+                return match items.len() {
+                    0 => empty.into(),
+                    1 => self.expr(&items[0]),
+                    _ => items
+                        .iter()
+                        .map(|i| self.operand(i))
+                        .collect::<Vec<_>>()
+                        .join(separator),
+                };
+            }
         }
         if let Some(inner) = &c.not {
             return format!("({}).not()", self.expr(inner));
@@ -384,14 +375,7 @@ impl Parser<'_, '_, '_> {
         while self.eat(" or ") || self.eat("or ") {
             items.push(self.and()?);
         }
-        Ok(if items.len() == 1 {
-            items.remove(0)
-        } else {
-            ConditionDef {
-                any: Some(items),
-                ..ConditionDef::default()
-            }
-        })
+        Ok(joined(items, true))
     }
 
     fn and(&mut self) -> Result<ConditionDef, String> {
@@ -399,14 +383,7 @@ impl Parser<'_, '_, '_> {
         while self.eat("and ") {
             items.push(self.unary()?);
         }
-        Ok(if items.len() == 1 {
-            items.remove(0)
-        } else {
-            ConditionDef {
-                all: Some(items),
-                ..ConditionDef::default()
-            }
-        })
+        Ok(joined(items, false))
     }
 
     fn unary(&mut self) -> Result<ConditionDef, String> {
@@ -530,28 +507,18 @@ impl Parser<'_, '_, '_> {
     fn test(&mut self) -> Result<ConditionDef, String> {
         let (key, mut leaf) = self.item()?;
         let answer = self.catalogue.items.get(&key).map(|i| i.answer);
-        if self.eat(".exists()") {
-            leaf.answered = Some(true);
-            return Ok(leaf);
-        }
-        if self.eat(".empty()") {
-            leaf.answered = Some(false);
-            return Ok(leaf);
-        }
-        if self.eat(".count()") {
-            return self.count(leaf);
-        }
-        self.expect(".answer")?;
-        if self.eat(".exists()") {
-            leaf.answered = Some(true);
-            return Ok(leaf);
-        }
-        if self.eat(".empty()") {
-            leaf.answered = Some(false);
+        // `item.exists()` (a group or repeat) or `item.answer.exists()` (a question), and the
+        // same for `empty()` and `count()`.
+        let answer_part = self.eat(".answer");
+        if self.eat(".exists()") || self.eat(".empty()") {
+            leaf.answered = Some(self.text[..self.at].ends_with(".exists()"));
             return Ok(leaf);
         }
         if self.eat(".count()") {
             return self.count(leaf);
+        }
+        if !answer_part {
+            return Err(format!("expected `.answer` {}", self.unexpected()));
         }
         self.expect(".value.where(")?;
         let mut values = Vec::new();
@@ -658,6 +625,24 @@ impl Parser<'_, '_, '_> {
         self.at += end;
         let _ = date;
         Ok(value)
+    }
+}
+
+/// One operand as itself, several as their `any` (`or`) or `all` (`and`).
+fn joined(mut items: Vec<ConditionDef>, any: bool) -> ConditionDef {
+    if items.len() == 1 {
+        return items.remove(0);
+    }
+    if any {
+        ConditionDef {
+            any: Some(items),
+            ..ConditionDef::default()
+        }
+    } else {
+        ConditionDef {
+            all: Some(items),
+            ..ConditionDef::default()
+        }
     }
 }
 

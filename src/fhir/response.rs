@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::FhirProblem;
 use super::items::{Answer, Catalogue};
+use super::{FhirProblem, list};
 use crate::definition::{OptionType, QuestionDef, QuestionKind, SurveyDefinition};
 
 /// The answer set as a `QuestionnaireResponse` of the definition's Questionnaire: one item per
@@ -539,12 +539,4 @@ impl Reader<'_, '_> {
 /// A JSON Pointer token.
 fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
-}
-
-/// The list under `key` of a FHIR element, empty when there is none.
-pub(crate) fn list<'v>(element: &'v Value, key: &str) -> &'v [Value] {
-    element
-        .get(key)
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice)
 }

@@ -192,23 +192,14 @@ impl Exporter<'_, '_> {
                 Self::text_constraints(q, &mut item, &mut extensions);
                 "string"
             }
-            QuestionKind::Integer => {
-                bounds(
-                    &mut extensions,
-                    "valueInteger",
-                    q.minimum.as_ref(),
-                    q.maximum.as_ref(),
-                );
-                "integer"
-            }
-            QuestionKind::Number => {
-                bounds(
-                    &mut extensions,
-                    "valueDecimal",
-                    q.minimum.as_ref(),
-                    q.maximum.as_ref(),
-                );
-                "decimal"
+            QuestionKind::Integer | QuestionKind::Number => {
+                let (key, item_type) = if q.kind == QuestionKind::Integer {
+                    ("valueInteger", "integer")
+                } else {
+                    ("valueDecimal", "decimal")
+                };
+                bounds(&mut extensions, key, q.minimum.as_ref(), q.maximum.as_ref());
+                item_type
             }
             QuestionKind::Date => {
                 if let Some(earliest) = &q.earliest {
@@ -229,27 +220,22 @@ impl Exporter<'_, '_> {
                 ));
                 "group"
             }
-            QuestionKind::Group => {
-                extensions.push(kind("group"));
-                children.extend(self.items(
-                    q.fields.as_deref().unwrap_or_default(),
-                    Some(&key),
-                    Scope::Top,
-                ));
-                "group"
-            }
-            QuestionKind::Repeat => {
-                extensions.push(kind("repeat"));
-                extensions.push(control("gtable"));
-                item.insert("repeats".into(), json!(true));
-                occurs(&mut extensions, q.min_items, q.max_items);
-                for rule in self
-                    .def
-                    .rules
-                    .iter()
-                    .filter(|r| r.for_each_instance.as_deref() == Some(&q.id))
-                {
-                    extensions.push(self.constraint(rule, Scope::Instance(&q.id)));
+            QuestionKind::Group | QuestionKind::Repeat => {
+                if q.kind == QuestionKind::Group {
+                    extensions.push(kind("group"));
+                } else {
+                    extensions.push(kind("repeat"));
+                    extensions.push(control("gtable"));
+                    item.insert("repeats".into(), json!(true));
+                    occurs(&mut extensions, q.min_items, q.max_items);
+                    for rule in self
+                        .def
+                        .rules
+                        .iter()
+                        .filter(|r| r.for_each_instance.as_deref() == Some(&q.id))
+                    {
+                        extensions.push(self.constraint(rule, Scope::Instance(&q.id)));
+                    }
                 }
                 children.extend(self.items(
                     q.fields.as_deref().unwrap_or_default(),
@@ -518,21 +504,18 @@ impl Exporter<'_, '_> {
     ) -> Vec<Value> {
         let link = self.catalogue.link_id(key);
         let mut out = Vec::new();
-        if let Some(help) = help {
-            let mut item = Map::new();
-            item.insert("extension".into(), json!([control("help")]));
-            item.insert("linkId".into(), json!(format!("{link}:help")));
-            self.text_into(&mut item, "text", help);
-            item.insert("type".into(), json!("display"));
-            out.push(Value::Object(item));
-        }
-        if let Some(note) = note {
-            let mut item = Map::new();
-            item.insert("extension".into(), json!([kind("note")]));
-            item.insert("linkId".into(), json!(format!("{link}:note")));
-            self.text_into(&mut item, "text", note);
-            item.insert("type".into(), json!("display"));
-            out.push(Value::Object(item));
+        for (text, marker, suffix) in [
+            (help, control("help"), "help"),
+            (note, kind("note"), "note"),
+        ] {
+            if let Some(text) = text {
+                let mut item = Map::new();
+                item.insert("extension".into(), json!([marker]));
+                item.insert("linkId".into(), json!(format!("{link}:{suffix}")));
+                self.text_into(&mut item, "text", text);
+                item.insert("type".into(), json!("display"));
+                out.push(Value::Object(item));
+            }
         }
         for (i, citation) in references.iter().enumerate() {
             let mut parts = vec![json!({ "url": "reference", "valueString": citation.reference })];

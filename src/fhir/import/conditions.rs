@@ -283,21 +283,6 @@ impl Importer {
 
 pub(super) const BLANK: &str = "a minimal definition value deserializes";
 
-pub(super) fn answer_of(kind: QuestionKind) -> Answer {
-    match kind {
-        QuestionKind::Boolean => Answer::Boolean,
-        QuestionKind::SingleChoice => Answer::Choice { multiple: false },
-        QuestionKind::MultipleChoice => Answer::Choice { multiple: true },
-        QuestionKind::Integer => Answer::Integer,
-        QuestionKind::Number => Answer::Number,
-        QuestionKind::Date => Answer::Date,
-        QuestionKind::Text => Answer::Text,
-        QuestionKind::Repeat => Answer::Count,
-        QuestionKind::Section => Answer::Section,
-        _ => Answer::Group,
-    }
-}
-
 /// The leaf naming a key: `Q`, `{question: G, field: f}`, or a cell of the row it is in.
 fn leaf_of_key(key: &str) -> ConditionDef {
     let parts: Vec<&str> = key.split('.').collect();

@@ -13,11 +13,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use serde_json::{Map, Value, json};
 
 use super::items::Answer;
-use super::response::list;
 use super::{
     CONSTRAINT, ENABLE_WHEN_EXPRESSION, FALSE_LABEL, FORMAT, FhirProblem, ITEM_CONTROL, KIND,
     MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE, REGEX, TRANSLATION, TRUE_LABEL,
-    extensions,
+    extensions, list,
 };
 use crate::definition::{FhirDef, QuestionDef, QuestionKind, ReferenceDef, SurveyDefinition, Text};
 
@@ -143,13 +142,7 @@ impl Importer {
                 .map_or("en", |l| l.split('-').next().unwrap_or(l)),
         );
         self.locales.insert(self.default_locale.clone());
-        for (i, ext) in q
-            .get("extension")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, ext) in list(q, "extension").iter().enumerate() {
             let at = format!("Questionnaire.extension[{i}]");
             if ext.get("url").and_then(Value::as_str) == Some(CONSTRAINT) {
                 self.constraints.push((ext.clone(), None, at));
@@ -459,27 +452,14 @@ impl Importer {
             .get("required")
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        if let Some(ew) = item.get("enableWhen") {
-            let behavior = item
-                .get("enableBehavior")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            self.enable_whens
-                .push((key.clone(), ew.clone(), behavior, at.to_owned()));
-        }
+        self.defer_enable_when(item, &key, at);
         self.answers
-            .insert(key.clone(), conditions::answer_of(kind));
+            .insert(key.clone(), super::items::answer_of(kind));
         let (displays, questions): (Vec<&Value>, Vec<&Value>) = list(item, "item")
             .iter()
             .partition(|c| c.get("type").and_then(Value::as_str) == Some("display"));
         let mut ext_seen = Vec::new();
-        for (i, ext) in item
-            .get("extension")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, ext) in list(item, "extension").iter().enumerate() {
             let url = ext
                 .get("url")
                 .and_then(Value::as_str)
@@ -487,15 +467,7 @@ impl Importer {
                 .to_owned();
             let here = format!("{at}.extension[{i}]");
             match url.as_str() {
-                ENABLE_WHEN_EXPRESSION => {
-                    let expression = ext
-                        .pointer("/valueExpression/expression")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned();
-                    self.expressions
-                        .push((key.clone(), expression, row.map(str::to_owned), here));
-                }
+                ENABLE_WHEN_EXPRESSION => self.defer_expression(ext, &key, row, here),
                 CONSTRAINT if kind == QuestionKind::Repeat => {
                     self.constraints
                         .push((ext.clone(), Some((key.clone(), false)), here));
@@ -545,6 +517,35 @@ impl Importer {
             }
         }
         Some(q)
+    }
+
+    /// Keeps an `enableWhenExpression` to read once every item is known.
+    pub(super) fn defer_expression(
+        &mut self,
+        ext: &Value,
+        key: &str,
+        row: Option<&str>,
+        at: String,
+    ) {
+        let expression = ext
+            .pointer("/valueExpression/expression")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        self.expressions
+            .push((key.to_owned(), expression, row.map(str::to_owned), at));
+    }
+
+    /// Keeps an item's `enableWhen` (and `enableBehavior`) to read once every item is known.
+    pub(super) fn defer_enable_when(&mut self, item: &Value, key: &str, at: &str) {
+        if let Some(ew) = item.get("enableWhen") {
+            let behavior = item
+                .get("enableBehavior")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            self.enable_whens
+                .push((key.to_owned(), ew.clone(), behavior, at.to_owned()));
+        }
     }
 
     pub(super) fn link_of(&self, key: &str) -> String {

@@ -164,7 +164,7 @@ impl Importer {
         at: &str,
     ) {
         // The options' own type (a `choice` item may offer strings too), else the item's.
-        let first = crate::fhir::response::list(item, "answerOption").first();
+        let first = crate::fhir::list(item, "answerOption").first();
         let has = |key: &str| first.is_some_and(|o| o.get(key).is_some());
         let option_type = if has("valueCoding") {
             None
@@ -186,21 +186,9 @@ impl Importer {
         let mut codes = BTreeMap::new();
         let mut taken = HashSet::new();
         let ours = "urn:survey-schema:".to_string();
-        for (i, option) in item
-            .get("answerOption")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, option) in crate::fhir::list(item, "answerOption").iter().enumerate() {
             let here = format!("{at}.answerOption[{i}]");
-            for (j, ext) in option
-                .get("extension")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
+            for (j, ext) in crate::fhir::list(option, "extension").iter().enumerate() {
                 if ext.get("url").and_then(Value::as_str) != Some(OPTION_EXCLUSIVE) {
                     self.unsupported_extension(ext, &format!("{here}.extension[{j}]"));
                 }
@@ -355,45 +343,23 @@ impl Importer {
                     .link_ids
                     .insert(row_key.clone(), link.to_owned());
             }
-            if let Some(ew) = row.get("enableWhen") {
-                let behavior = row
-                    .get("enableBehavior")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
-                self.enable_whens
-                    .push((row_key.clone(), ew.clone(), behavior, here.clone()));
-            }
+            self.defer_enable_when(row, &row_key, &here);
             self.answers.insert(row_key.clone(), Answer::Group);
-            for (j, ext) in row
-                .get("extension")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
+            for (j, ext) in crate::fhir::list(row, "extension").iter().enumerate() {
                 let at = format!("{here}.extension[{j}]");
                 match ext.get("url").and_then(Value::as_str).unwrap_or("") {
                     CONSTRAINT => {
                         self.constraints
                             .push((ext.clone(), Some((row_key.clone(), true)), at));
                     }
-                    ENABLE_WHEN_EXPRESSION => {
-                        let expression = ext
-                            .pointer("/valueExpression/expression")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_owned();
-                        self.expressions
-                            .push((row_key.clone(), expression, None, at));
-                    }
+                    ENABLE_WHEN_EXPRESSION => self.defer_expression(ext, &row_key, None, at),
                     KIND => {}
                     _ => self.unsupported_extension(ext, &at),
                 }
             }
-            let (displays, cells): (Vec<&Value>, Vec<&Value>) =
-                crate::fhir::response::list(row, "item")
-                    .iter()
-                    .partition(|c| c.get("type").and_then(Value::as_str) == Some("display"));
+            let (displays, cells): (Vec<&Value>, Vec<&Value>) = crate::fhir::list(row, "item")
+                .iter()
+                .partition(|c| c.get("type").and_then(Value::as_str) == Some("display"));
             let columns = self.items(&cells, Some(&row_key), Some(&row_key), &here);
             if i == 0 {
                 q.columns = Some(columns);
