@@ -586,3 +586,58 @@ fn fhir_responses_validate_with_paths_into_the_response() {
     .unwrap();
     assert_eq!(back, original);
 }
+
+#[test]
+fn fhir_responses_are_read_by_prune_and_in_batches() {
+    let response = temp_file("fhir-prune-response.json", b"");
+    let (code, _, stderr) = run(
+        &[
+            "fhir",
+            "response",
+            SURVEY,
+            "schema/examples/mhlw-complete.json",
+            "-o",
+            &response,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = run(&["prune", SURVEY, &response], None);
+    assert_eq!(code, 0, "{stderr}");
+    let pruned: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(pruned["Q2"], true);
+    // A batch of two lines: the response, and the same response with an item the survey does
+    // not have, which the report places in the response.
+    let one_line = serde_json::to_string(
+        &serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&response).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    let mut broken: serde_json::Value = serde_json::from_str(&one_line).unwrap();
+    broken["item"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({ "linkId": "Q99", "answer": [{ "valueBoolean": true }] }));
+    let batch = format!("{one_line}\n{broken}\n");
+    let (code, stdout, _) = run(
+        &["validate", "--jsonl", "--format", "json", SURVEY, "-"],
+        Some(&batch),
+    );
+    assert_eq!(code, 1, "{stdout}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["valid"], true, "{stdout}");
+    assert_eq!(
+        lines[1]["issues"][0]["code"], "unknown_question",
+        "{stdout}"
+    );
+    assert!(
+        lines[1]["issues"][0]["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("QuestionnaireResponse.item["),
+        "{stdout}"
+    );
+}

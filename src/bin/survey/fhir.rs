@@ -204,13 +204,9 @@ pub(crate) fn validate_response(
     options: &ValidateOptions,
 ) -> super::Outcome {
     let value = parse_answers(text, Format::Json, &Limits::default()).map_err(|e| e.to_string())?;
-    let converted = survey.answers_from_response(&value).map_err(|problems| {
-        problems
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
+    let converted = survey
+        .answers_from_response(&value)
+        .map_err(|problems| joined(&problems))?;
     let options = ValidateOptions {
         partial: options.partial || converted.partial,
         ..options.clone()
@@ -220,4 +216,23 @@ pub(crate) fn validate_response(
         issue.path = converted.locate(&issue.path);
     }
     Ok(report)
+}
+
+/// An answer set as read: a `QuestionnaireResponse` converted, anything else as it is.
+pub(crate) fn answers_of(survey: &Survey, value: Value) -> Result<Value, String> {
+    if value.get("resourceType").and_then(Value::as_str) != Some("QuestionnaireResponse") {
+        return Ok(value);
+    }
+    survey
+        .answers_from_response(&value)
+        .map(|converted| converted.answers)
+        .map_err(|problems| joined(&problems))
+}
+
+fn joined(problems: &[survey_schema::fhir::FhirProblem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -487,6 +487,13 @@ fn prune(path: &Path, input: &str, output: Option<&Path>) -> Result<bool, Fatal>
         .and_then(|text| parse_answers(&text, answer_format(input, &text), &Limits::default()));
     match parsed {
         Ok(answers) => {
+            let answers = match fhir::answers_of(&survey, answers) {
+                Ok(answers) => answers,
+                Err(why) => {
+                    eprintln!("{name}: {why}");
+                    return Ok(false);
+                }
+            };
             write_json(&survey.prune(&answers), output)?;
             Ok(true)
         }
@@ -696,9 +703,13 @@ fn batch(
                 scope.spawn(move || {
                     part.iter()
                         .map(|(_, line)| {
-                            let outcome = survey
-                                .validate_json(line.as_bytes(), options)
-                                .map_err(|e| e.to_string());
+                            let outcome = if fhir::is_response(line) {
+                                fhir::validate_response(survey, line, options)
+                            } else {
+                                survey
+                                    .validate_json(line.as_bytes(), options)
+                                    .map_err(|e| e.to_string())
+                            };
                             done.fetch_add(1, Ordering::Relaxed);
                             outcome
                         })
