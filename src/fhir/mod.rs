@@ -1,5 +1,28 @@
 //! FHIR Questionnaire and `QuestionnaireResponse`, both ways.
 //!
+//! [`Survey::fhir_questionnaire`](crate::Survey::fhir_questionnaire) writes a Questionnaire,
+//! [`import`] (or [`Survey::from_questionnaire`](crate::Survey::from_questionnaire), which also
+//! checks) reads one, and [`Survey::fhir_response`](crate::Survey::fhir_response) and
+//! [`Survey::answers_from_response`](crate::Survey::answers_from_response) convert answer sets.
+//!
+//! ```
+//! use survey_schema::Survey;
+//! use survey_schema::fhir::FhirVersion;
+//!
+//! let survey = Survey::from_path("schema/mhlw-hospital-cybersecurity-2024.yaml")?;
+//! let questionnaire = survey.fhir_questionnaire(FhirVersion::R4, Some("en"));
+//! assert_eq!(questionnaire["item"][9]["linkId"], "Q10");
+//! let back = Survey::from_questionnaire(&questionnaire)?;
+//! let answers = serde_json::json!({ "Q11": false, "Q12": true });
+//! let draft = survey_schema::ValidateOptions { partial: true, ..Default::default() };
+//! assert_eq!(back.validate_with(&answers, &draft).issues[0].code.as_str(), "answered_while_disabled");
+//! let response = survey.fhir_response(&answers, true).expect("FHIR can hold these answers");
+//! assert_eq!(survey.answers_from_response(&response).expect("a response").answers, answers);
+//! # Ok::<(), survey_schema::Error>(())
+//! ```
+//!
+//! The modules:
+//!
 //! - `export`: a checked definition to a Questionnaire (R4 or R5 JSON).
 //! - `import`: a Questionnaire to a definition, with a [`FhirProblem`] for everything the
 //!   survey format cannot carry.
@@ -15,9 +38,11 @@ mod items;
 mod path;
 mod response;
 
-pub use export::questionnaire;
 pub use import::import;
-pub use response::{Converted, answers_from_response, response};
+pub use response::Converted;
+
+pub(crate) use export::questionnaire;
+pub(crate) use response::{answers_from_response, response};
 
 use serde_json::{Value, json};
 

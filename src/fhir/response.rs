@@ -17,7 +17,7 @@ use crate::definition::{OptionType, QuestionDef, QuestionKind, SurveyDefinition}
 ///
 /// A [`FhirProblem`] for each answer FHIR cannot hold (`null`, an object or an array where a
 /// value belongs).
-pub fn response(
+pub(crate) fn response(
     def: &SurveyDefinition,
     answers: &Value,
     partial: bool,
@@ -367,7 +367,7 @@ impl Converted {
 ///
 /// A [`FhirProblem`] when the resource is not a `QuestionnaireResponse`, or its items nest
 /// deeper than any survey's.
-pub fn answers_from_response(
+pub(crate) fn answers_from_response(
     def: &SurveyDefinition,
     qr: &Value,
 ) -> Result<Converted, Vec<FhirProblem>> {
