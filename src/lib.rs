@@ -37,6 +37,10 @@
 //! - `validate`: answers to a [`Report`]; also `is_valid`, `enabled`, `prune` and `progress`.
 //!   One walk in document order (a repeat's fields once per instance), enabled states as a
 //!   bitset, then the edit checks.
+//! - [`tabular`]: answer sets as rows of an analysis table whose every cell is an answer, not
+//!   asked (disabled by the skip logic) or not answered.
+//! - `codebook`: the table's codebook ([`Survey::codebook`]): labels, value labels, the
+//!   universe of each column (its enable conditions in words, Japanese or English).
 //! - [`analysis`]: static analysis of a survey's logic ([`Survey::analyze`]: unreachable
 //!   questions, conditions always true, inert tests, rules that never fail or hold), covering
 //!   example answer sets and respondent paths; a bounded search over one representative
@@ -76,11 +80,14 @@ mod program;
 mod survey;
 mod messages;
 mod validate;
+pub mod tabular;
+mod codebook;
 pub mod analysis;
 pub mod json_schema;
 mod ui_schema;
 
 pub use check::{CheckError, Problem, ProblemCode, is_valid_id};
+pub use codebook::Variable;
 pub use date::DATE_PATTERN;
 pub use definition::{QuestionKind, SurveyDefinition, TextFormat};
 pub use error::Error;

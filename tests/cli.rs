@@ -641,3 +641,97 @@ fn fhir_responses_are_read_by_prune_and_in_batches() {
         "{stdout}"
     );
 }
+
+#[test]
+fn export_writes_a_row_per_answer_set_with_not_asked_and_not_answered() {
+    let output = temp_file("export-mhlw.csv", b"");
+    let issues = temp_file("export-mhlw-issues.csv", b"");
+    let (code, _, stderr) = run(
+        &[
+            "export",
+            SURVEY,
+            "schema/examples/mhlw-batch.jsonl",
+            "-o",
+            &output,
+            "--issues",
+            &issues,
+            "--not-asked",
+            "NA",
+            "--not-answered",
+            "NR",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let mut reader = csv::Reader::from_path(&output).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(&header[..3], ["row_id", "valid", "Q1_name"]);
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1_200);
+    assert_eq!(
+        rows.iter().filter(|r| &r[1] == "1").count(),
+        711,
+        "the batch's valid answer sets"
+    );
+    for row in &rows {
+        // Q10-1 is asked exactly when Q10 is answered はい.
+        assert_eq!(&row[at("Q10_1")] == "NA", &row[at("Q10")] != "1", "{row:?}");
+        // Q12 to Q12-6 only after Q11 = はい.
+        if &row[at("Q11")] != "1" {
+            assert_eq!(&row[at("Q12_6")], "NA", "{row:?}");
+        }
+    }
+    assert_eq!(&rows[0][0], "schema/examples/mhlw-batch.jsonl:1");
+    let issue_rows = csv::Reader::from_path(&issues).unwrap().records().count();
+    assert!(
+        issue_rows >= 489,
+        "every invalid line has an issue ({issue_rows})"
+    );
+    // --invalid only writes the others.
+    let (_, stdout, _) = run(
+        &[
+            "export",
+            SURVEY,
+            "schema/examples/mhlw-batch.jsonl",
+            "--invalid",
+            "only",
+        ],
+        None,
+    );
+    assert_eq!(
+        csv::Reader::from_reader(stdout.as_bytes())
+            .records()
+            .count(),
+        489
+    );
+}
+
+#[test]
+fn codebook_lists_every_exported_column() {
+    let (code, stdout, _) = run(&["codebook", "--to", "csv", "--locale", "en", SURVEY], None);
+    assert_eq!(code, 0);
+    let mut reader = csv::Reader::from_reader(stdout.as_bytes());
+    let names: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+    let (_, exported, _) = run(
+        &["export", SURVEY, "schema/examples/mhlw-complete.json"],
+        None,
+    );
+    let header: Vec<String> = csv::Reader::from_reader(exported.as_bytes())
+        .headers()
+        .unwrap()
+        .iter()
+        .skip(2)
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(names, header);
+    let (code, markdown, _) = run(&["codebook", SURVEY], None);
+    assert_eq!(code, 0);
+    assert!(markdown.contains("| Q10_1 | /Q10-1 |"), "{markdown}");
+    assert!(markdown.contains("Q10で「はい」と回答した場合"));
+}

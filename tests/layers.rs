@@ -39,6 +39,8 @@ const LAYERS: &[&str] = &[
     // validate
     "messages",
     "validate",
+    "tabular",
+    "codebook",
     // analyse
     "analysis",
     // generate

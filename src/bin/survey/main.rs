@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod export;
 mod fhir;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -144,6 +145,15 @@ enum Command {
     /// (JSON with resourceType Questionnaire); validate also reads responses.
     #[command(subcommand)]
     Fhir(fhir::FhirCommand),
+    /// Write answer sets as an analysis table (CSV): a row per answer set, a column per
+    /// question, group field, matrix row, table cell and specify box (0/1 per choice of a
+    /// multiple choice), each cell the answer, not asked (the skip logic disabled the
+    /// question: --not-asked, default .a) or not answered (--not-answered, default .b).
+    Export(export::ExportArgs),
+    /// Write the codebook of the export: per column its name, label, type, value labels, the
+    /// codes of not asked and not answered, the universe (who is asked, in words) and the
+    /// references.
+    Codebook(export::CodebookArgs),
     /// Print the JSON Schema of the survey definition format.
     MetaSchema {
         /// Write to this file instead of standard output.
@@ -153,13 +163,13 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum LocaleArg {
+pub(crate) enum LocaleArg {
     Ja,
     En,
 }
 
 impl LocaleArg {
-    fn locale(self) -> Locale {
+    pub(crate) fn locale(self) -> Locale {
         match self {
             LocaleArg::Ja => Locale::Ja,
             LocaleArg::En => Locale::En,
@@ -252,6 +262,8 @@ fn main() -> ExitCode {
             output,
         } => prune(&survey, &answers, output.as_deref()),
         Command::Fhir(command) => fhir::run(command),
+        Command::Export(args) => export::run(&args),
+        Command::Codebook(args) => export::codebook(&args),
         Command::MetaSchema { output } => {
             let schema = schemars::schema_for!(survey_schema::SurveyDefinition);
             write_json(&schema.to_value(), output.as_deref()).map(|()| true)

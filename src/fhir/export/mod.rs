@@ -23,7 +23,11 @@ use crate::definition::{
 /// ([`Survey::fhir_questionnaire`](crate::Survey::fhir_questionnaire)); the mapping is in the
 /// README's "FHIR" section.
 #[must_use]
-pub(crate) fn questionnaire(def: &SurveyDefinition, version: FhirVersion, locale: Option<&str>) -> Value {
+pub(crate) fn questionnaire(
+    def: &SurveyDefinition,
+    version: FhirVersion,
+    locale: Option<&str>,
+) -> Value {
     let catalogue = Catalogue::new(def);
     let locale = locale.unwrap_or(&def.default_locale);
     let exporter = Exporter {

@@ -1,0 +1,177 @@
+//! The analysis table: column names valid in R, Stata, SPSS and SQL and unique; every cell
+//! of a question the skip logic disabled is "not asked", of an enabled question without an
+//! answer "not answered", else the answer; held on the bundled batches and generated surveys.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{Rng, random_answers, random_survey, valid_answers};
+use serde_json::Value;
+use survey_schema::Survey;
+use survey_schema::tabular::{Answered, Cell, ColumnKind, MAX_COLUMN_NAME};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn batch(name: &str) -> Vec<Value> {
+    std::fs::read_to_string(format!("{ROOT}/schema/examples/{name}"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Whether the validator would take the value's JSON type for a column of this kind.
+fn fits(kind: ColumnKind, value: &Value) -> bool {
+    match kind {
+        ColumnKind::Boolean => value.is_boolean(),
+        ColumnKind::Integer => value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        ColumnKind::Number => value.is_number(),
+        ColumnKind::Selected => value.is_array(),
+        _ => value.is_string(),
+    }
+}
+
+/// Every cell against `Survey::enabled` and the answer set itself.
+fn check(survey: &Survey, answer_sets: &[Value], what: &str) -> usize {
+    let columns = survey.columns();
+    let mut names = HashSet::new();
+    for column in &columns {
+        let name = &column.name;
+        assert!(names.insert(name.clone()), "{what}: column {name} twice");
+        assert!(name.len() <= MAX_COLUMN_NAME, "{what}: {name} is too long");
+        assert!(
+            name.starts_with(|c: char| c.is_ascii_alphabetic()),
+            "{what}: {name}"
+        );
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "{what}: {name}"
+        );
+    }
+    let mut cells = 0;
+    for answers in answer_sets {
+        let enabled: HashSet<String> = survey
+            .enabled(answers)
+            .iter()
+            .map(|q| q.pointer.to_string())
+            .collect();
+        for (cell, column) in survey.row(&columns, answers).iter().zip(&columns) {
+            let value = answers.pointer(&column.pointer);
+            let expected = match (enabled.contains(&column.pointer), value) {
+                (false, _) => Cell::NotAsked,
+                (true, None) => Cell::NotAnswered,
+                (true, Some(Value::Array(picked))) if column.kind == ColumnKind::Selected => {
+                    let choice = column.choice.as_deref().unwrap();
+                    Cell::Answer(Answered::Selected(picked.iter().any(|v| v == choice)))
+                }
+                (true, Some(value)) if fits(column.kind, value) => {
+                    Cell::Answer(Answered::Value(value))
+                }
+                (true, Some(value)) => Cell::WrongType(value),
+            };
+            assert_eq!(cell, &expected, "{what}: {} in {answers}", column.name);
+            cells += 1;
+        }
+    }
+    cells
+}
+
+#[test]
+fn bundled_batches_keep_not_asked_apart_from_not_answered() {
+    let mhlw = common::mhlw();
+    let cells = check(&mhlw, &batch("mhlw-batch.jsonl"), "mhlw");
+    assert_eq!(cells, 1_200 * mhlw.columns().len());
+    let checklist = Survey::from_path(format!(
+        "{ROOT}/schema/mhlw-cybersecurity-checklist-2024.yaml"
+    ))
+    .unwrap();
+    check(&checklist, &batch("checklist-batch.jsonl"), "checklist");
+    let names: Vec<String> = mhlw.columns().iter().map(|c| c.name.clone()).collect();
+    assert_eq!(
+        &names[..7],
+        [
+            "Q1_name",
+            "Q1_corporation",
+            "Q1_hospital",
+            "Q1_phone",
+            "Q1_email",
+            "Q2",
+            "Q3"
+        ]
+    );
+    assert!(names.contains(&"Q6__none_seeking".to_owned()));
+    assert!(names.contains(&"Q10_1".to_owned()));
+}
+
+#[test]
+fn generated_surveys_keep_not_asked_apart_from_not_answered() {
+    for seed in 0..200 {
+        let (survey, _) = random_survey(seed);
+        let mut rng = Rng::new(seed);
+        let sets: Vec<Value> = (0..20)
+            .map(|i| {
+                if i % 2 == 0 {
+                    valid_answers(&mut rng, &survey)
+                } else {
+                    random_answers(&mut rng, &survey)
+                }
+            })
+            .collect();
+        check(&survey, &sets, &format!("seed {seed}"));
+    }
+}
+
+#[test]
+fn names_are_cut_and_made_unique() {
+    let survey = Survey::from_yaml(
+        "id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions:\n  \
+         - { id: a-b, type: boolean, title: A }\n  \
+         - { id: a_b, type: boolean, title: B }\n  \
+         - { id: an-identifier-far-longer-than-thirty-two, type: text, title: C }\n  \
+         - { id: an-identifier-far-longer-than-thirty-two-too, type: text, title: D }\n",
+    )
+    .unwrap();
+    let names: Vec<String> = survey.columns().iter().map(|c| c.name.clone()).collect();
+    assert_eq!(
+        names,
+        [
+            "a_b",
+            "a_b_2",
+            "an_identifier_far_longer_than_th",
+            "an_identifier_far_longer_than__2"
+        ]
+    );
+}
+
+#[test]
+fn the_codebook_says_who_is_asked_in_words() {
+    let mhlw = common::mhlw();
+    let ja = mhlw.codebook(survey_schema::Locale::Ja);
+    let en = mhlw.codebook(survey_schema::Locale::En);
+    assert_eq!(ja.len(), mhlw.columns().len());
+    let find = |book: &[survey_schema::Variable], name: &str| {
+        book.iter().find(|v| v.name == name).cloned().unwrap()
+    };
+    let q12_1 = find(&ja, "Q12_1");
+    assert_eq!(
+        q12_1.universe.as_deref(),
+        Some("Q12で「はい」と回答した場合")
+    );
+    assert_eq!(q12_1.values[0], ("daily".to_owned(), "毎日".to_owned()));
+    assert!(q12_1.references[0].starts_with("医療情報システムの安全管理に関するガイドライン"));
+    assert_eq!(find(&en, "Q12_1").universe.as_deref(), Some("if Q12 = Yes"));
+    assert_eq!(find(&en, "Q2").universe, None);
+    let choice = find(&ja, "Q6__none_seeking");
+    assert_eq!(choice.kind, ColumnKind::Selected);
+    assert!(
+        choice.label.ends_with(": 相談先がない(相談先を求めている)"),
+        "{}",
+        choice.label
+    );
+    assert_eq!(
+        find(&ja, "Q1_email").label,
+        "回答者の情報（氏名、所属、連絡先） / 連絡先（メールアドレス）"
+    );
+}
