@@ -88,7 +88,7 @@ pub enum Cell<'v> {
     /// The question was enabled and has no answer.
     NotAnswered,
     /// The answer has the wrong JSON type for its question (`1` for a boolean, a string for
-    /// a number): only in an invalid answer set.
+    /// a number), or the answer set is not a JSON object: only in an invalid answer set.
     WrongType(&'v Value),
 }
 
@@ -159,6 +159,10 @@ impl Survey {
     /// question is ignored here, as [`Survey::prune`] drops it.
     #[must_use]
     pub fn row<'v>(&self, columns: &[Column], answers: &'v Value) -> Vec<Cell<'v>> {
+        if !answers.is_object() {
+            // Not an answer set at all (`not_an_object`): no cell can say more.
+            return vec![Cell::WrongType(answers); columns.len()];
+        }
         let enabled = self.enabled_nodes(answers);
         columns
             .iter()
@@ -211,4 +215,172 @@ fn unique(wanted: &str, taken: &mut HashSet<String>) -> String {
         n += 1;
     }
     name
+}
+
+/// Counts over answer sets, one at a time, for a report: per column how many answer sets
+/// were asked the question, did not answer it, and (booleans, choices, picked choices) how
+/// many gave each value; numbers and dates keep their answers for the summary.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    columns: Vec<Column>,
+    counts: Vec<Counts>,
+    /// Answer sets added, valid ones, and each issue code's count.
+    answer_sets: usize,
+    valid: usize,
+    issues: std::collections::BTreeMap<&'static str, usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Counts {
+    asked: usize,
+    not_answered: usize,
+    wrong_type: usize,
+    values: std::collections::BTreeMap<String, usize>,
+    numbers: Vec<f64>,
+    dates: Vec<String>,
+}
+
+impl Tally {
+    /// An empty tally of the survey's [`Survey::columns`].
+    #[must_use]
+    pub fn new(survey: &Survey) -> Tally {
+        let columns = survey.columns();
+        let counts = vec![Counts::default(); columns.len()];
+        Tally {
+            columns,
+            counts,
+            answer_sets: 0,
+            valid: 0,
+            issues: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Counts one answer set (validated for the validity summary).
+    pub fn add(&mut self, survey: &Survey, answers: &Value) {
+        let report = survey.validate(answers);
+        self.answer_sets += 1;
+        self.valid += usize::from(report.is_valid());
+        for issue in &report.issues {
+            *self.issues.entry(issue.code.as_str()).or_default() += 1;
+        }
+        for ((cell, column), counts) in survey
+            .row(&self.columns, answers)
+            .iter()
+            .zip(&self.columns)
+            .zip(&mut self.counts)
+        {
+            if *cell == Cell::NotAsked {
+                continue;
+            }
+            counts.asked += 1;
+            match cell {
+                Cell::NotAnswered => counts.not_answered += 1,
+                Cell::WrongType(_) => counts.wrong_type += 1,
+                Cell::Answer(Answered::Selected(picked)) => {
+                    *counts
+                        .values
+                        .entry(if *picked { "1" } else { "0" }.into())
+                        .or_default() += 1;
+                }
+                Cell::Answer(Answered::Value(value)) => match (column.kind, value) {
+                    (ColumnKind::Boolean, Value::Bool(b)) => {
+                        *counts
+                            .values
+                            .entry(if *b { "1" } else { "0" }.into())
+                            .or_default() += 1;
+                    }
+                    (ColumnKind::Choice, Value::String(s)) => {
+                        *counts.values.entry(s.clone()).or_default() += 1;
+                    }
+                    (ColumnKind::Integer | ColumnKind::Number, v) => {
+                        counts.numbers.extend(v.as_f64());
+                    }
+                    (ColumnKind::Date, Value::String(s)) => counts.dates.push(s.clone()),
+                    _ => {}
+                },
+                Cell::NotAsked => {}
+            }
+        }
+    }
+
+    /// The report as JSON: the validity summary (issue codes by frequency) and per column the
+    /// counts of asked, not asked, not answered and answered, each value's count and its
+    /// percentage of those asked, and for numbers and dates n, min, quartiles and max.
+    #[must_use]
+    pub fn to_json(&self) -> Value {
+        let mut issues: Vec<(&str, usize)> = self.issues.iter().map(|(k, v)| (*k, *v)).collect();
+        issues.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let columns: Vec<Value> = self
+            .columns
+            .iter()
+            .zip(&self.counts)
+            .map(|(column, counts)| {
+                let percent = |n: usize| {
+                    if counts.asked == 0 {
+                        Value::Null
+                    } else {
+                        #[allow(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+                        let p = n as f64 * 100.0 / counts.asked as f64;
+                        serde_json::json!((p * 10.0).round() / 10.0)
+                    }
+                };
+                let mut out = serde_json::json!({
+                    "column": column.name,
+                    "pointer": column.pointer,
+                    "kind": column.kind.as_str(),
+                    "asked": counts.asked,
+                    "not_asked": self.answer_sets - counts.asked,
+                    "not_answered": counts.not_answered,
+                    "wrong_type": counts.wrong_type,
+                    "answered": counts.asked - counts.not_answered - counts.wrong_type,
+                });
+                if !counts.values.is_empty() || matches!(column.kind, ColumnKind::Boolean | ColumnKind::Choice | ColumnKind::Selected) {
+                    out["frequencies"] = counts
+                        .values
+                        .iter()
+                        .map(|(value, n)| serde_json::json!({ "value": value, "count": n, "percent": percent(*n) }))
+                        .collect();
+                }
+                if matches!(column.kind, ColumnKind::Integer | ColumnKind::Number) {
+                    out["summary"] = summary(&counts.numbers);
+                }
+                if column.kind == ColumnKind::Date {
+                    let mut dates = counts.dates.clone();
+                    dates.sort();
+                    out["summary"] = quantiles(&dates, |d| serde_json::json!(d));
+                }
+                out
+            })
+            .collect();
+        serde_json::json!({
+            "answer_sets": self.answer_sets,
+            "valid": self.valid,
+            "invalid": self.answer_sets - self.valid,
+            "issues": issues.iter().map(|(code, n)| serde_json::json!({ "code": code, "count": n })).collect::<Vec<_>>(),
+            "columns": columns,
+        })
+    }
+}
+
+fn summary(numbers: &[f64]) -> Value {
+    let mut sorted = numbers.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    quantiles(&sorted, |n| serde_json::json!(n))
+}
+
+/// n, min, the quartiles (the lower of the two middle values where they fall between) and max
+/// of sorted values.
+fn quantiles<T>(sorted: &[T], json: impl Fn(&T) -> Value) -> Value {
+    if sorted.is_empty() {
+        return serde_json::json!({ "n": 0 });
+    }
+    let at = |q: usize| json(&sorted[(sorted.len() - 1) * q / 4]);
+    serde_json::json!({
+        "n": sorted.len(),
+        "min": at(0),
+        "q1": at(1),
+        "median": at(2),
+        "q3": at(3),
+        "max": at(4),
+    })
 }

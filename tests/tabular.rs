@@ -57,7 +57,16 @@ fn check(survey: &Survey, answer_sets: &[Value], what: &str) -> usize {
             .iter()
             .map(|q| q.pointer.to_string())
             .collect();
-        for (cell, column) in survey.row(&columns, answers).iter().zip(&columns) {
+        let row = survey.row(&columns, answers);
+        if !answers.is_object() {
+            assert!(
+                row.iter().all(|c| *c == Cell::WrongType(answers)),
+                "{what}: {answers}"
+            );
+            cells += row.len();
+            continue;
+        }
+        for (cell, column) in row.iter().zip(&columns) {
             let value = answers.pointer(&column.pointer);
             let expected = match (enabled.contains(&column.pointer), value) {
                 (false, _) => Cell::NotAsked,
@@ -173,5 +182,60 @@ fn the_codebook_says_who_is_asked_in_words() {
     assert_eq!(
         find(&ja, "Q1_email").label,
         "回答者の情報（氏名、所属、連絡先） / 連絡先（メールアドレス）"
+    );
+}
+
+#[test]
+fn the_report_counts_on_the_base_of_those_asked() {
+    let survey = Survey::from_yaml(
+        "id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions:\n  \
+         - { id: smoker, type: boolean, title: Smoker }\n  \
+         - { id: per_day, type: integer, title: Per day, enable_when: { question: smoker, equals: true } }\n",
+    )
+    .unwrap();
+    let mut tally = survey_schema::tabular::Tally::new(&survey);
+    for answers in [
+        serde_json::json!({ "smoker": true, "per_day": 10 }),
+        serde_json::json!({ "smoker": true, "per_day": 20 }),
+        serde_json::json!({ "smoker": true }),
+        serde_json::json!({ "smoker": false }),
+        serde_json::json!({}),
+        serde_json::json!({ "smoker": false, "per_day": 5 }),
+    ] {
+        tally.add(&survey, &answers);
+    }
+    let report = tally.to_json();
+    assert_eq!(report["answer_sets"], 6);
+    assert_eq!(report["valid"], 5);
+    assert_eq!(
+        report["issues"],
+        serde_json::json!([{ "code": "answered_while_disabled", "count": 1 }])
+    );
+    let smoker = &report["columns"][0];
+    assert_eq!(
+        (
+            smoker["asked"].as_u64(),
+            smoker["not_answered"].as_u64(),
+            smoker["answered"].as_u64()
+        ),
+        (Some(6), Some(1), Some(5))
+    );
+    assert_eq!(
+        smoker["frequencies"],
+        serde_json::json!([{ "value": "0", "count": 2, "percent": 33.3 }, { "value": "1", "count": 3, "percent": 50.0 }])
+    );
+    let per_day = &report["columns"][1];
+    // Asked of the three smokers only; the answer of a non-smoker is not counted.
+    assert_eq!(
+        (
+            per_day["asked"].as_u64(),
+            per_day["not_asked"].as_u64(),
+            per_day["not_answered"].as_u64()
+        ),
+        (Some(3), Some(3), Some(1))
+    );
+    assert_eq!(
+        per_day["summary"],
+        serde_json::json!({ "n": 2, "min": 10.0, "q1": 10.0, "median": 10.0, "q3": 10.0, "max": 20.0 })
     );
 }

@@ -84,43 +84,60 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
         }
         None => None,
     };
+    let all_read = each_answer_set(&survey, &args.answers, |row_id, answers| {
+        let report = survey.validate(answers);
+        let valid = report.is_valid();
+        if (args.invalid == Invalid::Skip && !valid) || (args.invalid == Invalid::Only && valid) {
+            return Ok(());
+        }
+        if let Some(writer) = issues.as_mut() {
+            for issue in &report.issues {
+                writer
+                    .write_record([row_id, &issue.path, issue.code.as_str()])
+                    .map_err(fail)?;
+            }
+        }
+        let mut record = vec![row_id.to_owned(), if valid { "1" } else { "0" }.to_owned()];
+        record.extend(
+            survey
+                .row(&columns, answers)
+                .iter()
+                .zip(&columns)
+                .map(|(cell, column)| text_of(cell, column, args)),
+        );
+        table.write_record(&record).map_err(fail)
+    })?;
+    table.flush().map_err(|e| Fatal(e.to_string()))?;
+    if let Some(mut writer) = issues {
+        writer.flush().map_err(|e| Fatal(e.to_string()))?;
+    }
+    Ok(all_read)
+}
+
+/// Calls `each` with every answer set of the inputs, in order, with its row id (the file, or
+/// `FILE:LINE` in a `.jsonl` batch, read line by line); a `QuestionnaireResponse` is read as
+/// its answers. An answer set that cannot be read is reported on standard error and skipped;
+/// the result says whether every one was read.
+pub(crate) fn each_answer_set(
+    survey: &survey_schema::Survey,
+    inputs: &[PathBuf],
+    mut each: impl FnMut(&str, &Value) -> Result<(), Fatal>,
+) -> Result<bool, Fatal> {
     let mut all_read = true;
-    for input in &args.answers {
-        let mut each = |row_id: String, text: &str, format: Format| -> Result<(), Fatal> {
-            let answers = match parse_answers(text, format, &Limits::default())
-                .map_err(|e| e.to_string())
-                .and_then(|value| super::fhir::answers_of(&survey, value))
-            {
-                Ok(answers) => answers,
-                Err(why) => {
-                    eprintln!("{row_id}: {why}");
-                    all_read = false;
-                    return Ok(());
-                }
-            };
-            let report = survey.validate(&answers);
-            let valid = report.is_valid();
-            if (args.invalid == Invalid::Skip && !valid) || (args.invalid == Invalid::Only && valid)
-            {
-                return Ok(());
+    let mut one = |row_id: &str, text: &str, format: Format| -> Result<(), Fatal> {
+        match parse_answers(text, format, &Limits::default())
+            .map_err(|e| e.to_string())
+            .and_then(|value| super::fhir::answers_of(survey, value))
+        {
+            Ok(answers) => each(row_id, &answers),
+            Err(why) => {
+                eprintln!("{row_id}: {why}");
+                all_read = false;
+                Ok(())
             }
-            if let Some(writer) = issues.as_mut() {
-                for issue in &report.issues {
-                    writer
-                        .write_record([row_id.as_str(), &issue.path, issue.code.as_str()])
-                        .map_err(fail)?;
-                }
-            }
-            let mut record = vec![row_id, if valid { "1" } else { "0" }.to_owned()];
-            record.extend(
-                survey
-                    .row(&columns, &answers)
-                    .iter()
-                    .zip(&columns)
-                    .map(|(cell, column)| text_of(cell, column, args)),
-            );
-            table.write_record(&record).map_err(fail)
-        };
+        }
+    };
+    for input in inputs {
         let name = input.display().to_string();
         let is_batch = input
             .extension()
@@ -131,19 +148,18 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
             for (number, line) in BufReader::new(file).lines().enumerate() {
                 let line = line.map_err(|e| Fatal(format!("cannot read {name}: {e}")))?;
                 if !line.trim().is_empty() {
-                    each(format!("{name}:{}", number + 1), &line, Format::Json)?;
+                    one(&format!("{name}:{}", number + 1), &line, Format::Json)?;
                 }
             }
         } else {
             let text = survey_schema::read_text(input, &Limits::default())
                 .map_err(|e| Fatal(e.to_string()))?;
-            let format = Format::from_path(input).unwrap_or(Format::Json);
-            each(name, &text, format)?;
+            one(
+                &name,
+                &text,
+                Format::from_path(input).unwrap_or(Format::Json),
+            )?;
         }
-    }
-    table.flush().map_err(|e| Fatal(e.to_string()))?;
-    if let Some(mut writer) = issues {
-        writer.flush().map_err(|e| Fatal(e.to_string()))?;
     }
     Ok(all_read)
 }
@@ -293,4 +309,84 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
         }
     }
     Ok(true)
+}
+
+#[derive(Args)]
+pub(crate) struct ReportArgs {
+    /// The survey file (or a FHIR Questionnaire).
+    survey: PathBuf,
+    /// Answer files or `.jsonl` batches, as for `export`.
+    #[arg(required = true)]
+    answers: Vec<PathBuf>,
+    /// The report's format: JSON, or CSV with one line per column and value.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+    format: ReportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Json,
+    Csv,
+}
+
+pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
+    let Some(survey) = load_survey(&args.survey)? else {
+        return Ok(false);
+    };
+    let mut tally = survey_schema::tabular::Tally::new(&survey);
+    let all_read = each_answer_set(&survey, &args.answers, |_, answers| {
+        tally.add(&survey, answers);
+        Ok(())
+    })?;
+    let json = tally.to_json();
+    match args.format {
+        ReportFormat::Json => super::write_json(&json, args.output.as_deref())?,
+        ReportFormat::Csv => {
+            let out: Box<dyn Write> = match &args.output {
+                Some(path) => Box::new(create(path)?),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let mut writer = csv::Writer::from_writer(out);
+            writer
+                .write_record(["column", "statistic", "value", "count", "percent"])
+                .map_err(fail)?;
+            for column in json["columns"].as_array().into_iter().flatten() {
+                let name = column["column"].as_str().unwrap_or("");
+                for statistic in [
+                    "asked",
+                    "not_asked",
+                    "not_answered",
+                    "wrong_type",
+                    "answered",
+                ] {
+                    let count = column[statistic].to_string();
+                    writer
+                        .write_record([name, statistic, "", &count, ""])
+                        .map_err(fail)?;
+                }
+                for f in column["frequencies"].as_array().into_iter().flatten() {
+                    let value = f["value"].as_str().unwrap_or("");
+                    let percent = f["percent"].to_string();
+                    writer
+                        .write_record([name, "frequency", value, &f["count"].to_string(), &percent])
+                        .map_err(fail)?;
+                }
+                if let Some(summary) = column["summary"].as_object() {
+                    for (statistic, value) in summary {
+                        let text = value
+                            .as_str()
+                            .map_or_else(|| value.to_string(), str::to_owned);
+                        writer
+                            .write_record([name, statistic, &text, "", ""])
+                            .map_err(fail)?;
+                    }
+                }
+            }
+            writer.flush().map_err(|e| Fatal(e.to_string()))?;
+        }
+    }
+    Ok(all_read)
 }

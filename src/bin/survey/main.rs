@@ -154,6 +154,10 @@ enum Command {
     /// codes of not asked and not answered, the universe (who is asked, in words) and the
     /// references.
     Codebook(export::CodebookArgs),
+    /// Count the answers: per column how many answer sets were asked, not asked, left it
+    /// unanswered or answered, each value's count and percentage of those asked, numbers and
+    /// dates summarised (n, min, quartiles, max), and the issue codes by frequency.
+    Report(export::ReportArgs),
     /// Print the JSON Schema of the survey definition format.
     MetaSchema {
         /// Write to this file instead of standard output.
@@ -264,6 +268,7 @@ fn main() -> ExitCode {
         Command::Fhir(command) => fhir::run(command),
         Command::Export(args) => export::run(&args),
         Command::Codebook(args) => export::codebook(&args),
+        Command::Report(args) => export::report(&args),
         Command::MetaSchema { output } => {
             let schema = schemars::schema_for!(survey_schema::SurveyDefinition);
             write_json(&schema.to_value(), output.as_deref()).map(|()| true)
