@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod analysis;
 mod export;
 mod fhir;
 
@@ -217,8 +218,8 @@ fn main() -> ExitCode {
             survey,
             cover,
             output,
-        } => examples(&survey, cover, output.as_deref()),
-        Command::Paths { survey, format } => paths(&survey, format),
+        } => analysis::examples(&survey, cover, output.as_deref()),
+        Command::Paths { survey, format } => analysis::paths(&survey, format),
         Command::Validate {
             survey,
             answers,
@@ -406,60 +407,6 @@ fn check(path: &Path, locale: Locale, deny: bool, analyse: bool) -> Result<bool,
         );
     }
     Ok(!(deny && warnings > 0))
-}
-
-fn examples(path: &Path, cover: bool, output: Option<&Path>) -> Result<bool, Fatal> {
-    let Some(survey) = load_survey(path)? else {
-        return Ok(false);
-    };
-    let mut text = String::new();
-    for answers in survey.examples(cover) {
-        text.push_str(&answers.to_string());
-        text.push('\n');
-    }
-    match output {
-        Some(file) => std::fs::write(file, text)
-            .map_err(|e| Fatal(format!("cannot write {}: {e}", file.display())))?,
-        None => print!("{text}"),
-    }
-    Ok(true)
-}
-
-fn paths(path: &Path, format: OutputFormat) -> Result<bool, Fatal> {
-    let Some(survey) = load_survey(path)? else {
-        return Ok(false);
-    };
-    let paths = survey.paths();
-    if format == OutputFormat::Json {
-        let questions: Vec<serde_json::Value> = paths
-            .questions
-            .iter()
-            .map(|q| serde_json::json!({"id": q.id, "pointer": q.pointer, "share": q.share}))
-            .collect();
-        let value = serde_json::json!({
-            "paths": paths.count.to_string(),
-            "exact": paths.exact,
-            "at_most": paths.at_most.map(|n| n.to_string()),
-            "fewest": paths.fewest,
-            "most": paths.most,
-            "questions": questions,
-        });
-        write_json(&value, None)?;
-        return Ok(true);
-    }
-    match paths.at_most {
-        None => println!("paths: {}", paths.count),
-        Some(at_most) => println!(
-            "paths: at least {}, at most {at_most} (not exact: see `survey paths --help`)",
-            paths.count
-        ),
-    }
-    println!("fewest questions: {}", paths.fewest);
-    println!("most questions: {}", paths.most);
-    for question in &paths.questions {
-        println!("{:>6.1}%  {}", question.share * 100.0, question.pointer);
-    }
-    Ok(true)
 }
 
 /// What `survey schema` prints.
