@@ -318,9 +318,13 @@ pub(crate) struct ReportArgs {
     /// Answer files or `.jsonl` batches, as for `export`.
     #[arg(required = true)]
     answers: Vec<PathBuf>,
-    /// The report's format: JSON, or CSV with one line per column and value.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
-    format: ReportFormat,
+    /// The report's format: a self-contained HTML page with bar charts, JSON, or CSV with one
+    /// line per column and statistic (default: by the extension of -o, else JSON).
+    #[arg(long, value_enum)]
+    format: Option<ReportFormat>,
+    /// Language of the HTML page.
+    #[arg(long, value_enum, default_value_t = super::LocaleArg::Ja)]
+    locale: super::LocaleArg,
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -328,6 +332,7 @@ pub(crate) struct ReportArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ReportFormat {
+    Html,
     Json,
     Csv,
 }
@@ -342,7 +347,26 @@ pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
         Ok(())
     })?;
     let json = tally.to_json();
-    match args.format {
+    let by_extension = args
+        .output
+        .as_ref()
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let format = args.format.unwrap_or(match by_extension.as_deref() {
+        Some("html" | "htm") => ReportFormat::Html,
+        Some("csv") => ReportFormat::Csv,
+        _ => ReportFormat::Json,
+    });
+    match format {
+        ReportFormat::Html => {
+            let page = super::report::html(&survey, &json, args.locale.locale());
+            match &args.output {
+                Some(path) => std::fs::write(path, page)
+                    .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?,
+                None => print!("{page}"),
+            }
+        }
         ReportFormat::Json => super::write_json(&json, args.output.as_deref())?,
         ReportFormat::Csv => {
             let out: Box<dyn Write> = match &args.output {

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 mod analysis;
 mod export;
 mod fhir;
+mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
