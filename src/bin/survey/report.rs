@@ -19,9 +19,9 @@ pub(crate) fn html(survey: &Survey, report: &Value, locale: Locale) -> String {
         "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title>\n<style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n",
         locale.tag()
     );
-    let _ = write!(
+    let _ = writeln!(
         page,
-        "<p class=\"totals\">{}: {} · {}: {} · {}: {}</p>\n",
+        "<p class=\"totals\">{}: {} · {}: {} · {}: {}</p>",
         t("回答数", "Answer sets"),
         report["answer_sets"],
         t("有効", "valid"),
@@ -168,6 +168,7 @@ fn section(page: &mut String, columns: &[Value], variables: &[&Variable], pointe
 fn chart(page: &mut String, id: &str, bars: &[(String, u64, f64)]) {
     const ROW: usize = 22;
     const LABEL: usize = 300;
+    const LABEL_X: f64 = 300.0;
     const BAR: f64 = 320.0;
     let height = bars.len() * ROW + 4;
     let _ = write!(
@@ -186,7 +187,7 @@ fn chart(page: &mut String, id: &str, bars: &[(String, u64, f64)]) {
             escape(&shorten(label, 40)),
             LABEL,
             ROW - 6,
-            LABEL as f64 + width + 6.0,
+            LABEL_X + width + 6.0,
             y + 15
         );
     }
