@@ -541,6 +541,24 @@ fn fhir_import_refuses_what_it_cannot_carry_with_the_place() {
     assert!(stderr.contains("1 problem: not imported"), "{stderr}");
 }
 
+/// The MHLW complete example written as a `QuestionnaireResponse` to a temporary file.
+fn complete_response(name: &str) -> String {
+    let response = temp_file(name, b"");
+    let (code, _, stderr) = run(
+        &[
+            "fhir",
+            "response",
+            SURVEY,
+            "schema/examples/mhlw-complete.json",
+            "-o",
+            &response,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    response
+}
+
 #[test]
 fn fhir_responses_validate_with_paths_into_the_response() {
     let case = "tests/fixtures/fhir/hl7-lforms/cases/ew-test-fail";
@@ -558,19 +576,7 @@ fn fhir_responses_validate_with_paths_into_the_response() {
     assert!(stdout.contains("QuestionnaireResponse.item["), "{stdout}");
     assert!(stdout.contains("answered_while_disabled"), "{stdout}");
     // Answers to a response and back.
-    let response = temp_file("fhir-response-complete.json", b"");
-    let (code, _, stderr) = run(
-        &[
-            "fhir",
-            "response",
-            SURVEY,
-            "schema/examples/mhlw-complete.json",
-            "-o",
-            &response,
-        ],
-        None,
-    );
-    assert_eq!(code, 0, "{stderr}");
+    let response = complete_response("fhir-response-complete.json");
     let (code, stdout, _) = run(&["validate", SURVEY, &response], None);
     assert_eq!(code, 0, "{stdout}");
     let (code, stdout, _) = run(&["fhir", "answers", SURVEY, &response], None);
@@ -589,19 +595,7 @@ fn fhir_responses_validate_with_paths_into_the_response() {
 
 #[test]
 fn fhir_responses_are_read_by_prune_and_in_batches() {
-    let response = temp_file("fhir-prune-response.json", b"");
-    let (code, _, stderr) = run(
-        &[
-            "fhir",
-            "response",
-            SURVEY,
-            "schema/examples/mhlw-complete.json",
-            "-o",
-            &response,
-        ],
-        None,
-    );
-    assert_eq!(code, 0, "{stderr}");
+    let response = complete_response("fhir-prune-response.json");
     let (code, stdout, stderr) = run(&["prune", SURVEY, &response], None);
     assert_eq!(code, 0, "{stderr}");
     let pruned: serde_json::Value = serde_json::from_str(&stdout).unwrap();

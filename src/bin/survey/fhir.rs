@@ -188,24 +188,26 @@ fn import(path: &Path, output: Option<&Path>) -> Result<bool, Fatal> {
     Ok(true)
 }
 
-/// Whether JSON text is a FHIR QuestionnaireResponse.
-pub(crate) fn is_response(text: &str) -> bool {
-    text.contains("\"QuestionnaireResponse\"")
-        && parse_answers(text, Format::Json, &Limits::default()).is_ok_and(|v| {
-            v.get("resourceType").and_then(Value::as_str) == Some("QuestionnaireResponse")
-        })
+/// JSON text read as a FHIR `QuestionnaireResponse`, when it is one (parsed once: the caller
+/// validates the value).
+pub(crate) fn as_response(text: &str) -> Option<Value> {
+    if !text.contains("\"QuestionnaireResponse\"") {
+        return None;
+    }
+    parse_answers(text, Format::Json, &Limits::default())
+        .ok()
+        .filter(|v| v.get("resourceType").and_then(Value::as_str) == Some("QuestionnaireResponse"))
 }
 
 /// Validates a QuestionnaireResponse: read as an answer set (a draft when its status is
 /// `in-progress`), issues located in the response.
 pub(crate) fn validate_response(
     survey: &Survey,
-    text: &str,
+    value: &Value,
     options: &ValidateOptions,
 ) -> super::Outcome {
-    let value = parse_answers(text, Format::Json, &Limits::default()).map_err(|e| e.to_string())?;
     let converted = survey
-        .answers_from_response(&value)
+        .answers_from_response(value)
         .map_err(|problems| joined(&problems))?;
     let options = ValidateOptions {
         partial: options.partial || converted.partial,

@@ -531,8 +531,10 @@ fn validate(
 
 /// Validates one answer set: JSON straight from its bytes, YAML through `parse_answers`.
 fn validate_text(survey: &Survey, input: &str, text: &str, options: &ValidateOptions) -> Outcome {
-    if answer_format(input, text) == Format::Json && fhir::is_response(text) {
-        return fhir::validate_response(survey, text, options);
+    if answer_format(input, text) == Format::Json
+        && let Some(response) = fhir::as_response(text)
+    {
+        return fhir::validate_response(survey, &response, options);
     }
     let report = match answer_format(input, text) {
         Format::Yaml => parse_answers(text, Format::Yaml, &Limits::default())
@@ -668,8 +670,8 @@ fn batch(
                 scope.spawn(move || {
                     part.iter()
                         .map(|(_, line)| {
-                            let outcome = if fhir::is_response(line) {
-                                fhir::validate_response(survey, line, options)
+                            let outcome = if let Some(response) = fhir::as_response(line) {
+                                fhir::validate_response(survey, &response, options)
                             } else {
                                 survey
                                     .validate_json(line.as_bytes(), options)
