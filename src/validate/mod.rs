@@ -8,7 +8,7 @@
 
 mod walk;
 
-use walk::Mode;
+use walk::{Mode, States};
 
 use std::ops::ControlFlow;
 
@@ -169,7 +169,7 @@ impl Survey {
 
     /// Parses answer bytes as [`parse_answers`](crate::parse_answers) does, into a tree that
     /// borrows its strings from the text.
-    fn parse_json(json: &[u8]) -> Result<Parsed<'_>, LoadError> {
+    pub(crate) fn parse_json(json: &[u8]) -> Result<Parsed<'_>, LoadError> {
         let limits = Limits::default();
         let text = input::text(json, Format::Json, &limits)?;
         json::parse(text, &limits)
@@ -201,6 +201,45 @@ impl Survey {
             );
         });
         report
+    }
+
+    /// Validates an answer set and settles every node in one walk: the report (every issue
+    /// up to the cap), `instance(repeat, instance, settled)` after each repeat instance, and
+    /// `done(report, settled)` with the states of the whole answer set (none when it is not
+    /// an object).
+    pub(crate) fn settle<'v, A: Answer, R>(
+        &self,
+        answers: &'v A,
+        options: &ValidateOptions,
+        instance: &mut impl FnMut(usize, usize, &Settled<'_, '_, 'v, A>),
+        done: impl FnOnce(Report, Option<&Settled<'_, '_, 'v, A>>) -> R,
+    ) -> R {
+        let mut report = Report::default();
+        self.with_states(|states| {
+            let mode = Mode {
+                partial: options.partial,
+                lenient: options.lenient,
+                warnings: true,
+            };
+            let mut sink = |raw: RawIssue<'v, A>| {
+                if matches!(raw.detail, RawDetail::Rule(k) if !self.rules[k].severity.is_error()) {
+                    report.warnings.push(self.materialize(&raw, options.locale));
+                } else if report.issues.len() >= options.max_issues {
+                    report.truncated = true;
+                } else {
+                    report.issues.push(self.materialize(&raw, options.locale));
+                }
+                ControlFlow::Continue(())
+            };
+            if !answers.is_object() {
+                let _ = sink(RawIssue::root(IssueCode::NotAnObject));
+                return done(report, None);
+            }
+            let _ = self.walk_keys(answers, mode, states, &mut sink, &mut |r, i, s| {
+                instance(r, i, &Settled(s));
+            });
+            done(report, Some(&Settled(states)))
+        })
     }
 
     fn verdict<A: Answer>(&self, answers: &A, options: &ValidateOptions) -> bool {
@@ -441,5 +480,20 @@ impl Survey {
             severity: rule.map_or(Severity::Error, |rule| rule.severity),
             rule: rule.map(|rule| rule.id.clone()),
         }
+    }
+}
+
+/// The settled states of a walk: whether each node is enabled, and its answer.
+pub(crate) struct Settled<'a, 's, 'v, A>(&'a States<'s, 'v, A>);
+
+impl<'v, A: Answer> Settled<'_, '_, 'v, A> {
+    /// Whether the answers enable the node.
+    pub(crate) fn is_enabled(&self, node: usize) -> bool {
+        self.0.is_enabled(node)
+    }
+
+    /// The node's answer, enabled or not.
+    pub(crate) fn answer(&self, node: usize) -> Option<&'v A> {
+        self.0.raw.get(node).copied().flatten()
     }
 }

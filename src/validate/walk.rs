@@ -164,7 +164,7 @@ impl Survey {
     /// The general walk: matches every key of the answer set, then visits every node. The
     /// states of a repeat's fields are those of one instance at a time:
     /// `each(repeat, instance, states)` sees them after each instance.
-    fn walk_keys<'v, A: Answer>(
+    pub(super) fn walk_keys<'v, A: Answer>(
         &self,
         answers: &'v A,
         mode: Mode,

@@ -1,18 +1,18 @@
-//! `survey export`: answer sets as an analysis table (CSV), every cell an answer, not asked or
-//! not answered; `survey codebook`: what each column is.
+//! `survey export`: answer sets as an analysis table (CSV or Parquet), every cell an answer,
+//! not asked or not answered, and each repeating group as a long table beside it.
 #![allow(
     clippy::doc_markdown,
     reason = "the doc comments are the command's help text, where backticks would show"
 )]
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use serde_json::Value;
-use survey_schema::tabular::{Answered, Cell, Column, ColumnKind};
-use survey_schema::{Format, Limits, parse_answers};
+use survey_schema::tabular::{Cell, Datum, Row, Tables};
+use survey_schema::{Report, Survey, ValidateOptions};
 
+use super::stream::each_block;
 use super::{Fatal, load_survey};
 
 #[derive(Args)]
@@ -22,20 +22,21 @@ pub(crate) struct ExportArgs {
     /// Answer files (.json, .yaml, .yml, QuestionnaireResponse JSON) or `.jsonl` batches.
     #[arg(required = true)]
     answers: Vec<PathBuf>,
-    /// The table's format.
+    /// The table's format (Parquet needs the `parquet` feature and -o).
     #[arg(long, value_enum, default_value_t = To::Csv)]
     to: To,
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output; each repeating group's long table goes
+    /// beside it, named after it and the repeat (`answers.csv` -> `answers.systems.csv`).
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// The code of a cell whose question the skip logic disabled.
+    /// The code of a CSV cell whose question the skip logic disabled.
     #[arg(long, default_value = ".a")]
     not_asked: String,
-    /// The code of a cell whose question was enabled and has no answer.
+    /// The code of a CSV cell whose question was enabled and has no answer.
     #[arg(long, default_value = ".b")]
     not_answered: String,
-    /// The code of a cell whose answer has the wrong JSON type (`1` for a boolean): only in an
-    /// invalid answer set, whose issues `--issues` lists.
+    /// The code of a CSV cell whose answer has the wrong JSON type (`1` for a boolean): only
+    /// in an invalid answer set, whose issues `--issues` lists.
     #[arg(long, default_value = ".w")]
     wrong_type: String,
     /// Which answer sets to write: all of them (with `valid` 0 or 1), only the valid ones, or
@@ -45,12 +46,17 @@ pub(crate) struct ExportArgs {
     /// Write each issue of the answer sets (row_id, path, code) to this CSV file.
     #[arg(long)]
     issues: Option<PathBuf>,
+    /// Threads reading the answer sets (default: one per core).
+    #[arg(long)]
+    jobs: Option<usize>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum To {
     /// Comma-separated values, UTF-8, one header line.
     Csv,
+    /// Apache Parquet: typed columns, a reason column beside each.
+    Parquet,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,356 +67,336 @@ enum Invalid {
 }
 
 pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
+    if args.to == To::Parquet {
+        return parquet(args);
+    }
     let Some(survey) = load_survey(&args.survey)? else {
         return Ok(false);
     };
-    let To::Csv = args.to;
-    let columns = survey.columns();
-    let out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(create(path)?),
-        None => Box::new(std::io::stdout().lock()),
+    let tables = survey.tables();
+    let mut main = output(args.output.as_deref())?;
+    let mut header = vec!["row_id", "valid"];
+    header.extend(tables.columns.iter().map(|c| c.name.as_str()));
+    write(&mut main, &csv_line(&header)?)?;
+    let mut repeats = Vec::new();
+    for (table, path) in tables.repeats.iter().zip(repeat_paths(args, &tables)?) {
+        let mut writer = create(&path)?;
+        let mut header = vec!["row_id", "instance"];
+        header.extend(table.columns.iter().map(|c| c.name.as_str()));
+        write(&mut writer, &csv_line(&header)?)?;
+        repeats.push(writer);
+    }
+    let mut issues = issues_file(args)?;
+    let new_block = || CsvBlock {
+        main: csv::Writer::from_writer(Vec::new()),
+        repeats: tables
+            .repeats
+            .iter()
+            .map(|_| csv::Writer::from_writer(Vec::new()))
+            .collect(),
+        issues: csv::Writer::from_writer(Vec::new()),
     };
-    let mut table = csv::Writer::from_writer(out);
-    let mut header = vec!["row_id".to_owned(), "valid".to_owned()];
-    header.extend(columns.iter().map(|c| c.name.clone()));
-    table.write_record(&header).map_err(fail)?;
-    let mut issues = match &args.issues {
-        Some(path) => {
-            let mut writer = csv::Writer::from_writer(create(path)?);
-            writer
-                .write_record(["row_id", "path", "code"])
-                .map_err(fail)?;
-            Some(writer)
-        }
-        None => None,
-    };
-    let all_read = each_answer_set(&survey, &args.answers, |row_id, answers| {
-        let report = survey.validate(answers);
-        let valid = report.is_valid();
-        if (args.invalid == Invalid::Skip && !valid) || (args.invalid == Invalid::Only && valid) {
-            return Ok(());
-        }
-        if let Some(writer) = issues.as_mut() {
-            for issue in &report.issues {
-                writer
-                    .write_record([row_id, &issue.path, issue.code.as_str()])
-                    .map_err(fail)?;
+    let all_read = rows(
+        &survey,
+        &tables,
+        &args.answers,
+        args.jobs,
+        new_block,
+        |block, row_id, report, row| {
+            if !wanted(args.invalid, report) {
+                return Ok(());
             }
-        }
-        let mut record = vec![row_id.to_owned(), if valid { "1" } else { "0" }.to_owned()];
-        record.extend(
-            survey
-                .row(&columns, answers)
-                .iter()
-                .zip(&columns)
-                .map(|(cell, column)| text_of(cell, column, args)),
-        );
-        table.write_record(&record).map_err(fail)
-    })?;
-    table.flush().map_err(|e| Fatal(e.to_string()))?;
+            issue_records(&mut block.issues, row_id, report)?;
+            let mut record = vec![row_id, if report.is_valid() { "1" } else { "0" }];
+            let texts: Vec<String> = row.cells.iter().map(|c| text_of(*c, args)).collect();
+            record.extend(texts.iter().map(String::as_str));
+            block.main.write_record(&record).map_err(fail)?;
+            for (table, number, cells) in &row.instances {
+                let number = number.to_string();
+                let mut record = vec![row_id, number.as_str()];
+                let texts: Vec<String> = cells.iter().map(|c| text_of(*c, args)).collect();
+                record.extend(texts.iter().map(String::as_str));
+                block.repeats[*table].write_record(&record).map_err(fail)?;
+            }
+            Ok(())
+        },
+        |block| {
+            write(&mut main, &bytes(block.main)?)?;
+            for (writer, part) in repeats.iter_mut().zip(block.repeats) {
+                write(writer, &bytes(part)?)?;
+            }
+            if let Some(issues) = issues.as_mut() {
+                write(issues, &bytes(block.issues)?)?;
+            }
+            Ok(())
+        },
+    )?;
+    main.flush().map_err(|e| Fatal(e.to_string()))?;
+    for mut writer in repeats {
+        writer.flush().map_err(|e| Fatal(e.to_string()))?;
+    }
     if let Some(mut writer) = issues {
         writer.flush().map_err(|e| Fatal(e.to_string()))?;
     }
     Ok(all_read)
 }
 
-/// Calls `each` with every answer set of the inputs, in order, with its row id (the file, or
-/// `FILE:LINE` in a `.jsonl` batch, read line by line); a `QuestionnaireResponse` is read as
-/// its answers. An answer set that cannot be read is reported on standard error and skipped;
-/// the result says whether every one was read.
-pub(crate) fn each_answer_set(
-    survey: &survey_schema::Survey,
-    inputs: &[PathBuf],
-    mut each: impl FnMut(&str, &Value) -> Result<(), Fatal>,
-) -> Result<bool, Fatal> {
-    let mut all_read = true;
-    let mut one = |row_id: &str, text: &str, format: Format| -> Result<(), Fatal> {
-        match parse_answers(text, format, &Limits::default())
-            .map_err(|e| e.to_string())
-            .and_then(|value| super::fhir::answers_of(survey, value))
-        {
-            Ok(answers) => each(row_id, &answers),
-            Err(why) => {
-                eprintln!("{row_id}: {why}");
-                all_read = false;
-                Ok(())
-            }
-        }
+/// What one block of answer sets adds to each CSV file.
+struct CsvBlock {
+    main: csv::Writer<Vec<u8>>,
+    repeats: Vec<csv::Writer<Vec<u8>>>,
+    issues: csv::Writer<Vec<u8>>,
+}
+
+/// Whether `--invalid` keeps an answer set with this report.
+fn wanted(invalid: Invalid, report: &Report) -> bool {
+    match invalid {
+        Invalid::Keep => true,
+        Invalid::Skip => report.is_valid(),
+        Invalid::Only => !report.is_valid(),
+    }
+}
+
+/// The `--issues` file, its header written.
+fn issues_file(args: &ExportArgs) -> Result<Option<std::io::BufWriter<std::fs::File>>, Fatal> {
+    let Some(path) = &args.issues else {
+        return Ok(None);
     };
-    for input in inputs {
-        let name = input.display().to_string();
-        let is_batch = input
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
-        if is_batch {
-            let file = std::fs::File::open(input)
-                .map_err(|e| Fatal(format!("cannot read {name}: {e}")))?;
-            for (number, line) in BufReader::new(file).lines().enumerate() {
-                let line = line.map_err(|e| Fatal(format!("cannot read {name}: {e}")))?;
-                if !line.trim().is_empty() {
-                    one(&format!("{name}:{}", number + 1), &line, Format::Json)?;
+    let mut file = create(path)?;
+    write(&mut file, &csv_line(&["row_id", "path", "code"])?)?;
+    Ok(Some(file))
+}
+
+/// One CSV record as bytes.
+fn csv_line(fields: &[&str]) -> Result<Vec<u8>, Fatal> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(fields).map_err(fail)?;
+    bytes(writer)
+}
+
+/// What a CSV writer into memory wrote.
+fn bytes(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, Fatal> {
+    writer.into_inner().map_err(|e| Fatal(e.to_string()))
+}
+
+fn write(out: &mut impl Write, bytes: &[u8]) -> Result<(), Fatal> {
+    out.write_all(bytes).map_err(|e| Fatal(e.to_string()))
+}
+
+fn issue_records(
+    out: &mut csv::Writer<Vec<u8>>,
+    row_id: &str,
+    report: &Report,
+) -> Result<(), Fatal> {
+    for issue in &report.issues {
+        out.write_record([row_id, &issue.path, issue.code.as_str()])
+            .map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Where each repeat's long table goes: beside `-o`, `STEM.REPEAT.EXT`. Without `-o`, none
+/// is written (a note says so when the survey has repeats).
+fn repeat_paths(args: &ExportArgs, tables: &Tables) -> Result<Vec<PathBuf>, Fatal> {
+    let Some(output) = &args.output else {
+        if !tables.repeats.is_empty() {
+            eprintln!("note: the long tables of repeating groups are written only with -o FILE");
+        }
+        return Ok(Vec::new());
+    };
+    let stem = output.file_stem().and_then(|s| s.to_str()).unwrap_or("export");
+    let extension = match args.to {
+        To::Csv => "csv",
+        To::Parquet => "parquet",
+    };
+    let paths: Vec<PathBuf> = tables
+        .repeats
+        .iter()
+        .map(|t| output.with_file_name(format!("{stem}.{}.{extension}", t.name)))
+        .collect();
+    if let Some(clash) = paths.iter().find(|p| *p == output) {
+        return Err(Fatal(format!(
+            "{} would be both the table and a repeat's table",
+            clash.display()
+        )));
+    }
+    Ok(paths)
+}
+
+/// Streams the answer sets through [`Survey::row_json`] on `jobs` threads (default: one per
+/// core): `fold(block, row_id, report, row)` fills each block's value, made by `start`, and
+/// `sink` takes the blocks' values in input order. An answer set that cannot be read is
+/// reported on standard error and skipped; the result says whether every one was read.
+pub(crate) fn rows<T: Send>(
+    survey: &Survey,
+    tables: &Tables,
+    inputs: &[PathBuf],
+    jobs: Option<usize>,
+    start: impl Fn() -> T + Sync,
+    fold: impl Fn(&mut T, &str, &Report, &Row<'_>) -> Result<(), Fatal> + Sync,
+    mut sink: impl FnMut(T) -> Result<(), Fatal>,
+) -> Result<bool, Fatal> {
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let options = ValidateOptions::default();
+    let mut all_read = true;
+    each_block(
+        survey,
+        inputs,
+        jobs,
+        |block| -> Result<(T, Vec<String>), Fatal> {
+            let mut value = start();
+            let mut unreadable = Vec::new();
+            for answers in block {
+                let outcome = answers.json.as_ref().map_err(Clone::clone).and_then(|json| {
+                    survey
+                        .row_json(tables, json.as_bytes(), &options, |report, row| {
+                            fold(&mut value, &answers.row_id, report, row)
+                        })
+                        .map_err(|e| e.to_string())
+                });
+                match outcome {
+                    Ok(done) => done?,
+                    Err(why) => unreadable.push(format!("{}: {why}", answers.row_id)),
                 }
             }
-        } else {
-            let text = survey_schema::read_text(input, &Limits::default())
-                .map_err(|e| Fatal(e.to_string()))?;
-            one(
-                &name,
-                &text,
-                Format::from_path(input).unwrap_or(Format::Json),
-            )?;
-        }
-    }
+            Ok((value, unreadable))
+        },
+        |result| {
+            let (value, unreadable) = result?;
+            for line in &unreadable {
+                eprintln!("{line}");
+            }
+            all_read &= unreadable.is_empty();
+            sink(value)
+        },
+    )?;
     Ok(all_read)
 }
 
-/// A cell as CSV text: the codes for not asked and not answered, 1/0 for booleans and picked
-/// choices, numbers as written, other values of the wrong type as compact JSON.
-fn text_of(cell: &Cell<'_>, column: &Column, args: &ExportArgs) -> String {
+/// A cell as CSV text: the codes for not asked, not answered and wrong type, 1/0 for
+/// booleans and picked choices, numbers and texts as written.
+fn text_of(cell: Cell<'_>, args: &ExportArgs) -> String {
     match cell {
         Cell::NotAsked => args.not_asked.clone(),
         Cell::NotAnswered => args.not_answered.clone(),
-        Cell::WrongType(_) => args.wrong_type.clone(),
-        Cell::Answer(Answered::Selected(picked)) => if *picked { "1" } else { "0" }.to_owned(),
-        Cell::Answer(Answered::Value(Value::Bool(b))) if column.kind == ColumnKind::Boolean => {
-            if *b { "1" } else { "0" }.to_owned()
-        }
-        Cell::Answer(Answered::Value(Value::String(s))) => s.clone(),
-        Cell::Answer(Answered::Value(other)) => other.to_string(),
+        Cell::WrongType => args.wrong_type.clone(),
+        Cell::Answer(Datum::Bool(b)) => if b { "1" } else { "0" }.to_owned(),
+        Cell::Answer(Datum::Number(n)) => n.to_string(),
+        Cell::Answer(Datum::Text(s)) => s.to_owned(),
     }
 }
 
-fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, Fatal> {
+/// Standard output, or the file `-o` names.
+pub(crate) fn output(path: Option<&Path>) -> Result<Box<dyn Write>, Fatal> {
+    Ok(match path {
+        Some(path) => Box::new(create(path)?),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+pub(crate) fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, Fatal> {
     std::fs::File::create(path)
         .map(std::io::BufWriter::new)
         .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))
 }
 
 #[allow(clippy::needless_pass_by_value, reason = "used as `map_err(fail)`")]
-fn fail(error: csv::Error) -> Fatal {
+pub(crate) fn fail(error: csv::Error) -> Fatal {
     Fatal(error.to_string())
 }
 
-#[derive(Args)]
-pub(crate) struct CodebookArgs {
-    /// The survey file (or a FHIR Questionnaire).
-    survey: PathBuf,
-    /// The codebook's format.
-    #[arg(long, value_enum, default_value_t = CodebookFormat::Markdown)]
-    to: CodebookFormat,
-    /// Language of labels and universes.
-    #[arg(long, value_enum, default_value_t = super::LocaleArg::Ja)]
-    locale: super::LocaleArg,
-    /// The code `survey export` writes for "not asked".
-    #[arg(long, default_value = ".a")]
-    not_asked: String,
-    /// The code `survey export` writes for "not answered".
-    #[arg(long, default_value = ".b")]
-    not_answered: String,
-    /// Write to this file instead of standard output.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
+#[cfg(not(feature = "parquet"))]
+fn parquet(_: &ExportArgs) -> Result<bool, Fatal> {
+    Err(Fatal(
+        "this survey command was built without Parquet; build it with the `parquet` feature: \
+         cargo install survey-schema --features cli,parquet (or cargo run --features cli,parquet)"
+            .into(),
+    ))
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum CodebookFormat {
-    /// One row per variable.
-    Csv,
-    /// A Markdown table.
-    Markdown,
-}
+#[cfg(feature = "parquet")]
+fn parquet(args: &ExportArgs) -> Result<bool, Fatal> {
+    use survey_schema::tabular::parquet::{Batch, Key, schema, writer};
 
-pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
+    let Some(path) = &args.output else {
+        return Err(Fatal("Parquet is written to a file: give -o FILE".into()));
+    };
     let Some(survey) = load_survey(&args.survey)? else {
         return Ok(false);
     };
-    let locale = args.locale.locale();
-    let variables = survey.codebook(locale);
-    let (everyone, header) = match locale {
-        survey_schema::Locale::Ja => (
-            "全員",
-            [
-                "変数名",
-                "JSON Pointer",
-                "ラベル",
-                "型",
-                "値ラベル",
-                "非該当（質問されていない）",
-                "無回答",
-                "対象",
-                "参照",
-            ],
-        ),
-        _ => (
-            "everyone",
-            [
-                "name",
-                "pointer",
-                "label",
-                "type",
-                "values",
-                "not asked",
-                "not answered",
-                "universe",
-                "references",
-            ],
-        ),
-    };
-    let rows: Vec<[String; 9]> = variables
-        .iter()
-        .map(|v| {
-            let values: Vec<String> = v
-                .values
-                .iter()
-                .map(|(code, label)| format!("{code} = {label}"))
-                .collect();
-            [
-                v.name.clone(),
-                v.pointer.clone(),
-                v.label.clone(),
-                v.kind.as_str().to_owned(),
-                values.join("; "),
-                args.not_asked.clone(),
-                args.not_answered.clone(),
-                v.universe.clone().unwrap_or_else(|| everyone.to_owned()),
-                v.references.join("; "),
-            ]
-        })
-        .collect();
-    let out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(create(path)?),
-        None => Box::new(std::io::stdout().lock()),
-    };
-    match args.to {
-        CodebookFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record(header).map_err(fail)?;
-            for row in &rows {
-                writer.write_record(row).map_err(fail)?;
-            }
-            writer.flush().map_err(|e| Fatal(e.to_string()))?;
-        }
-        CodebookFormat::Markdown => {
-            let mut out = out;
-            let cell = |text: &str| text.replace('|', "\\|").replace('\n', "<br>");
-            let mut text = format!(
-                "| {} |\n|{}\n",
-                header.join(" | "),
-                "---|".repeat(header.len())
-            );
-            for row in &rows {
-                let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
-                text.push_str("| ");
-                text.push_str(&cells.join(" | "));
-                text.push_str(" |\n");
-            }
-            out.write_all(text.as_bytes())
-                .map_err(|e| Fatal(e.to_string()))?;
-        }
+    let tables = survey.tables();
+    let arrow = |e: &dyn std::fmt::Display| Fatal(format!("Parquet: {e}"));
+    let mut main = writer(create(path)?, schema(&tables.columns, Key::Valid)).map_err(|e| arrow(&e))?;
+    let mut repeats = Vec::new();
+    for (table, path) in tables.repeats.iter().zip(repeat_paths(args, &tables)?) {
+        repeats.push(
+            writer(create(&path)?, schema(&table.columns, Key::Instance)).map_err(|e| arrow(&e))?,
+        );
     }
-    Ok(true)
-}
-
-#[derive(Args)]
-pub(crate) struct ReportArgs {
-    /// The survey file (or a FHIR Questionnaire).
-    survey: PathBuf,
-    /// Answer files or `.jsonl` batches, as for `export`.
-    #[arg(required = true)]
-    answers: Vec<PathBuf>,
-    /// The report's format: a self-contained HTML page with bar charts, JSON, or CSV with one
-    /// line per column and statistic (default: by the extension of -o, else JSON).
-    #[arg(long, value_enum)]
-    format: Option<ReportFormat>,
-    /// Language of the HTML page.
-    #[arg(long, value_enum, default_value_t = super::LocaleArg::Ja)]
-    locale: super::LocaleArg,
-    /// Write to this file instead of standard output.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ReportFormat {
-    Html,
-    Json,
-    Csv,
-}
-
-pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
-    let Some(survey) = load_survey(&args.survey)? else {
-        return Ok(false);
+    let mut issues = issues_file(args)?;
+    let start = || ParquetBlock {
+        main: Batch::new(&tables.columns, Key::Valid),
+        repeats: tables
+            .repeats
+            .iter()
+            .map(|t| Batch::new(&t.columns, Key::Instance))
+            .collect(),
+        issues: csv::Writer::from_writer(Vec::new()),
     };
-    let mut tally = survey_schema::tabular::Tally::new(&survey);
-    let all_read = each_answer_set(&survey, &args.answers, |_, answers| {
-        tally.add(&survey, answers);
-        Ok(())
-    })?;
-    let json = tally.to_json();
-    let by_extension = args
-        .output
-        .as_ref()
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let format = args.format.unwrap_or(match by_extension.as_deref() {
-        Some("html" | "htm") => ReportFormat::Html,
-        Some("csv") => ReportFormat::Csv,
-        _ => ReportFormat::Json,
-    });
-    match format {
-        ReportFormat::Html => {
-            let page = super::report::html(&survey, &json, args.locale.locale());
-            match &args.output {
-                Some(path) => std::fs::write(path, page)
-                    .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?,
-                None => print!("{page}"),
+    let all_read = rows(
+        &survey,
+        &tables,
+        &args.answers,
+        args.jobs,
+        start,
+        |block, row_id, report, row| {
+            if !wanted(args.invalid, report) {
+                return Ok(());
             }
-        }
-        ReportFormat::Json => super::write_json(&json, args.output.as_deref())?,
-        ReportFormat::Csv => {
-            let out: Box<dyn Write> = match &args.output {
-                Some(path) => Box::new(create(path)?),
-                None => Box::new(std::io::stdout().lock()),
-            };
-            let mut writer = csv::Writer::from_writer(out);
-            writer
-                .write_record(["column", "statistic", "value", "count", "percent"])
-                .map_err(fail)?;
-            for column in json["columns"].as_array().into_iter().flatten() {
-                let name = column["column"].as_str().unwrap_or("");
-                for statistic in [
-                    "asked",
-                    "not_asked",
-                    "not_answered",
-                    "wrong_type",
-                    "answered",
-                ] {
-                    let count = column[statistic].to_string();
+            issue_records(&mut block.issues, row_id, report)?;
+            block
+                .main
+                .push_row(row_id, report.is_valid(), &row.cells)
+                .map_err(|e| arrow(&e))?;
+            for (table, number, cells) in &row.instances {
+                block.repeats[*table]
+                    .push_instance(row_id, *number, cells)
+                    .map_err(|e| arrow(&e))?;
+            }
+            Ok(())
+        },
+        |mut block| {
+            if !block.main.is_empty() {
+                main.write(&block.main.finish().map_err(|e| arrow(&e))?)
+                    .map_err(|e| arrow(&e))?;
+            }
+            for (writer, part) in repeats.iter_mut().zip(&mut block.repeats) {
+                if !part.is_empty() {
                     writer
-                        .write_record([name, statistic, "", &count, ""])
-                        .map_err(fail)?;
-                }
-                for f in column["frequencies"].as_array().into_iter().flatten() {
-                    let value = f["value"].as_str().unwrap_or("");
-                    let percent = f["percent"].to_string();
-                    writer
-                        .write_record([name, "frequency", value, &f["count"].to_string(), &percent])
-                        .map_err(fail)?;
-                }
-                if let Some(summary) = column["summary"].as_object() {
-                    for (statistic, value) in summary {
-                        let text = value
-                            .as_str()
-                            .map_or_else(|| value.to_string(), str::to_owned);
-                        writer
-                            .write_record([name, statistic, &text, "", ""])
-                            .map_err(fail)?;
-                    }
+                        .write(&part.finish().map_err(|e| arrow(&e))?)
+                        .map_err(|e| arrow(&e))?;
                 }
             }
-            writer.flush().map_err(|e| Fatal(e.to_string()))?;
-        }
+            if let Some(issues) = issues.as_mut() {
+                write(issues, &bytes(block.issues)?)?;
+            }
+            Ok(())
+        },
+    )?;
+    main.close().map_err(|e| arrow(&e))?;
+    for writer in repeats {
+        writer.close().map_err(|e| arrow(&e))?;
+    }
+    if let Some(mut writer) = issues {
+        writer.flush().map_err(|e| Fatal(e.to_string()))?;
     }
     Ok(all_read)
+}
+
+/// What one block of answer sets adds to each Parquet file and the issues.
+#[cfg(feature = "parquet")]
+struct ParquetBlock {
+    main: survey_schema::tabular::parquet::Batch,
+    repeats: Vec<survey_schema::tabular::parquet::Batch>,
+    issues: csv::Writer<Vec<u8>>,
 }

@@ -11,9 +11,11 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod analysis;
+mod codebook;
 mod export;
 mod fhir;
 mod report;
+mod stream;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
@@ -155,11 +157,11 @@ enum Command {
     /// Write the codebook of the export: per column its name, label, type, value labels, the
     /// codes of not asked and not answered, the universe (who is asked, in words) and the
     /// references.
-    Codebook(export::CodebookArgs),
+    Codebook(codebook::CodebookArgs),
     /// Count the answers: per column how many answer sets were asked, not asked, left it
     /// unanswered or answered, each value's count and percentage of those asked, numbers and
     /// dates summarised (n, min, quartiles, max), and the issue codes by frequency.
-    Report(export::ReportArgs),
+    Report(report::ReportArgs),
     /// Print the JSON Schema of the survey definition format.
     MetaSchema {
         /// Write to this file instead of standard output.
@@ -269,8 +271,8 @@ fn main() -> ExitCode {
         } => prune(&survey, &answers, output.as_deref()),
         Command::Fhir(command) => fhir::run(command),
         Command::Export(args) => export::run(&args),
-        Command::Codebook(args) => export::codebook(&args),
-        Command::Report(args) => export::report(&args),
+        Command::Codebook(args) => codebook::codebook(&args),
+        Command::Report(args) => report::report(&args),
         Command::MetaSchema { output } => {
             let schema = schemars::schema_for!(survey_schema::SurveyDefinition);
             write_json(&schema.to_value(), output.as_deref()).map(|()| true)

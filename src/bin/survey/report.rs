@@ -1,10 +1,137 @@
-//! `survey report --format html`: one self-contained page (inline SVG bar charts, no script,
-//! no font or file from the network), readable when printed.
+//! `survey report`: frequencies on the right base, as JSON, CSV or (`--format html`) one
+//! self-contained page (inline SVG bar charts, no script, no font or file from the network),
+//! readable when printed.
 
 use std::fmt::Write as _;
+use std::io::Write;
+use std::path::PathBuf;
 
+use clap::{Args, ValueEnum};
 use serde_json::Value;
+use survey_schema::tabular::Tally;
 use survey_schema::{Locale, Survey, Variable};
+
+use super::export::{create, fail, rows};
+use super::{Fatal, load_survey};
+
+#[derive(Args)]
+pub(crate) struct ReportArgs {
+    /// The survey file (or a FHIR Questionnaire).
+    survey: PathBuf,
+    /// Answer files or `.jsonl` batches, as for `export`.
+    #[arg(required = true)]
+    answers: Vec<PathBuf>,
+    /// The report's format: a self-contained HTML page with bar charts, JSON, or CSV with one
+    /// line per column and statistic (default: by the extension of -o, else JSON).
+    #[arg(long, value_enum)]
+    format: Option<ReportFormat>,
+    /// Language of the HTML page.
+    #[arg(long, value_enum, default_value_t = super::LocaleArg::Ja)]
+    locale: super::LocaleArg,
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Threads reading the answer sets (default: one per core).
+    #[arg(long)]
+    jobs: Option<usize>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Html,
+    Json,
+    Csv,
+}
+
+pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
+    let Some(survey) = load_survey(&args.survey)? else {
+        return Ok(false);
+    };
+    let mut tally = Tally::new(&survey);
+    let tables = survey.tables();
+    let all_read = rows(
+        &survey,
+        &tables,
+        &args.answers,
+        args.jobs,
+        || Tally::new(&survey),
+        |part, _, report, row| {
+            part.add(report, &row.cells);
+            Ok(())
+        },
+        |part| {
+            tally.merge(part);
+            Ok(())
+        },
+    )?;
+    let json = tally.to_json();
+    let by_extension = args
+        .output
+        .as_ref()
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let format = args.format.unwrap_or(match by_extension.as_deref() {
+        Some("html" | "htm") => ReportFormat::Html,
+        Some("csv") => ReportFormat::Csv,
+        _ => ReportFormat::Json,
+    });
+    match format {
+        ReportFormat::Html => {
+            let page = html(&survey, &json, args.locale.locale());
+            match &args.output {
+                Some(path) => std::fs::write(path, page)
+                    .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?,
+                None => print!("{page}"),
+            }
+        }
+        ReportFormat::Json => super::write_json(&json, args.output.as_deref())?,
+        ReportFormat::Csv => {
+            let out: Box<dyn Write> = match &args.output {
+                Some(path) => Box::new(create(path)?),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let mut writer = csv::Writer::from_writer(out);
+            writer
+                .write_record(["column", "statistic", "value", "count", "percent"])
+                .map_err(fail)?;
+            for column in json["columns"].as_array().into_iter().flatten() {
+                let name = column["column"].as_str().unwrap_or("");
+                for statistic in [
+                    "asked",
+                    "not_asked",
+                    "not_answered",
+                    "wrong_type",
+                    "answered",
+                ] {
+                    let count = column[statistic].to_string();
+                    writer
+                        .write_record([name, statistic, "", &count, ""])
+                        .map_err(fail)?;
+                }
+                for f in column["frequencies"].as_array().into_iter().flatten() {
+                    let value = f["value"].as_str().unwrap_or("");
+                    let percent = f["percent"].to_string();
+                    writer
+                        .write_record([name, "frequency", value, &f["count"].to_string(), &percent])
+                        .map_err(fail)?;
+                }
+                if let Some(summary) = column["summary"].as_object() {
+                    for (statistic, value) in summary {
+                        let text = value
+                            .as_str()
+                            .map_or_else(|| value.to_string(), str::to_owned);
+                        writer
+                            .write_record([name, statistic, &text, "", ""])
+                            .map_err(fail)?;
+                    }
+                }
+            }
+            writer.flush().map_err(|e| Fatal(e.to_string()))?;
+        }
+    }
+    Ok(all_read)
+}
 
 /// The report's page: a section per question (a multiple choice's choices in one chart), its
 /// counts of asked, not asked and not answered, a bar per value with its percentage of those
