@@ -9,7 +9,8 @@ use std::collections::HashSet;
 use common::{Rng, random_answers, random_survey, valid_answers};
 use serde_json::Value;
 use survey_schema::Survey;
-use survey_schema::tabular::{Answered, Cell, ColumnKind, MAX_COLUMN_NAME};
+use survey_schema::tabular::{Cell, ColumnKind, Datum, MAX_COLUMN_NAME};
+use survey_schema::{Report, ValidateOptions};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -58,9 +59,19 @@ fn check(survey: &Survey, answer_sets: &[Value], what: &str) -> usize {
             .map(|q| q.pointer.to_string())
             .collect();
         let row = survey.row(&columns, answers);
+        // The fast path, from the JSON text in one walk, gives the same cells and report.
+        let tables = survey.tables();
+        let text = serde_json::to_vec(answers).unwrap();
+        let (fast, report) = survey
+            .row_json(&tables, &text, &ValidateOptions::default(), |report, fast| {
+                (format!("{:?}", fast.cells), report.clone())
+            })
+            .unwrap();
+        assert_eq!(fast, format!("{row:?}"), "{what}: {answers}");
+        assert_eq!(report, survey.validate(answers), "{what}: {answers}");
         if !answers.is_object() {
             assert!(
-                row.iter().all(|c| *c == Cell::WrongType(answers)),
+                row.iter().all(|c| *c == Cell::WrongType),
                 "{what}: {answers}"
             );
             cells += row.len();
@@ -73,12 +84,15 @@ fn check(survey: &Survey, answer_sets: &[Value], what: &str) -> usize {
                 (true, None) => Cell::NotAnswered,
                 (true, Some(Value::Array(picked))) if column.kind == ColumnKind::Selected => {
                     let choice = column.choice.as_deref().unwrap();
-                    Cell::Answer(Answered::Selected(picked.iter().any(|v| v == choice)))
+                    Cell::Answer(Datum::Bool(picked.iter().any(|v| v == choice)))
                 }
-                (true, Some(value)) if fits(column.kind, value) => {
-                    Cell::Answer(Answered::Value(value))
-                }
-                (true, Some(value)) => Cell::WrongType(value),
+                (true, Some(value)) if fits(column.kind, value) => Cell::Answer(match value {
+                    Value::Bool(b) => Datum::Bool(*b),
+                    Value::Number(n) => Datum::Number(n),
+                    Value::String(s) => Datum::Text(s),
+                    other => panic!("{what}: {other} fits no column"),
+                }),
+                (true, Some(_)) => Cell::WrongType,
             };
             assert_eq!(cell, &expected, "{what}: {} in {answers}", column.name);
             cells += 1;
@@ -202,7 +216,7 @@ fn the_report_counts_on_the_base_of_those_asked() {
         serde_json::json!({}),
         serde_json::json!({ "smoker": false, "per_day": 5 }),
     ] {
-        tally.add(&survey, &answers);
+        tally.add(&survey.validate(&answers), &survey.row(&survey.columns(), &answers));
     }
     let report = tally.to_json();
     assert_eq!(report["answer_sets"], 6);
@@ -238,4 +252,128 @@ fn the_report_counts_on_the_base_of_those_asked() {
         per_day["summary"],
         serde_json::json!({ "n": 2, "min": 10.0, "q1": 10.0, "median": 10.0, "q3": 10.0, "max": 20.0 })
     );
+}
+
+/// A repeat's long table: a row per instance, numbered from 1, each cell not asked exactly
+/// where `Survey::enabled` leaves the instance's field out, on generated answer sets.
+#[test]
+fn repeats_make_a_long_table_with_a_row_per_instance() {
+    let survey = Survey::from_path(format!("{ROOT}/tests/fixtures/systems-repeat.yaml")).unwrap();
+    let tables = survey.tables();
+    assert_eq!(tables.repeats.len(), 1);
+    let systems = &tables.repeats[0];
+    assert_eq!(systems.name, "systems");
+    let names: Vec<&str> = systems.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["name", "remote", "vendor", "gateway"]);
+    assert!(tables.columns.iter().all(|c| !c.pointer.starts_with("/systems/")));
+    let mut rng = Rng::new(7);
+    let mut instances_seen = 0;
+    for _ in 0..400 {
+        let count = rng.below(7);
+        let instances: Vec<Value> = (0..count)
+            .map(|i| {
+                let mut instance = serde_json::Map::new();
+                if rng.below(5) > 0 {
+                    instance.insert("name".into(), format!("system {i}").into());
+                }
+                match rng.below(4) {
+                    0 => {}
+                    1 => {
+                        instance.insert("remote".into(), "yes".into());
+                    }
+                    n => {
+                        instance.insert("remote".into(), (n == 2).into());
+                    }
+                }
+                if rng.below(2) == 0 {
+                    instance.insert("vendor".into(), "vendor".into());
+                }
+                if rng.below(2) == 0 {
+                    instance.insert("gateway".into(), (rng.below(2) == 0).into());
+                }
+                Value::Object(instance)
+            })
+            .collect();
+        let answers = serde_json::json!({
+            "external": rng.below(2) == 0,
+            "systems": instances,
+        });
+        let enabled: HashSet<String> = survey
+            .enabled(&answers)
+            .iter()
+            .map(|q| q.pointer.to_string())
+            .collect();
+        let text = serde_json::to_vec(&answers).unwrap();
+        survey
+            .row_json(&tables, &text, &ValidateOptions::default(), |_, row| {
+                assert_eq!(row.instances.len(), count, "{answers}");
+                for (i, (table, number, cells)) in row.instances.iter().enumerate() {
+                    assert_eq!((*table, *number), (0, i + 1));
+                    for (cell, column) in cells.iter().zip(&systems.columns) {
+                        let pointer = column.pointer.replacen("/0/", &format!("/{i}/"), 1);
+                        let value = answers.pointer(&pointer);
+                        let expected = match (enabled.contains(&pointer), value) {
+                            (false, _) => Cell::NotAsked,
+                            (true, None) => Cell::NotAnswered,
+                            (true, Some(Value::Bool(b))) if column.kind == ColumnKind::Boolean => {
+                                Cell::Answer(Datum::Bool(*b))
+                            }
+                            (true, Some(Value::String(s))) if column.kind == ColumnKind::Text => {
+                                Cell::Answer(Datum::Text(s))
+                            }
+                            (true, Some(_)) => Cell::WrongType,
+                        };
+                        assert_eq!(*cell, expected, "{pointer} in {answers}");
+                    }
+                    instances_seen += 1;
+                }
+            })
+            .unwrap();
+    }
+    assert!(instances_seen > 800, "{instances_seen}");
+}
+
+/// Tallies of parts merged give the tally of the whole, and a column with more distinct
+/// numbers than are kept says its quartiles are approximate, with n, min and max still right.
+#[test]
+fn tallies_merge_and_stay_bounded() {
+    let mhlw = common::mhlw();
+    let columns = mhlw.columns();
+    let sets = batch("mhlw-batch.jsonl");
+    let mut whole = survey_schema::tabular::Tally::new(&mhlw);
+    let mut parts = survey_schema::tabular::Tally::new(&mhlw);
+    for chunk in sets.chunks(97) {
+        let mut part = survey_schema::tabular::Tally::new(&mhlw);
+        for answers in chunk {
+            let report: Report = mhlw.validate(answers);
+            let row = mhlw.row(&columns, answers);
+            whole.add(&report, &row);
+            part.add(&report, &row);
+        }
+        parts.merge(part);
+    }
+    assert_eq!(whole.to_json(), parts.to_json());
+
+    let survey = Survey::from_yaml(
+        "id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions:\n  \
+         - { id: x, type: number, title: X }\n",
+    )
+    .unwrap();
+    let columns = survey.columns();
+    let mut tally = survey_schema::tabular::Tally::new(&survey);
+    let n = 200_000;
+    for i in 0..n {
+        let answers = serde_json::json!({ "x": f64::from(i) / 8.0 });
+        tally.add(&survey.validate(&answers), &survey.row(&columns, &answers));
+    }
+    let summary = &tally.to_json()["columns"][0]["summary"];
+    assert_eq!(summary["n"], n);
+    assert_eq!(summary["exact"], false);
+    assert_eq!(summary["min"], 0.0);
+    let median = summary["median"].as_f64().unwrap();
+    let exact = f64::from((n - 1) / 2) / 8.0;
+    // After merging, each kept value stands for at most n / 32,768 (about 6) neighbours.
+    let neighbours = f64::from(n / 32_768 + 1);
+    assert!((median - exact).abs() <= neighbours / 8.0, "{median} vs {exact}");
+    assert!(median <= exact, "a merged pair is kept under its lower value");
 }

@@ -5,6 +5,7 @@
     reason = "the doc comments are the command's help text, where backticks would show"
 )]
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -107,16 +108,10 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
                 return Ok(());
             }
             issue_records(&mut block.issues, row_id, report)?;
-            let mut record = vec![row_id, if report.is_valid() { "1" } else { "0" }];
-            let texts: Vec<String> = row.cells.iter().map(|c| text_of(*c, args)).collect();
-            record.extend(texts.iter().map(String::as_str));
-            block.main.write_record(&record).map_err(fail)?;
+            let valid = if report.is_valid() { "1" } else { "0" };
+            record(&mut block.main, row_id, valid, &row.cells, args)?;
             for (table, number, cells) in &row.instances {
-                let number = number.to_string();
-                let mut record = vec![row_id, number.as_str()];
-                let texts: Vec<String> = cells.iter().map(|c| text_of(*c, args)).collect();
-                record.extend(texts.iter().map(String::as_str));
-                block.repeats[*table].write_record(&record).map_err(fail)?;
+                record(&mut block.repeats[*table], row_id, &number.to_string(), cells, args)?;
             }
             Ok(())
         },
@@ -249,7 +244,7 @@ pub(crate) fn rows<T: Send>(
             for answers in block {
                 let outcome = answers.json.as_ref().map_err(Clone::clone).and_then(|json| {
                     survey
-                        .row_json(tables, json.as_bytes(), &options, |report, row| {
+                        .row_json(tables, json, &options, |report, row| {
                             fold(&mut value, &answers.row_id, report, row)
                         })
                         .map_err(|e| e.to_string())
@@ -273,17 +268,34 @@ pub(crate) fn rows<T: Send>(
     Ok(all_read)
 }
 
-/// A cell as CSV text: the codes for not asked, not answered and wrong type, 1/0 for
-/// booleans and picked choices, numbers and texts as written.
-fn text_of(cell: Cell<'_>, args: &ExportArgs) -> String {
-    match cell {
-        Cell::NotAsked => args.not_asked.clone(),
-        Cell::NotAnswered => args.not_answered.clone(),
-        Cell::WrongType => args.wrong_type.clone(),
-        Cell::Answer(Datum::Bool(b)) => if b { "1" } else { "0" }.to_owned(),
-        Cell::Answer(Datum::Number(n)) => n.to_string(),
-        Cell::Answer(Datum::Text(s)) => s.to_owned(),
+/// One CSV record: the two keys, then each cell: the codes for not asked, not answered and
+/// wrong type, 1/0 for booleans and picked choices, numbers and texts as written.
+fn record(
+    out: &mut csv::Writer<Vec<u8>>,
+    row_id: &str,
+    key: &str,
+    cells: &[Cell<'_>],
+    args: &ExportArgs,
+) -> Result<(), Fatal> {
+    out.write_field(row_id).map_err(fail)?;
+    out.write_field(key).map_err(fail)?;
+    let mut number = String::new();
+    for cell in cells {
+        let text = match cell {
+            Cell::NotAsked => &args.not_asked,
+            Cell::NotAnswered => &args.not_answered,
+            Cell::WrongType => &args.wrong_type,
+            Cell::Answer(Datum::Bool(b)) => if *b { "1" } else { "0" },
+            Cell::Answer(Datum::Number(n)) => {
+                number.clear();
+                let _ = write!(number, "{n}");
+                &number
+            }
+            Cell::Answer(Datum::Text(s)) => s,
+        };
+        out.write_field(text).map_err(fail)?;
     }
+    out.write_record(None::<&[u8]>).map_err(fail)
 }
 
 /// Standard output, or the file `-o` names.

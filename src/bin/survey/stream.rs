@@ -15,10 +15,11 @@ use survey_schema::{Format, Limits, Survey, parse_answers};
 use super::Fatal;
 
 /// One answer set as read: its row id (the file, or `FILE:LINE` in a batch) and its JSON
-/// text (YAML files and QuestionnaireResponses are turned into answer-set JSON first).
+/// (YAML files and QuestionnaireResponses are turned into answer-set JSON first; the bytes of
+/// a batch line are checked as text where they are parsed).
 pub(crate) struct AnswerText {
     pub(crate) row_id: String,
-    pub(crate) json: Result<String, String>,
+    pub(crate) json: Result<Vec<u8>, String>,
 }
 
 /// A block of answer sets, and its place in the input.
@@ -114,7 +115,7 @@ fn read_all(
             read_bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
             let format = Format::from_path(input).unwrap_or(Format::Json);
             block.push(AnswerText {
-                json: as_json(survey, text, format),
+                json: as_json(survey, text.into_bytes(), format),
                 row_id: name,
             });
             if !send(&mut block, false) {
@@ -160,11 +161,10 @@ fn read_all(
                     json: Err(format!("the line is longer than {limit} bytes")),
                 });
             } else {
-                let json = match String::from_utf8(line) {
-                    Ok(text) if text.trim().is_empty() => continue,
-                    Ok(text) => as_json(survey, text, Format::Json),
-                    Err(_) => Err("the line is not UTF-8".to_owned()),
-                };
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let json = as_json(survey, line, Format::Json);
                 block.push(AnswerText { row_id, json });
             }
             if !send(&mut block, false) {
@@ -176,15 +176,19 @@ fn read_all(
     Ok(())
 }
 
-/// An answer set's text as answer-set JSON: JSON as it is (read by the workers), YAML and
+/// An answer set as answer-set JSON: JSON as it is (read by the workers), YAML and
 /// QuestionnaireResponses read here and written as JSON.
-fn as_json(survey: &Survey, text: String, format: Format) -> Result<String, String> {
-    if format == Format::Json && !text.contains("\"QuestionnaireResponse\"") {
-        return Ok(text);
+fn as_json(survey: &Survey, bytes: Vec<u8>, format: Format) -> Result<Vec<u8>, String> {
+    static RESPONSE: std::sync::LazyLock<Option<regex::bytes::Regex>> =
+        std::sync::LazyLock::new(|| regex::bytes::Regex::new("\"QuestionnaireResponse\"").ok());
+    let response = RESPONSE.as_ref().is_none_or(|r| r.is_match(&bytes));
+    if format == Format::Json && !response {
+        return Ok(bytes);
     }
-    let value = parse_answers(&text, format, &Limits::default()).map_err(|e| e.to_string())?;
+    let text = survey_schema::decode(&bytes, &Limits::default()).map_err(|e| e.to_string())?;
+    let value = parse_answers(text, format, &Limits::default()).map_err(|e| e.to_string())?;
     let answers = super::fhir::answers_of(survey, value)?;
-    serde_json::to_string(&answers).map_err(|e| e.to_string())
+    serde_json::to_vec(&answers).map_err(|e| e.to_string())
 }
 
 /// A progress bar on standard error, when it is a terminal.
