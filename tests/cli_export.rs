@@ -56,7 +56,9 @@ fn threads_change_nothing_in_the_table_or_the_report() {
             })
             .collect();
         assert!(outputs.iter().all(|o| *o == outputs[0]), "{survey}");
-        let rows = csv::Reader::from_reader(outputs[0].0.as_bytes()).records().count();
+        let rows = csv::Reader::from_reader(outputs[0].0.as_bytes())
+            .records()
+            .count();
         assert_eq!(rows, lines, "{survey}");
     }
 }
@@ -87,7 +89,11 @@ fn a_repeat_gets_a_long_table_keyed_by_row_and_instance() {
     assert_eq!(code, 0, "{stderr}");
     let main = records(&output);
     assert_eq!(main[0], ["row_id", "valid", "external", "inventory"]);
-    assert_eq!(main.len(), 4, "a row per answer set; the blank line is none");
+    assert_eq!(
+        main.len(),
+        4,
+        "a row per answer set; the blank line is none"
+    );
     assert_eq!(main[1][3], "1");
     assert_eq!(main[2][3], ".a", "inventory is asked from two systems on");
     let long = records(&output.replace("systems.csv", "systems.systems.csv"));
@@ -99,9 +105,30 @@ fn a_repeat_gets_a_long_table_keyed_by_row_and_instance() {
                 .into_iter()
                 .map(str::to_owned)
                 .collect::<Vec<_>>(),
-            vec![row_id(1), "1".into(), "PACS".into(), "1".into(), "A".into(), "0".into()],
-            vec![row_id(1), "2".into(), "HIS".into(), "0".into(), ".a".into(), ".a".into()],
-            vec![row_id(3), "1".into(), "Lab".into(), "1".into(), ".b".into(), ".a".into()],
+            vec![
+                row_id(1),
+                "1".into(),
+                "PACS".into(),
+                "1".into(),
+                "A".into(),
+                "0".into()
+            ],
+            vec![
+                row_id(1),
+                "2".into(),
+                "HIS".into(),
+                "0".into(),
+                ".a".into(),
+                ".a".into()
+            ],
+            vec![
+                row_id(3),
+                "1".into(),
+                "Lab".into(),
+                "1".into(),
+                ".b".into(),
+                ".a".into()
+            ],
         ]
     );
     // Without -o the long tables are not written, and a note says so.
@@ -168,12 +195,16 @@ mod parquet_file {
             DataType::Dictionary(key, _) if **key == DataType::Int8 => {
                 let dict = array.as_dictionary::<Int8Type>();
                 let values = dict.values().as_string::<i32>();
-                values.value(dict.keys().value(row) as usize).to_owned()
+                values
+                    .value(usize::try_from(dict.keys().value(row)).unwrap())
+                    .to_owned()
             }
             DataType::Dictionary(_, _) => {
                 let dict = array.as_dictionary::<Int32Type>();
                 let values = dict.values().as_string::<i32>();
-                values.value(dict.keys().value(row) as usize).to_owned()
+                values
+                    .value(usize::try_from(dict.keys().value(row)).unwrap())
+                    .to_owned()
             }
             other => panic!("unexpected type {other}"),
         })
@@ -197,7 +228,11 @@ mod parquet_file {
             .enumerate()
             .map(|(i, f)| (f.name().as_str(), i))
             .collect();
-        let reasons = HashMap::from([(".a", "not_asked"), (".b", "not_answered"), (".w", "wrong_type")]);
+        let reasons = HashMap::from([
+            (".a", "not_asked"),
+            (".b", "not_answered"),
+            (".w", "wrong_type"),
+        ]);
         let mut row = 1;
         for batch in &batches {
             for r in 0..batch.num_rows() {
@@ -208,19 +243,25 @@ mod parquet_file {
                     if let Some(reason) = reasons.get(cell) {
                         let why = &field.metadata()["survey:why"];
                         assert_eq!(value, None, "{name} row {row}");
-                        assert_eq!(text(batch, index[why.as_str()], r).as_deref(), Some(*reason));
+                        assert_eq!(
+                            text(batch, index[why.as_str()], r).as_deref(),
+                            Some(*reason)
+                        );
                     } else if name == "valid" || name == "row_id" {
                         assert_eq!(value.as_deref(), Some(cell));
                     } else if let Some(value) = value {
-                        let same = value == cell
-                            || value.parse::<f64>().ok() == cell.parse::<f64>().ok();
+                        let same =
+                            value == cell || value.parse::<f64>().ok() == cell.parse::<f64>().ok();
                         assert!(same, "{name} row {row}: {value} vs {cell}");
                         let why = &field.metadata()["survey:why"];
                         assert_eq!(text(batch, index[why.as_str()], r), None);
                     } else {
                         // An answer the column's type cannot hold: null, `wrong_type`.
                         let why = &field.metadata()["survey:why"];
-                        assert_eq!(text(batch, index[why.as_str()], r).as_deref(), Some("wrong_type"));
+                        assert_eq!(
+                            text(batch, index[why.as_str()], r).as_deref(),
+                            Some("wrong_type")
+                        );
                     }
                 }
                 row += 1;
@@ -240,7 +281,10 @@ mod parquet_file {
         let batches = read(&temp_path("mhlw.parquet"));
         let schema = batches[0].schema();
         let kind = |name: &str| schema.field_with_name(name).unwrap().data_type().clone();
-        assert_eq!(kind("Q12_1"), DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)));
+        assert_eq!(
+            kind("Q12_1"),
+            DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+        );
         assert_eq!(kind("Q6__self"), DataType::Boolean);
         assert_eq!(kind("Q2"), DataType::Boolean);
         assert_eq!(kind("Q1_email"), DataType::Utf8);
@@ -248,8 +292,13 @@ mod parquet_file {
 
     #[test]
     fn parquet_needs_a_file() {
-        let (code, _, stderr) =
-            run(&["export", SURVEY, "schema/examples/mhlw-batch.jsonl", "--to", "parquet"]);
+        let (code, _, stderr) = run(&[
+            "export",
+            SURVEY,
+            "schema/examples/mhlw-batch.jsonl",
+            "--to",
+            "parquet",
+        ]);
         assert_eq!(code, 2, "{stderr}");
         assert!(stderr.contains("-o FILE"), "{stderr}");
     }
@@ -263,8 +312,15 @@ mod parquet_file {
         )
         .unwrap();
         let output = temp_path("pq-systems.parquet");
-        let (code, _, stderr) =
-            run(&["export", "tests/fixtures/systems-repeat.yaml", &answers, "--to", "parquet", "-o", &output]);
+        let (code, _, stderr) = run(&[
+            "export",
+            "tests/fixtures/systems-repeat.yaml",
+            &answers,
+            "--to",
+            "parquet",
+            "-o",
+            &output,
+        ]);
         assert_eq!(code, 0, "invalid answer sets are rows too: {stderr}");
         let long = read(&output.replace("pq-systems.parquet", "pq-systems.systems.parquet"));
         let batch = &long[0];

@@ -63,9 +63,12 @@ fn check(survey: &Survey, answer_sets: &[Value], what: &str) -> usize {
         let tables = survey.tables();
         let text = serde_json::to_vec(answers).unwrap();
         let (fast, report) = survey
-            .row_json(&tables, &text, &ValidateOptions::default(), |report, fast| {
-                (format!("{:?}", fast.cells), report.clone())
-            })
+            .row_json(
+                &tables,
+                &text,
+                &ValidateOptions::default(),
+                |report, fast| (format!("{:?}", fast.cells), report.clone()),
+            )
             .unwrap();
         assert_eq!(fast, format!("{row:?}"), "{what}: {answers}");
         assert_eq!(report, survey.validate(answers), "{what}: {answers}");
@@ -216,7 +219,10 @@ fn the_report_counts_on_the_base_of_those_asked() {
         serde_json::json!({}),
         serde_json::json!({ "smoker": false, "per_day": 5 }),
     ] {
-        tally.add(&survey.validate(&answers), &survey.row(&survey.columns(), &answers));
+        tally.add(
+            &survey.validate(&answers),
+            &survey.row(&survey.columns(), &answers),
+        );
     }
     let report = tally.to_json();
     assert_eq!(report["answer_sets"], 6);
@@ -265,7 +271,12 @@ fn repeats_make_a_long_table_with_a_row_per_instance() {
     assert_eq!(systems.name, "systems");
     let names: Vec<&str> = systems.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["name", "remote", "vendor", "gateway"]);
-    assert!(tables.columns.iter().all(|c| !c.pointer.starts_with("/systems/")));
+    assert!(
+        tables
+            .columns
+            .iter()
+            .all(|c| !c.pointer.starts_with("/systems/"))
+    );
     let mut rng = Rng::new(7);
     let mut instances_seen = 0;
     for _ in 0..400 {
@@ -374,6 +385,12 @@ fn tallies_merge_and_stay_bounded() {
     let exact = f64::from((n - 1) / 2) / 8.0;
     // After merging, each kept value stands for at most n / 32,768 (about 6) neighbours.
     let neighbours = f64::from(n / 32_768 + 1);
-    assert!((median - exact).abs() <= neighbours / 8.0, "{median} vs {exact}");
-    assert!(median <= exact, "a merged pair is kept under its lower value");
+    assert!(
+        (median - exact).abs() <= neighbours / 8.0,
+        "{median} vs {exact}"
+    );
+    assert!(
+        median <= exact,
+        "a merged pair is kept under its lower value"
+    );
 }

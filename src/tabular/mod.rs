@@ -179,8 +179,7 @@ impl Survey {
                 let AnswerSpec::Repeat { end, .. } = node.spec else {
                     return None;
                 };
-                let mut taken: HashSet<String> =
-                    RESERVED.iter().map(|&n| n.to_owned()).collect();
+                let mut taken: HashSet<String> = RESERVED.iter().map(|&n| n.to_owned()).collect();
                 let mut columns = Vec::new();
                 for field in repeat + 1..end {
                     let within = self.nodes[field].pointer_in(node, 0);

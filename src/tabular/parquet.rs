@@ -16,6 +16,10 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::sync::Arc;
 
+use ::parquet::arrow::ArrowWriter;
+use ::parquet::basic::Compression;
+use ::parquet::errors::ParquetError;
+use ::parquet::file::properties::WriterProperties;
 use arrow_array::builder::{
     ArrayBuilder, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
     StringDictionaryBuilder,
@@ -23,10 +27,6 @@ use arrow_array::builder::{
 use arrow_array::types::{Int8Type, Int32Type};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
-use ::parquet::arrow::ArrowWriter;
-use ::parquet::basic::Compression;
-use ::parquet::errors::ParquetError;
-use ::parquet::file::properties::WriterProperties;
 
 use super::{Cell, Column, ColumnKind, Datum, unique};
 
@@ -70,8 +70,10 @@ pub fn schema(columns: &[Column], key: Key) -> SchemaRef {
                 .with_metadata(HashMap::from([("survey:why".to_owned(), why.clone())])),
         );
         fields.push(
-            Field::new(why, dictionary(DataType::Int8), true)
-                .with_metadata(HashMap::from([("survey:of".to_owned(), column.name.clone())])),
+            Field::new(why, dictionary(DataType::Int8), true).with_metadata(HashMap::from([(
+                "survey:of".to_owned(),
+                column.name.clone(),
+            )])),
         );
     }
     Arc::new(Schema::new(fields))
@@ -155,9 +157,16 @@ impl Batch {
     /// # Errors
     ///
     /// When the batch is a repeat's, or the cells do not match the columns.
-    pub fn push_row(&mut self, row_id: &str, valid: bool, cells: &[Cell<'_>]) -> Result<(), ArrowError> {
+    pub fn push_row(
+        &mut self,
+        row_id: &str,
+        valid: bool,
+        cells: &[Cell<'_>],
+    ) -> Result<(), ArrowError> {
         let KeyBuilder::Valid(key) = &mut self.key else {
-            return Err(ArrowError::InvalidArgumentError("a repeat's table has no `valid`".into()));
+            return Err(ArrowError::InvalidArgumentError(
+                "a repeat's table has no `valid`".into(),
+            ));
         };
         key.append_value(valid);
         self.push(row_id, cells)
@@ -169,9 +178,16 @@ impl Batch {
     /// # Errors
     ///
     /// When the batch is the main table's, or the cells do not match the columns.
-    pub fn push_instance(&mut self, row_id: &str, instance: usize, cells: &[Cell<'_>]) -> Result<(), ArrowError> {
+    pub fn push_instance(
+        &mut self,
+        row_id: &str,
+        instance: usize,
+        cells: &[Cell<'_>],
+    ) -> Result<(), ArrowError> {
         let KeyBuilder::Instance(key) = &mut self.key else {
-            return Err(ArrowError::InvalidArgumentError("the main table has no `instance`".into()));
+            return Err(ArrowError::InvalidArgumentError(
+                "the main table has no `instance`".into(),
+            ));
         };
         key.append_value(i64::try_from(instance).unwrap_or(i64::MAX));
         self.push(row_id, cells)
@@ -235,7 +251,8 @@ impl Batch {
                 builder.append_value(n);
             }
             (ColumnKind::Number, Datum::Number(n)) => {
-                let (Some(builder), Some(n)) = (builder.downcast_mut::<Float64Builder>(), n.as_f64())
+                let (Some(builder), Some(n)) =
+                    (builder.downcast_mut::<Float64Builder>(), n.as_f64())
                 else {
                     return false;
                 };
@@ -296,7 +313,10 @@ impl Batch {
 fn integer(n: &serde_json::Number) -> Option<i64> {
     n.as_i64().or_else(|| {
         let f = n.as_f64()?;
-        #[allow(clippy::cast_possible_truncation, reason = "in range and without a fraction")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "in range and without a fraction"
+        )]
         (f.fract() == 0.0 && f.abs() < 9.0e18).then_some(f as i64)
     })
 }

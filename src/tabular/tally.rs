@@ -212,11 +212,19 @@ impl Counts {
 /// An `f64`'s bits turned so that unsigned order is numeric order (`-0.0` below `0.0`).
 fn order_key(f: f64) -> u64 {
     let bits = f.to_bits();
-    if bits >> 63 == 1 { !bits } else { bits | 1 << 63 }
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
 }
 
 fn from_order_key(key: u64) -> f64 {
-    f64::from_bits(if key >> 63 == 1 { key & !(1 << 63) } else { !key })
+    f64::from_bits(if key >> 63 == 1 {
+        key & !(1 << 63)
+    } else {
+        !key
+    })
 }
 
 /// The counts merged two by two, each pair under its lower key.

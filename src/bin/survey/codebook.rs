@@ -20,7 +20,7 @@ pub(crate) struct CodebookArgs {
     /// The codebook's format.
     #[arg(long, value_enum, default_value_t = CodebookFormat::Markdown)]
     to: CodebookFormat,
-    /// Language of labels and universes.
+    /// Language of labels and universes (DDI carries every language of the survey).
     #[arg(long, value_enum, default_value_t = super::LocaleArg::Ja)]
     locale: super::LocaleArg,
     /// The code `survey export` writes for "not asked".
@@ -40,12 +40,22 @@ enum CodebookFormat {
     Csv,
     /// A Markdown table.
     Markdown,
+    /// DDI Codebook 2.5 XML: every table (repeats' included), texts in every locale.
+    Ddi,
 }
 
 pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
     let Some(survey) = load_survey(&args.survey)? else {
         return Ok(false);
     };
+    if matches!(args.to, CodebookFormat::Ddi) {
+        let xml = survey.codebook_ddi(&args.not_asked, &args.not_answered);
+        let mut out = super::export::output(args.output.as_deref())?;
+        out.write_all(xml.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| Fatal(e.to_string()))?;
+        return Ok(true);
+    }
     let locale = args.locale.locale();
     let variables = survey.codebook(locale);
     let (everyone, header) = match locale {
@@ -112,6 +122,7 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
             }
             writer.flush().map_err(|e| Fatal(e.to_string()))?;
         }
+        CodebookFormat::Ddi => {}
         CodebookFormat::Markdown => {
             let mut out = out;
             let cell = |text: &str| text.replace('|', "\\|").replace('\n', "<br>");
@@ -132,4 +143,3 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
     }
     Ok(true)
 }
-

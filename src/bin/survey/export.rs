@@ -111,7 +111,13 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
             let valid = if report.is_valid() { "1" } else { "0" };
             record(&mut block.main, row_id, valid, &row.cells, args)?;
             for (table, number, cells) in &row.instances {
-                record(&mut block.repeats[*table], row_id, &number.to_string(), cells, args)?;
+                record(
+                    &mut block.repeats[*table],
+                    row_id,
+                    &number.to_string(),
+                    cells,
+                    args,
+                )?;
             }
             Ok(())
         },
@@ -199,7 +205,10 @@ fn repeat_paths(args: &ExportArgs, tables: &Tables) -> Result<Vec<PathBuf>, Fata
         }
         return Ok(Vec::new());
     };
-    let stem = output.file_stem().and_then(|s| s.to_str()).unwrap_or("export");
+    let stem = output
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("export");
     let extension = match args.to {
         To::Csv => "csv",
         To::Parquet => "parquet",
@@ -242,13 +251,17 @@ pub(crate) fn rows<T: Send>(
             let mut value = start();
             let mut unreadable = Vec::new();
             for answers in block {
-                let outcome = answers.json.as_ref().map_err(Clone::clone).and_then(|json| {
-                    survey
-                        .row_json(tables, json, &options, |report, row| {
-                            fold(&mut value, &answers.row_id, report, row)
-                        })
-                        .map_err(|e| e.to_string())
-                });
+                let outcome = answers
+                    .json
+                    .as_ref()
+                    .map_err(Clone::clone)
+                    .and_then(|json| {
+                        survey
+                            .row_json(tables, json, &options, |report, row| {
+                                fold(&mut value, &answers.row_id, report, row)
+                            })
+                            .map_err(|e| e.to_string())
+                    });
                 match outcome {
                     Ok(done) => done?,
                     Err(why) => unreadable.push(format!("{}: {why}", answers.row_id)),
@@ -285,7 +298,13 @@ fn record(
             Cell::NotAsked => &args.not_asked,
             Cell::NotAnswered => &args.not_answered,
             Cell::WrongType => &args.wrong_type,
-            Cell::Answer(Datum::Bool(b)) => if *b { "1" } else { "0" },
+            Cell::Answer(Datum::Bool(b)) => {
+                if *b {
+                    "1"
+                } else {
+                    "0"
+                }
+            }
             Cell::Answer(Datum::Number(n)) => {
                 number.clear();
                 let _ = write!(number, "{n}");
@@ -338,7 +357,8 @@ fn parquet(args: &ExportArgs) -> Result<bool, Fatal> {
     };
     let tables = survey.tables();
     let arrow = |e: &dyn std::fmt::Display| Fatal(format!("Parquet: {e}"));
-    let mut main = writer(create(path)?, schema(&tables.columns, Key::Valid)).map_err(|e| arrow(&e))?;
+    let mut main =
+        writer(create(path)?, schema(&tables.columns, Key::Valid)).map_err(|e| arrow(&e))?;
     let mut repeats = Vec::new();
     for (table, path) in tables.repeats.iter().zip(repeat_paths(args, &tables)?) {
         repeats.push(

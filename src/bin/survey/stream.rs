@@ -15,7 +15,7 @@ use survey_schema::{Format, Limits, Survey, parse_answers};
 use super::Fatal;
 
 /// One answer set as read: its row id (the file, or `FILE:LINE` in a batch) and its JSON
-/// (YAML files and QuestionnaireResponses are turned into answer-set JSON first; the bytes of
+/// (YAML files and `QuestionnaireResponse`s are turned into answer-set JSON first; the bytes of
 /// a batch line are checked as text where they are parsed).
 pub(crate) struct AnswerText {
     pub(crate) row_id: String,
@@ -87,6 +87,10 @@ fn next(blocks: &Mutex<Receiver<Block>>) -> Option<Block> {
 }
 
 /// Reads the inputs in order into blocks; stops early when no one takes them any more.
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "the sender is dropped on return, which closes the channel and ends the workers"
+)]
 fn read_all(
     survey: &Survey,
     inputs: &[PathBuf],
@@ -177,7 +181,7 @@ fn read_all(
 }
 
 /// An answer set as answer-set JSON: JSON as it is (read by the workers), YAML and
-/// QuestionnaireResponses read here and written as JSON.
+/// `QuestionnaireResponse`s read here and written as JSON.
 fn as_json(survey: &Survey, bytes: Vec<u8>, format: Format) -> Result<Vec<u8>, String> {
     static RESPONSE: std::sync::LazyLock<Option<regex::bytes::Regex>> =
         std::sync::LazyLock::new(|| regex::bytes::Regex::new("\"QuestionnaireResponse\"").ok());
@@ -208,7 +212,11 @@ impl Progress {
     }
 
     fn show(&mut self, done: u64) {
-        if !self.on || self.shown.is_some_and(|t| t.elapsed() < Duration::from_millis(200)) {
+        if !self.on
+            || self
+                .shown
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(200))
+        {
             return;
         }
         self.shown = Some(Instant::now());

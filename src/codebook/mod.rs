@@ -2,6 +2,8 @@
 //! the codes of "not asked" and "not answered", the universe (who is asked: the enable
 //! conditions in words) and the references the question cites.
 
+mod ddi;
+
 use serde_json::Value;
 
 use crate::condition::{Bound, Comparison, Condition, Leaf, Test};
@@ -9,7 +11,7 @@ use crate::definition::{CitationDef, QuestionDef};
 use crate::messages::Locale;
 use crate::node::AnswerSpec;
 use crate::survey::Survey;
-use crate::tabular::ColumnKind;
+use crate::tabular::{Column, ColumnKind};
 
 /// One variable (column) of the codebook.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +24,9 @@ pub struct Variable {
     /// The question (for a group field, matrix row or table cell: the question's title, then
     /// the field's, row's or column's), and for a choice column the choice's label.
     pub label: String,
+    /// The question as it is asked: the label without the choice, then the question's help
+    /// text, if any, on a line of its own.
+    pub question: String,
     /// What the column holds.
     pub kind: ColumnKind,
     /// Codes and their labels: a single choice's values, 1/0 of a boolean (its labels) or of a
@@ -38,8 +43,13 @@ impl Survey {
     /// The codebook of [`Survey::columns`], texts in `locale`.
     #[must_use]
     pub fn codebook(&self, locale: Locale) -> Vec<Variable> {
+        self.variables(self.columns(), locale)
+    }
+
+    /// The variables of some columns (the main table's or a repeat's), texts in `locale`.
+    fn variables(&self, columns: Vec<Column>, locale: Locale) -> Vec<Variable> {
         let lang = locale.tag();
-        self.columns()
+        columns
             .into_iter()
             .map(|column| {
                 let node = &self.nodes[column.node];
@@ -79,6 +89,11 @@ impl Survey {
                     }
                     _ => Vec::new(),
                 };
+                let mut question = label.clone();
+                if let Some(help) = &node.help {
+                    question.push('\n');
+                    question.push_str(self.text(help, lang));
+                }
                 if let Some(choice) = &column.choice
                     && let Some(c) = choices.iter().find(|c| &c.value == choice)
                 {
@@ -88,6 +103,7 @@ impl Survey {
                     name: column.name,
                     pointer: column.pointer,
                     label,
+                    question,
                     kind: column.kind,
                     values,
                     universe: self.universe(column.node, locale),

@@ -1,0 +1,273 @@
+//! The codebook as DDI Codebook 2.5 XML (namespace `ddi:codebook:2_5`): the study's title,
+//! id and version, a `fileDscr` per table (the main one and each repeat's long table), and a
+//! `var` per column with its labels and question text in every locale of the survey, its
+//! universe, value labels and missing-value codes as `catgry`, its format and its references
+//! as `notes`. Elements follow the order of the DDI 2.5 schema's sequences.
+
+use std::fmt::Write as _;
+
+use super::Variable;
+use crate::messages::Locale;
+use crate::survey::Survey;
+use crate::tabular::{Column, ColumnKind};
+
+/// The codes and labels of the two kinds of missing value.
+struct Missing<'a> {
+    not_asked: &'a str,
+    not_answered: &'a str,
+}
+
+impl Survey {
+    /// The codebook of [`Survey::tables`] as DDI Codebook 2.5 XML, with `not_asked` and
+    /// `not_answered` as the missing-value codes (`survey export`'s CSV codes).
+    #[must_use]
+    pub fn codebook_ddi(&self, not_asked: &str, not_answered: &str) -> String {
+        let def = &self.definition;
+        let mut locales: Vec<Locale> = def
+            .locales
+            .iter()
+            .filter_map(|tag| Locale::from_tag(tag))
+            .collect();
+        let default = Locale::from_tag(&def.default_locale).unwrap_or(Locale::En);
+        if !locales.contains(&default) {
+            locales.insert(0, default);
+        }
+        locales.sort_by_key(|l| *l != default);
+        let missing = Missing {
+            not_asked,
+            not_answered,
+        };
+        let tables = self.tables();
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        let _ = writeln!(
+            out,
+            "<codeBook xmlns=\"ddi:codebook:2_5\" \
+             xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+             xsi:schemaLocation=\"ddi:codebook:2_5 \
+             https://ddialliance.org/Specification/DDI-Codebook/2.5/XMLSchema/codebook.xsd\" \
+             version=\"2.5\" ID=\"{}\" xml:lang=\"{}\">",
+            // A survey id (`[A-Za-z][A-Za-z0-9_-]*`) is an XML `NCName`, as `xs:ID` wants.
+            escape(&def.id),
+            default.tag()
+        );
+        out.push_str("  <stdyDscr>\n    <citation>\n      <titlStmt>\n");
+        for (i, locale) in locales.iter().enumerate() {
+            let element = if i == 0 { "titl" } else { "parTitl" };
+            let _ = writeln!(
+                out,
+                "        <{element} xml:lang=\"{}\">{}</{element}>",
+                locale.tag(),
+                escape(self.text(&def.title, locale.tag()))
+            );
+        }
+        let _ = writeln!(out, "        <IDNo>{}</IDNo>", escape(&def.id));
+        out.push_str("      </titlStmt>\n");
+        let _ = writeln!(
+            out,
+            "      <verStmt>\n        <version>{}</version>\n      </verStmt>",
+            escape(&def.version)
+        );
+        out.push_str("    </citation>\n");
+        if let Some(description) = &def.description {
+            out.push_str("    <stdyInfo>\n");
+            for locale in &locales {
+                let _ = writeln!(
+                    out,
+                    "      <abstract xml:lang=\"{}\">{}</abstract>",
+                    locale.tag(),
+                    escape(self.text(description, locale.tag()))
+                );
+            }
+            out.push_str("    </stdyInfo>\n");
+        }
+        out.push_str("  </stdyDscr>\n");
+        let files: Vec<(String, &[Column])> =
+            std::iter::once(("main".to_owned(), &tables.columns[..]))
+                .chain(
+                    tables
+                        .repeats
+                        .iter()
+                        .map(|t| (t.name.clone(), &t.columns[..])),
+                )
+                .collect();
+        for (index, (name, columns)) in files.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  <fileDscr ID=\"F{}\">\n    <fileTxt>\n      <fileName>{}</fileName>\n      \
+                 <dimensns>\n        <varQnty>{}</varQnty>\n      </dimensns>\n    </fileTxt>\n  \
+                 </fileDscr>",
+                index + 1,
+                escape(name),
+                columns.len() + 2
+            );
+        }
+        out.push_str("  <dataDscr>\n");
+        let mut id = 0;
+        for (index, (_, columns)) in files.iter().enumerate() {
+            let file = format!("F{}", index + 1);
+            let key = if index == 0 { "valid" } else { "instance" };
+            for (name, numeric) in [("row_id", false), (key, true)] {
+                id += 1;
+                let _ = writeln!(
+                    out,
+                    "    <var ID=\"V{id}\" name=\"{name}\" files=\"{file}\" intrvl=\"discrete\">\n      \
+                     <labl>{}</labl>\n      <varFormat type=\"{}\" schema=\"other\"/>\n    </var>",
+                    key_label(name, default),
+                    if numeric { "numeric" } else { "character" }
+                );
+            }
+            let variables: Vec<Vec<Variable>> = locales
+                .iter()
+                .map(|l| self.variables(columns.to_vec(), *l))
+                .collect();
+            for (position, column) in columns.iter().enumerate() {
+                id += 1;
+                let texts: Vec<(Locale, &Variable)> = locales
+                    .iter()
+                    .zip(&variables)
+                    .map(|(l, v)| (*l, &v[position]))
+                    .collect();
+                write_var(&mut out, id, &file, column, &texts, &missing);
+            }
+        }
+        out.push_str("  </dataDscr>\n</codeBook>\n");
+        out
+    }
+}
+
+/// One `var` element.
+fn write_var(
+    out: &mut String,
+    id: usize,
+    file: &str,
+    column: &Column,
+    texts: &[(Locale, &Variable)],
+    missing: &Missing<'_>,
+) {
+    let continuous = matches!(column.kind, ColumnKind::Integer | ColumnKind::Number);
+    let _ = writeln!(
+        out,
+        "    <var ID=\"V{id}\" name=\"{}\" files=\"{file}\" intrvl=\"{}\">",
+        escape(&column.name),
+        if continuous { "contin" } else { "discrete" }
+    );
+    for (locale, variable) in texts {
+        let _ = writeln!(
+            out,
+            "      <labl xml:lang=\"{}\">{}</labl>",
+            locale.tag(),
+            escape(&variable.label)
+        );
+    }
+    for (locale, variable) in texts {
+        let _ = writeln!(
+            out,
+            "      <qstn xml:lang=\"{}\">\n        <qstnLit>{}</qstnLit>\n      </qstn>",
+            locale.tag(),
+            escape(&variable.question)
+        );
+    }
+    for (locale, variable) in texts {
+        let everyone = match locale {
+            Locale::Ja => "全員",
+            Locale::En => "everyone",
+        };
+        let _ = writeln!(
+            out,
+            "      <universe xml:lang=\"{}\" clusion=\"I\">{}</universe>",
+            locale.tag(),
+            escape(variable.universe.as_deref().unwrap_or(everyone))
+        );
+    }
+    let Some((_, first)) = texts.first() else {
+        return;
+    };
+    for (index, (code, _)) in first.values.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "      <catgry>\n        <catValu>{}</catValu>",
+            escape(code)
+        );
+        for (locale, variable) in texts {
+            if let Some((_, label)) = variable.values.get(index) {
+                let _ = writeln!(
+                    out,
+                    "        <labl xml:lang=\"{}\">{}</labl>",
+                    locale.tag(),
+                    escape(label)
+                );
+            }
+        }
+        out.push_str("      </catgry>\n");
+    }
+    for (code, ja, en) in [
+        (missing.not_asked, "非該当（質問されていない）", "not asked"),
+        (missing.not_answered, "無回答", "not answered"),
+    ] {
+        let _ = writeln!(
+            out,
+            "      <catgry missing=\"Y\">\n        <catValu>{}</catValu>",
+            escape(code)
+        );
+        for (locale, _) in texts {
+            let label = if *locale == Locale::Ja { ja } else { en };
+            let _ = writeln!(
+                out,
+                "        <labl xml:lang=\"{}\">{label}</labl>",
+                locale.tag()
+            );
+        }
+        out.push_str("      </catgry>\n");
+    }
+    let format = match column.kind {
+        ColumnKind::Boolean | ColumnKind::Selected | ColumnKind::Integer | ColumnKind::Number => {
+            "<varFormat type=\"numeric\" schema=\"other\"/>"
+        }
+        ColumnKind::Date => {
+            "<varFormat type=\"character\" formatname=\"YYYY-MM-DD\" schema=\"ISO\" category=\"date\"/>"
+        }
+        ColumnKind::Choice | ColumnKind::Text => "<varFormat type=\"character\" schema=\"other\"/>",
+    };
+    let _ = writeln!(out, "      {format}");
+    for (locale, variable) in texts {
+        if !variable.references.is_empty() {
+            let _ = writeln!(
+                out,
+                "      <notes xml:lang=\"{}\">{}</notes>",
+                locale.tag(),
+                escape(&variable.references.join("; "))
+            );
+        }
+    }
+    out.push_str("    </var>\n");
+}
+
+fn key_label(name: &str, locale: Locale) -> &'static str {
+    match (name, locale) {
+        ("row_id", Locale::Ja) => "回答の識別子（ファイル名または行番号）",
+        ("row_id", Locale::En) => "answer set id (file name or line number)",
+        ("valid", Locale::Ja) => "回答が有効か（1 = 有効）",
+        ("valid", Locale::En) => "whether the answer set is valid (1 = valid)",
+        (_, Locale::Ja) => "繰り返しの番号（1から）",
+        (_, Locale::En) => "instance number (from 1)",
+    }
+}
+
+/// Text as XML character data or attribute value: the five special characters escaped and
+/// characters XML 1.0 does not allow (controls other than tab and line breaks) left out.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
