@@ -321,7 +321,12 @@ fn integer(n: &serde_json::Number) -> Option<i64> {
     })
 }
 
-/// A Parquet writer of a table of [`schema`]: Snappy compression, dictionary encoding.
+/// Rows per row group: small enough that a writer holds a few megabytes whatever the input's
+/// size, large enough for readers to skip well.
+const ROW_GROUP: usize = 65_536;
+
+/// A Parquet writer of a table of [`schema`]: Snappy compression, dictionary encoding, row
+/// groups of 65,536 rows.
 ///
 /// # Errors
 ///
@@ -329,6 +334,7 @@ fn integer(n: &serde_json::Number) -> Option<i64> {
 pub fn writer<W: Write + Send>(out: W, schema: SchemaRef) -> Result<ArrowWriter<W>, ParquetError> {
     let properties = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(ROW_GROUP))
         .set_created_by(format!("survey-schema {}", env!("CARGO_PKG_VERSION")))
         .build();
     ArrowWriter::try_new(out, schema, Some(properties))

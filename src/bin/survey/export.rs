@@ -244,29 +244,27 @@ pub(crate) fn rows<T: Send>(
     let options = ValidateOptions::default();
     let mut all_read = true;
     each_block(
-        survey,
         inputs,
         jobs,
         |block| -> Result<(T, Vec<String>), Fatal> {
             let mut value = start();
             let mut unreadable = Vec::new();
-            for answers in block {
-                let outcome = answers
-                    .json
-                    .as_ref()
-                    .map_err(Clone::clone)
-                    .and_then(|json| {
-                        survey
-                            .row_json(tables, json, &options, |report, row| {
-                                fold(&mut value, &answers.row_id, report, row)
-                            })
-                            .map_err(|e| e.to_string())
-                    });
+            block.each(survey, |row_id, json| {
+                let outcome = json.and_then(|json| {
+                    survey
+                        .row_json(tables, json, &options, |report, row| {
+                            fold(&mut value, row_id, report, row)
+                        })
+                        .map_err(|e| e.to_string())
+                });
                 match outcome {
-                    Ok(done) => done?,
-                    Err(why) => unreadable.push(format!("{}: {why}", answers.row_id)),
+                    Ok(done) => done,
+                    Err(why) => {
+                        unreadable.push(format!("{row_id}: {why}"));
+                        Ok(())
+                    }
                 }
-            }
+            })?;
             Ok((value, unreadable))
         },
         |result| {
@@ -321,13 +319,16 @@ fn record(
 pub(crate) fn output(path: Option<&Path>) -> Result<Box<dyn Write>, Fatal> {
     Ok(match path {
         Some(path) => Box::new(create(path)?),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout().lock(),
+        )),
     })
 }
 
 pub(crate) fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, Fatal> {
     std::fs::File::create(path)
-        .map(std::io::BufWriter::new)
+        .map(|file| std::io::BufWriter::with_capacity(1 << 20, file))
         .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))
 }
 

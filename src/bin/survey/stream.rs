@@ -1,42 +1,96 @@
-//! Answer sets streamed from files and `.jsonl` batches: read once, in blocks, worked on by
-//! several threads and handed back in input order, with memory bounded by the blocks in
-//! flight (not by the input) and a progress bar on a terminal.
+//! Answer sets streamed from files and `.jsonl` batches: read once, in blocks of about a
+//! megabyte, worked on by several threads and handed back in input order, with memory bounded
+//! by the blocks in flight (not by the input) and a progress bar on a terminal.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::io::{IsTerminal, Read};
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use survey_schema::{Format, Limits, Survey, parse_answers};
 
 use super::Fatal;
 
-/// One answer set as read: its row id (the file, or `FILE:LINE` in a batch) and its JSON
-/// (YAML files and `QuestionnaireResponse`s are turned into answer-set JSON first; the bytes of
-/// a batch line are checked as text where they are parsed).
-pub(crate) struct AnswerText {
-    pub(crate) row_id: String,
-    pub(crate) json: Result<Vec<u8>, String>,
+/// Bytes read at a time from a batch; a block holds the whole lines among them.
+const CHUNK: usize = 1 << 20;
+
+/// A block of input: some whole lines of a batch, or one answer file.
+pub(crate) struct Block {
+    /// The file the block is from.
+    source: Arc<str>,
+    /// The file's bytes: whole lines of a batch, or the whole answer file.
+    bytes: Vec<u8>,
+    /// Each answer set: its line number (none for a whole file) and where it is in `bytes`,
+    /// or why it cannot be read.
+    items: Vec<(Option<usize>, Result<Range<usize>, String>)>,
+    /// The format of a whole file (a batch is JSON).
+    format: Format,
 }
 
-/// A block of answer sets, and its place in the input.
-type Block = (usize, Vec<AnswerText>);
+impl Block {
+    /// Calls `each(row_id, json)` for each answer set of the block, in order: its row id (the
+    /// file, or `FILE:LINE` in a batch) and its answer-set JSON (YAML files and
+    /// `QuestionnaireResponse`s turned into answer-set JSON first), or why it cannot be read.
+    pub(crate) fn each(
+        &self,
+        survey: &Survey,
+        mut each: impl FnMut(&str, Result<&[u8], String>) -> Result<(), Fatal>,
+    ) -> Result<(), Fatal> {
+        let mut row_id = String::new();
+        for (line, item) in &self.items {
+            row_id.clear();
+            row_id.push_str(&self.source);
+            if let Some(line) = line {
+                row_id.push(':');
+                row_id.push_str(&line.to_string());
+            }
+            let json = match item {
+                Err(why) => Err(why.clone()),
+                Ok(range) => {
+                    let bytes = &self.bytes[range.clone()];
+                    if self.format == Format::Json && !is_response(bytes) {
+                        each(&row_id, Ok(bytes))?;
+                        continue;
+                    }
+                    converted(survey, bytes, self.format)
+                }
+            };
+            match json {
+                Ok(owned) => each(&row_id, Ok(&owned))?,
+                Err(why) => each(&row_id, Err(why))?,
+            }
+        }
+        Ok(())
+    }
+}
 
-/// Lines per block: big enough that threads rarely wait on each other, small enough that
-/// the blocks in flight stay a few megabytes.
-const BLOCK_LINES: usize = 512;
+/// Whether JSON bytes may be a `QuestionnaireResponse` (they name the resource type).
+fn is_response(bytes: &[u8]) -> bool {
+    static RESPONSE: LazyLock<Option<regex::bytes::Regex>> =
+        LazyLock::new(|| regex::bytes::Regex::new("\"QuestionnaireResponse\"").ok());
+    RESPONSE.as_ref().is_none_or(|r| r.is_match(bytes))
+}
+
+/// A YAML answer file or a `QuestionnaireResponse` as answer-set JSON.
+fn converted(survey: &Survey, bytes: &[u8], format: Format) -> Result<Vec<u8>, String> {
+    let limits = Limits::default();
+    let text = survey_schema::decode(bytes, &limits).map_err(|e| e.to_string())?;
+    let value = parse_answers(text, format, &limits).map_err(|e| e.to_string())?;
+    let answers = super::fhir::answers_of(survey, value)?;
+    serde_json::to_vec(&answers).map_err(|e| e.to_string())
+}
 
 /// Reads every answer set of `inputs` once, runs `work` on each block of them on `jobs`
 /// threads, and hands each block's result to `sink` in input order. An input that cannot be
 /// opened or read stops the stream with that error.
 pub(crate) fn each_block<T: Send>(
-    survey: &Survey,
     inputs: &[PathBuf],
     jobs: usize,
-    work: impl Fn(&[AnswerText]) -> T + Sync,
+    work: impl Fn(&Block) -> T + Sync,
     mut sink: impl FnMut(T) -> Result<(), Fatal>,
 ) -> Result<(), Fatal> {
     let total: u64 = inputs
@@ -47,9 +101,9 @@ pub(crate) fn each_block<T: Send>(
     let read_bytes = AtomicU64::new(0);
     let jobs = jobs.max(1);
     std::thread::scope(|scope| {
-        let (blocks_in, blocks_out) = sync_channel::<Block>(jobs * 2);
+        let (blocks_in, blocks_out) = sync_channel::<(usize, Block)>(jobs * 2);
         let (results_in, results_out) = sync_channel::<(usize, T)>(jobs * 2);
-        let reader = scope.spawn(|| read_all(survey, inputs, &read_bytes, blocks_in));
+        let reader = scope.spawn(|| read_all(inputs, &read_bytes, blocks_in));
         let blocks_out = Arc::new(Mutex::new(blocks_out));
         for _ in 0..jobs {
             let blocks_out = Arc::clone(&blocks_out);
@@ -82,7 +136,7 @@ pub(crate) fn each_block<T: Send>(
     })
 }
 
-fn next(blocks: &Mutex<Receiver<Block>>) -> Option<Block> {
+fn next(blocks: &Mutex<Receiver<(usize, Block)>>) -> Option<(usize, Block)> {
     blocks.lock().ok()?.recv().ok()
 }
 
@@ -92,107 +146,125 @@ fn next(blocks: &Mutex<Receiver<Block>>) -> Option<Block> {
     reason = "the sender is dropped on return, which closes the channel and ends the workers"
 )]
 fn read_all(
-    survey: &Survey,
     inputs: &[PathBuf],
     read_bytes: &AtomicU64,
-    blocks: std::sync::mpsc::SyncSender<Block>,
+    blocks: SyncSender<(usize, Block)>,
 ) -> Result<(), Fatal> {
     let mut place = 0;
-    let mut block = Vec::with_capacity(BLOCK_LINES);
-    let mut send = |block: &mut Vec<AnswerText>, force: bool| -> bool {
-        if block.is_empty() || (!force && block.len() < BLOCK_LINES) {
+    let mut send = |block: Block| -> bool {
+        if block.items.is_empty() {
             return true;
         }
-        let full = std::mem::replace(block, Vec::with_capacity(BLOCK_LINES));
         place += 1;
-        blocks.send((place - 1, full)).is_ok()
+        blocks.send((place - 1, block)).is_ok()
     };
     for input in inputs {
-        let name = input.display().to_string();
-        let cannot = |e: std::io::Error| Fatal(format!("cannot read {name}: {e}"));
+        let source: Arc<str> = input.display().to_string().into();
         let is_batch = input
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
-        if !is_batch {
-            let text = survey_schema::read_text(input, &Limits::default())
-                .map_err(|e| Fatal(e.to_string()))?;
-            read_bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
-            let format = Format::from_path(input).unwrap_or(Format::Json);
-            block.push(AnswerText {
-                json: as_json(survey, text.into_bytes(), format),
-                row_id: name,
-            });
-            if !send(&mut block, false) {
+        if is_batch {
+            let file = std::fs::File::open(input)
+                .map_err(|e| Fatal(format!("cannot read {source}: {e}")))?;
+            if !read_batch(file, &source, read_bytes, &mut send)? {
                 return Ok(());
             }
             continue;
         }
-        let file = std::fs::File::open(input).map_err(cannot)?;
-        let limit = Limits::default().max_input_bytes as u64;
-        let mut lines = BufReader::with_capacity(1 << 20, file);
-        let mut number = 0;
-        loop {
-            let mut line = Vec::new();
-            // A line longer than one answer set may be is read no further than the limit.
-            let read = (&mut lines)
-                .take(limit + 1)
-                .read_until(b'\n', &mut line)
-                .map_err(cannot)?;
-            if read == 0 {
-                break;
-            }
-            number += 1;
-            read_bytes.fetch_add(read as u64, Ordering::Relaxed);
-            let row_id = format!("{name}:{number}");
-            if line.len() as u64 > limit {
-                // Skip the rest of the long line.
-                let mut rest = Vec::new();
-                while !line.ends_with(b"\n") {
-                    rest.clear();
-                    let more = (&mut lines)
-                        .take(limit)
-                        .read_until(b'\n', &mut rest)
-                        .map_err(cannot)?;
-                    if more == 0 {
-                        break;
-                    }
-                    read_bytes.fetch_add(more as u64, Ordering::Relaxed);
-                    line.clear();
-                    line.extend_from_slice(&rest);
-                }
-                block.push(AnswerText {
-                    row_id,
-                    json: Err(format!("the line is longer than {limit} bytes")),
-                });
-            } else {
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let json = as_json(survey, line, Format::Json);
-                block.push(AnswerText { row_id, json });
-            }
-            if !send(&mut block, false) {
-                return Ok(());
-            }
+        let text = survey_schema::read_text(input, &Limits::default())
+            .map_err(|e| Fatal(e.to_string()))?;
+        read_bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+        let block = Block {
+            source,
+            items: vec![(None, Ok(0..text.len()))],
+            bytes: text.into_bytes(),
+            format: Format::from_path(input).unwrap_or(Format::Json),
+        };
+        if !send(block) {
+            return Ok(());
         }
     }
-    send(&mut block, true);
     Ok(())
 }
 
-/// An answer set as answer-set JSON: JSON as it is (read by the workers), YAML and
-/// `QuestionnaireResponse`s read here and written as JSON.
-fn as_json(survey: &Survey, bytes: Vec<u8>, format: Format) -> Result<Vec<u8>, String> {
-    static RESPONSE: std::sync::LazyLock<Option<regex::bytes::Regex>> =
-        std::sync::LazyLock::new(|| regex::bytes::Regex::new("\"QuestionnaireResponse\"").ok());
-    let response = RESPONSE.as_ref().is_none_or(|r| r.is_match(&bytes));
-    if format == Format::Json && !response {
-        return Ok(bytes);
+/// Reads a batch a chunk at a time, each block the whole lines read so far; a line longer
+/// than an answer set may be is skipped (read, not kept) and reported as such. False when no
+/// one takes the blocks any more.
+fn read_batch(
+    mut file: std::fs::File,
+    source: &Arc<str>,
+    read_bytes: &AtomicU64,
+    send: &mut impl FnMut(Block) -> bool,
+) -> Result<bool, Fatal> {
+    let limit = Limits::default().max_input_bytes;
+    let cannot = |e: std::io::Error| Fatal(format!("cannot read {source}: {e}"));
+    let mut carry: Vec<u8> = Vec::new();
+    let mut line = 1;
+    // The line being skipped for its length, while its end is looked for.
+    let mut skipping = false;
+    loop {
+        let mut bytes = Vec::with_capacity(carry.len() + CHUNK);
+        bytes.append(&mut carry);
+        let read = (&mut file)
+            .take(CHUNK as u64)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+        read_bytes.fetch_add(read as u64, Ordering::Relaxed);
+        let at_end = read == 0;
+        let whole = if at_end {
+            bytes.len()
+        } else {
+            bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+        };
+        carry = bytes.split_off(whole);
+        let mut items = Vec::new();
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |i| start + i);
+            if skipping {
+                items.push((
+                    Some(line),
+                    Err(format!("the line is longer than {limit} bytes")),
+                ));
+                skipping = false;
+            } else if end - start > limit {
+                items.push((
+                    Some(line),
+                    Err(format!("the line is longer than {limit} bytes")),
+                ));
+            } else if !bytes[start..end].iter().all(u8::is_ascii_whitespace) {
+                items.push((Some(line), Ok(start..end)));
+            }
+            line += 1;
+            start = end + 1;
+        }
+        if at_end && skipping {
+            items.push((
+                Some(line),
+                Err(format!("the line is longer than {limit} bytes")),
+            ));
+        }
+        if carry.len() > limit {
+            // No line end in sight: drop what was read of the line and look for its end.
+            carry.clear();
+            skipping = true;
+        }
+        let block = Block {
+            source: Arc::clone(source),
+            bytes,
+            items,
+            format: Format::Json,
+        };
+        if !send(block) {
+            return Ok(false);
+        }
+        if at_end {
+            return Ok(true);
+        }
     }
-    let text = survey_schema::decode(&bytes, &Limits::default()).map_err(|e| e.to_string())?;
-    let value = parse_answers(text, format, &Limits::default()).map_err(|e| e.to_string())?;
-    let answers = super::fhir::answers_of(survey, value)?;
-    serde_json::to_vec(&answers).map_err(|e| e.to_string())
 }
 
 /// A progress bar on standard error, when it is a terminal.
