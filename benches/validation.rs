@@ -18,6 +18,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::Value;
 use survey_schema::json_schema::JsonSchemaOptions;
+use survey_schema::tabular::Tally;
 use survey_schema::{Format, Limits, Survey, ValidateOptions};
 
 struct Fixture {
@@ -177,6 +178,47 @@ fn batch(c: &mut Criterion) {
     let survey = common::mhlw();
     let options = ValidateOptions::default();
     let mut group = c.benchmark_group("batch");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    // The analysis table's row path (validate, settle and make the row in one walk, then
+    // count it for a report), against the same parse peer.
+    for (name, survey_file, batch) in [
+        (
+            "mhlw_batch",
+            "mhlw-hospital-cybersecurity-2024.yaml",
+            "mhlw-batch.jsonl",
+        ),
+        (
+            "checklist_batch",
+            "mhlw-cybersecurity-checklist-2024.yaml",
+            "checklist-batch.jsonl",
+        ),
+    ] {
+        let survey = Survey::from_path(format!("{root}/schema/{survey_file}")).unwrap();
+        let lines = std::fs::read_to_string(format!("{root}/schema/examples/{batch}")).unwrap();
+        let tables = survey.tables();
+        group.throughput(Throughput::Bytes(lines.len() as u64));
+        group.bench_function(format!("parse_serde_json_lines/{name}"), |b| {
+            b.iter(|| {
+                lines
+                    .lines()
+                    .filter(|line| serde_json::from_str::<Value>(line).unwrap().is_object())
+                    .count()
+            });
+        });
+        group.bench_function(format!("row_json_tally_lines/{name}"), |b| {
+            b.iter(|| {
+                let mut tally = Tally::new(&survey);
+                for line in lines.lines() {
+                    survey
+                        .row_json(&tables, line.as_bytes(), &options, |report, row| {
+                            tally.add(report, &row.cells);
+                        })
+                        .unwrap();
+                }
+                tally
+            });
+        });
+    }
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("parse_serde_json_lines/mhlw_batch", |b| {
         b.iter(|| {

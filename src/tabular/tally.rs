@@ -1,7 +1,8 @@
 //! Counts over rows for a report, in memory that does not grow with the number of answer
 //! sets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 
 use serde_json::Value;
 
@@ -33,10 +34,10 @@ struct Counts {
     asked: usize,
     not_answered: usize,
     wrong_type: usize,
-    values: BTreeMap<String, usize>,
+    values: HashMap<String, usize>,
     /// Numbers by their order key (see [`order_key`]), dates by their text.
-    numbers: BTreeMap<u64, usize>,
-    dates: BTreeMap<String, usize>,
+    numbers: HashMap<u64, usize>,
+    dates: HashMap<String, usize>,
     /// Whether the number or date counts were merged (quartiles approximate).
     merged: bool,
 }
@@ -75,8 +76,12 @@ impl Tally {
                 (Cell::Answer(Datum::Bool(b)), _) => counts.count(if *b { "1" } else { "0" }, 1),
                 (Cell::Answer(Datum::Text(s)), ColumnKind::Choice) => counts.count(s, 1),
                 (Cell::Answer(Datum::Text(s)), ColumnKind::Date) => {
-                    *counts.dates.entry((*s).to_owned()).or_default() += 1;
-                    counts.bound();
+                    if let Some(n) = counts.dates.get_mut(*s) {
+                        *n += 1;
+                    } else {
+                        counts.dates.insert((*s).to_owned(), 1);
+                        counts.bound();
+                    }
                 }
                 (Cell::Answer(Datum::Number(n)), _) => {
                     if let Some(f) = n.as_f64() {
@@ -151,22 +156,21 @@ impl Tally {
                     column.kind,
                     ColumnKind::Boolean | ColumnKind::Choice | ColumnKind::Selected
                 ) {
-                    out["frequencies"] = counts
-                        .values
-                        .iter()
+                    out["frequencies"] = sorted(&counts.values)
+                        .into_iter()
                         .map(|(value, n)| {
-                            serde_json::json!({ "value": value, "count": n, "percent": percent(*n) })
+                            serde_json::json!({ "value": value, "count": n, "percent": percent(n) })
                         })
                         .collect();
                 }
                 if matches!(column.kind, ColumnKind::Integer | ColumnKind::Number) {
-                    out["summary"] = quantiles(&counts.numbers, counts.merged, |key| {
+                    out["summary"] = quantiles(&sorted(&counts.numbers), counts.merged, |key| {
                         serde_json::json!(from_order_key(*key))
                     });
                 }
                 if column.kind == ColumnKind::Date {
                     out["summary"] =
-                        quantiles(&counts.dates, counts.merged, |d| serde_json::json!(d));
+                        quantiles(&sorted(&counts.dates), counts.merged, |d| serde_json::json!(d));
                 }
                 out
             })
@@ -227,21 +231,28 @@ fn from_order_key(key: u64) -> f64 {
     })
 }
 
-/// The counts merged two by two, each pair under its lower key.
-fn halve<K: Ord + Clone>(counts: &BTreeMap<K, usize>) -> BTreeMap<K, usize> {
-    let mut out = BTreeMap::new();
-    let mut entries = counts.iter();
+/// The counts in key order.
+fn sorted<K: Ord + Clone>(counts: &HashMap<K, usize>) -> Vec<(K, usize)> {
+    let mut out: Vec<(K, usize)> = counts.iter().map(|(k, n)| (k.clone(), *n)).collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// The counts merged two by two in key order, each pair under its lower key.
+fn halve<K: Ord + Clone + Hash>(counts: &HashMap<K, usize>) -> HashMap<K, usize> {
+    let mut out = HashMap::new();
+    let mut entries = sorted(counts).into_iter();
     while let Some((key, n)) = entries.next() {
-        let more = entries.next().map_or(0, |(_, m)| *m);
-        out.insert(key.clone(), n + more);
+        let more = entries.next().map_or(0, |(_, m)| m);
+        out.insert(key, n + more);
     }
     out
 }
 
 /// n, min, the quartiles (the lower of the two middle values where they fall between) and max
 /// of values counted in order.
-fn quantiles<K>(counts: &BTreeMap<K, usize>, merged: bool, json: impl Fn(&K) -> Value) -> Value {
-    let n: usize = counts.values().sum();
+fn quantiles<K>(counts: &[(K, usize)], merged: bool, json: impl Fn(&K) -> Value) -> Value {
+    let n: usize = counts.iter().map(|(_, count)| count).sum();
     if n == 0 {
         return serde_json::json!({ "n": 0 });
     }
@@ -250,7 +261,7 @@ fn quantiles<K>(counts: &BTreeMap<K, usize>, merged: bool, json: impl Fn(&K) -> 
     let mut found = Vec::with_capacity(positions.len());
     let mut seen = 0;
     for (key, count) in counts {
-        seen += count;
+        seen += *count;
         while found.len() < positions.len() && positions[found.len()] < seen {
             found.push(json(key));
         }

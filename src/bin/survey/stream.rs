@@ -18,15 +18,18 @@ use super::Fatal;
 /// Bytes read at a time from a batch; a block holds the whole lines among them.
 const CHUNK: usize = 1 << 20;
 
+/// An answer set in a block: its line number (none for a whole file) and where it is in the
+/// block's bytes, or why it cannot be read.
+type Item = (Option<usize>, Result<Range<usize>, String>);
+
 /// A block of input: some whole lines of a batch, or one answer file.
 pub(crate) struct Block {
     /// The file the block is from.
     source: Arc<str>,
     /// The file's bytes: whole lines of a batch, or the whole answer file.
     bytes: Vec<u8>,
-    /// Each answer set: its line number (none for a whole file) and where it is in `bytes`,
-    /// or why it cannot be read.
-    items: Vec<(Option<usize>, Result<Range<usize>, String>)>,
+    /// Each answer set.
+    items: Vec<Item>,
     /// The format of a whole file (a batch is JSON).
     format: Format,
 }
