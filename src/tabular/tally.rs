@@ -169,8 +169,9 @@ impl Tally {
                     });
                 }
                 if column.kind == ColumnKind::Date {
-                    out["summary"] =
-                        quantiles(&sorted(&counts.dates), counts.merged, |d| serde_json::json!(d));
+                    out["summary"] = quantiles(&sorted(&counts.dates), counts.merged, |d| {
+                        serde_json::json!(d)
+                    });
                 }
                 out
             })

@@ -205,7 +205,7 @@ pub(crate) fn validate_response(
     survey: &Survey,
     value: &Value,
     options: &ValidateOptions,
-) -> super::Outcome {
+) -> super::validate::Outcome {
     let converted = survey
         .answers_from_response(value)
         .map_err(|problems| joined(&problems))?;

@@ -4,11 +4,9 @@
 //! problems (a file that was read but is not acceptable), 2 usage error or a file that cannot
 //! be read at all.
 
-use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod analysis;
 mod codebook;
@@ -16,13 +14,14 @@ mod export;
 mod fhir;
 mod report;
 mod stream;
+mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use serde_json::{Value, json};
+use serde_json::Value;
 use survey_schema::json_schema::{Draft, JsonSchemaOptions};
 use survey_schema::{
-    Error, Format, Limits, LoadError, Locale, Report, Survey, ValidateOptions, decode,
-    parse_answers, read_path, read_text,
+    Error, Format, Limits, LoadError, Locale, Survey, ValidateOptions, decode, parse_answers,
+    read_path, read_text,
 };
 
 #[derive(Parser)]
@@ -243,7 +242,7 @@ fn main() -> ExitCode {
             let jobs = jobs
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
                 .max(1);
-            validate(&survey, &answers, &options, format, jsonl, jobs)
+            validate::validate(&survey, &answers, &options, format, jsonl, jobs)
         }
         Command::Schema {
             survey,
@@ -450,7 +449,7 @@ fn prune(path: &Path, input: &str, output: Option<&Path>) -> Result<bool, Fatal>
         return Ok(false);
     };
     let name = if input == "-" { "<stdin>" } else { input };
-    let parsed = read_input(input, false)?
+    let parsed = read_input(input)?
         .and_then(|text| parse_answers(&text, answer_format(input, &text), &Limits::default()));
     match parsed {
         Ok(answers) => {
@@ -484,71 +483,9 @@ fn write_json(value: &Value, output: Option<&Path>) -> Result<(), Fatal> {
     }
 }
 
-/// The outcome for one answer set: a report, or why it could not be read.
-type Outcome = Result<Report, String>;
-
-fn validate(
-    survey_path: &Path,
-    inputs: &[String],
-    options: &ValidateOptions,
-    format: OutputFormat,
-    jsonl: bool,
-    jobs: usize,
-) -> Result<bool, Fatal> {
-    let Some(survey) = load_survey(survey_path)? else {
-        return Ok(false);
-    };
-    let mut all_valid = true;
-    let mut file_results = Vec::new();
-    for input in inputs {
-        let is_batch = jsonl || is_jsonl(input);
-        let name = if input == "-" { "<stdin>" } else { input };
-        let outcome: Outcome = match read_input(input, is_batch)? {
-            Ok(text) if is_batch => {
-                all_valid &= batch(&survey, input, &text, options, format, jobs)?;
-                continue;
-            }
-            Ok(text) => validate_text(&survey, input, &text, options),
-            Err(error) => Err(error.to_string()),
-        };
-        all_valid &= outcome.as_ref().is_ok_and(Report::is_valid);
-        match format {
-            OutputFormat::Text => print_text(name, &outcome),
-            OutputFormat::Json => file_results.push(result_json("file", &json!(name), &outcome)),
-        }
-    }
-    if format == OutputFormat::Json && !file_results.is_empty() {
-        let value = if file_results.len() == 1 && inputs.len() == 1 {
-            file_results.remove(0)
-        } else {
-            Value::Array(file_results)
-        };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&value).map_err(|e| Fatal(e.to_string()))?
-        );
-    }
-    Ok(all_valid)
-}
-
-/// Validates one answer set: JSON straight from its bytes, YAML through `parse_answers`.
-fn validate_text(survey: &Survey, input: &str, text: &str, options: &ValidateOptions) -> Outcome {
-    if answer_format(input, text) == Format::Json
-        && let Some(response) = fhir::as_response(text)
-    {
-        return fhir::validate_response(survey, &response, options);
-    }
-    let report = match answer_format(input, text) {
-        Format::Yaml => parse_answers(text, Format::Yaml, &Limits::default())
-            .map(|answers| survey.validate_with(&answers, options)),
-        _ => survey.validate_json(text.as_bytes(), options),
-    };
-    report.map_err(|e| e.to_string())
-}
-
 /// The format of an answer input: by its extension, or on standard input by its first
 /// character (JSON starts with `{` or `[`).
-fn answer_format(input: &str, text: &str) -> Format {
+pub(crate) fn answer_format(input: &str, text: &str) -> Format {
     if input == "-" {
         if text.trim_start().starts_with(['{', '[']) {
             Format::Json
@@ -560,18 +497,10 @@ fn answer_format(input: &str, text: &str) -> Format {
     }
 }
 
-/// Reads an answer input. A file that cannot be read at all is fatal; one that was read but
-/// is not text within the limits is that input's error. A batch may be larger than one answer
-/// set: it is read whole, and each line is held to the limits.
-fn read_input(input: &str, is_batch: bool) -> Result<Result<String, LoadError>, Fatal> {
-    let limits = if is_batch {
-        Limits {
-            max_input_bytes: usize::MAX,
-            ..Limits::default()
-        }
-    } else {
-        Limits::default()
-    };
+/// Reads one answer input (a batch is streamed instead). A file that cannot be read at all is
+/// fatal; one that was read but is not text within the limits is that input's error.
+pub(crate) fn read_input(input: &str) -> Result<Result<String, LoadError>, Fatal> {
+    let limits = Limits::default();
     let read = if input == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -586,178 +515,4 @@ fn read_input(input: &str, is_batch: bool) -> Result<Result<String, LoadError>, 
         Err(error) if error.is_unreadable() => Err(Fatal(error.to_string())),
         other => Ok(other),
     }
-}
-
-fn is_jsonl(input: &str) -> bool {
-    Path::new(input)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"))
-}
-
-fn result_json(key: &str, id: &Value, outcome: &Outcome) -> Value {
-    match outcome {
-        Ok(report) => json!({
-            key: id,
-            "valid": report.is_valid(),
-            "truncated": report.truncated,
-            "issues": report.issues,
-            "warnings": report.warnings,
-        }),
-        Err(error) => json!({
-            key: id,
-            "valid": false,
-            "truncated": false,
-            "issues": [{ "code": "unreadable", "path": "", "question": "", "message": error, "severity": "error" }],
-            "warnings": [],
-        }),
-    }
-}
-
-fn print_text(name: &str, outcome: &Outcome) {
-    match outcome {
-        Ok(report) if report.is_valid() => {
-            println!("{name}: valid{}", warning_count(report));
-            for warning in &report.warnings {
-                println!("  warning: {warning}");
-            }
-        }
-        Ok(report) => {
-            println!(
-                "{name}: invalid ({} issue{}{}){}",
-                report.issues.len(),
-                if report.issues.len() == 1 { "" } else { "s" },
-                if report.truncated { ", truncated" } else { "" },
-                warning_count(report)
-            );
-            for line in report.to_string().lines() {
-                println!("  {line}");
-            }
-        }
-        Err(error) => println!("{name}: unreadable: {error}"),
-    }
-}
-
-/// ", 1 warning" after a verdict, when the report has warnings.
-fn warning_count(report: &Report) -> String {
-    match report.warnings.len() {
-        0 => String::new(),
-        1 => ", 1 warning".to_owned(),
-        n => format!(", {n} warnings"),
-    }
-}
-
-/// Validates a JSON Lines batch on `jobs` threads; output stays in input order.
-fn batch(
-    survey: &Survey,
-    name: &str,
-    text: &str,
-    options: &ValidateOptions,
-    format: OutputFormat,
-    jobs: usize,
-) -> Result<bool, Fatal> {
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .map(|(i, line)| (i + 1, line))
-        .filter(|(_, line)| !line.trim().is_empty())
-        .collect();
-    let done = AtomicUsize::new(0);
-    let show_progress = std::io::stderr().is_terminal();
-    let chunk = lines.len().div_ceil(jobs).max(1);
-    let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
-        let workers: Vec<_> = lines
-            .chunks(chunk)
-            .map(|part| {
-                let done = &done;
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(_, line)| {
-                            let outcome = if let Some(response) = fhir::as_response(line) {
-                                fhir::validate_response(survey, &response, options)
-                            } else {
-                                survey
-                                    .validate_json(line.as_bytes(), options)
-                                    .map_err(|e| e.to_string())
-                            };
-                            done.fetch_add(1, Ordering::Relaxed);
-                            outcome
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        if show_progress {
-            while workers.iter().any(|w| !w.is_finished()) {
-                let count = done.load(Ordering::Relaxed);
-                let width = 30 * count / lines.len().max(1);
-                eprint!(
-                    "\r[{}{}] {count}/{}",
-                    "#".repeat(width),
-                    " ".repeat(30 - width),
-                    lines.len()
-                );
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            eprint!("\r{}\r", " ".repeat(50));
-        }
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut valid = 0usize;
-    let mut warnings = 0usize;
-    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
-    for ((line, _), outcome) in lines.iter().zip(&outcomes) {
-        match outcome {
-            Ok(report) => {
-                valid += usize::from(report.is_valid());
-                warnings += report.warnings.len();
-                for issue in &report.issues {
-                    *codes.entry(issue.code.as_str()).or_default() += 1;
-                }
-            }
-            Err(_) => *codes.entry("unreadable").or_default() += 1,
-        }
-        let written = match format {
-            OutputFormat::Json => writeln!(out, "{}", result_json("line", &json!(line), outcome)),
-            OutputFormat::Text => match outcome {
-                Ok(report) if report.is_valid() && report.warnings.is_empty() => {
-                    writeln!(out, "{name}:{line}: valid")
-                }
-                Ok(report) if report.is_valid() => report
-                    .warnings
-                    .iter()
-                    .try_for_each(|w| writeln!(out, "{name}:{line}: valid; warning: {w}")),
-                Ok(report) => report
-                    .to_string()
-                    .lines()
-                    .try_for_each(|text| writeln!(out, "{name}:{line}: {text}")),
-                Err(error) => writeln!(out, "{name}:{line}: unreadable: {error}"),
-            },
-        };
-        written.map_err(|e| Fatal(e.to_string()))?;
-    }
-    out.flush().map_err(|e| Fatal(e.to_string()))?;
-    let total = lines.len();
-    let mut top: Vec<(&str, usize)> = codes.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let top: Vec<String> = top
-        .iter()
-        .take(5)
-        .map(|(code, n)| format!("{code} ({n})"))
-        .collect();
-    eprintln!(
-        "{name}: {total} answer sets, {valid} valid, {} invalid, {warnings} warning{}{}",
-        total - valid,
-        if warnings == 1 { "" } else { "s" },
-        if top.is_empty() {
-            String::new()
-        } else {
-            format!("; most frequent issues: {}", top.join(", "))
-        }
-    );
-    Ok(valid == total)
 }

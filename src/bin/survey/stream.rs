@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Read};
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
@@ -35,6 +35,16 @@ pub(crate) struct Block {
 }
 
 impl Block {
+    /// The lines of a batch block: each line number and its bytes, or why it cannot be read.
+    pub(crate) fn lines(&self) -> impl Iterator<Item = (usize, Result<&[u8], &str>)> {
+        self.items.iter().map(|(line, item)| {
+            let bytes = match item {
+                Ok(range) => Ok(&self.bytes[range.clone()]),
+                Err(why) => Err(why.as_str()),
+            };
+            (line.unwrap_or(1), bytes)
+        })
+    }
     /// Calls `each(row_id, json)` for each answer set of the block, in order: its row id (the
     /// file, or `FILE:LINE` in a batch) and its answer-set JSON (YAML files and
     /// `QuestionnaireResponse`s turned into answer-set JSON first), or why it cannot be read.
@@ -72,7 +82,7 @@ impl Block {
 }
 
 /// Whether JSON bytes may be a `QuestionnaireResponse` (they name the resource type).
-fn is_response(bytes: &[u8]) -> bool {
+pub(crate) fn is_response(bytes: &[u8]) -> bool {
     static RESPONSE: LazyLock<Option<regex::bytes::Regex>> =
         LazyLock::new(|| regex::bytes::Regex::new("\"QuestionnaireResponse\"").ok());
     RESPONSE.as_ref().is_none_or(|r| r.is_match(bytes))
@@ -94,19 +104,68 @@ pub(crate) fn each_block<T: Send>(
     inputs: &[PathBuf],
     jobs: usize,
     work: impl Fn(&Block) -> T + Sync,
-    mut sink: impl FnMut(T) -> Result<(), Fatal>,
+    sink: impl FnMut(T) -> Result<(), Fatal>,
 ) -> Result<(), Fatal> {
     let total: u64 = inputs
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
+    run(
+        total,
+        jobs,
+        |read_bytes, send| read_all(inputs, read_bytes, send),
+        work,
+        sink,
+    )
+}
+
+/// [`each_block`] on one batch read from `reader` (a file or standard input) named `name`,
+/// of `total` bytes if known (for the progress bar).
+pub(crate) fn each_batch_block<T: Send>(
+    reader: impl Read + Send,
+    name: &str,
+    total: u64,
+    jobs: usize,
+    work: impl Fn(&Block) -> T + Sync,
+    sink: impl FnMut(T) -> Result<(), Fatal>,
+) -> Result<(), Fatal> {
+    let source: Arc<str> = name.into();
+    run(
+        total,
+        jobs,
+        |read_bytes, send| read_batch(reader, &source, read_bytes, send).map(|_| ()),
+        work,
+        sink,
+    )
+}
+
+/// The pipeline: `read` sends blocks (false: no one takes them any more), `jobs` threads run
+/// `work` on them, and `sink` takes the results in the blocks' order.
+fn run<T: Send>(
+    total: u64,
+    jobs: usize,
+    read: impl FnOnce(&AtomicU64, &mut dyn FnMut(Block) -> bool) -> Result<(), Fatal> + Send,
+    work: impl Fn(&Block) -> T + Sync,
+    mut sink: impl FnMut(T) -> Result<(), Fatal>,
+) -> Result<(), Fatal> {
     let read_bytes = AtomicU64::new(0);
     let jobs = jobs.max(1);
     std::thread::scope(|scope| {
         let (blocks_in, blocks_out) = sync_channel::<(usize, Block)>(jobs * 2);
         let (results_in, results_out) = sync_channel::<(usize, T)>(jobs * 2);
-        let reader = scope.spawn(|| read_all(inputs, &read_bytes, blocks_in));
+        let read_bytes = &read_bytes;
+        let reader = scope.spawn(move || {
+            let mut place = 0;
+            let mut send = |block: Block| -> bool {
+                if block.items.is_empty() {
+                    return true;
+                }
+                place += 1;
+                blocks_in.send((place - 1, block)).is_ok()
+            };
+            read(read_bytes, &mut send)
+        });
         let blocks_out = Arc::new(Mutex::new(blocks_out));
         for _ in 0..jobs {
             let blocks_out = Arc::clone(&blocks_out);
@@ -144,23 +203,11 @@ fn next(blocks: &Mutex<Receiver<(usize, Block)>>) -> Option<(usize, Block)> {
 }
 
 /// Reads the inputs in order into blocks; stops early when no one takes them any more.
-#[allow(
-    clippy::needless_pass_by_value,
-    reason = "the sender is dropped on return, which closes the channel and ends the workers"
-)]
 fn read_all(
     inputs: &[PathBuf],
     read_bytes: &AtomicU64,
-    blocks: SyncSender<(usize, Block)>,
+    send: &mut dyn FnMut(Block) -> bool,
 ) -> Result<(), Fatal> {
-    let mut place = 0;
-    let mut send = |block: Block| -> bool {
-        if block.items.is_empty() {
-            return true;
-        }
-        place += 1;
-        blocks.send((place - 1, block)).is_ok()
-    };
     for input in inputs {
         let source: Arc<str> = input.display().to_string().into();
         let is_batch = input
@@ -169,7 +216,7 @@ fn read_all(
         if is_batch {
             let file = std::fs::File::open(input)
                 .map_err(|e| Fatal(format!("cannot read {source}: {e}")))?;
-            if !read_batch(file, &source, read_bytes, &mut send)? {
+            if !read_batch(file, &source, read_bytes, send)? {
                 return Ok(());
             }
             continue;
@@ -194,10 +241,10 @@ fn read_all(
 /// than an answer set may be is skipped (read, not kept) and reported as such. False when no
 /// one takes the blocks any more.
 fn read_batch(
-    mut file: std::fs::File,
+    mut reader: impl Read,
     source: &Arc<str>,
     read_bytes: &AtomicU64,
-    send: &mut impl FnMut(Block) -> bool,
+    send: &mut dyn FnMut(Block) -> bool,
 ) -> Result<bool, Fatal> {
     let limit = Limits::default().max_input_bytes;
     let cannot = |e: std::io::Error| Fatal(format!("cannot read {source}: {e}"));
@@ -208,7 +255,7 @@ fn read_batch(
     loop {
         let mut bytes = Vec::with_capacity(carry.len() + CHUNK);
         bytes.append(&mut carry);
-        let read = (&mut file)
+        let read = (&mut reader)
             .take(CHUNK as u64)
             .read_to_end(&mut bytes)
             .map_err(cannot)?;
