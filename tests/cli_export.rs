@@ -332,3 +332,47 @@ mod parquet_file {
         assert_eq!(text(batch, vendor_why, 1).as_deref(), Some("not_asked"));
     }
 }
+
+/// A line longer than an answer set may be is skipped and reported, not kept in memory; the
+/// lines around it, CRLF endings, a byte order mark and a last line without an end are read.
+#[test]
+fn a_hostile_batch_is_read_line_by_line() {
+    let batch = temp_path("hostile.jsonl");
+    let mut text = String::from("{\"Q2\": true}\r\n");
+    text.push_str(&format!(
+        "{{\"Q2\": \"{}\"}}\n",
+        "x".repeat(9 * 1024 * 1024)
+    ));
+    text.push_str("\n{\"Q2\": false}\n\u{feff}{\"Q2\": true}\n{\"Q2\": true}");
+    std::fs::write(&batch, text).unwrap();
+    let (code, table, stderr) = run(&["export", SURVEY, &batch, "--jobs", "2"]);
+    assert_eq!(code, 1, "an unreadable line: {stderr}");
+    assert!(
+        stderr.contains(&format!("{batch}:2: the line is longer than")),
+        "{stderr}"
+    );
+    let rows = records_of(&table);
+    let ids: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    // (A byte order mark before a line's JSON is skipped, as `validate_json` skips it.)
+    let expected: Vec<String> = [1, 4, 5, 6]
+        .iter()
+        .map(|n| format!("{batch}:{n}"))
+        .collect();
+    assert_eq!(ids, expected);
+    assert_eq!(
+        rows[1][1..4],
+        ["0".to_owned(), ".b".into(), ".b".into()][..]
+    );
+    let (code, _, stderr) = run(&["validate", SURVEY, &batch]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("5 answer sets"), "{stderr}");
+}
+
+fn records_of(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}

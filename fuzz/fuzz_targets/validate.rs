@@ -1,7 +1,8 @@
 //! Arbitrary bytes as a JSON answer set for the MHLW survey and for the checklist (sections,
 //! tables): validation never panics;
 //! `validate_json` refuses exactly what `parse_answers` refuses and reports what `validate`
-//! reports on the parsed value; `is_valid`, `validate` and `prune` agree with each other.
+//! reports on the parsed value; `is_valid`, `validate` and `prune` agree with each other; and
+//! `row_json` gives the same report and the cells `row` makes.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -49,6 +50,16 @@ fn check(survey: &Survey, data: &[u8]) {
     );
     let answers = parsed.unwrap().unwrap();
     assert_eq!(survey.validate_with(&answers, &options), report);
+    // The analysis table's one-walk row path: the same report, and the cells `row` makes
+    // from the parsed value.
+    let tables = survey.tables();
+    let row = format!("{:?}", survey.row(&tables.columns, &answers));
+    survey
+        .row_json(&tables, data, &options, |fast_report, fast| {
+            assert_eq!(fast_report, &report);
+            assert_eq!(format!("{:?}", fast.cells), row);
+        })
+        .unwrap();
     let pruned = survey.prune(&answers);
     assert_eq!(survey.prune(&pruned), pruned);
     assert!(
