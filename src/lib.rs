@@ -38,9 +38,12 @@
 //!   One walk in document order (a repeat's fields once per instance), enabled states as a
 //!   bitset, then the edit checks.
 //! - [`tabular`]: answer sets as rows of an analysis table whose every cell is an answer, not
-//!   asked (disabled by the skip logic) or not answered.
-//! - `codebook`: the table's codebook ([`Survey::codebook`]): labels, value labels, the
-//!   universe of each column (its enable conditions in words, Japanese or English).
+//!   asked (disabled by the skip logic) or not answered, a long table per repeating group,
+//!   [`Survey::row_json`] making a row and its report in one walk, report counts in bounded
+//!   memory, and (feature `parquet`) Arrow record batches and Parquet files.
+//! - `codebook`: the table's codebook ([`Survey::codebook`], [`Survey::codebook_ddi`] for DDI
+//!   Codebook 2.5 XML): labels, value labels, the universe of each column (its enable
+//!   conditions in words, Japanese or English).
 //! - [`analysis`]: static analysis of a survey's logic ([`Survey::analyze`]: unreachable
 //!   questions, conditions always true, inert tests, rules that never fail or hold), covering
 //!   example answer sets and respondent paths; a bounded search over one representative
