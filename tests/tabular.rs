@@ -318,9 +318,9 @@ fn repeats_make_a_long_table_with_a_row_per_instance() {
         survey
             .row_json(&tables, &text, &ValidateOptions::default(), |_, row| {
                 assert_eq!(row.instances.len(), count, "{answers}");
-                for (i, (table, number, cells)) in row.instances.iter().enumerate() {
-                    assert_eq!((*table, *number), (0, i + 1));
-                    for (cell, column) in cells.iter().zip(&systems.columns) {
+                for (i, instance) in row.instances.iter().enumerate() {
+                    assert_eq!((instance.table, instance.number), (0, i + 1));
+                    for (cell, column) in instance.cells.iter().zip(&systems.columns) {
                         let pointer = column.pointer.replacen("/0/", &format!("/{i}/"), 1);
                         let value = answers.pointer(&pointer);
                         let expected = match (enabled.contains(&pointer), value) {

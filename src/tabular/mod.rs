@@ -131,12 +131,24 @@ pub enum Datum<'v> {
 
 /// One answer set as rows: its cells in the main table and a row per repeat instance.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Row<'v> {
     /// A cell per column of [`Tables::columns`].
     pub cells: Vec<Cell<'v>>,
-    /// Every repeat instance: the index of its table in [`Tables::repeats`], its number (from
-    /// 1) and a cell per column of that table; in table order, then instance order.
-    pub instances: Vec<(usize, usize, Vec<Cell<'v>>)>,
+    /// Every repeat instance, in table order, then instance order.
+    pub instances: Vec<Instance<'v>>,
+}
+
+/// One instance of a repeat as a row of its long table.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Instance<'v> {
+    /// The index of its table in [`Tables::repeats`].
+    pub table: usize,
+    /// Its number, from 1.
+    pub number: usize,
+    /// A cell per column of that table.
+    pub cells: Vec<Cell<'v>>,
 }
 
 /// Longest column name: Stata's limit (SPSS allows 64, R and SQL more).
@@ -305,7 +317,11 @@ impl Survey {
             &mut |repeat, instance, settled| {
                 if let Some(table) = tables.repeats.iter().position(|t| t.node == repeat) {
                     let cells = cells(&tables.repeats[table].columns, settled);
-                    instances.borrow_mut().push((table, instance + 1, cells));
+                    instances.borrow_mut().push(Instance {
+                        table,
+                        number: instance + 1,
+                        cells,
+                    });
                 }
             },
             |report, settled| {
@@ -314,7 +330,7 @@ impl Survey {
                     None => vec![Cell::WrongType; tables.columns.len()],
                 };
                 let mut instances = instances.take();
-                instances.sort_by_key(|(table, number, _)| (*table, *number));
+                instances.sort_by_key(|i| (i.table, i.number));
                 each(&report, &Row { cells, instances })
             },
         ))

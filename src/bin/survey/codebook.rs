@@ -65,6 +65,7 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
                 "変数名",
                 "JSON Pointer",
                 "ラベル",
+                "質問文",
                 "型",
                 "値ラベル",
                 "非該当（質問されていない）",
@@ -79,6 +80,7 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
                 "name",
                 "pointer",
                 "label",
+                "question",
                 "type",
                 "values",
                 "not asked",
@@ -88,7 +90,7 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
             ],
         ),
     };
-    let rows: Vec<[String; 9]> = variables
+    let rows: Vec<[String; 10]> = variables
         .iter()
         .map(|v| {
             let values: Vec<String> = v
@@ -100,6 +102,7 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
                 v.name.clone(),
                 v.pointer.clone(),
                 v.label.clone(),
+                v.question.clone(),
                 v.kind.as_str().to_owned(),
                 values.join("; "),
                 args.not_asked.clone(),

@@ -88,7 +88,7 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
         repeats.push(writer);
     }
     let mut issues = issues_file(args)?;
-    let new_block = || CsvBlock {
+    let start = || Part {
         main: csv::Writer::from_writer(Vec::new()),
         repeats: tables
             .repeats
@@ -102,25 +102,8 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
         &tables,
         &args.answers,
         args.jobs,
-        new_block,
-        |block, row_id, report, row| {
-            if !wanted(args.invalid, report) {
-                return Ok(());
-            }
-            issue_records(&mut block.issues, row_id, report)?;
-            let valid = if report.is_valid() { "1" } else { "0" };
-            record(&mut block.main, row_id, valid, &row.cells, args)?;
-            for (table, number, cells) in &row.instances {
-                record(
-                    &mut block.repeats[*table],
-                    row_id,
-                    &number.to_string(),
-                    cells,
-                    args,
-                )?;
-            }
-            Ok(())
-        },
+        start,
+        fold(args),
         |block| {
             write(&mut main, &bytes(block.main)?)?;
             for (writer, part) in repeats.iter_mut().zip(block.repeats) {
@@ -142,11 +125,66 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
     Ok(all_read)
 }
 
-/// What one block of answer sets adds to each CSV file.
-struct CsvBlock {
-    main: csv::Writer<Vec<u8>>,
-    repeats: Vec<csv::Writer<Vec<u8>>>,
+/// What one block of answer sets adds to each output: the main table, each repeat's table
+/// (CSV bytes or an Arrow batch) and the issues (CSV bytes).
+struct Part<T> {
+    main: T,
+    repeats: Vec<T>,
     issues: csv::Writer<Vec<u8>>,
+}
+
+/// The second key of a row: `valid` in the main table, `instance` in a repeat's.
+#[derive(Clone, Copy)]
+enum RowKey {
+    Valid(bool),
+    Instance(usize),
+}
+
+/// Rows of one table, in either format.
+trait Table: Send {
+    fn push(
+        &mut self,
+        row_id: &str,
+        key: RowKey,
+        cells: &[Cell<'_>],
+        args: &ExportArgs,
+    ) -> Result<(), Fatal>;
+}
+
+impl Table for csv::Writer<Vec<u8>> {
+    fn push(
+        &mut self,
+        row_id: &str,
+        key: RowKey,
+        cells: &[Cell<'_>],
+        args: &ExportArgs,
+    ) -> Result<(), Fatal> {
+        let key = match key {
+            RowKey::Valid(valid) => if valid { "1" } else { "0" }.to_owned(),
+            RowKey::Instance(number) => number.to_string(),
+        };
+        record(self, row_id, &key, cells, args)
+    }
+}
+
+/// Adds an answer set kept by `--invalid` to a block: its issues, its row and a row per
+/// repeat instance.
+fn fold<T: Table>(
+    args: &ExportArgs,
+) -> impl Fn(&mut Part<T>, &str, &Report, &Row<'_>) -> Result<(), Fatal> + Sync + '_ {
+    move |part, row_id, report, row| {
+        if !wanted(args.invalid, report) {
+            return Ok(());
+        }
+        issue_records(&mut part.issues, row_id, report)?;
+        let valid = RowKey::Valid(report.is_valid());
+        part.main.push(row_id, valid, &row.cells, args)?;
+        for instance in &row.instances {
+            let key = RowKey::Instance(instance.number);
+            part.repeats[instance.table].push(row_id, key, &instance.cells, args)?;
+        }
+        Ok(())
+    }
 }
 
 /// Whether `--invalid` keeps an answer set with this report.
@@ -367,7 +405,7 @@ fn parquet(args: &ExportArgs) -> Result<bool, Fatal> {
         );
     }
     let mut issues = issues_file(args)?;
-    let start = || ParquetBlock {
+    let start = || Part {
         main: Batch::new(&tables.columns, Key::Valid),
         repeats: tables
             .repeats
@@ -382,22 +420,7 @@ fn parquet(args: &ExportArgs) -> Result<bool, Fatal> {
         &args.answers,
         args.jobs,
         start,
-        |block, row_id, report, row| {
-            if !wanted(args.invalid, report) {
-                return Ok(());
-            }
-            issue_records(&mut block.issues, row_id, report)?;
-            block
-                .main
-                .push_row(row_id, report.is_valid(), &row.cells)
-                .map_err(|e| arrow(&e))?;
-            for (table, number, cells) in &row.instances {
-                block.repeats[*table]
-                    .push_instance(row_id, *number, cells)
-                    .map_err(|e| arrow(&e))?;
-            }
-            Ok(())
-        },
+        fold(args),
         |mut block| {
             if !block.main.is_empty() {
                 main.write(&block.main.finish().map_err(|e| arrow(&e))?)
@@ -426,10 +449,19 @@ fn parquet(args: &ExportArgs) -> Result<bool, Fatal> {
     Ok(all_read)
 }
 
-/// What one block of answer sets adds to each Parquet file and the issues.
 #[cfg(feature = "parquet")]
-struct ParquetBlock {
-    main: survey_schema::tabular::parquet::Batch,
-    repeats: Vec<survey_schema::tabular::parquet::Batch>,
-    issues: csv::Writer<Vec<u8>>,
+impl Table for survey_schema::tabular::parquet::Batch {
+    fn push(
+        &mut self,
+        row_id: &str,
+        key: RowKey,
+        cells: &[Cell<'_>],
+        _: &ExportArgs,
+    ) -> Result<(), Fatal> {
+        match key {
+            RowKey::Valid(valid) => self.push_row(row_id, valid, cells),
+            RowKey::Instance(number) => self.push_instance(row_id, number, cells),
+        }
+        .map_err(|e| Fatal(format!("Parquet: {e}")))
+    }
 }
