@@ -394,3 +394,24 @@ fn tallies_merge_and_stay_bounded() {
         "a merged pair is kept under its lower value"
     );
 }
+
+/// Dates are summarised in text order, date-shaped or not (an invalid answer set may hold any
+/// text in a date column).
+#[test]
+fn date_summaries_order_dates_as_text() {
+    let survey = Survey::from_yaml(
+        "id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions:\n  \
+         - { id: d, type: date, title: D }\n",
+    )
+    .unwrap();
+    let columns = survey.columns();
+    let mut tally = survey_schema::tabular::Tally::new(&survey);
+    for date in ["2024-01-05", "not a date", "0000-02-29", "2024-1-5", "2024-01-05"] {
+        let answers = serde_json::json!({ "d": date });
+        tally.add(&survey.validate(&answers), &survey.row(&columns, &answers));
+    }
+    assert_eq!(
+        tally.to_json()["columns"][0]["summary"],
+        serde_json::json!({ "n": 5, "min": "0000-02-29", "q1": "2024-01-05", "median": "2024-01-05", "q3": "2024-1-5", "max": "not a date" })
+    );
+}

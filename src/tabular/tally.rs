@@ -34,10 +34,16 @@ struct Counts {
     asked: usize,
     not_answered: usize,
     wrong_type: usize,
+    /// Booleans and picked choices answered `true` and `false`.
+    ones: usize,
+    zeros: usize,
+    /// A single choice's values.
     values: HashMap<String, usize>,
-    /// Numbers by their order key (see [`order_key`]), dates by their text.
+    /// Numbers by their order key (see [`order_key`]), dates shaped `YYYY-MM-DD` by their
+    /// digits as one number (`20240401`: the same order), other date texts by their text.
     numbers: HashMap<u64, usize>,
-    dates: HashMap<String, usize>,
+    dates: HashMap<u32, usize>,
+    odd_dates: HashMap<String, usize>,
     /// Whether the number or date counts were merged (quartiles approximate).
     merged: bool,
 }
@@ -73,15 +79,18 @@ impl Tally {
             match (cell, column.kind) {
                 (Cell::NotAnswered, _) => counts.not_answered += 1,
                 (Cell::WrongType, _) => counts.wrong_type += 1,
-                (Cell::Answer(Datum::Bool(b)), _) => counts.count(if *b { "1" } else { "0" }, 1),
+                (Cell::Answer(Datum::Bool(true)), _) => counts.ones += 1,
+                (Cell::Answer(Datum::Bool(false)), _) => counts.zeros += 1,
                 (Cell::Answer(Datum::Text(s)), ColumnKind::Choice) => counts.count(s, 1),
                 (Cell::Answer(Datum::Text(s)), ColumnKind::Date) => {
-                    if let Some(n) = counts.dates.get_mut(*s) {
+                    if let Some(key) = date_key(s) {
+                        *counts.dates.entry(key).or_default() += 1;
+                    } else if let Some(n) = counts.odd_dates.get_mut(*s) {
                         *n += 1;
                     } else {
-                        counts.dates.insert((*s).to_owned(), 1);
-                        counts.bound();
+                        counts.odd_dates.insert((*s).to_owned(), 1);
                     }
+                    counts.bound();
                 }
                 (Cell::Answer(Datum::Number(n)), _) => {
                     if let Some(f) = n.as_f64() {
@@ -106,6 +115,8 @@ impl Tally {
             counts.asked += theirs.asked;
             counts.not_answered += theirs.not_answered;
             counts.wrong_type += theirs.wrong_type;
+            counts.ones += theirs.ones;
+            counts.zeros += theirs.zeros;
             for (value, n) in theirs.values {
                 counts.count(&value, n);
             }
@@ -115,6 +126,9 @@ impl Tally {
             }
             for (date, n) in theirs.dates {
                 *counts.dates.entry(date).or_default() += n;
+            }
+            for (date, n) in theirs.odd_dates {
+                *counts.odd_dates.entry(date).or_default() += n;
             }
             counts.bound();
         }
@@ -156,7 +170,14 @@ impl Tally {
                     column.kind,
                     ColumnKind::Boolean | ColumnKind::Choice | ColumnKind::Selected
                 ) {
-                    out["frequencies"] = sorted(&counts.values)
+                    let mut values = sorted(&counts.values);
+                    for (value, n) in [("0", counts.zeros), ("1", counts.ones)] {
+                        if n > 0 {
+                            values.push((value.to_owned(), n));
+                        }
+                    }
+                    values.sort_by(|a, b| a.0.cmp(&b.0));
+                    out["frequencies"] = values
                         .into_iter()
                         .map(|(value, n)| {
                             serde_json::json!({ "value": value, "count": n, "percent": percent(n) })
@@ -169,9 +190,14 @@ impl Tally {
                     });
                 }
                 if column.kind == ColumnKind::Date {
-                    out["summary"] = quantiles(&sorted(&counts.dates), counts.merged, |d| {
-                        serde_json::json!(d)
-                    });
+                    let mut dates: Vec<(String, usize)> = counts
+                        .dates
+                        .iter()
+                        .map(|(key, n)| (date_text(*key), *n))
+                        .collect();
+                    dates.extend(counts.odd_dates.iter().map(|(d, n)| (d.clone(), *n)));
+                    dates.sort_by(|a, b| a.0.cmp(&b.0));
+                    out["summary"] = quantiles(&dates, counts.merged, |d| serde_json::json!(d));
                 }
                 out
             })
@@ -211,6 +237,10 @@ impl Counts {
             self.dates = halve(&self.dates);
             self.merged = true;
         }
+        while self.odd_dates.len() > MAX_DISTINCT {
+            self.odd_dates = halve(&self.odd_dates);
+            self.merged = true;
+        }
     }
 }
 
@@ -230,6 +260,34 @@ fn from_order_key(key: u64) -> f64 {
     } else {
         !key
     })
+}
+
+/// A `YYYY-MM-DD`-shaped text's digits as one number, which orders as the text does.
+fn date_key(text: &str) -> Option<u32> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let mut key = 0u32;
+    for (i, c) in b.iter().enumerate() {
+        if i == 4 || i == 7 {
+            continue;
+        }
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        key = key * 10 + u32::from(c - b'0');
+    }
+    Some(key)
+}
+
+fn date_text(key: u32) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        key / 10_000,
+        key / 100 % 100,
+        key % 100
+    )
 }
 
 /// The counts in key order.
