@@ -406,7 +406,13 @@ fn date_summaries_order_dates_as_text() {
     .unwrap();
     let columns = survey.columns();
     let mut tally = survey_schema::tabular::Tally::new(&survey);
-    for date in ["2024-01-05", "not a date", "0000-02-29", "2024-1-5", "2024-01-05"] {
+    for date in [
+        "2024-01-05",
+        "not a date",
+        "0000-02-29",
+        "2024-1-5",
+        "2024-01-05",
+    ] {
         let answers = serde_json::json!({ "d": date });
         tally.add(&survey.validate(&answers), &survey.row(&columns, &answers));
     }

@@ -178,29 +178,43 @@ impl Survey {
     fn report<A: Answer>(&self, answers: &A, options: &ValidateOptions) -> Report {
         let mut report = Report::default();
         self.with_states(|states| {
-            let _stopped = self.walk(
-                answers,
-                Mode {
-                    partial: options.partial,
-                    lenient: options.lenient,
-                    warnings: true,
-                },
-                states,
-                &mut |raw| {
-                    if matches!(raw.detail, RawDetail::Rule(k) if !self.rules[k].severity.is_error()) {
-                        report.warnings.push(self.materialize(&raw, options.locale));
-                        return ControlFlow::Continue(());
-                    }
-                    if report.issues.len() >= options.max_issues {
-                        report.truncated = true;
-                        return ControlFlow::Break(());
-                    }
-                    report.issues.push(self.materialize(&raw, options.locale));
+            let _stopped = self.walk(answers, Self::mode(options), states, &mut |raw| {
+                if self.keep(&mut report, &raw, options) {
                     ControlFlow::Continue(())
-                },
-            );
+                } else {
+                    ControlFlow::Break(())
+                }
+            });
         });
         report
+    }
+
+    /// The mode of a walk that reports (warnings included).
+    fn mode(options: &ValidateOptions) -> Mode {
+        Mode {
+            partial: options.partial,
+            lenient: options.lenient,
+            warnings: true,
+        }
+    }
+
+    /// Adds an issue to a report: a failed warning rule to its warnings, any other issue to
+    /// its issues while they are under the cap; false (and `truncated`) past the cap.
+    fn keep<A: Answer>(
+        &self,
+        report: &mut Report,
+        raw: &RawIssue<'_, A>,
+        options: &ValidateOptions,
+    ) -> bool {
+        if matches!(raw.detail, RawDetail::Rule(k) if !self.rules[k].severity.is_error()) {
+            report.warnings.push(self.materialize(raw, options.locale));
+        } else if report.issues.len() >= options.max_issues {
+            report.truncated = true;
+            return false;
+        } else {
+            report.issues.push(self.materialize(raw, options.locale));
+        }
+        true
     }
 
     /// Validates an answer set and settles every node in one walk: the report (every issue
@@ -216,19 +230,11 @@ impl Survey {
     ) -> R {
         let mut report = Report::default();
         self.with_states(|states| {
-            let mode = Mode {
-                partial: options.partial,
-                lenient: options.lenient,
-                warnings: true,
-            };
+            let mode = Self::mode(options);
+            // Every issue is seen (the walk must settle every node), those past the cap only
+            // counted as `truncated`.
             let mut sink = |raw: RawIssue<'v, A>| {
-                if matches!(raw.detail, RawDetail::Rule(k) if !self.rules[k].severity.is_error()) {
-                    report.warnings.push(self.materialize(&raw, options.locale));
-                } else if report.issues.len() >= options.max_issues {
-                    report.truncated = true;
-                } else {
-                    report.issues.push(self.materialize(&raw, options.locale));
-                }
+                let _kept = self.keep(&mut report, &raw, options);
                 ControlFlow::Continue(())
             };
             if !answers.is_object() {
