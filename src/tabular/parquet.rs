@@ -30,6 +30,9 @@ use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 
 use super::{Cell, Column, ColumnKind, Datum, unique};
 
+/// `date::day_number` of 1970-01-01, Arrow's day 0.
+const UNIX_EPOCH_DAY: i64 = 719_468;
+
 /// The reasons a cell has no answer, as the reason columns write them.
 pub const REASONS: [&str; 3] = ["not_asked", "not_answered", "wrong_type"];
 
@@ -260,8 +263,7 @@ impl Batch {
             }
             (ColumnKind::Date, Datum::Text(text)) => {
                 let days = crate::date::day_number(text)
-                    .zip(crate::date::day_number("1970-01-01"))
-                    .and_then(|(day, epoch)| i32::try_from(day - epoch).ok());
+                    .and_then(|day| i32::try_from(day - UNIX_EPOCH_DAY).ok());
                 let (Some(builder), Some(days)) = (builder.downcast_mut::<Date32Builder>(), days)
                 else {
                     return false;
@@ -338,4 +340,15 @@ pub fn writer<W: Write + Send>(out: W, schema: SchemaRef) -> Result<ArrowWriter<
         .set_created_by(format!("survey-schema {}", env!("CARGO_PKG_VERSION")))
         .build();
     ArrowWriter::try_new(out, schema, Some(properties))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_epoch_constant_is_1970_01_01() {
+        assert_eq!(
+            crate::date::day_number("1970-01-01"),
+            Some(super::UNIX_EPOCH_DAY)
+        );
+    }
 }

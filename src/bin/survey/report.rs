@@ -47,14 +47,15 @@ pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
     let Some(survey) = load_survey(&args.survey)? else {
         return Ok(false);
     };
-    let mut tally = Tally::new(&survey);
+    let empty = Tally::new(&survey);
+    let mut tally = empty.clone();
     let tables = survey.tables();
     let all_read = rows(
         &survey,
         &tables,
         &args.answers,
         args.jobs,
-        || Tally::new(&survey),
+        || empty.clone(),
         |part, _, report, row| {
             part.add(report, &row.cells);
             Ok(())
