@@ -8,7 +8,7 @@
 //!
 //! Run: `cargo bench --bench validation`; `BENCHMARKS.md` says how the table is made.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common/mod.rs"]
 mod common;
 
 use std::fmt::Write;

@@ -238,3 +238,53 @@ fn is_blank(text: &str, format: Format) -> bool {
         line.is_empty() || (format == Format::Yaml && (line.starts_with('#') || line == "---"))
     })
 }
+
+/// A FHIR resource that every command reading surveys or answers also accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Resource {
+    /// A `Questionnaire`: read as a survey.
+    Questionnaire,
+    /// A `QuestionnaireResponse`: read as an answer set.
+    QuestionnaireResponse,
+}
+
+impl Resource {
+    fn named(name: &str) -> Option<Resource> {
+        match name {
+            "Questionnaire" => Some(Resource::Questionnaire),
+            "QuestionnaireResponse" => Some(Resource::QuestionnaireResponse),
+            _ => None,
+        }
+    }
+
+    /// The resource a parsed value is, by its top-level `resourceType` (a YAML answer file
+    /// can hold a `QuestionnaireResponse` too).
+    #[must_use]
+    pub fn of(value: &serde_json::Value) -> Option<Resource> {
+        Resource::named(value.get("resourceType")?.as_str()?)
+    }
+}
+
+/// What a text is: the FHIR resource its top-level `resourceType` names, or `None` for a
+/// survey file or an answer set (which one the caller knows). The one place this is decided
+/// for text: a text that does not name a resource type is told apart at the speed of a
+/// substring search, and only one that does is read (its keys, values skipped unparsed).
+///
+/// ```
+/// use survey_schema::{Resource, sniff};
+/// assert_eq!(sniff(br#"{"resourceType": "Questionnaire", "item": []}"#), Some(Resource::Questionnaire));
+/// assert_eq!(sniff(br#"{"Q1": "QuestionnaireResponse"}"#), None);
+/// assert_eq!(sniff(b"id: s\nversion: '1'\n"), None);
+/// ```
+#[must_use]
+pub fn sniff(bytes: &[u8]) -> Option<Resource> {
+    #[derive(serde::Deserialize)]
+    struct Head<'a> {
+        #[serde(rename = "resourceType", borrow)]
+        resource_type: Option<std::borrow::Cow<'a, str>>,
+    }
+    memchr::memmem::find(bytes, b"\"resourceType\"")?;
+    let head: Head = serde_json::from_slice(bytes).ok()?;
+    Resource::named(&head.resource_type?)
+}

@@ -3,11 +3,11 @@
 //! # Code map
 //!
 //! A survey moves through stages, one module (or folder) each, listed here in layer order: a
-//! module refers only to modules above it (`tests/layers.rs` holds the order).
+//! module refers only to modules above it (`tests/it/layers.rs` holds the order).
 //!
 //! - `limits`: [`Limits`], every bound on what an input may make the crate do.
 //! - `input`: raw bytes to text (size, UTF-8, byte order mark), the [`Format`] a path names,
-//!   and [`LoadError`].
+//!   [`LoadError`], and [`sniff`], the one place that tells what a text is.
 //! - `number`: JSON numbers by value, exactly for integers and for a literal as written where
 //!   `f64` would round it.
 //! - `json`: the one JSON reader (answers and JSON survey files) into a tree that borrows its
@@ -94,7 +94,7 @@ pub use codebook::Variable;
 pub use date::DATE_PATTERN;
 pub use definition::{QuestionKind, SurveyDefinition, TextFormat};
 pub use error::Error;
-pub use input::{Format, LoadError, Location, decode, read_path, read_text};
+pub use input::{Format, LoadError, Location, Resource, decode, read_path, read_text, sniff};
 pub use issue::{Issue, IssueCode, Report, Severity};
 pub use limits::Limits;
 pub use load::parse_answers;

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::check::{self, CheckError, Checked};
 use crate::definition::{SurveyDefinition, Text};
-use crate::input::{self, Format};
+use crate::input::{self, Format, Resource};
 use crate::limits::Limits;
 use crate::load::{self, SourceMap};
 use crate::node::{IdMap, Item, Node, QuestionRef, Rule, Section};
@@ -110,7 +110,8 @@ impl Survey {
         format: Format,
         limits: &Limits,
     ) -> Result<Survey, crate::error::Error> {
-        if format == Format::Json && is_questionnaire(text) {
+        if format == Format::Json && input::sniff(text.as_bytes()) == Some(Resource::Questionnaire)
+        {
             let value = load::parse_answers(text, Format::Json, limits)?;
             return Survey::from_questionnaire(&value);
         }
@@ -249,22 +250,5 @@ impl Survey {
 
     pub(crate) fn text<'a>(&'a self, text: &'a Text, locale: &str) -> &'a str {
         text.get(locale, &self.definition.default_locale)
-    }
-}
-
-/// Whether JSON text is a FHIR Questionnaire: its top-level `resourceType` says so (read
-/// only when the text names one).
-fn is_questionnaire(text: &str) -> bool {
-    text.contains("\"Questionnaire\"") && text.contains("\"resourceType\"") && {
-        #[derive(serde::Deserialize)]
-        struct Head {
-            #[serde(rename = "resourceType")]
-            resource_type: Option<String>,
-        }
-        serde_json::from_str::<Head>(text)
-            .ok()
-            .and_then(|h| h.resource_type)
-            .as_deref()
-            == Some("Questionnaire")
     }
 }

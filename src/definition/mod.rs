@@ -64,6 +64,25 @@ pub struct SurveyDefinition {
     pub fhir: Option<FhirDef>,
 }
 
+impl SurveyDefinition {
+    /// The JSON Schema of the survey file format, generated from these types: what
+    /// `schema/survey-definition.schema.json` holds and `survey meta-schema` prints, for
+    /// editors that complete and check survey files.
+    #[must_use]
+    pub fn meta_schema() -> serde_json::Value {
+        schemars::schema_for!(SurveyDefinition).to_value()
+    }
+
+    /// The definition as a YAML survey file (what `survey fhir import` writes).
+    ///
+    /// # Errors
+    ///
+    /// When the YAML writer refuses a value; the format's own types hold none it refuses.
+    pub fn to_yaml(&self) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(serde_saphyr::to_string(self)?)
+    }
+}
+
 /// An edit check: when `when` holds (or always, without it), `assert` must hold, or the
 /// answer set has an issue `rule_failed` with the survey's own `message`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -118,7 +118,7 @@ const surveyFile = fileURLToPath(new URL("schema/mhlw-hospital-cybersecurity-202
 /** The native verdict (strict) on form data, from the `survey` command. */
 function nativeReport(formData, locale = "en") {
   const run = spawnSync(binary, ["validate", "--format", "json", "--locale", locale, surveyFile, "-"], { input: JSON.stringify(formData) });
-  assert.equal(run.error, undefined, `cannot run ${binary}: build it with cargo build --release --features cli`);
+  assert.equal(run.error, undefined, `cannot run ${binary}: build it with cargo build --release --package survey-cli`);
   return { status: run.status, report: JSON.parse(run.stdout.toString()) };
 }
 

@@ -1,0 +1,467 @@
+//! `survey export`: answer sets as an analysis table (CSV or Parquet), every cell an answer,
+//! not asked or not answered, and each repeating group as a long table beside it.
+#![allow(
+    clippy::doc_markdown,
+    reason = "the doc comments are the command's help text, where backticks would show"
+)]
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use survey_schema::tabular::{Cell, Datum, Row, Tables};
+use survey_schema::{Report, Survey, ValidateOptions};
+
+use super::stream::each_block;
+use super::{Fatal, load_survey};
+
+#[derive(Args)]
+pub(crate) struct ExportArgs {
+    /// The survey file (or a FHIR Questionnaire).
+    survey: PathBuf,
+    /// Answer files (.json, .yaml, .yml, QuestionnaireResponse JSON) or `.jsonl` batches.
+    #[arg(required = true)]
+    answers: Vec<PathBuf>,
+    /// The table's format (Parquet needs the `parquet` feature and -o).
+    #[arg(long, value_enum, default_value_t = To::Csv)]
+    to: To,
+    /// Write to this file instead of standard output; each repeating group's long table goes
+    /// beside it, named after it and the repeat (`answers.csv` -> `answers.systems.csv`).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// The code of a CSV cell whose question the skip logic disabled.
+    #[arg(long, default_value = ".a")]
+    not_asked: String,
+    /// The code of a CSV cell whose question was enabled and has no answer.
+    #[arg(long, default_value = ".b")]
+    not_answered: String,
+    /// The code of a CSV cell whose answer has the wrong JSON type (`1` for a boolean): only
+    /// in an invalid answer set, whose issues `--issues` lists.
+    #[arg(long, default_value = ".w")]
+    wrong_type: String,
+    /// Which answer sets to write: all of them (with `valid` 0 or 1), only the valid ones, or
+    /// only the invalid ones.
+    #[arg(long, value_enum, default_value_t = Invalid::Keep)]
+    invalid: Invalid,
+    /// Write each issue of the answer sets (row_id, path, code) to this CSV file.
+    #[arg(long)]
+    issues: Option<PathBuf>,
+    /// Threads reading the answer sets (default: one per core).
+    #[arg(long)]
+    jobs: Option<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum To {
+    /// Comma-separated values, UTF-8, one header line.
+    Csv,
+    /// Apache Parquet: typed columns, a reason column beside each.
+    Parquet,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Invalid {
+    Keep,
+    Skip,
+    Only,
+}
+
+pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
+    if args.to == To::Parquet {
+        return parquet(args);
+    }
+    let Some(survey) = load_survey(&args.survey)? else {
+        return Ok(false);
+    };
+    let tables = survey.tables();
+    let mut main = output(args.output.as_deref())?;
+    let mut header = vec!["row_id", "valid"];
+    header.extend(tables.columns.iter().map(|c| c.name.as_str()));
+    write(&mut main, &csv_line(&header)?)?;
+    let mut repeats = Vec::new();
+    for (table, path) in tables.repeats.iter().zip(repeat_paths(args, &tables)?) {
+        let mut writer = create(&path)?;
+        let mut header = vec!["row_id", "instance"];
+        header.extend(table.columns.iter().map(|c| c.name.as_str()));
+        write(&mut writer, &csv_line(&header)?)?;
+        repeats.push(writer);
+    }
+    let mut issues = issues_file(args)?;
+    let start = || Part {
+        main: csv::Writer::from_writer(Vec::new()),
+        repeats: tables
+            .repeats
+            .iter()
+            .map(|_| csv::Writer::from_writer(Vec::new()))
+            .collect(),
+        issues: csv::Writer::from_writer(Vec::new()),
+    };
+    let all_read = rows(
+        &survey,
+        &tables,
+        &args.answers,
+        args.jobs,
+        start,
+        fold(args),
+        |block| {
+            write(&mut main, &bytes(block.main)?)?;
+            for (writer, part) in repeats.iter_mut().zip(block.repeats) {
+                write(writer, &bytes(part)?)?;
+            }
+            if let Some(issues) = issues.as_mut() {
+                write(issues, &bytes(block.issues)?)?;
+            }
+            Ok(())
+        },
+    )?;
+    main.flush().map_err(|e| Fatal(e.to_string()))?;
+    for mut writer in repeats {
+        writer.flush().map_err(|e| Fatal(e.to_string()))?;
+    }
+    if let Some(mut writer) = issues {
+        writer.flush().map_err(|e| Fatal(e.to_string()))?;
+    }
+    Ok(all_read)
+}
+
+/// What one block of answer sets adds to each output: the main table, each repeat's table
+/// (CSV bytes or an Arrow batch) and the issues (CSV bytes).
+struct Part<T> {
+    main: T,
+    repeats: Vec<T>,
+    issues: csv::Writer<Vec<u8>>,
+}
+
+/// The second key of a row: `valid` in the main table, `instance` in a repeat's.
+#[derive(Clone, Copy)]
+enum RowKey {
+    Valid(bool),
+    Instance(usize),
+}
+
+/// Rows of one table, in either format.
+trait Table: Send {
+    fn push(
+        &mut self,
+        row_id: &str,
+        key: RowKey,
+        cells: &[Cell<'_>],
+        args: &ExportArgs,
+    ) -> Result<(), Fatal>;
+}
+
+impl Table for csv::Writer<Vec<u8>> {
+    fn push(
+        &mut self,
+        row_id: &str,
+        key: RowKey,
+        cells: &[Cell<'_>],
+        args: &ExportArgs,
+    ) -> Result<(), Fatal> {
+        let key = match key {
+            RowKey::Valid(valid) => if valid { "1" } else { "0" }.to_owned(),
+            RowKey::Instance(number) => number.to_string(),
+        };
+        record(self, row_id, &key, cells, args)
+    }
+}
+
+/// Adds an answer set kept by `--invalid` to a block: its issues, its row and a row per
+/// repeat instance.
+fn fold<T: Table>(
+    args: &ExportArgs,
+) -> impl Fn(&mut Part<T>, &str, &Report, &Row<'_>) -> Result<(), Fatal> + Sync + '_ {
+    move |part, row_id, report, row| {
+        if !wanted(args.invalid, report) {
+            return Ok(());
+        }
+        issue_records(&mut part.issues, row_id, report)?;
+        let valid = RowKey::Valid(report.is_valid());
+        part.main.push(row_id, valid, &row.cells, args)?;
+        for instance in &row.instances {
+            let key = RowKey::Instance(instance.number);
+            part.repeats[instance.table].push(row_id, key, &instance.cells, args)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether `--invalid` keeps an answer set with this report.
+fn wanted(invalid: Invalid, report: &Report) -> bool {
+    match invalid {
+        Invalid::Keep => true,
+        Invalid::Skip => report.is_valid(),
+        Invalid::Only => !report.is_valid(),
+    }
+}
+
+/// The `--issues` file, its header written.
+fn issues_file(args: &ExportArgs) -> Result<Option<std::io::BufWriter<std::fs::File>>, Fatal> {
+    let Some(path) = &args.issues else {
+        return Ok(None);
+    };
+    let mut file = create(path)?;
+    write(&mut file, &csv_line(&["row_id", "path", "code"])?)?;
+    Ok(Some(file))
+}
+
+/// One CSV record as bytes.
+fn csv_line(fields: &[&str]) -> Result<Vec<u8>, Fatal> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(fields).map_err(fail)?;
+    bytes(writer)
+}
+
+/// What a CSV writer into memory wrote.
+fn bytes(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, Fatal> {
+    writer.into_inner().map_err(|e| Fatal(e.to_string()))
+}
+
+fn write(out: &mut impl Write, bytes: &[u8]) -> Result<(), Fatal> {
+    out.write_all(bytes).map_err(|e| Fatal(e.to_string()))
+}
+
+fn issue_records(
+    out: &mut csv::Writer<Vec<u8>>,
+    row_id: &str,
+    report: &Report,
+) -> Result<(), Fatal> {
+    for issue in &report.issues {
+        out.write_record([row_id, &issue.path, issue.code.as_str()])
+            .map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Where each repeat's long table goes: beside `-o`, `STEM.REPEAT.EXT`. Without `-o`, none
+/// is written (a note says so when the survey has repeats).
+fn repeat_paths(args: &ExportArgs, tables: &Tables) -> Result<Vec<PathBuf>, Fatal> {
+    let Some(output) = &args.output else {
+        if !tables.repeats.is_empty() {
+            eprintln!("note: the long tables of repeating groups are written only with -o FILE");
+        }
+        return Ok(Vec::new());
+    };
+    let stem = output
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("export");
+    let extension = match args.to {
+        To::Csv => "csv",
+        To::Parquet => "parquet",
+    };
+    let paths: Vec<PathBuf> = tables
+        .repeats
+        .iter()
+        .map(|t| output.with_file_name(format!("{stem}.{}.{extension}", t.name)))
+        .collect();
+    if let Some(clash) = paths.iter().find(|p| *p == output) {
+        return Err(Fatal(format!(
+            "{} would be both the table and a repeat's table",
+            clash.display()
+        )));
+    }
+    Ok(paths)
+}
+
+/// Streams the answer sets through [`Survey::row_json`] on `jobs` threads (default: one per
+/// core): `fold(block, row_id, report, row)` fills each block's value, made by `start`, and
+/// `sink` takes the blocks' values in input order. An answer set that cannot be read is
+/// reported on standard error and skipped; the result says whether every one was read.
+pub(crate) fn rows<T: Send>(
+    survey: &Survey,
+    tables: &Tables,
+    inputs: &[PathBuf],
+    jobs: Option<usize>,
+    start: impl Fn() -> T + Sync,
+    fold: impl Fn(&mut T, &str, &Report, &Row<'_>) -> Result<(), Fatal> + Sync,
+    mut sink: impl FnMut(T) -> Result<(), Fatal>,
+) -> Result<bool, Fatal> {
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let options = ValidateOptions::default();
+    let mut all_read = true;
+    each_block(
+        inputs,
+        jobs,
+        |block| -> Result<(T, Vec<String>), Fatal> {
+            let mut value = start();
+            let mut unreadable = Vec::new();
+            block.each(survey, |row_id, json| {
+                let outcome = json.and_then(|json| {
+                    survey
+                        .row_json(tables, json, &options, |report, row| {
+                            fold(&mut value, row_id, report, row)
+                        })
+                        .map_err(|e| e.to_string())
+                });
+                match outcome {
+                    Ok(done) => done,
+                    Err(why) => {
+                        unreadable.push(format!("{row_id}: {why}"));
+                        Ok(())
+                    }
+                }
+            })?;
+            Ok((value, unreadable))
+        },
+        |result| {
+            let (value, unreadable) = result?;
+            for line in &unreadable {
+                eprintln!("{line}");
+            }
+            all_read &= unreadable.is_empty();
+            sink(value)
+        },
+    )?;
+    Ok(all_read)
+}
+
+/// One CSV record: the two keys, then each cell: the codes for not asked, not answered and
+/// wrong type, 1/0 for booleans and picked choices, numbers and texts as written.
+fn record(
+    out: &mut csv::Writer<Vec<u8>>,
+    row_id: &str,
+    key: &str,
+    cells: &[Cell<'_>],
+    args: &ExportArgs,
+) -> Result<(), Fatal> {
+    out.write_field(row_id).map_err(fail)?;
+    out.write_field(key).map_err(fail)?;
+    let mut number = String::new();
+    for cell in cells {
+        let text = match cell {
+            Cell::NotAsked => &args.not_asked,
+            Cell::NotAnswered => &args.not_answered,
+            Cell::WrongType => &args.wrong_type,
+            Cell::Answer(Datum::Bool(b)) => {
+                if *b {
+                    "1"
+                } else {
+                    "0"
+                }
+            }
+            Cell::Answer(Datum::Number(n)) => {
+                number.clear();
+                let _ = write!(number, "{n}");
+                &number
+            }
+            Cell::Answer(Datum::Text(s)) => s,
+        };
+        out.write_field(text).map_err(fail)?;
+    }
+    out.write_record(None::<&[u8]>).map_err(fail)
+}
+
+/// Standard output, or the file `-o` names.
+pub(crate) fn output(path: Option<&Path>) -> Result<Box<dyn Write>, Fatal> {
+    Ok(match path {
+        Some(path) => Box::new(create(path)?),
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout().lock(),
+        )),
+    })
+}
+
+pub(crate) fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, Fatal> {
+    std::fs::File::create(path)
+        .map(|file| std::io::BufWriter::with_capacity(1 << 20, file))
+        .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))
+}
+
+#[allow(clippy::needless_pass_by_value, reason = "used as `map_err(fail)`")]
+pub(crate) fn fail(error: csv::Error) -> Fatal {
+    Fatal(error.to_string())
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet(_: &ExportArgs) -> Result<bool, Fatal> {
+    Err(Fatal(
+        "this survey command was built without Parquet; build it with the `parquet` feature: \
+         cargo install --path cli --features parquet, from a clone of the repository"
+            .into(),
+    ))
+}
+
+#[cfg(feature = "parquet")]
+fn parquet(args: &ExportArgs) -> Result<bool, Fatal> {
+    use survey_schema::tabular::parquet::{Batch, Key, schema, writer};
+
+    let Some(path) = &args.output else {
+        return Err(Fatal("Parquet is written to a file: give -o FILE".into()));
+    };
+    let Some(survey) = load_survey(&args.survey)? else {
+        return Ok(false);
+    };
+    let tables = survey.tables();
+    let arrow = |e: &dyn std::fmt::Display| Fatal(format!("Parquet: {e}"));
+    let mut main =
+        writer(create(path)?, schema(&tables.columns, Key::Valid)).map_err(|e| arrow(&e))?;
+    let mut repeats = Vec::new();
+    for (table, path) in tables.repeats.iter().zip(repeat_paths(args, &tables)?) {
+        repeats.push(
+            writer(create(&path)?, schema(&table.columns, Key::Instance)).map_err(|e| arrow(&e))?,
+        );
+    }
+    let mut issues = issues_file(args)?;
+    let start = || Part {
+        main: Batch::new(&tables.columns, Key::Valid),
+        repeats: tables
+            .repeats
+            .iter()
+            .map(|t| Batch::new(&t.columns, Key::Instance))
+            .collect(),
+        issues: csv::Writer::from_writer(Vec::new()),
+    };
+    let all_read = rows(
+        &survey,
+        &tables,
+        &args.answers,
+        args.jobs,
+        start,
+        fold(args),
+        |mut block| {
+            if !block.main.is_empty() {
+                main.write(&block.main.finish().map_err(|e| arrow(&e))?)
+                    .map_err(|e| arrow(&e))?;
+            }
+            for (writer, part) in repeats.iter_mut().zip(&mut block.repeats) {
+                if !part.is_empty() {
+                    writer
+                        .write(&part.finish().map_err(|e| arrow(&e))?)
+                        .map_err(|e| arrow(&e))?;
+                }
+            }
+            if let Some(issues) = issues.as_mut() {
+                write(issues, &bytes(block.issues)?)?;
+            }
+            Ok(())
+        },
+    )?;
+    main.close().map_err(|e| arrow(&e))?;
+    for writer in repeats {
+        writer.close().map_err(|e| arrow(&e))?;
+    }
+    if let Some(mut writer) = issues {
+        writer.flush().map_err(|e| Fatal(e.to_string()))?;
+    }
+    Ok(all_read)
+}
+
+#[cfg(feature = "parquet")]
+impl Table for survey_schema::tabular::parquet::Batch {
+    fn push(
+        &mut self,
+        row_id: &str,
+        key: RowKey,
+        cells: &[Cell<'_>],
+        _: &ExportArgs,
+    ) -> Result<(), Fatal> {
+        match key {
+            RowKey::Valid(valid) => self.push_row(row_id, valid, cells),
+            RowKey::Instance(number) => self.push_instance(row_id, number, cells),
+        }
+        .map_err(|e| Fatal(format!("Parquet: {e}")))
+    }
+}

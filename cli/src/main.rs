@@ -1,0 +1,519 @@
+//! `survey`: check survey definitions, validate answer sets, export JSON Schema.
+//!
+//! Exit codes: 0 all valid, 1 some answer set invalid or unreadable, or the definition has
+//! problems (a file that was read but is not acceptable), 2 usage error or a file that cannot
+//! be read at all.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod analysis;
+mod codebook;
+mod export;
+mod fhir;
+mod report;
+mod stream;
+mod validate;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::Value;
+use survey_schema::json_schema::{Draft, JsonSchemaOptions};
+use survey_schema::{
+    Error, Format, Limits, LoadError, Locale, Survey, ValidateOptions, decode, parse_answers,
+    read_path, read_text,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "survey",
+    version,
+    about = "Check survey definitions, validate answers, export JSON Schema"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load and check a survey definition, then analyse its logic: questions no answers
+    /// enable, conditions always true, tests that never matter, rules that never fail or
+    /// never hold (printed as warnings).
+    Check {
+        /// The survey file (.yaml, .yml or .json).
+        survey: PathBuf,
+        /// Language of the warnings.
+        #[arg(long, value_enum, default_value_t = LocaleArg::En)]
+        locale: LocaleArg,
+        /// Exit with status 1 when the analysis finds anything.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Skip the analysis (the definition checks only).
+        #[arg(long)]
+        no_analysis: bool,
+    },
+    /// Write valid answer sets that together enable every question that can be enabled,
+    /// one per line (JSON Lines).
+    Examples {
+        /// The survey file.
+        survey: PathBuf,
+        /// Also make each test of each condition true and false where it can be.
+        #[arg(long)]
+        cover: bool,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print the respondents' paths: how many distinct sets of enabled questions complete,
+    /// valid answer sets lead to, the fewest and most questions a respondent is shown, and
+    /// each question's share of the paths. The count is a range when the enumeration
+    /// reaches its bound or meets answers it cannot enumerate (texts it cannot build,
+    /// selections compared by number).
+    Paths {
+        /// The survey file.
+        survey: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Validate answer sets against a survey.
+    Validate {
+        /// The survey file.
+        survey: PathBuf,
+        /// Answer files (.json, .yaml, .yml), `.jsonl` batches (one answer set per line), or
+        /// `-` for standard input.
+        #[arg(required = true)]
+        answers: Vec<String>,
+        /// A draft: missing required answers are not issues.
+        #[arg(long)]
+        partial: bool,
+        /// Ignore answers to disabled questions instead of reporting them.
+        #[arg(long)]
+        lenient: bool,
+        /// Language of the messages.
+        #[arg(long, value_enum, default_value_t = LocaleArg::Ja)]
+        locale: LocaleArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Read every answer input as JSON Lines, whatever its extension.
+        #[arg(long)]
+        jsonl: bool,
+        /// Threads for batch validation (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// The most issues reported per answer set; past it the report says `truncated`.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+        max_issues: u32,
+    },
+    /// Print the JSON Schema of a survey's answer sets.
+    Schema {
+        /// The survey file.
+        survey: PathBuf,
+        /// JSON Schema dialect.
+        #[arg(long, value_enum, default_value_t = DraftArg::Draft7)]
+        draft: DraftArg,
+        /// Language of titles and descriptions (default: the survey's default locale).
+        #[arg(long)]
+        locale: Option<String>,
+        /// Print a UI schema for a form builder instead of the JSON Schema.
+        #[arg(long, value_enum)]
+        ui_schema: Option<UiSchemaArg>,
+        /// The form schema: answers to disabled questions are ignored, not refused (pair it
+        /// with `survey prune` on the server).
+        #[arg(long)]
+        form: bool,
+        /// Print the native message for each error a validator can report on the schema, in
+        /// this language, instead of the schema (for `forms/survey-messages.js`).
+        #[arg(long, value_enum, conflicts_with = "ui_schema")]
+        messages: Option<LocaleArg>,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print an answer set without its answers to disabled questions (what a server stores
+    /// after a form built on the `--form` schema submits).
+    Prune {
+        /// The survey file.
+        survey: PathBuf,
+        /// The answer file (.json, .yaml, .yml), or `-` for standard input (JSON or YAML).
+        answers: String,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// FHIR: export a survey as a Questionnaire, import a Questionnaire, convert answers to
+    /// a response and back. Every command that reads a survey also reads a Questionnaire
+    /// (JSON with resourceType Questionnaire); validate also reads responses.
+    #[command(subcommand)]
+    Fhir(fhir::FhirCommand),
+    /// Write answer sets as an analysis table (CSV): a row per answer set, a column per
+    /// question, group field, matrix row, table cell and specify box (0/1 per choice of a
+    /// multiple choice), each cell the answer, not asked (the skip logic disabled the
+    /// question: --not-asked, default .a) or not answered (--not-answered, default .b).
+    Export(export::ExportArgs),
+    /// Write the codebook of the export: per column its name, label, type, value labels, the
+    /// codes of not asked and not answered, the universe (who is asked, in words) and the
+    /// references.
+    Codebook(codebook::CodebookArgs),
+    /// Count the answers: per column how many answer sets were asked, not asked, left it
+    /// unanswered or answered, each value's count and percentage of those asked, numbers and
+    /// dates summarised (n, min, quartiles, max), and the issue codes by frequency.
+    Report(report::ReportArgs),
+    /// Print the JSON Schema of the survey definition format.
+    MetaSchema {
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum LocaleArg {
+    Ja,
+    En,
+}
+
+impl LocaleArg {
+    pub(crate) fn locale(self) -> Locale {
+        match self {
+            LocaleArg::Ja => Locale::Ja,
+            LocaleArg::En => Locale::En,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UiSchemaArg {
+    /// The JSON Forms UI schema: layout, labels and SHOW rules.
+    Jsonforms,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DraftArg {
+    #[value(name = "7")]
+    Draft7,
+    #[value(name = "2020-12")]
+    Draft2020_12,
+}
+
+/// A failure that ends the command with exit code 2.
+struct Fatal(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check {
+            survey,
+            locale,
+            deny_warnings,
+            no_analysis,
+        } => check(&survey, locale.locale(), deny_warnings, !no_analysis),
+        Command::Examples {
+            survey,
+            cover,
+            output,
+        } => analysis::examples(&survey, cover, output.as_deref()),
+        Command::Paths { survey, format } => analysis::paths(&survey, format),
+        Command::Validate {
+            survey,
+            answers,
+            partial,
+            lenient,
+            locale,
+            format,
+            jsonl,
+            jobs,
+            max_issues,
+        } => {
+            let options = ValidateOptions {
+                partial,
+                lenient,
+                locale: locale.locale(),
+                max_issues: max_issues as usize,
+            };
+            let jobs = jobs
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+                .max(1);
+            validate::validate(&survey, &answers, &options, format, jsonl, jobs)
+        }
+        Command::Schema {
+            survey,
+            draft,
+            locale,
+            ui_schema,
+            form,
+            messages,
+            output,
+        } => schema(
+            &survey,
+            &SchemaArgs {
+                draft,
+                locale: locale.as_deref(),
+                ui_schema,
+                form,
+                messages: messages.map(LocaleArg::locale),
+            },
+            output.as_deref(),
+        ),
+        Command::Prune {
+            survey,
+            answers,
+            output,
+        } => prune(&survey, &answers, output.as_deref()),
+        Command::Fhir(command) => fhir::run(command),
+        Command::Export(args) => export::run(&args),
+        Command::Codebook(args) => codebook::codebook(&args),
+        Command::Report(args) => report::report(&args),
+        Command::MetaSchema { output } => write_json(
+            &survey_schema::SurveyDefinition::meta_schema(),
+            output.as_deref(),
+        )
+        .map(|()| true),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(Fatal(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads a survey; definition problems (and files that were read but are no survey) are
+/// printed rustc-style and give `Ok(None)`; only a file that cannot be read is fatal.
+fn load_survey(path: &Path) -> Result<Option<Survey>, Fatal> {
+    Ok(load_survey_text(path)?.map(|(survey, _)| survey))
+}
+
+/// [`load_survey`], with the text the survey was read from.
+fn load_survey_text(path: &Path) -> Result<Option<(Survey, String)>, Fatal> {
+    let limits = Limits::default();
+    // The text is kept for the diagnostics; a file that was not read has none to show.
+    let (loaded, text) = match read_path(path, &limits) {
+        Ok((text, format)) => (Survey::load(&text, format, &limits), text),
+        Err(error) => (Err(Error::Load(error)), String::new()),
+    };
+    match loaded {
+        Ok(survey) => Ok(Some((survey, text))),
+        Err(Error::Load(error)) if error.is_unreadable() => Err(Fatal(error.to_string())),
+        Err(Error::Check(error)) => {
+            for problem in &error.problems {
+                let message = format!("{}: {}: {}", problem.code, problem.path, problem.message);
+                print_diagnostic(path, &text, problem.location, &message);
+            }
+            let count = error.problems.len();
+            eprintln!(
+                "{}: {count} problem{}",
+                path.display(),
+                if count == 1 { "" } else { "s" }
+            );
+            Ok(None)
+        }
+        Err(Error::Fhir(problems)) => {
+            for problem in &problems {
+                println!("{}: {problem}", path.display());
+            }
+            eprintln!(
+                "{}: {} problem{}: the Questionnaire cannot be carried as a survey",
+                path.display(),
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
+            Ok(None)
+        }
+        Err(Error::Load(error)) => {
+            let message = match &error {
+                LoadError::Syntax { message, .. } => format!("syntax: {message}"),
+                LoadError::Empty => format!("{}: the file is empty", error.code()),
+                other => format!("{}: {other}", other.code()),
+            };
+            print_diagnostic(path, &text, error.location(), &message);
+            Ok(None)
+        }
+        Err(error) => Err(Fatal(error.to_string())),
+    }
+}
+
+/// `file:line:column: message`, then the source line and a caret under the column.
+fn print_diagnostic(
+    path: &Path,
+    text: &str,
+    location: Option<survey_schema::Location>,
+    message: &str,
+) {
+    let mut out = std::io::stdout().lock();
+    match location {
+        Some(location) => {
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {message}",
+                path.display(),
+                location.line,
+                location.column
+            );
+            if let Some(line) = text.lines().nth(location.line.saturating_sub(1)) {
+                let gutter = location.line.to_string();
+                let pad = " ".repeat(gutter.len());
+                let caret: String = line
+                    .chars()
+                    .take(location.column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let _ = writeln!(out, "{pad} |\n{gutter} | {line}\n{pad} | {caret}^");
+            }
+        }
+        None => {
+            let _ = writeln!(out, "{}: {message}", path.display());
+        }
+    }
+}
+
+fn check(path: &Path, locale: Locale, deny: bool, analyse: bool) -> Result<bool, Fatal> {
+    let Some((survey, text)) = load_survey_text(path)? else {
+        return Ok(false);
+    };
+    let count = survey.questions().count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if !analyse {
+        println!("{}: ok ({count} question{})", path.display(), plural(count));
+        return Ok(true);
+    }
+    let mut analysis = survey.analyze();
+    analysis.locate(&text);
+    for finding in &analysis.findings {
+        let message = format!(
+            "warning: {}: {}: {}",
+            finding.code,
+            finding.path,
+            finding.message(locale)
+        );
+        print_diagnostic(path, &text, finding.location, &message);
+    }
+    let warnings = analysis.findings.len();
+    if warnings == 0 {
+        println!("{}: ok ({count} question{})", path.display(), plural(count));
+    } else {
+        println!(
+            "{}: ok ({count} question{}), {warnings} warning{}",
+            path.display(),
+            plural(count),
+            plural(warnings)
+        );
+    }
+    Ok(!(deny && warnings > 0))
+}
+
+/// What `survey schema` prints.
+struct SchemaArgs<'a> {
+    draft: DraftArg,
+    locale: Option<&'a str>,
+    ui_schema: Option<UiSchemaArg>,
+    form: bool,
+    messages: Option<Locale>,
+}
+
+fn schema(path: &Path, args: &SchemaArgs<'_>, output: Option<&Path>) -> Result<bool, Fatal> {
+    let Some(survey) = load_survey(path)? else {
+        return Ok(false);
+    };
+    if let Some(locale) = args.messages {
+        let messages = serde_json::to_value(survey.error_messages(locale))
+            .map_err(|e| Fatal(e.to_string()))?;
+        write_json(&messages, output)?;
+        return Ok(true);
+    }
+    if let Some(UiSchemaArg::Jsonforms) = args.ui_schema {
+        write_json(&survey.json_forms_ui_schema(args.locale), output)?;
+        return Ok(true);
+    }
+    let draft = match args.draft {
+        DraftArg::Draft7 => Draft::Draft07,
+        DraftArg::Draft2020_12 => Draft::Draft2020_12,
+    };
+    let mut options = JsonSchemaOptions::new(draft, args.locale);
+    options.form = args.form;
+    write_json(&survey.json_schema(&options).to_value(), output)?;
+    Ok(true)
+}
+
+fn prune(path: &Path, input: &str, output: Option<&Path>) -> Result<bool, Fatal> {
+    let Some(survey) = load_survey(path)? else {
+        return Ok(false);
+    };
+    let name = if input == "-" { "<stdin>" } else { input };
+    let parsed = read_input(input)?
+        .and_then(|text| parse_answers(&text, answer_format(input, &text), &Limits::default()));
+    match parsed {
+        Ok(answers) => {
+            let answers = match fhir::answers_of(&survey, answers) {
+                Ok(answers) => answers,
+                Err(why) => {
+                    eprintln!("{name}: {why}");
+                    return Ok(false);
+                }
+            };
+            write_json(&survey.prune(&answers), output)?;
+            Ok(true)
+        }
+        Err(error) => {
+            eprintln!("{name}: {error}");
+            Ok(false)
+        }
+    }
+}
+
+fn write_json(value: &Value, output: Option<&Path>) -> Result<(), Fatal> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Fatal(e.to_string()))?;
+    text.push('\n');
+    if let Some(path) = output {
+        std::fs::write(path, text)
+            .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .map_err(|e| Fatal(e.to_string()))
+    }
+}
+
+/// The format of an answer input: by its extension, or on standard input by its first
+/// character (JSON starts with `{` or `[`).
+pub(crate) fn answer_format(input: &str, text: &str) -> Format {
+    if input == "-" {
+        if text.trim_start().starts_with(['{', '[']) {
+            Format::Json
+        } else {
+            Format::Yaml
+        }
+    } else {
+        Format::from_path(Path::new(input)).unwrap_or(Format::Json)
+    }
+}
+
+/// Reads one answer input (a batch is streamed instead). A file that cannot be read at all is
+/// fatal; one that was read but is not text within the limits is that input's error.
+pub(crate) fn read_input(input: &str) -> Result<Result<String, LoadError>, Fatal> {
+    let limits = Limits::default();
+    let read = if input == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(limits.max_input_bytes.saturating_add(1) as u64)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
+        decode(&bytes, &limits).map(str::to_owned)
+    } else {
+        read_text(Path::new(input), &limits)
+    };
+    match read {
+        Err(error) if error.is_unreadable() => Err(Fatal(error.to_string())),
+        other => Ok(other),
+    }
+}

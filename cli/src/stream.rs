@@ -1,0 +1,355 @@
+//! Answer sets streamed from files and `.jsonl` batches: read once, in blocks of about a
+//! megabyte, worked on by several threads and handed back in input order, with memory bounded
+//! by the blocks in flight (not by the input) and a progress bar on a terminal.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use survey_schema::{Format, Limits, Resource, Survey, parse_answers, sniff};
+
+use super::Fatal;
+
+/// Bytes read at a time from a batch; a block holds the whole lines among them.
+const CHUNK: usize = 1 << 20;
+
+/// An answer set in a block: its line number (none for a whole file) and where it is in the
+/// block's bytes, or why it cannot be read.
+type Item = (Option<usize>, Result<Range<usize>, String>);
+
+/// A block of input: some whole lines of a batch, or one answer file.
+pub(crate) struct Block {
+    /// The file the block is from.
+    source: Arc<str>,
+    /// The file's bytes: whole lines of a batch, or the whole answer file.
+    bytes: Vec<u8>,
+    /// Each answer set.
+    items: Vec<Item>,
+    /// The format of a whole file (a batch is JSON).
+    format: Format,
+}
+
+impl Block {
+    /// The lines of a batch block: each line number and its bytes, or why it cannot be read.
+    pub(crate) fn lines(&self) -> impl Iterator<Item = (usize, Result<&[u8], &str>)> {
+        self.items.iter().map(|(line, item)| {
+            let bytes = match item {
+                Ok(range) => Ok(&self.bytes[range.clone()]),
+                Err(why) => Err(why.as_str()),
+            };
+            (line.unwrap_or(1), bytes)
+        })
+    }
+    /// Calls `each(row_id, json)` for each answer set of the block, in order: its row id (the
+    /// file, or `FILE:LINE` in a batch) and its answer-set JSON (YAML files and
+    /// `QuestionnaireResponse`s turned into answer-set JSON first), or why it cannot be read.
+    pub(crate) fn each(
+        &self,
+        survey: &Survey,
+        mut each: impl FnMut(&str, Result<&[u8], String>) -> Result<(), Fatal>,
+    ) -> Result<(), Fatal> {
+        let mut row_id = String::new();
+        for (line, item) in &self.items {
+            row_id.clear();
+            row_id.push_str(&self.source);
+            if let Some(line) = line {
+                row_id.push(':');
+                row_id.push_str(&line.to_string());
+            }
+            let json = match item {
+                Err(why) => Err(why.clone()),
+                Ok(range) => {
+                    let bytes = &self.bytes[range.clone()];
+                    if self.format == Format::Json
+                        && sniff(bytes) != Some(Resource::QuestionnaireResponse)
+                    {
+                        each(&row_id, Ok(bytes))?;
+                        continue;
+                    }
+                    converted(survey, bytes, self.format)
+                }
+            };
+            match json {
+                Ok(owned) => each(&row_id, Ok(&owned))?,
+                Err(why) => each(&row_id, Err(why))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A YAML answer file or a `QuestionnaireResponse` as answer-set JSON.
+fn converted(survey: &Survey, bytes: &[u8], format: Format) -> Result<Vec<u8>, String> {
+    let limits = Limits::default();
+    let text = survey_schema::decode(bytes, &limits).map_err(|e| e.to_string())?;
+    let value = parse_answers(text, format, &limits).map_err(|e| e.to_string())?;
+    let answers = super::fhir::answers_of(survey, value)?;
+    serde_json::to_vec(&answers).map_err(|e| e.to_string())
+}
+
+/// Reads every answer set of `inputs` once, runs `work` on each block of them on `jobs`
+/// threads, and hands each block's result to `sink` in input order. An input that cannot be
+/// opened or read stops the stream with that error.
+pub(crate) fn each_block<T: Send>(
+    inputs: &[PathBuf],
+    jobs: usize,
+    work: impl Fn(&Block) -> T + Sync,
+    sink: impl FnMut(T) -> Result<(), Fatal>,
+) -> Result<(), Fatal> {
+    let total: u64 = inputs
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    run(
+        total,
+        jobs,
+        |read_bytes, send| read_all(inputs, read_bytes, send),
+        work,
+        sink,
+    )
+}
+
+/// [`each_block`] on one batch read from `reader` (a file or standard input) named `name`,
+/// of `total` bytes if known (for the progress bar).
+pub(crate) fn each_batch_block<T: Send>(
+    reader: impl Read + Send,
+    name: &str,
+    total: u64,
+    jobs: usize,
+    work: impl Fn(&Block) -> T + Sync,
+    sink: impl FnMut(T) -> Result<(), Fatal>,
+) -> Result<(), Fatal> {
+    let source: Arc<str> = name.into();
+    run(
+        total,
+        jobs,
+        |read_bytes, send| read_batch(reader, &source, read_bytes, send).map(|_| ()),
+        work,
+        sink,
+    )
+}
+
+/// The pipeline: `read` sends blocks (false: no one takes them any more), `jobs` threads run
+/// `work` on them, and `sink` takes the results in the blocks' order.
+fn run<T: Send>(
+    total: u64,
+    jobs: usize,
+    read: impl FnOnce(&AtomicU64, &mut dyn FnMut(Block) -> bool) -> Result<(), Fatal> + Send,
+    work: impl Fn(&Block) -> T + Sync,
+    mut sink: impl FnMut(T) -> Result<(), Fatal>,
+) -> Result<(), Fatal> {
+    let read_bytes = AtomicU64::new(0);
+    let jobs = jobs.max(1);
+    std::thread::scope(|scope| {
+        let (blocks_in, blocks_out) = sync_channel::<(usize, Block)>(jobs * 2);
+        let (results_in, results_out) = sync_channel::<(usize, T)>(jobs * 2);
+        let read_bytes = &read_bytes;
+        let reader = scope.spawn(move || {
+            let mut place = 0;
+            let mut send = |block: Block| -> bool {
+                if block.items.is_empty() {
+                    return true;
+                }
+                place += 1;
+                blocks_in.send((place - 1, block)).is_ok()
+            };
+            read(read_bytes, &mut send)
+        });
+        let blocks_out = Arc::new(Mutex::new(blocks_out));
+        for _ in 0..jobs {
+            let blocks_out = Arc::clone(&blocks_out);
+            let results_in = results_in.clone();
+            let work = &work;
+            scope.spawn(move || {
+                while let Some((place, block)) = next(&blocks_out) {
+                    if results_in.send((place, work(&block))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(results_in);
+        let mut progress = Progress::new(total);
+        let mut waiting = BTreeMap::new();
+        let mut expected = 0;
+        for (place, result) in results_out {
+            waiting.insert(place, result);
+            while let Some(result) = waiting.remove(&expected) {
+                sink(result)?;
+                expected += 1;
+            }
+            progress.show(read_bytes.load(Ordering::Relaxed));
+        }
+        progress.clear();
+        reader
+            .join()
+            .unwrap_or_else(|_| Err(Fatal("the reader stopped".into())))
+    })
+}
+
+fn next(blocks: &Mutex<Receiver<(usize, Block)>>) -> Option<(usize, Block)> {
+    blocks.lock().ok()?.recv().ok()
+}
+
+/// Reads the inputs in order into blocks; stops early when no one takes them any more.
+fn read_all(
+    inputs: &[PathBuf],
+    read_bytes: &AtomicU64,
+    send: &mut dyn FnMut(Block) -> bool,
+) -> Result<(), Fatal> {
+    for input in inputs {
+        let source: Arc<str> = input.display().to_string().into();
+        let is_batch = input
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
+        if is_batch {
+            let file = std::fs::File::open(input)
+                .map_err(|e| Fatal(format!("cannot read {source}: {e}")))?;
+            if !read_batch(file, &source, read_bytes, send)? {
+                return Ok(());
+            }
+            continue;
+        }
+        let text = survey_schema::read_text(input, &Limits::default())
+            .map_err(|e| Fatal(e.to_string()))?;
+        read_bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+        let block = Block {
+            source,
+            items: vec![(None, Ok(0..text.len()))],
+            bytes: text.into_bytes(),
+            format: Format::from_path(input).unwrap_or(Format::Json),
+        };
+        if !send(block) {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Reads a batch a chunk at a time, each block the whole lines read so far; a line longer
+/// than an answer set may be is skipped (read, not kept) and reported as such. False when no
+/// one takes the blocks any more.
+fn read_batch(
+    mut reader: impl Read,
+    source: &Arc<str>,
+    read_bytes: &AtomicU64,
+    send: &mut dyn FnMut(Block) -> bool,
+) -> Result<bool, Fatal> {
+    let limit = Limits::default().max_input_bytes;
+    let cannot = |e: std::io::Error| Fatal(format!("cannot read {source}: {e}"));
+    let mut carry: Vec<u8> = Vec::new();
+    let mut line = 1;
+    // The line being skipped for its length, while its end is looked for.
+    let mut skipping = false;
+    loop {
+        let mut bytes = Vec::with_capacity(carry.len() + CHUNK);
+        bytes.append(&mut carry);
+        let read = (&mut reader)
+            .take(CHUNK as u64)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+        read_bytes.fetch_add(read as u64, Ordering::Relaxed);
+        let at_end = read == 0;
+        let whole = if at_end {
+            bytes.len()
+        } else {
+            bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+        };
+        carry = bytes.split_off(whole);
+        let mut items = Vec::new();
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |i| start + i);
+            if skipping {
+                items.push((
+                    Some(line),
+                    Err(format!("the line is longer than {limit} bytes")),
+                ));
+                skipping = false;
+            } else if end - start > limit {
+                items.push((
+                    Some(line),
+                    Err(format!("the line is longer than {limit} bytes")),
+                ));
+            } else if !bytes[start..end].iter().all(u8::is_ascii_whitespace) {
+                items.push((Some(line), Ok(start..end)));
+            }
+            line += 1;
+            start = end + 1;
+        }
+        if at_end && skipping {
+            items.push((
+                Some(line),
+                Err(format!("the line is longer than {limit} bytes")),
+            ));
+        }
+        if carry.len() > limit {
+            // No line end in sight: drop what was read of the line and look for its end.
+            carry.clear();
+            skipping = true;
+        }
+        let block = Block {
+            source: Arc::clone(source),
+            bytes,
+            items,
+            format: Format::Json,
+        };
+        if !send(block) {
+            return Ok(false);
+        }
+        if at_end {
+            return Ok(true);
+        }
+    }
+}
+
+/// A progress bar on standard error, when it is a terminal.
+struct Progress {
+    total: u64,
+    shown: Option<Instant>,
+    on: bool,
+}
+
+impl Progress {
+    fn new(total: u64) -> Progress {
+        Progress {
+            total,
+            shown: None,
+            on: std::io::stderr().is_terminal() && total > 0,
+        }
+    }
+
+    fn show(&mut self, done: u64) {
+        if !self.on
+            || self
+                .shown
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(200))
+        {
+            return;
+        }
+        self.shown = Some(Instant::now());
+        let width = usize::try_from(30 * done.min(self.total) / self.total).unwrap_or(30);
+        eprint!(
+            "\r[{}{}] {} / {} MB",
+            "#".repeat(width),
+            " ".repeat(30 - width),
+            done / 1_000_000,
+            self.total / 1_000_000
+        );
+    }
+
+    fn clear(&self) {
+        if self.on && self.shown.is_some() {
+            eprint!("\r{}\r", " ".repeat(60));
+        }
+    }
+}

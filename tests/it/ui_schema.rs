@@ -1,0 +1,167 @@
+//! The JSON Forms UI schema: one control per question in order, groups as group layouts,
+//! labels in the locale, and SHOW rules that hold exactly when the question is enabled.
+
+use crate::common;
+
+use common::{Rng, mhlw, random_answers, random_survey};
+use serde_json::{Value, json};
+use survey_schema::Survey;
+
+/// Every element with its rule condition (if any), depth first, keyed by scope or label.
+fn elements(ui: &Value, out: &mut Vec<(String, Option<Value>)>) {
+    for element in ui["elements"].as_array().into_iter().flatten() {
+        let key = element
+            .get("scope")
+            .or_else(|| element.get("label"))
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned();
+        out.push((key, element.pointer("/rule/condition").cloned()));
+        elements(element, out);
+    }
+}
+
+/// Whether JSON Forms would show an element: its rule and the rules of its enclosing layouts,
+/// evaluated on the whole data; inside an array control's `detail`, on each item (the rules
+/// of a repeat's fields test the instance).
+fn shown(ui: &Value, data: &Value) -> Vec<String> {
+    fn walk(ui: &Value, data: &Value, prefix: &str, out: &mut Vec<String>) {
+        for element in ui["elements"].as_array().into_iter().flatten() {
+            if let Some(condition) = element.pointer("/rule/condition") {
+                assert_eq!(condition["scope"], "#");
+                assert_eq!(condition["failWhenUndefined"], true);
+                if !jsonschema::is_valid(&condition["schema"], data) {
+                    continue;
+                }
+            }
+            if let Some(scope) = element.get("scope") {
+                let path = scope
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("#/properties/")
+                    .replace("/properties/", "/");
+                out.push(format!("{prefix}{path}"));
+                if let Some(detail) = element.pointer("/options/detail") {
+                    let items = data.pointer(&format!("/{path}")).and_then(Value::as_array);
+                    for (i, item) in items.into_iter().flatten().enumerate() {
+                        walk(detail, item, &format!("{prefix}{path}/{i}/"), out);
+                    }
+                }
+            }
+            walk(element, data, prefix, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(ui, data, "", &mut out);
+    out
+}
+
+/// Whether every float in the data is below 2^53 in magnitude: past it, a float can equal an
+/// integer for a validator that reads numbers as f64 (2^63 as a float is `i64::MAX` to it),
+/// where the native conditions compare exactly.
+fn exact_floats(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => {
+            !n.is_f64()
+                || n.as_f64()
+                    .is_some_and(|f| f.abs() < 9_007_199_254_740_992.0)
+        }
+        Value::Array(items) => items.iter().all(exact_floats),
+        Value::Object(map) => map.values().all(exact_floats),
+        _ => true,
+    }
+}
+
+fn enabled(survey: &Survey, data: &Value) -> Vec<String> {
+    survey
+        .enabled(data)
+        .iter()
+        .filter(|q| q.kind != survey_schema::QuestionKind::Group)
+        .map(|q| q.pointer.trim_start_matches('/').to_owned())
+        .collect()
+}
+
+#[test]
+fn mhlw_ui_schema_lists_every_question_in_order() {
+    let ui = mhlw().json_forms_ui_schema(None);
+    assert_eq!(ui["type"], "VerticalLayout");
+    let mut all = Vec::new();
+    elements(&ui, &mut all);
+    let keys: Vec<&str> = all.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys[0], "回答者の情報（氏名、所属、連絡先）");
+    assert_eq!(keys[1], "#/properties/Q1/properties/name");
+    assert_eq!(keys[6], "#/properties/Q2");
+    assert_eq!(keys.len(), 1 + 5 + 20);
+    let conditional: Vec<&str> = all
+        .iter()
+        .filter(|(_, c)| c.is_some())
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(
+        conditional,
+        [
+            "#/properties/Q10-1",
+            "#/properties/Q12",
+            "#/properties/Q12-1",
+            "#/properties/Q12-2",
+            "#/properties/Q12-3",
+            "#/properties/Q12-4",
+            "#/properties/Q12-5",
+            "#/properties/Q12-6"
+        ]
+    );
+    let en = mhlw().json_forms_ui_schema(Some("en"));
+    assert_eq!(
+        en["elements"][1]["label"],
+        "Have you appointed a medical information system security manager (system administrator)?"
+    );
+}
+
+#[test]
+fn rules_show_exactly_the_enabled_questions() {
+    let survey = mhlw();
+    let ui = survey.json_forms_ui_schema(None);
+    for data in [
+        json!({}),
+        json!({"Q10": true}),
+        json!({"Q11": true, "Q12": true}),
+        json!({"Q11": false, "Q12": true}),
+    ] {
+        assert_eq!(shown(&ui, &data), enabled(&survey, &data), "{data}");
+    }
+    let mut rng = Rng::new(5);
+    // Form data is always an object.
+    for _ in 0..300 {
+        let data = random_answers(&mut rng, &survey);
+        if !data.is_object() {
+            continue;
+        }
+        assert_eq!(shown(&ui, &data), enabled(&survey, &data), "{data}");
+    }
+    for seed in 0..100 {
+        let (survey, _) = random_survey(seed);
+        let ui = survey.json_forms_ui_schema(None);
+        for _ in 0..20 {
+            let data = survey.prune(&random_answers(&mut rng, &survey));
+            if !data.is_object() || !exact_floats(&data) {
+                continue;
+            }
+            assert_eq!(
+                shown(&ui, &data),
+                enabled(&survey, &data),
+                "seed {seed}: {data}"
+            );
+        }
+    }
+}
+
+#[test]
+fn checked_in_ui_schema_is_fresh() {
+    let fresh = serde_json::to_string_pretty(&mhlw().json_forms_ui_schema(None)).unwrap() + "\n";
+    common::assert_fresh(
+        "schema/mhlw-hospital-cybersecurity-2024.uischema.json",
+        &fresh,
+        "cargo survey schema schema/mhlw-hospital-cybersecurity-2024.yaml --ui-schema jsonforms -o schema/mhlw-hospital-cybersecurity-2024.uischema.json",
+    );
+}
