@@ -1,27 +1,25 @@
-//! The FHIR acceptance cases (`tests/fixtures/fhir/hl7-lforms`, its README says where each
-//! came from): HL7 fhir-test-cases `Questionnaire` + `QuestionnaireResponse` pairs with the
+//! The FHIR acceptance cases (the shared folder's `fhir-cases`, its README says where each
+//! came from; read from there, skipped and said so where it is missing, required on CI): HL7 fhir-test-cases `Questionnaire` + `QuestionnaireResponse` pairs with the
 //! verdicts the HL7 Java validator records, and LHC-Forms and HL7 Questionnaires that must
 //! import or be refused with a named problem. Every imported form round-trips: the R4 and R5
 //! exports keep its linkIds and its enableWhen, and the R4 export gives each response the
 //! verdict the original gives.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::common;
 
 use serde_json::Value;
 use survey_schema::fhir::FhirVersion;
 use survey_schema::{Error, Survey, ValidateOptions};
 
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir/hl7-lforms")
-}
-
-fn read(relative: &str) -> Value {
-    let text = std::fs::read_to_string(dir().join(relative)).expect("a case file reads");
+fn read(dir: &Path, relative: &str) -> Value {
+    let text = std::fs::read_to_string(dir.join(relative)).expect("a case file reads");
     serde_json::from_str(&text).expect("a case file is JSON")
 }
 
-fn cases() -> Vec<Value> {
-    read("cases.json").as_array().expect("a list").clone()
+fn cases(dir: &Path) -> Vec<Value> {
+    read(dir, "cases.json").as_array().expect("a list").clone()
 }
 
 /// The verdict of a response: read as answers (a draft when `in-progress`), validated.
@@ -109,10 +107,13 @@ fn round_trip(name: &str, original: &Value, survey: &Survey, responses: &[Value]
 fn recorded_verdicts_of_the_hl7_validator_hold() {
     let mut matched = Vec::new();
     let mut missed = Vec::new();
-    for case in cases().iter().filter(|c| c["kind"] == "validate") {
+    let Some(dir) = common::shared("fhir-cases") else {
+        return;
+    };
+    for case in cases(&dir).iter().filter(|c| c["kind"] == "validate") {
         let name = case["questionnaire"].as_str().unwrap_or("");
-        let questionnaire = read(name);
-        let response = read(case["response"].as_str().unwrap_or(""));
+        let questionnaire = read(&dir, name);
+        let response = read(&dir, case["response"].as_str().unwrap_or(""));
         let survey = Survey::from_questionnaire(&questionnaire)
             .unwrap_or_else(|e| panic!("{name}: does not import: {e}"));
         let (valid, issues) = verdict(&survey, &response);
@@ -141,10 +142,13 @@ fn recorded_verdicts_of_the_hl7_validator_hold() {
 #[test]
 fn imports_and_refusals_hold() {
     let mut seen = 0;
-    for case in cases().iter().filter(|c| c["kind"] == "import") {
+    let Some(dir) = common::shared("fhir-cases") else {
+        return;
+    };
+    for case in cases(&dir).iter().filter(|c| c["kind"] == "import") {
         seen += 1;
         let name = case["questionnaire"].as_str().unwrap_or("");
-        let questionnaire = read(name);
+        let questionnaire = read(&dir, name);
         let result = Survey::from_questionnaire(&questionnaire);
         match (case["expect_import"].as_str(), result) {
             (Some("ok"), Ok(survey)) => round_trip(name, &questionnaire, &survey, &[]),
@@ -173,21 +177,17 @@ fn imports_and_refusals_hold() {
     assert_eq!(seen, 15, "the 15 import cases");
 }
 
-fn public(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/fhir/public")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(path).expect("a fixture reads")).expect("JSON")
-}
-
 #[test]
 fn public_lhc_forms_questionnaires_import_or_are_refused_with_a_named_problem() {
+    let Some(public) = common::shared("fhir-cases/public") else {
+        return;
+    };
     for (name, code) in [
         ("q-required-with-parent-enableWhen.json", "expression"),
         ("date-in-repeating-group.json", "unsupported_type"),
         ("q-3-level-deep.json", "nested_question"),
     ] {
-        match Survey::from_questionnaire(&public(name)) {
+        match Survey::from_questionnaire(&read(&public, name)) {
             Err(Error::Fhir(problems)) => {
                 assert_eq!(
                     problems.iter().map(|p| p.code).collect::<Vec<_>>(),
@@ -201,9 +201,13 @@ fn public_lhc_forms_questionnaires_import_or_are_refused_with_a_named_problem() 
             ),
         }
     }
-    let questionnaire = public("q-with-minOccurs-maxOccurs.json");
+    let questionnaire = read(&public, "q-with-minOccurs-maxOccurs.json");
     let survey = Survey::from_questionnaire(&questionnaire).expect("imports");
-    let cases = public("q-with-minOccurs-maxOccurs.responses.json");
+    // The responses and their verdicts are the project's own, beside the tests.
+    let cases = read(
+        &common::root().join("tests/fixtures/fhir"),
+        "q-with-minOccurs-maxOccurs.responses.json",
+    );
     let cases = cases.as_array().expect("a list");
     let responses: Vec<Value> = cases.iter().map(|c| c["response"].clone()).collect();
     for case in cases {

@@ -522,14 +522,11 @@ fn fhir_export_then_import_gives_a_survey_that_checks() {
 
 #[test]
 fn fhir_import_refuses_what_it_cannot_carry_with_the_place() {
-    let (code, stdout, stderr) = run(
-        &[
-            "fhir",
-            "import",
-            "tests/fixtures/fhir/hl7-lforms/imports/q-ew-several-without-enableBehavior.json",
-        ],
-        None,
-    );
+    let Some(cases) = common::shared("fhir-cases") else {
+        return;
+    };
+    let form = cases.join("imports/q-ew-several-without-enableBehavior.json");
+    let (code, stdout, stderr) = run(&["fhir", "import", &form.to_string_lossy()], None);
     assert_eq!(code, 1);
     assert!(
         stdout.contains("Questionnaire.item[2].enableBehavior: que-12: "),
@@ -558,20 +555,23 @@ fn complete_response(name: &str) -> String {
 
 #[test]
 fn fhir_responses_validate_with_paths_into_the_response() {
-    let case = "tests/fixtures/fhir/hl7-lforms/cases/ew-test-fail";
-    let (code, stdout, _) = run(
-        &[
-            "validate",
-            "--locale",
-            "en",
-            &format!("{case}/questionnaire.json"),
-            &format!("{case}/response.json"),
-        ],
-        None,
-    );
-    assert_eq!(code, 1, "{stdout}");
-    assert!(stdout.contains("QuestionnaireResponse.item["), "{stdout}");
-    assert!(stdout.contains("answered_while_disabled"), "{stdout}");
+    if let Some(cases) = common::shared("fhir-cases") {
+        let case = cases.join("cases/ew-test-fail");
+        let case = case.to_string_lossy();
+        let (code, stdout, _) = run(
+            &[
+                "validate",
+                "--locale",
+                "en",
+                &format!("{case}/questionnaire.json"),
+                &format!("{case}/response.json"),
+            ],
+            None,
+        );
+        assert_eq!(code, 1, "{stdout}");
+        assert!(stdout.contains("QuestionnaireResponse.item["), "{stdout}");
+        assert!(stdout.contains("answered_while_disabled"), "{stdout}");
+    }
     // Answers to a response and back.
     let response = complete_response("fhir-response-complete.json");
     let (code, stdout, _) = run(&["validate", SURVEY, &response], None);

@@ -95,3 +95,31 @@ pub fn assert_fresh(relative: &str, fresh: &str, regenerate: &str) {
         "{relative} is stale; regenerate it with\n  {regenerate}\nor run the tests with UPDATE_GENERATED=1"
     );
 }
+
+/// A public data set of the shared folder beside the clone (`../shared`, or the folder
+/// `SURVEY_SHARED` names): conformance corpora are read from their own copy, never copied into
+/// the repository. Missing, it is `None` and the run says on standard error which corpus was
+/// skipped; under CI (`CI` set) a missing corpus fails the test instead, so CI always runs them.
+pub fn shared(corpus: &str) -> Option<PathBuf> {
+    use std::io::Write;
+    let base =
+        std::env::var_os("SURVEY_SHARED").map_or_else(|| root().join("../shared"), PathBuf::from);
+    let path = base.join(corpus);
+    if path.is_dir() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the public corpus {corpus} is missing at {}: CI must run the tests that read it \
+         (set SURVEY_SHARED to the shared folder)",
+        path.display()
+    );
+    // Written to the process's standard error, past the test harness's capture, so that a
+    // passing run still says what it skipped.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: the public corpus {corpus} is not at {} (set SURVEY_SHARED)",
+        path.display()
+    );
+    None
+}
