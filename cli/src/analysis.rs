@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{Fatal, OutputFormat, load_survey, write_json};
+use crate::files::{Fatal, OutputFormat, load_survey, write_json};
 
 pub(crate) fn examples(path: &Path, cover: bool, output: Option<&Path>) -> Result<bool, Fatal> {
     let Some(survey) = load_survey(path)? else {

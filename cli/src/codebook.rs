@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::export::{create, fail};
-use super::{Fatal, load_survey};
+use crate::export::{create, fail};
+use crate::files::{Fatal, load_survey};
 
 #[derive(Args)]
 pub(crate) struct CodebookArgs {
@@ -21,8 +21,8 @@ pub(crate) struct CodebookArgs {
     #[arg(long, value_enum, default_value_t = CodebookFormat::Markdown)]
     to: CodebookFormat,
     /// Language of labels and universes (DDI carries every language of the survey).
-    #[arg(long, value_enum, default_value_t = super::LocaleArg::Ja)]
-    locale: super::LocaleArg,
+    #[arg(long, value_enum, default_value_t = crate::files::LocaleArg::Ja)]
+    locale: crate::files::LocaleArg,
     /// The code `survey export` writes for "not asked".
     #[arg(long, default_value = ".a")]
     not_asked: String,
@@ -50,7 +50,7 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
     };
     if matches!(args.to, CodebookFormat::Ddi) {
         let xml = survey.codebook_ddi(&args.not_asked, &args.not_answered);
-        let mut out = super::export::output(args.output.as_deref())?;
+        let mut out = crate::export::output(args.output.as_deref())?;
         out.write_all(xml.as_bytes())
             .and_then(|()| out.flush())
             .map_err(|e| Fatal(e.to_string()))?;

@@ -13,8 +13,8 @@ use clap::{Args, ValueEnum};
 use survey_schema::tabular::{Cell, Datum, Row, Tables};
 use survey_schema::{Report, Survey, ValidateOptions};
 
-use super::stream::each_block;
-use super::{Fatal, load_survey};
+use crate::files::{Fatal, load_survey};
+use crate::stream::each_block;
 
 #[derive(Args)]
 pub(crate) struct ExportArgs {

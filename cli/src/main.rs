@@ -4,25 +4,28 @@
 //! problems (a file that was read but is not acceptable), 2 usage error or a file that cannot
 //! be read at all.
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-mod analysis;
-mod codebook;
-mod export;
-mod fhir;
-mod report;
+// In layer order: a module refers only to modules above it (the layer test holds it), and
+// `main` (argument parsing and dispatch) to all of them.
+mod files;
+mod responses;
 mod stream;
 mod validate;
+mod fhir;
+mod export;
+mod codebook;
+mod report;
+mod analysis;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use serde_json::Value;
-use survey_schema::json_schema::{Draft, JsonSchemaOptions};
-use survey_schema::{
-    Error, Format, Limits, LoadError, Locale, Survey, ValidateOptions, decode, parse_answers,
-    read_path, read_text,
+use files::{
+    Fatal, LocaleArg, OutputFormat, answer_format, load_survey, load_survey_text, print_diagnostic,
+    read_input, write_json,
 };
+use survey_schema::json_schema::{Draft, JsonSchemaOptions};
+use survey_schema::{Limits, Locale, ValidateOptions, parse_answers};
 
 #[derive(Parser)]
 #[command(
@@ -170,27 +173,6 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum LocaleArg {
-    Ja,
-    En,
-}
-
-impl LocaleArg {
-    pub(crate) fn locale(self) -> Locale {
-        match self {
-            LocaleArg::Ja => Locale::Ja,
-            LocaleArg::En => Locale::En,
-        }
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum OutputFormat {
-    Text,
-    Json,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
 enum UiSchemaArg {
     /// The JSON Forms UI schema: layout, labels and SHOW rules.
     Jsonforms,
@@ -203,9 +185,6 @@ enum DraftArg {
     #[value(name = "2020-12")]
     Draft2020_12,
 }
-
-/// A failure that ends the command with exit code 2.
-struct Fatal(String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -288,95 +267,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Loads a survey; definition problems (and files that were read but are no survey) are
-/// printed rustc-style and give `Ok(None)`; only a file that cannot be read is fatal.
-fn load_survey(path: &Path) -> Result<Option<Survey>, Fatal> {
-    Ok(load_survey_text(path)?.map(|(survey, _)| survey))
-}
-
-/// [`load_survey`], with the text the survey was read from.
-fn load_survey_text(path: &Path) -> Result<Option<(Survey, String)>, Fatal> {
-    let limits = Limits::default();
-    // The text is kept for the diagnostics; a file that was not read has none to show.
-    let (loaded, text) = match read_path(path, &limits) {
-        Ok((text, format)) => (Survey::load(&text, format, &limits), text),
-        Err(error) => (Err(Error::Load(error)), String::new()),
-    };
-    match loaded {
-        Ok(survey) => Ok(Some((survey, text))),
-        Err(Error::Load(error)) if error.is_unreadable() => Err(Fatal(error.to_string())),
-        Err(Error::Check(error)) => {
-            for problem in &error.problems {
-                let message = format!("{}: {}: {}", problem.code, problem.path, problem.message);
-                print_diagnostic(path, &text, problem.location, &message);
-            }
-            let count = error.problems.len();
-            eprintln!(
-                "{}: {count} problem{}",
-                path.display(),
-                if count == 1 { "" } else { "s" }
-            );
-            Ok(None)
-        }
-        Err(Error::Fhir(problems)) => {
-            for problem in &problems {
-                println!("{}: {problem}", path.display());
-            }
-            eprintln!(
-                "{}: {} problem{}: the Questionnaire cannot be carried as a survey",
-                path.display(),
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" }
-            );
-            Ok(None)
-        }
-        Err(Error::Load(error)) => {
-            let message = match &error {
-                LoadError::Syntax { message, .. } => format!("syntax: {message}"),
-                LoadError::Empty => format!("{}: the file is empty", error.code()),
-                other => format!("{}: {other}", other.code()),
-            };
-            print_diagnostic(path, &text, error.location(), &message);
-            Ok(None)
-        }
-        Err(error) => Err(Fatal(error.to_string())),
-    }
-}
-
-/// `file:line:column: message`, then the source line and a caret under the column.
-fn print_diagnostic(
-    path: &Path,
-    text: &str,
-    location: Option<survey_schema::Location>,
-    message: &str,
-) {
-    let mut out = std::io::stdout().lock();
-    match location {
-        Some(location) => {
-            let _ = writeln!(
-                out,
-                "{}:{}:{}: {message}",
-                path.display(),
-                location.line,
-                location.column
-            );
-            if let Some(line) = text.lines().nth(location.line.saturating_sub(1)) {
-                let gutter = location.line.to_string();
-                let pad = " ".repeat(gutter.len());
-                let caret: String = line
-                    .chars()
-                    .take(location.column.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let _ = writeln!(out, "{pad} |\n{gutter} | {line}\n{pad} | {caret}^");
-            }
-        }
-        None => {
-            let _ = writeln!(out, "{}: {message}", path.display());
-        }
-    }
-}
-
 fn check(path: &Path, locale: Locale, deny: bool, analyse: bool) -> Result<bool, Fatal> {
     let Some((survey, text)) = load_survey_text(path)? else {
         return Ok(false);
@@ -454,7 +344,7 @@ fn prune(path: &Path, input: &str, output: Option<&Path>) -> Result<bool, Fatal>
         .and_then(|text| parse_answers(&text, answer_format(input, &text), &Limits::default()));
     match parsed {
         Ok(answers) => {
-            let answers = match fhir::answers_of(&survey, answers) {
+            let answers = match responses::answers_of(&survey, answers) {
                 Ok(answers) => answers,
                 Err(why) => {
                     eprintln!("{name}: {why}");
@@ -468,52 +358,5 @@ fn prune(path: &Path, input: &str, output: Option<&Path>) -> Result<bool, Fatal>
             eprintln!("{name}: {error}");
             Ok(false)
         }
-    }
-}
-
-fn write_json(value: &Value, output: Option<&Path>) -> Result<(), Fatal> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| Fatal(e.to_string()))?;
-    text.push('\n');
-    if let Some(path) = output {
-        std::fs::write(path, text)
-            .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))
-    } else {
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())
-            .map_err(|e| Fatal(e.to_string()))
-    }
-}
-
-/// The format of an answer input: by its extension, or on standard input by its first
-/// character (JSON starts with `{` or `[`).
-pub(crate) fn answer_format(input: &str, text: &str) -> Format {
-    if input == "-" {
-        if text.trim_start().starts_with(['{', '[']) {
-            Format::Json
-        } else {
-            Format::Yaml
-        }
-    } else {
-        Format::from_path(Path::new(input)).unwrap_or(Format::Json)
-    }
-}
-
-/// Reads one answer input (a batch is streamed instead). A file that cannot be read at all is
-/// fatal; one that was read but is not text within the limits is that input's error.
-pub(crate) fn read_input(input: &str) -> Result<Result<String, LoadError>, Fatal> {
-    let limits = Limits::default();
-    let read = if input == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(limits.max_input_bytes.saturating_add(1) as u64)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
-        decode(&bytes, &limits).map(str::to_owned)
-    } else {
-        read_text(Path::new(input), &limits)
-    };
-    match read {
-        Err(error) if error.is_unreadable() => Err(Fatal(error.to_string())),
-        other => Ok(other),
     }
 }

@@ -11,8 +11,8 @@ use serde_json::Value;
 use survey_schema::tabular::Tally;
 use survey_schema::{Locale, Survey, Variable};
 
-use super::export::{create, fail, rows};
-use super::{Fatal, load_survey};
+use crate::export::{create, fail, rows};
+use crate::files::{Fatal, load_survey};
 
 #[derive(Args)]
 pub(crate) struct ReportArgs {
@@ -26,8 +26,8 @@ pub(crate) struct ReportArgs {
     #[arg(long, value_enum)]
     format: Option<ReportFormat>,
     /// Language of the HTML page.
-    #[arg(long, value_enum, default_value_t = super::LocaleArg::Ja)]
-    locale: super::LocaleArg,
+    #[arg(long, value_enum, default_value_t = crate::files::LocaleArg::Ja)]
+    locale: crate::files::LocaleArg,
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -86,7 +86,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
                 None => print!("{page}"),
             }
         }
-        ReportFormat::Json => super::write_json(&json, args.output.as_deref())?,
+        ReportFormat::Json => crate::files::write_json(&json, args.output.as_deref())?,
         ReportFormat::Csv => {
             let out: Box<dyn Write> = match &args.output {
                 Some(path) => Box::new(create(path)?),

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use survey_schema::{Format, Limits, Resource, Survey, parse_answers, sniff};
 
-use super::Fatal;
+use crate::files::Fatal;
 
 /// Bytes read at a time from a batch; a block holds the whole lines among them.
 const CHUNK: usize = 1 << 20;
@@ -88,7 +88,7 @@ fn converted(survey: &Survey, bytes: &[u8], format: Format) -> Result<Vec<u8>, S
     let limits = Limits::default();
     let text = survey_schema::decode(bytes, &limits).map_err(|e| e.to_string())?;
     let value = parse_answers(text, format, &limits).map_err(|e| e.to_string())?;
-    let answers = super::fhir::answers_of(survey, value)?;
+    let answers = crate::responses::answers_of(survey, value)?;
     serde_json::to_vec(&answers).map_err(|e| e.to_string())
 }
 

@@ -8,10 +8,9 @@ use std::path::Path;
 use serde_json::{Value, json};
 use survey_schema::{Format, Limits, Report, Resource, Survey, ValidateOptions, parse_answers};
 
-use super::{Fatal, OutputFormat, answer_format, fhir, load_survey, read_input, stream};
-
-/// The outcome for one answer set: a report, or why it could not be read.
-pub(crate) type Outcome = Result<Report, String>;
+use crate::files::{Fatal, OutputFormat, answer_format, load_survey, read_input};
+use crate::responses::{self, Outcome};
+use crate::stream;
 
 pub(crate) fn validate(
     survey_path: &Path,
@@ -60,9 +59,9 @@ pub(crate) fn validate(
 /// Validates one answer set: JSON straight from its bytes, YAML through `parse_answers`.
 fn validate_text(survey: &Survey, input: &str, text: &str, options: &ValidateOptions) -> Outcome {
     if answer_format(input, text) == Format::Json
-        && let Some(response) = fhir::as_response(text)
+        && let Some(response) = responses::as_response(text)
     {
-        return fhir::validate_response(survey, &response, options);
+        return responses::validate_response(survey, &response, options);
     }
     let report = match answer_format(input, text) {
         Format::Yaml => parse_answers(text, Format::Yaml, &Limits::default())
@@ -171,7 +170,7 @@ fn line_outcome(survey: &Survey, bytes: &[u8], options: &ValidateOptions) -> Out
         && let Ok(text) = std::str::from_utf8(bytes)
         && let Ok(response) = parse_answers(text, Format::Json, &Limits::default())
     {
-        return fhir::validate_response(survey, &response, options);
+        return responses::validate_response(survey, &response, options);
     }
     survey
         .validate_json(bytes, options)

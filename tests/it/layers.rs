@@ -1,9 +1,11 @@
 //! The architecture, held: modules are layered, imports point one way, no file is too long.
 //!
-//! A module is a file or folder directly under `src/` (`lib.rs` and the `bin/` CLI aside). An
-//! arrow is a `crate::x` reference in code (comments and doc links do not count). A module may
-//! refer only to modules before it in [`LAYERS`], so there is no cycle; the crate docs'
-//! code map lists the same modules in the same order.
+//! A module is a file or folder directly under a crate's `src/` (its root file aside: `lib.rs`
+//! of the library, `main.rs` of the command line in `cli/`). An arrow is a `crate::x`
+//! reference in code (comments and doc links do not count). A module may refer only to
+//! modules before it in its crate's layer list ([`LAYERS`], [`CLI_LAYERS`]), so there is no
+//! cycle; the library's code map lists the same modules in the same order. The command line
+//! calls the library only: the library never names it.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -48,10 +50,28 @@ const LAYERS: &[&str] = &[
     "ui_schema",
 ];
 
+/// Every module of the command line (`cli/src/`), in layer order: what every command shares,
+/// answer input, streaming, then the commands; `main.rs` (arguments and dispatch) above all.
+const CLI_LAYERS: &[&str] = &[
+    "files",
+    "responses",
+    "stream",
+    "validate",
+    "fhir",
+    "export",
+    "codebook",
+    "report",
+    "analysis",
+];
+
 const MAX_LINES: usize = 800;
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+fn cli_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("cli/src")
 }
 
 /// The Rust files of a module (one file, or every file in its folder).
@@ -73,14 +93,14 @@ fn files(path: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The modules directly under `src/`, each with its files.
-fn modules() -> BTreeMap<String, Vec<PathBuf>> {
+/// The modules directly under a crate's `src/` (its root file aside), each with its files.
+fn modules_of(src: &Path) -> BTreeMap<String, Vec<PathBuf>> {
     let mut modules = BTreeMap::new();
-    for entry in fs::read_dir(src()).unwrap() {
+    for entry in fs::read_dir(src).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         if name == "lib"
-            || name == "bin"
+            || name == "main"
             || (path.is_file() && path.extension().is_none_or(|e| e != "rs"))
         {
             continue;
@@ -116,25 +136,56 @@ fn arrows(text: &str) -> BTreeMap<String, usize> {
     arrows
 }
 
-#[test]
-fn every_module_of_src_is_in_the_layer_order_once() {
-    let found: Vec<String> = modules().into_keys().collect();
-    let mut listed: Vec<String> = LAYERS.iter().map(|s| (*s).to_owned()).collect();
+/// The library's modules.
+fn modules() -> BTreeMap<String, Vec<PathBuf>> {
+    modules_of(&src())
+}
+
+fn assert_listed_once(src: &Path, layers: &[&str]) {
+    let found: Vec<String> = modules_of(src).into_keys().collect();
+    let mut listed: Vec<String> = layers.iter().map(|s| (*s).to_owned()).collect();
     listed.sort();
     let mut unique = listed.clone();
     unique.dedup();
-    assert_eq!(listed, unique, "a module is listed twice in LAYERS");
+    assert_eq!(listed, unique, "a module is listed twice in the layers");
     assert_eq!(
-        found, listed,
-        "LAYERS must list exactly the modules of src/"
+        found,
+        listed,
+        "the layers must list exactly the modules of {}",
+        src.display()
     );
 }
 
 #[test]
+fn every_module_of_src_is_in_the_layer_order_once() {
+    assert_listed_once(&src(), LAYERS);
+    assert_listed_once(&cli_src(), CLI_LAYERS);
+}
+
+#[test]
 fn imports_point_only_to_earlier_layers() {
-    let rank = |name: &str| LAYERS.iter().position(|m| *m == name);
+    assert_layered(&src(), LAYERS);
+    assert_layered(&cli_src(), CLI_LAYERS);
+}
+
+#[test]
+fn the_library_never_names_the_command_line() {
+    for paths in modules().into_values() {
+        for path in paths {
+            let text = fs::read_to_string(&path).unwrap();
+            assert!(
+                !text.contains("survey_cli"),
+                "{}: the library refers to the command line",
+                path.display()
+            );
+        }
+    }
+}
+
+fn assert_layered(src: &Path, layers: &[&str]) {
+    let rank = |name: &str| layers.iter().position(|m| *m == name);
     let mut wrong = Vec::new();
-    for (module, paths) in modules() {
+    for (module, paths) in modules_of(src) {
         let Some(own) = rank(&module) else { continue };
         for path in paths {
             let text = fs::read_to_string(&path).unwrap();
@@ -142,7 +193,7 @@ fn imports_point_only_to_earlier_layers() {
                 // Lib-level re-exports (`crate::Survey`) name no module: ask for the path.
                 let Some(target_rank) = rank(&target) else {
                     if target.chars().next().is_some_and(char::is_uppercase)
-                        || LAYERS.contains(&target.as_str())
+                        || layers.contains(&target.as_str())
                     {
                         wrong.push(format!(
                             "{}:{line}: `crate::{target}`: name the module, not the re-export",
@@ -196,13 +247,30 @@ fn the_code_map_and_the_mod_lines_follow_the_layer_order() {
         declared, LAYERS,
         "the mod lines in lib.rs follow the layer order"
     );
+    let main = fs::read_to_string(cli_src().join("main.rs")).unwrap();
+    let declared: Vec<&str> = main
+        .lines()
+        .filter_map(|line| line.strip_prefix("mod ")?.strip_suffix(';'))
+        .collect();
+    assert_eq!(
+        declared, CLI_LAYERS,
+        "the mod lines in cli/src/main.rs follow the layer order"
+    );
 }
 
 #[test]
 fn no_source_file_is_longer_than_800_lines() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut all = Vec::new();
-    for dir in ["src", "tests", "benches", "examples", "fuzz/fuzz_targets"] {
+    for dir in [
+        "src",
+        "cli/src",
+        "cli/tests",
+        "tests",
+        "benches",
+        "examples",
+        "fuzz/fuzz_targets",
+    ] {
         files(&root.join(dir), &mut all);
     }
     // The browser tests and the forms module are code too.
