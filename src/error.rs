@@ -14,8 +14,8 @@ pub enum Error {
     #[error(transparent)]
     Check(#[from] CheckError),
     /// A FHIR Questionnaire that holds what the survey format cannot carry.
-    #[error("{}", fhir_summary(.0))]
-    Fhir(Vec<crate::fhir::FhirProblem>),
+    #[error("{}", fhir_summary(.0.problems()))]
+    Fhir(crate::fhir::Error),
 }
 
 fn fhir_summary(problems: &[crate::fhir::FhirProblem]) -> String {

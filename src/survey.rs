@@ -165,7 +165,7 @@ impl Survey {
         &self,
         answers: &serde_json::Value,
         partial: bool,
-    ) -> Result<serde_json::Value, Vec<crate::fhir::FhirProblem>> {
+    ) -> Result<serde_json::Value, crate::fhir::Error> {
         crate::fhir::response(&self.definition, answers, partial)
     }
 
@@ -177,7 +177,7 @@ impl Survey {
     pub fn answers_from_response(
         &self,
         response: &serde_json::Value,
-    ) -> Result<crate::fhir::Converted, Vec<crate::fhir::FhirProblem>> {
+    ) -> Result<crate::fhir::Converted, crate::fhir::Error> {
         crate::fhir::answers_from_response(&self.definition, response)
     }
 

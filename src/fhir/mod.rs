@@ -27,6 +27,8 @@
 //! - `import`: a Questionnaire to a definition, with a [`FhirProblem`] for everything the
 //!   survey format cannot carry.
 //! - `response`: an answer set to a `QuestionnaireResponse` and back.
+//! - `problem`: what FHIR input is refused for: [`FhirProblem`], its [`FhirProblemCode`], and
+//!   [`Error`], all of one resource's problems.
 //! - `path`: the `FHIRPath` subset that export writes for conditions and rules and import reads.
 //! - `items`: the link ids of a definition's items and what each item is.
 //!
@@ -36,9 +38,11 @@ mod export;
 mod import;
 mod items;
 mod path;
+mod problem;
 mod response;
 
 pub use import::import;
+pub use problem::{Error, FhirProblem, FhirProblemCode};
 pub use response::Converted;
 
 pub(crate) use export::questionnaire;
@@ -64,23 +68,6 @@ impl FhirVersion {
             FhirVersion::R4 => "4.0.1",
             FhirVersion::R5 => "5.0.0",
         }
-    }
-}
-
-/// Why a Questionnaire or a `QuestionnaireResponse` could not be carried, in part or whole.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FhirProblem {
-    /// A stable code (`unsupported_type`, `expression`, `que-12`, ...).
-    pub code: &'static str,
-    /// Where, as a `FHIRPath` location in the resource (`Questionnaire.item[2].enableWhen[0]`).
-    pub path: String,
-    /// What cannot be carried, and why.
-    pub message: String,
-}
-
-impl std::fmt::Display for FhirProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}: {}", self.path, self.code, self.message)
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::items::{Answer, Catalogue};
-use super::{FhirProblem, list};
+use super::{Error, FhirProblem, FhirProblemCode, list};
 use crate::definition::{OptionType, QuestionDef, QuestionKind, SurveyDefinition};
 
 /// The answer set as a `QuestionnaireResponse` of the definition's Questionnaire: one item per
@@ -21,18 +21,18 @@ pub(crate) fn response(
     def: &SurveyDefinition,
     answers: &Value,
     partial: bool,
-) -> Result<Value, Vec<FhirProblem>> {
+) -> Result<Value, Error> {
     let catalogue = Catalogue::new(def);
     let mut writer = Writer {
         catalogue: &catalogue,
         problems: Vec::new(),
     };
     let Some(map) = answers.as_object() else {
-        return Err(vec![FhirProblem {
-            code: "not_an_object",
+        return Err(Error::new(vec![FhirProblem {
+            code: FhirProblemCode::NotAnObject,
             path: String::new(),
             message: "the answer set must be a JSON object keyed by question id".into(),
-        }]);
+        }]));
     };
     let mut used = Vec::new();
     let mut items = writer.items(&def.questions, None, map, "", &mut used);
@@ -42,7 +42,7 @@ pub(crate) fn response(
         }
     }
     if !writer.problems.is_empty() {
-        return Err(writer.problems);
+        return Err(Error::new(writer.problems));
     }
     let url = def
         .fhir
@@ -248,7 +248,7 @@ impl Writer<'_, '_> {
 
     fn cannot(&mut self, pointer: &str, what: &str) {
         self.problems.push(FhirProblem {
-            code: "unrepresentable",
+            code: FhirProblemCode::Unrepresentable,
             path: pointer.to_owned(),
             message: format!("{what} cannot be written in a QuestionnaireResponse"),
         });
@@ -370,13 +370,13 @@ impl Converted {
 pub(crate) fn answers_from_response(
     def: &SurveyDefinition,
     qr: &Value,
-) -> Result<Converted, Vec<FhirProblem>> {
+) -> Result<Converted, Error> {
     if qr.get("resourceType").and_then(Value::as_str) != Some("QuestionnaireResponse") {
-        return Err(vec![FhirProblem {
-            code: "not_a_response",
+        return Err(Error::new(vec![FhirProblem {
+            code: FhirProblemCode::NotAResponse,
             path: "resourceType".into(),
             message: "the resource is not a FHIR QuestionnaireResponse".into(),
-        }]);
+        }]));
     }
     let catalogue = Catalogue::new(def);
     let mut reader = Reader {
@@ -387,11 +387,11 @@ pub(crate) fn answers_from_response(
     let mut answers = Map::new();
     reader.items(list(qr, "item"), &mut answers, "", "QuestionnaireResponse");
     if let Some(at) = reader.too_deep {
-        return Err(vec![FhirProblem {
-            code: "too_deep",
+        return Err(Error::new(vec![FhirProblem {
+            code: FhirProblemCode::TooDeep,
             path: at,
             message: format!("items nest deeper than {MAX_NESTING} levels"),
-        }]);
+        }]));
     }
     Ok(Converted {
         answers: Value::Object(answers),

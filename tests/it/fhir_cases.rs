@@ -190,7 +190,7 @@ fn public_lhc_forms_questionnaires_import_or_are_refused_with_a_named_problem() 
         match Survey::from_questionnaire(&read(&public, name)) {
             Err(Error::Fhir(problems)) => {
                 assert_eq!(
-                    problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+                    problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
                     [code],
                     "{name}"
                 );

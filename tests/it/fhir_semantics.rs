@@ -3,6 +3,7 @@
 //! whole-value regexes with `\s`, and linkIds and codes that are not ids.
 
 use serde_json::{Value, json};
+use survey_schema::fhir::FhirProblemCode;
 use survey_schema::fhir::FhirVersion;
 use survey_schema::{Error, Survey, ValidateOptions};
 
@@ -142,7 +143,7 @@ fn codings_compare_by_system_and_code_and_a_condition_without_system_matches_any
         json!({ "question": "c", "operator": "=", "answerCoding": { "system": "http://b.example", "code": "x" } }),
     );
     match Survey::from_questionnaire(&other) {
-        Err(Error::Fhir(problems)) => assert_eq!(problems[0].code, "unknown_code"),
+        Err(Error::Fhir(problems)) => assert_eq!(problems[0].code, FhirProblemCode::UnknownCode),
         other => panic!(
             "expected unknown_code, got {:?}",
             other.map(|s| s.id().to_owned())
@@ -166,7 +167,7 @@ fn several_enable_when_without_enable_behavior_is_que_12() {
         panic!("que-12 imported");
     };
     assert_eq!(problems.len(), 1);
-    assert_eq!(problems[0].code, "que-12");
+    assert_eq!(problems[0].code, FhirProblemCode::Que12);
     assert_eq!(problems[0].path, "Questionnaire.item[2].enableBehavior");
 }
 
@@ -262,4 +263,22 @@ fn link_ids_and_codes_that_are_not_ids_come_back_as_they_were() {
     assert_eq!(response["item"][2]["linkId"], "/44250-9");
     assert_eq!(q.answers_from_response(&response).unwrap().answers, answers);
     assert!(q.is_valid(&answers));
+}
+
+#[test]
+fn fhir_problem_codes_are_distinct_and_stable_text() {
+    let texts: Vec<&str> = FhirProblemCode::ALL.iter().map(|c| c.as_str()).collect();
+    let mut unique = texts.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), texts.len(), "{texts:?}");
+    for code in FhirProblemCode::ALL {
+        let text = code.as_str();
+        assert!(
+            text.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'),
+            "{text}"
+        );
+        assert_eq!(code.to_string(), text);
+    }
 }

@@ -3,6 +3,7 @@
 //! `/usr/bin/time -v cargo test --release --test it hostile -- --test-threads=1`.
 
 use std::fmt::Write;
+use survey_schema::fhir::FhirProblemCode;
 
 use serde_json::{Value, json};
 use survey_schema::{Error, Format, Limits, LoadError, Survey, ValidateOptions, parse_answers};
@@ -582,7 +583,7 @@ fn a_questionnaire_nested_300_deep_is_refused_without_recursing() {
     });
     let problems = survey_schema::fhir::import(&questionnaire).expect_err("refused");
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert_eq!(problems[0].code, "too_deep");
+    assert_eq!(problems[0].code, FhirProblemCode::TooDeep);
     // As JSON text, the reader's depth limit refuses it first.
     let text = serde_json::to_string(&questionnaire).unwrap();
     assert_contains(&survey_error(&text, Format::Json), "nest");
@@ -604,7 +605,7 @@ fn a_response_nested_250_deep_is_refused_without_recursing() {
     let problems = survey
         .answers_from_response(&response)
         .expect_err("refused");
-    assert_eq!(problems[0].code, "too_deep");
+    assert_eq!(problems[0].code, FhirProblemCode::TooDeep);
 }
 
 #[test]
@@ -642,7 +643,7 @@ fn hostile_fhirpath_is_refused_with_where_it_stops() {
         ),
     ] {
         let problems = survey_schema::fhir::import(&expression(text)).expect_err("refused");
-        assert_eq!(problems[0].code, "expression");
+        assert_eq!(problems[0].code, FhirProblemCode::Expression);
         assert_contains(&problems[0].message, why);
     }
 }

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Importer, sanitize};
 use crate::definition::{ConditionDef, QuestionDef, QuestionKind, RuleDef, SurveyDefinition};
+use crate::fhir::FhirProblemCode;
 use crate::fhir::items::{Answer, Catalogue};
 use crate::fhir::path::{self, Scope};
 
@@ -29,7 +30,7 @@ impl Importer {
                         found.insert(key, c);
                     }
                     Err(why) => self.problem(
-                        "expression",
+                        FhirProblemCode::Expression,
                         at,
                         format!("enableWhenExpression `{expression}`: {why}"),
                     ),
@@ -81,7 +82,7 @@ impl Importer {
             }),
             _ => {
                 self.problem(
-                    "que-12",
+                    FhirProblemCode::Que12,
                     format!("{at}.enableBehavior"),
                     "several enableWhen need an enableBehavior (que-12)",
                 );
@@ -95,7 +96,7 @@ impl Importer {
         let link = ew.get("question").and_then(Value::as_str).unwrap_or("");
         let Some(key) = self.keys.get(link).cloned() else {
             self.problem(
-                "unknown_question",
+                FhirProblemCode::UnknownQuestion,
                 format!("{at}.question"),
                 format!("there is no item with linkId `{link}` before this one"),
             );
@@ -130,7 +131,7 @@ impl Importer {
             | ("answerInteger" | "answerDecimal", Answer::Integer | Answer::Number) => raw,
             _ => {
                 self.problem(
-                    "unsupported_condition",
+                    FhirProblemCode::UnsupportedCondition,
                     at,
                     format!("`{answer_key}` on this item has no place in the survey format"),
                 );
@@ -156,7 +157,7 @@ impl Importer {
             "<=" => leaf.less_or_equal = Some(value),
             other => {
                 self.problem(
-                    "unsupported_condition",
+                    FhirProblemCode::UnsupportedCondition,
                     format!("{at}.operator"),
                     format!("operator `{other}`"),
                 );
@@ -188,7 +189,7 @@ impl Importer {
         };
         if found.is_none() {
             self.problem(
-                "unknown_code",
+                FhirProblemCode::UnknownCode,
                 at,
                 format!("`{code}` is not an answer option of the item"),
             );
@@ -220,7 +221,7 @@ impl Importer {
             };
             let (Some(key), Some(expression)) = (part("key"), part("expression")) else {
                 self.problem(
-                    "unsupported_constraint",
+                    FhirProblemCode::UnsupportedConstraint,
                     &at,
                     "a constraint without key or expression",
                 );
@@ -241,7 +242,7 @@ impl Importer {
                 Ok(c) => c,
                 Err(why) => {
                     self.problem(
-                        "expression",
+                        FhirProblemCode::Expression,
                         &at,
                         format!("constraint `{expression}`: {why}"),
                     );

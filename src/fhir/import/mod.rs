@@ -14,9 +14,9 @@ use serde_json::{Map, Value, json};
 
 use super::items::Answer;
 use super::{
-    CONSTRAINT, ENABLE_WHEN_EXPRESSION, FALSE_LABEL, FORMAT, FhirProblem, ITEM_CONTROL, KIND,
-    MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE, REGEX, TRANSLATION, TRUE_LABEL,
-    extensions, list,
+    CONSTRAINT, ENABLE_WHEN_EXPRESSION, Error, FALSE_LABEL, FORMAT, FhirProblem, FhirProblemCode,
+    ITEM_CONTROL, KIND, MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE, REGEX,
+    TRANSLATION, TRUE_LABEL, extensions, list,
 };
 use crate::definition::{FhirDef, QuestionDef, QuestionKind, ReferenceDef, SurveyDefinition, Text};
 
@@ -73,12 +73,12 @@ const ITEM_KEYS: &[&str] = &[
 /// `enableBehavior` (que-12), an option the item cannot have, ... The result still has to pass
 /// the survey checks ([`Survey::from_definition`](crate::Survey::from_definition)), which refuse
 /// forward references among others.
-pub fn import(questionnaire: &Value) -> Result<SurveyDefinition, Vec<FhirProblem>> {
+pub fn import(questionnaire: &Value) -> Result<SurveyDefinition, Error> {
     let mut importer = Importer::default();
     let def = importer.run(questionnaire);
     match def {
         Some(def) if importer.problems.is_empty() => Ok(def),
-        _ => Err(importer.problems),
+        _ => Err(Error::new(importer.problems)),
     }
 }
 
@@ -115,7 +115,7 @@ pub(super) struct Importer {
 impl Importer {
     pub(super) fn problem(
         &mut self,
-        code: &'static str,
+        code: FhirProblemCode,
         path: impl Into<String>,
         message: impl Into<String>,
     ) {
@@ -129,7 +129,7 @@ impl Importer {
     pub(super) fn run(&mut self, q: &Value) -> Option<SurveyDefinition> {
         if q.get("resourceType").and_then(Value::as_str) != Some("Questionnaire") {
             self.problem(
-                "not_a_questionnaire",
+                FhirProblemCode::NotAQuestionnaire,
                 "resourceType",
                 "the resource is not a FHIR Questionnaire",
             );
@@ -234,7 +234,7 @@ impl Importer {
             return;
         }
         self.problem(
-            "unsupported_extension",
+            FhirProblemCode::UnsupportedExtension,
             at,
             format!("the extension `{url}` has no place in the survey format"),
         );
@@ -277,7 +277,7 @@ impl Importer {
         let mut notes: Vec<Text> = Vec::new();
         if at.matches(".item[").count() >= MAX_NESTING {
             self.problem(
-                "too_deep",
+                FhirProblemCode::TooDeep,
                 at,
                 format!("items nest deeper than {MAX_NESTING} levels"),
             );
@@ -292,7 +292,7 @@ impl Importer {
                 self.check_keys(item, &here);
                 if item.get("enableWhen").is_some() {
                     self.problem(
-                        "display_condition",
+                        FhirProblemCode::DisplayCondition,
                         &here,
                         "a display item's enableWhen has no place in the survey format",
                     );
@@ -311,7 +311,7 @@ impl Importer {
             match out.last_mut() {
                 Some(last) => last.note = Some(join(&notes, last.note.take())),
                 None => self.problem(
-                    "display_only",
+                    FhirProblemCode::DisplayOnly,
                     at,
                     "display items without a question to attach to",
                 ),
@@ -324,7 +324,7 @@ impl Importer {
         for key in item.as_object().into_iter().flat_map(Map::keys) {
             if !ITEM_KEYS.contains(&key.as_str()) {
                 self.problem(
-                    "unsupported_element",
+                    FhirProblemCode::UnsupportedElement,
                     format!("{at}.{key}"),
                     format!("`{key}` has no place in the survey format"),
                 );
@@ -341,7 +341,11 @@ impl Importer {
     ) -> Option<QuestionDef> {
         self.check_keys(item, at);
         let Some(link) = item.get("linkId").and_then(Value::as_str) else {
-            self.problem("missing_link_id", at, "an item without a linkId");
+            self.problem(
+                FhirProblemCode::MissingLinkId,
+                at,
+                "an item without a linkId",
+            );
             return None;
         };
         let owner_link = owner.map(|o| self.link_of(o));
@@ -349,7 +353,7 @@ impl Importer {
         let key = owner.map_or_else(|| id.clone(), |o| format!("{o}.{id}"));
         if self.keys.insert(link.to_owned(), key.clone()).is_some() {
             self.problem(
-                "duplicate_link_id",
+                FhirProblemCode::DuplicateLinkId,
                 format!("{at}.linkId"),
                 format!("linkId `{link}` appears twice"),
             );
@@ -402,7 +406,7 @@ impl Importer {
             ("date", ..) => QuestionKind::Date,
             (other, ..) => {
                 self.problem(
-                    "unsupported_type",
+                    FhirProblemCode::UnsupportedType,
                     format!("{at}.type"),
                     format!("items of type `{other}` have no place in the survey format"),
                 );
@@ -411,7 +415,7 @@ impl Importer {
         };
         if repeats && !matches!(kind, QuestionKind::MultipleChoice | QuestionKind::Repeat) {
             self.problem(
-                "unsupported_repeats",
+                FhirProblemCode::UnsupportedRepeats,
                 format!("{at}.repeats"),
                 format!("a repeating `{item_type}` item has no place in the survey format"),
             );
@@ -420,7 +424,7 @@ impl Importer {
             && constraint != "optionsOnly"
         {
             self.problem(
-                "open_choice",
+                FhirProblemCode::OpenChoice,
                 format!("{at}.answerConstraint"),
                 format!(
                     "`{constraint}`: answers beside the options have no place in the survey format"
@@ -429,7 +433,7 @@ impl Importer {
         }
         if item_type == "open-choice" || item.get("answerValueSet").is_some() {
             self.problem(
-                "value_set",
+                FhirProblemCode::ValueSet,
                 at,
                 "answers from a value set or free text beside options are not carried",
             );
@@ -438,7 +442,7 @@ impl Importer {
             && display != "hidden"
         {
             self.problem(
-                "disabled_display",
+                FhirProblemCode::DisabledDisplay,
                 format!("{at}.disabledDisplay"),
                 format!("`{display}`: a disabled item is always hidden in the survey format"),
             );
@@ -506,7 +510,7 @@ impl Importer {
                         let is_specify = extensions(c, KIND)
                             .any(|e| e.get("valueCode").and_then(Value::as_str) == Some("specify"));
                         if !is_specify {
-                            self.problem("nested_question", at, "a question nested under a question (other than a specify box) has no place in the survey format");
+                            self.problem(FhirProblemCode::NestedQuestion, at, "a question nested under a question (other than a specify box) has no place in the survey format");
                         }
                         is_specify
                     })

@@ -10,6 +10,7 @@ use crate::definition::{
     ChoiceDef, CitationDef, CodingDef, OptionType, QuestionDef, QuestionKind, ReferenceDef, RowDef,
     SpecifyDef, Text,
 };
+use crate::fhir::FhirProblemCode;
 use crate::fhir::items::Answer;
 use crate::fhir::{
     CITATION, CONSTRAINT, ENABLE_WHEN_EXPRESSION, FALSE_LABEL, FORMAT, ITEM_CONTROL, KIND,
@@ -65,7 +66,7 @@ impl Importer {
                 }
                 match pattern_of(regex) {
                     Ok(pattern) => q.pattern = Some(pattern),
-                    Err(why) => self.problem("unsupported_regex", at, why),
+                    Err(why) => self.problem(FhirProblemCode::UnsupportedRegex, at, why),
                 }
             }
             (FORMAT, QuestionKind::Text) => {
@@ -95,7 +96,7 @@ impl Importer {
             }
             (KIND, _) => {}
             _ => self.problem(
-                "unsupported_extension",
+                FhirProblemCode::UnsupportedExtension,
                 at,
                 format!("`{url}` does not apply to a {} question", kind.as_str()),
             ),
@@ -142,7 +143,7 @@ impl Importer {
         }
         if display.get("enableWhen").is_some() {
             self.problem(
-                "display_condition",
+                FhirProblemCode::DisplayCondition,
                 at,
                 "a display item's enableWhen has no place in the survey format",
             );
@@ -219,7 +220,7 @@ impl Importer {
                 (value.to_string(), None, Text::Plain(value.to_string()))
             } else {
                 self.problem(
-                    "unsupported_option",
+                    FhirProblemCode::UnsupportedOption,
                     &here,
                     "an answer option that is not a Coding, a string, an integer or a date",
                 );
@@ -283,7 +284,7 @@ impl Importer {
             .find(|c| Some(c.value.as_str()) == code)
         else {
             self.problem(
-                "nested_question",
+                FhirProblemCode::NestedQuestion,
                 at,
                 "a specify box whose choice is not found",
             );
