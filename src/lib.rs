@@ -41,9 +41,12 @@
 //!   asked (disabled by the skip logic) or not answered, a long table per repeating group,
 //!   [`Survey::row_json`] making a row and its report in one walk, report counts in bounded
 //!   memory, and (feature `parquet`) Arrow record batches and Parquet files.
-//! - `codebook`: the table's codebook ([`Survey::codebook`], [`Survey::codebook_ddi`] for DDI
-//!   Codebook 2.5 XML): labels, value labels, the universe of each column (its enable
-//!   conditions in words, Japanese or English).
+//! - [`codebook`]: the table's codebook ([`Survey::codebook`], [`codebook::csv`] and
+//!   [`codebook::markdown`] as a sheet, [`Survey::codebook_ddi`] for DDI Codebook 2.5 XML):
+//!   labels, value labels, the universe of each column (its enable conditions in words,
+//!   Japanese or English).
+//! - [`report`]: a batch's [`tabular::Tally`] as a long CSV ([`report::csv`]) or one
+//!   self-contained HTML page ([`report::html`]).
 //! - [`analysis`]: static analysis of a survey's logic ([`Survey::analyze`]: unreachable
 //!   questions, conditions always true, inert tests, rules that never fail or hold), covering
 //!   example answer sets and respondent paths; a bounded search over one representative
@@ -84,7 +87,8 @@ mod survey;
 mod messages;
 mod validate;
 pub mod tabular;
-mod codebook;
+pub mod codebook;
+pub mod report;
 pub mod analysis;
 pub mod json_schema;
 mod ui_schema;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::export::{create, fail};
+use crate::export::create;
 use crate::files::{Fatal, load_survey};
 
 #[derive(Args)]
@@ -57,92 +57,20 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
         return Ok(true);
     }
     let locale = args.locale.locale();
-    let variables = survey.codebook(locale);
-    let (everyone, header) = match locale {
-        survey_schema::Locale::Ja => (
-            "全員",
-            [
-                "変数名",
-                "JSON Pointer",
-                "ラベル",
-                "質問文",
-                "型",
-                "値ラベル",
-                "非該当（質問されていない）",
-                "無回答",
-                "対象",
-                "参照",
-            ],
-        ),
-        _ => (
-            "everyone",
-            [
-                "name",
-                "pointer",
-                "label",
-                "question",
-                "type",
-                "values",
-                "not asked",
-                "not answered",
-                "universe",
-                "references",
-            ],
-        ),
+    let text = match args.to {
+        CodebookFormat::Csv => {
+            survey_schema::codebook::csv(&survey, locale, &args.not_asked, &args.not_answered)
+        }
+        CodebookFormat::Markdown | CodebookFormat::Ddi => {
+            survey_schema::codebook::markdown(&survey, locale, &args.not_asked, &args.not_answered)
+        }
     };
-    let rows: Vec<[String; 10]> = variables
-        .iter()
-        .map(|v| {
-            let values: Vec<String> = v
-                .values
-                .iter()
-                .map(|(code, label)| format!("{code} = {label}"))
-                .collect();
-            [
-                v.name.clone(),
-                v.pointer.clone(),
-                v.label.clone(),
-                v.question.clone(),
-                v.kind.as_str().to_owned(),
-                values.join("; "),
-                args.not_asked.clone(),
-                args.not_answered.clone(),
-                v.universe.clone().unwrap_or_else(|| everyone.to_owned()),
-                v.references.join("; "),
-            ]
-        })
-        .collect();
-    let out: Box<dyn Write> = match &args.output {
+    let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(create(path)?),
         None => Box::new(std::io::stdout().lock()),
     };
-    match args.to {
-        CodebookFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record(header).map_err(fail)?;
-            for row in &rows {
-                writer.write_record(row).map_err(fail)?;
-            }
-            writer.flush().map_err(|e| Fatal(e.to_string()))?;
-        }
-        CodebookFormat::Ddi => {}
-        CodebookFormat::Markdown => {
-            let mut out = out;
-            let cell = |text: &str| text.replace('|', "\\|").replace('\n', "<br>");
-            let mut text = format!(
-                "| {} |\n|{}\n",
-                header.join(" | "),
-                "---|".repeat(header.len())
-            );
-            for row in &rows {
-                let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
-                text.push_str("| ");
-                text.push_str(&cells.join(" | "));
-                text.push_str(" |\n");
-            }
-            out.write_all(text.as_bytes())
-                .map_err(|e| Fatal(e.to_string()))?;
-        }
-    }
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Fatal(e.to_string()))?;
     Ok(true)
 }

@@ -3,6 +3,9 @@
 //! conditions in words) and the references the question cites.
 
 mod ddi;
+mod sheet;
+
+pub use sheet::{csv, markdown};
 
 use serde_json::Value;
 

@@ -404,3 +404,9 @@ fn unique(wanted: &str, taken: &mut HashSet<String>) -> String {
     }
     name
 }
+
+/// The text of a CSV writer into memory (its cells are UTF-8, so its bytes are).
+pub(crate) fn csv_text(writer: csv::Writer<Vec<u8>>) -> String {
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}

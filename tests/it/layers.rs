@@ -43,6 +43,7 @@ const LAYERS: &[&str] = &[
     "validate",
     "tabular",
     "codebook",
+    "report",
     // analyse
     "analysis",
     // generate
