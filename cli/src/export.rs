@@ -5,12 +5,12 @@
     reason = "the doc comments are the command's help text, where backticks would show"
 )]
 
-use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use survey_schema::tabular::{Cell, Datum, Row, Tables};
+use survey_schema::tabular::csv::{CsvWriter, MissingCodes};
+use survey_schema::tabular::{Cell, Row, Tables};
 use survey_schema::{Report, Survey, ValidateOptions};
 
 use crate::files::{Fatal, load_survey};
@@ -75,26 +75,27 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
         return Ok(false);
     };
     let tables = survey.tables();
+    let mut codes = MissingCodes::default();
+    codes.not_asked.clone_from(&args.not_asked);
+    codes.not_answered.clone_from(&args.not_answered);
+    codes.wrong_type.clone_from(&args.wrong_type);
+    let table = || CsvWriter::new(Vec::new(), codes.clone());
     let mut main = output(args.output.as_deref())?;
-    let mut header = vec!["row_id", "valid"];
-    header.extend(tables.columns.iter().map(|c| c.name.as_str()));
-    write(&mut main, &csv_line(&header)?)?;
+    let mut header = table();
+    header.header(&tables).map_err(io_fail)?;
+    write(&mut main, &header.into_inner().map_err(io_fail)?)?;
     let mut repeats = Vec::new();
-    for (table, path) in tables.repeats.iter().zip(repeat_paths(args, &tables)?) {
+    for (repeat, path) in tables.repeats.iter().zip(repeat_paths(args, &tables)?) {
         let mut writer = create(&path)?;
-        let mut header = vec!["row_id", "instance"];
-        header.extend(table.columns.iter().map(|c| c.name.as_str()));
-        write(&mut writer, &csv_line(&header)?)?;
+        let mut header = table();
+        header.repeat_header(repeat).map_err(io_fail)?;
+        write(&mut writer, &header.into_inner().map_err(io_fail)?)?;
         repeats.push(writer);
     }
     let mut issues = issues_file(args)?;
     let start = || Part {
-        main: csv::Writer::from_writer(Vec::new()),
-        repeats: tables
-            .repeats
-            .iter()
-            .map(|_| csv::Writer::from_writer(Vec::new()))
-            .collect(),
+        main: table(),
+        repeats: tables.repeats.iter().map(|_| table()).collect(),
         issues: csv::Writer::from_writer(Vec::new()),
     };
     let all_read = rows(
@@ -105,9 +106,9 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
         start,
         fold(args),
         |block| {
-            write(&mut main, &bytes(block.main)?)?;
+            write(&mut main, &block.main.into_inner().map_err(io_fail)?)?;
             for (writer, part) in repeats.iter_mut().zip(block.repeats) {
-                write(writer, &bytes(part)?)?;
+                write(writer, &part.into_inner().map_err(io_fail)?)?;
             }
             if let Some(issues) = issues.as_mut() {
                 write(issues, &bytes(block.issues)?)?;
@@ -151,19 +152,19 @@ trait Table: Send {
     ) -> Result<(), Fatal>;
 }
 
-impl Table for csv::Writer<Vec<u8>> {
+impl Table for CsvWriter<Vec<u8>> {
     fn push(
         &mut self,
         row_id: &str,
         key: RowKey,
         cells: &[Cell<'_>],
-        args: &ExportArgs,
+        _: &ExportArgs,
     ) -> Result<(), Fatal> {
-        let key = match key {
-            RowKey::Valid(valid) => if valid { "1" } else { "0" }.to_owned(),
-            RowKey::Instance(number) => number.to_string(),
-        };
-        record(self, row_id, &key, cells, args)
+        match key {
+            RowKey::Valid(valid) => self.row(row_id, valid, cells),
+            RowKey::Instance(number) => self.instance(row_id, number, cells),
+        }
+        .map_err(io_fail)
     }
 }
 
@@ -317,42 +318,6 @@ pub(crate) fn rows<T: Send>(
     Ok(all_read)
 }
 
-/// One CSV record: the two keys, then each cell: the codes for not asked, not answered and
-/// wrong type, 1/0 for booleans and picked choices, numbers and texts as written.
-fn record(
-    out: &mut csv::Writer<Vec<u8>>,
-    row_id: &str,
-    key: &str,
-    cells: &[Cell<'_>],
-    args: &ExportArgs,
-) -> Result<(), Fatal> {
-    out.write_field(row_id).map_err(fail)?;
-    out.write_field(key).map_err(fail)?;
-    let mut number = String::new();
-    for cell in cells {
-        let text = match cell {
-            Cell::NotAsked => &args.not_asked,
-            Cell::NotAnswered => &args.not_answered,
-            Cell::WrongType => &args.wrong_type,
-            Cell::Answer(Datum::Bool(b)) => {
-                if *b {
-                    "1"
-                } else {
-                    "0"
-                }
-            }
-            Cell::Answer(Datum::Number(n)) => {
-                number.clear();
-                let _ = write!(number, "{n}");
-                &number
-            }
-            Cell::Answer(Datum::Text(s)) => s,
-        };
-        out.write_field(text).map_err(fail)?;
-    }
-    out.write_record(None::<&[u8]>).map_err(fail)
-}
-
 /// Standard output, or the file `-o` names.
 pub(crate) fn output(path: Option<&Path>) -> Result<Box<dyn Write>, Fatal> {
     Ok(match path {
@@ -368,6 +333,11 @@ pub(crate) fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, F
     std::fs::File::create(path)
         .map(|file| std::io::BufWriter::with_capacity(1 << 20, file))
         .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))
+}
+
+#[allow(clippy::needless_pass_by_value, reason = "used as `map_err(io_fail)`")]
+fn io_fail(error: std::io::Error) -> Fatal {
+    Fatal(error.to_string())
 }
 
 #[allow(clippy::needless_pass_by_value, reason = "used as `map_err(fail)`")]

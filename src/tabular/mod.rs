@@ -4,6 +4,7 @@
 //! (enabled, no answer). A repeating group's fields make a second, long table: one row per
 //! instance, keyed by the answer set's row and the instance number.
 
+pub mod csv;
 mod tally;
 
 #[cfg(feature = "parquet")]
@@ -406,7 +407,7 @@ fn unique(wanted: &str, taken: &mut HashSet<String>) -> String {
 }
 
 /// The text of a CSV writer into memory (its cells are UTF-8, so its bytes are).
-pub(crate) fn csv_text(writer: csv::Writer<Vec<u8>>) -> String {
+pub(crate) fn csv_text(writer: ::csv::Writer<Vec<u8>>) -> String {
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
 }
