@@ -74,6 +74,9 @@ pub(crate) struct Program {
     /// that run in each of its instances, so that neither pass reads the other's.
     pub(crate) global_checks: Vec<u32>,
     pub(crate) instance_checks: std::collections::HashMap<usize, Vec<u32>>,
+    /// Per repeat node, the per-instance checks that test a question after the repeat: they
+    /// run in a second pass over the instances, once every later question is settled.
+    pub(crate) late_instance_checks: std::collections::BTreeMap<usize, Vec<u32>>,
     /// Nodes that checks ask to be answered (see [`Check::present`]).
     pub(crate) present: Vec<u32>,
 }
@@ -246,6 +249,13 @@ impl Program {
             let assert = index(program.condition(&rule.assert));
             let k = index(program.checks.len());
             match rule.repeat {
+                Some(repeat) if tests_after(rule, repeat_end(nodes, repeat)) => {
+                    program
+                        .late_instance_checks
+                        .entry(repeat)
+                        .or_default()
+                        .push(k);
+                }
                 Some(repeat) => program.instance_checks.entry(repeat).or_default().push(k),
                 None => program.global_checks.push(k),
             }
@@ -584,4 +594,24 @@ fn compare_answers<A: Answer>(a: &A, b: &A) -> Option<std::cmp::Ordering> {
         (None, Some(literal)) => compare_literal(literal, x).map(std::cmp::Ordering::reverse),
         (Some(left), Some(right)) => compare_literals(left, right),
     }
+}
+
+/// The node just past a repeat's fields.
+fn repeat_end(nodes: &[Node], repeat: usize) -> usize {
+    match nodes[repeat].spec {
+        AnswerSpec::Repeat { end, .. } => end,
+        _ => repeat + 1,
+    }
+}
+
+/// Whether a rule tests a node at or past `end` (a question after its repeat).
+fn tests_after(rule: &crate::node::Rule, end: usize) -> bool {
+    let mut leaves = Vec::new();
+    if let Some(when) = &rule.when {
+        when.leaves(&mut leaves);
+    }
+    rule.assert.leaves(&mut leaves);
+    leaves.iter().any(|leaf| {
+        leaf.node >= end || matches!(leaf.test, Test::CompareAnswers(_, other) if other >= end)
+    })
 }

@@ -150,6 +150,8 @@ impl<W: io::Write> CsvWriter<W> {
     ///
     /// When `out` fails.
     pub fn into_inner(self) -> io::Result<W> {
-        self.out.into_inner().map_err(::csv::IntoInnerError::into_error)
+        self.out
+            .into_inner()
+            .map_err(::csv::IntoInnerError::into_error)
     }
 }

@@ -414,6 +414,18 @@ impl Survey {
         }
     }
 
+    /// The repeat whose instances hold a node (its nearest repeat ancestor), if any.
+    fn repeat_holding(&self, node: &crate::node::Node) -> Option<usize> {
+        let mut parent = node.parent;
+        while let Some(p) = parent {
+            if matches!(self.nodes[p].spec, AnswerSpec::Repeat { .. }) {
+                return Some(p);
+            }
+            parent = self.nodes[p].parent;
+        }
+        None
+    }
+
     fn materialize<A: Answer>(&self, raw: &RawIssue<'_, A>, locale: Locale) -> Issue {
         let node = raw.node.map(|i| &self.nodes[i]);
         let mut path = match (node, raw.instance) {
@@ -421,7 +433,8 @@ impl Survey {
             (Some(n), Some(instance)) if matches!(n.spec, AnswerSpec::Repeat { .. }) => {
                 format!("{}/{instance}", n.pointer)
             }
-            (Some(n), Some(instance)) => match n.parent {
+            // A node of the instance, or (a per-instance rule's first test) one outside it.
+            (Some(n), Some(instance)) => match self.repeat_holding(n) {
                 Some(repeat) => n.pointer_in(&self.nodes[repeat], instance),
                 None => n.pointer.clone(),
             },

@@ -201,22 +201,68 @@ impl Survey {
                 index + 1
             };
         }
-        self.checks(mode, None, states, sink)
+        self.late_checks(mode, states, sink)?;
+        self.checks(mode, None, false, states, sink)
+    }
+
+    /// The per-instance checks that test a question after their repeat, once every question
+    /// is settled: each instance's fields are settled again (their issues were reported by the
+    /// walk) and the checks run in it.
+    fn late_checks<'v, A: Answer>(
+        &self,
+        mode: Mode,
+        states: &mut States<'_, 'v, A>,
+        sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        for &repeat in self.program.late_instance_checks.keys() {
+            let end = self.program.repeat_rules[self.program.steps[repeat].rule as usize].end;
+            let end = end as usize;
+            let array = states.raw[repeat];
+            let items = array
+                .filter(|_| states.is_enabled(repeat))
+                .and_then(Answer::as_array);
+            let (Some(items), Some((order, fields))) = (items, self.nodes[repeat].spec.fields())
+            else {
+                continue;
+            };
+            let reported = &mut |_| ControlFlow::Continue(());
+            for (instance, value) in items.iter().enumerate() {
+                states.reset(repeat + 1..end);
+                states.raw[repeat] = Some(value);
+                if let Some(entries) = value.entries() {
+                    let _ = self.match_fields(repeat, order, fields, entries, states, reported);
+                }
+                for field in repeat + 1..end {
+                    let _ = self.visit(field, &self.program.steps[field], mode, states, reported);
+                }
+                let sink = &mut |raw: RawIssue<'v, A>| sink(raw.in_instance(instance));
+                self.checks(mode, Some(repeat), true, states, sink)?;
+            }
+            states.raw[repeat] = array;
+        }
+        ControlFlow::Continue(())
     }
 
     /// The survey's edit checks, once every node is settled (`repeat: None`), or those of
-    /// one repeat once its instance's fields are settled: each rule whose `when` holds (or
-    /// that has none) and whose `assert` does not is an issue at its question.
+    /// one repeat once its instance's fields are settled (`late`: those testing a question
+    /// after the repeat, once that is settled too): each rule whose `when` holds (or that has
+    /// none) and whose `assert` does not is an issue at its question.
     fn checks<'v, A: Answer>(
         &self,
         mode: Mode,
         repeat: Option<usize>,
+        late: bool,
         states: &States<'_, 'v, A>,
         sink: &mut impl FnMut(RawIssue<'v, A>) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let seen = |node: usize| states.seen(node);
         let list = match repeat {
             None => self.program.global_checks.as_slice(),
+            Some(r) if late => self
+                .program
+                .late_instance_checks
+                .get(&r)
+                .map_or(&[][..], Vec::as_slice),
             Some(r) => self
                 .program
                 .instance_checks
@@ -289,10 +335,10 @@ impl Survey {
                 ControlFlow::Break(()) => return false,
             }
         }
+        let stop = &mut |_| ControlFlow::Break(());
         entries.peek().is_none()
-            && self
-                .checks(mode, None, states, &mut |_| ControlFlow::Break(()))
-                .is_continue()
+            && self.late_checks(mode, states, stop).is_continue()
+            && self.checks(mode, None, false, states, stop).is_continue()
     }
 
     /// After the node at `index`: when it is an enabled repeat whose answer is an array,
@@ -338,7 +384,7 @@ impl Survey {
             for field in index + 1..end {
                 self.visit(field, &self.program.steps[field], mode, states, sink)?;
             }
-            self.checks(mode, Some(index), states, sink)?;
+            self.checks(mode, Some(index), false, states, sink)?;
             each(index, instance, states);
         }
         states.raw[index] = array;

@@ -15,6 +15,7 @@ mod fhir;
 mod fhir_cases;
 mod fhir_semantics;
 mod hostile;
+mod instance_rules;
 mod json_schema;
 mod layers;
 mod loading;

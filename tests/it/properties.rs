@@ -289,4 +289,50 @@ fn the_generator_reaches_every_part() {
     }
     assert_eq!(seen.len(), 9, "{seen:?}");
     assert!(seen.values().all(|&n| n >= 20), "{seen:?}");
+    // Rules per instance that test a question after their repeat.
+    let after = (0..300)
+        .filter(|&seed| instance_rule_tests_later_question(&random_survey(seed).1))
+        .count();
+    assert!(after >= 20, "{after} surveys");
+}
+
+/// Whether a rule of `definition` checked per instance tests a question that comes after its
+/// repeat in document order.
+fn instance_rule_tests_later_question(definition: &Value) -> bool {
+    fn order(questions: &Value, out: &mut Vec<String>) {
+        for q in questions.as_array().into_iter().flatten() {
+            if let Some(id) = q["id"].as_str() {
+                out.push(id.to_owned());
+            }
+            order(&q["questions"], out);
+        }
+    }
+    fn tested(condition: &Value, out: &mut Vec<String>) {
+        match condition {
+            Value::Object(map) => {
+                if let Some(Value::String(id)) = map.get("question") {
+                    out.push(id.clone());
+                }
+                map.values().for_each(|v| tested(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| tested(v, out)),
+            _ => {}
+        }
+    }
+    let mut ids = Vec::new();
+    order(&definition["questions"], &mut ids);
+    let at = |id: &str| ids.iter().position(|q| q == id);
+    definition["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|rule| {
+            let Some(repeat) = rule["for_each_instance"].as_str().and_then(at) else {
+                return false;
+            };
+            let mut questions = Vec::new();
+            tested(&rule["when"], &mut questions);
+            tested(&rule["assert"], &mut questions);
+            questions.iter().any(|q| at(q).is_some_and(|p| p > repeat))
+        })
 }

@@ -52,6 +52,9 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
     let mut targets: Vec<Target> = Vec::new();
     // Rules checked per instance of a repeat, made with the repeat.
     let mut instance_rules: Vec<Value> = Vec::new();
+    // Per instance rule, how many targets came before its repeat: the rest come after it.
+    let mut before_repeat: Vec<usize> = Vec::new();
+    let mut repeat_ids: Vec<String> = Vec::new();
     // Open sections, outermost first: each with the questions before it at its level.
     let mut open: Vec<(Value, Vec<Value>)> = Vec::new();
     for index in 0..count {
@@ -72,7 +75,10 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
             "repeat",
         ]);
         let mut question = if kind == "repeat" {
-            random_repeat(rng, &id, index, &targets, &mut instance_rules)
+            repeat_ids.push(id.clone());
+            let made = random_repeat(rng, &id, index, &targets, &mut instance_rules);
+            before_repeat.resize(instance_rules.len(), targets.len());
+            made
         } else if kind == "matrix" {
             random_matrix(rng, &id, index, &targets)
         } else if kind == "table" {
@@ -166,6 +172,28 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
     }
     while !open.is_empty() {
         close_section(&mut open, &mut questions);
+    }
+    // Rules per instance may test questions after their repeat too (in `when` or `assert`).
+    for (rule, &before) in instance_rules.iter_mut().zip(&before_repeat) {
+        // Questions after the repeat; not a repeat (its own count is no later question, and
+        // another repeat's fields are out of reach).
+        let later: Vec<Target> = targets[before.min(targets.len())..]
+            .iter()
+            .filter(|t| !repeat_ids.contains(&t.question))
+            .cloned()
+            .collect();
+        if later.is_empty() || !rng.chance(80) {
+            continue;
+        }
+        let leaf = random_condition(rng, &later, 0);
+        if rng.chance(50) {
+            rule["assert"] = json!({ "any": [rule["assert"].take(), leaf] });
+        } else {
+            rule["when"] = match rule.get_mut("when") {
+                Some(when) => json!({ "all": [when.take(), leaf] }),
+                None => leaf,
+            };
+        }
     }
     let mut rules = random_rules(rng, &targets);
     rules.extend(instance_rules);
