@@ -44,17 +44,45 @@ pub(crate) fn response(
     if !writer.problems.is_empty() {
         return Err(Error::new(writer.problems));
     }
+    without_empty_lists(&mut items);
     let url = def
         .fhir
         .as_ref()
         .and_then(|f| f.url.clone())
         .unwrap_or_else(|| format!("urn:survey-schema:{}", def.id));
-    Ok(json!({
+    let mut response = json!({
         "resourceType": "QuestionnaireResponse",
         "questionnaire": format!("{url}|{}", def.version),
         "status": if partial { "in-progress" } else { "completed" },
-        "item": items,
-    }))
+    });
+    if !items.is_empty() {
+        response["item"] = Value::Array(items);
+    }
+    Ok(response)
+}
+
+/// FHIR JSON has no empty arrays: an `answer` or `item` list with nothing in it is left out,
+/// and so is an item left with nothing but its `linkId` (an empty multiple choice, a repeat
+/// instance or group with no answers), which is how such an answer reads back: unanswered.
+fn without_empty_lists(list: &mut Vec<Value>) {
+    for entry in list.iter_mut() {
+        let Some(map) = entry.as_object_mut() else {
+            continue;
+        };
+        for key in ["answer", "item"] {
+            if let Some(Value::Array(inner)) = map.get_mut(key) {
+                without_empty_lists(inner);
+                if inner.is_empty() {
+                    map.remove(key);
+                }
+            }
+        }
+    }
+    list.retain(|entry| {
+        entry
+            .as_object()
+            .is_none_or(|map| map.keys().any(|k| k != "linkId"))
+    });
 }
 
 struct Writer<'c, 'd> {

@@ -185,3 +185,73 @@ fn answers_round_trip_through_questionnaire_responses() {
         "only {checked} answer sets could be written"
     );
 }
+
+/// Where a FHIR JSON value holds an empty string, array or object (FHIR JSON has none).
+fn empties(value: &Value, at: &str, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) if s.is_empty() => out.push(at.to_owned()),
+        Value::Array(items) if items.is_empty() => out.push(at.to_owned()),
+        Value::Object(map) if map.is_empty() => out.push(at.to_owned()),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                empties(item, &format!("{at}[{i}]"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                empties(v, &format!("{at}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn assert_no_empties(value: &Value, what: &str) {
+    let mut found = Vec::new();
+    empties(value, "", &mut found);
+    assert!(found.is_empty(), "{what}: empty at {found:?}\n{value:#}");
+}
+
+#[test]
+fn exported_questionnaires_and_responses_hold_no_empty_string_array_or_object() {
+    let checklist = Survey::from_path(CHECKLIST).expect("the checklist loads");
+    let mut surveys = vec![
+        ("mhlw".to_owned(), mhlw()),
+        ("checklist".to_owned(), checklist),
+    ];
+    surveys.extend((0..300).map(|seed| (format!("seed {seed}"), random_survey(seed).0)));
+    let mut responses = 0;
+    for (seed, (what, survey)) in (0u64..).zip(&surveys) {
+        for version in [FhirVersion::R4, FhirVersion::R5] {
+            for locale in [None, Some("en")] {
+                let questionnaire = survey.fhir_questionnaire(version, locale);
+                assert_no_empties(&questionnaire, &format!("{what} {version:?} Questionnaire"));
+            }
+        }
+        // Answer sets as generated: empty selections, groups and instances included.
+        for answers in answer_sets(survey, seed, 20) {
+            for partial in [false, true] {
+                if let Ok(response) = survey.fhir_response(&answers, partial) {
+                    assert_no_empties(&response, &format!("{what} response of {answers}"));
+                    responses += 1;
+                }
+            }
+        }
+    }
+    assert!(responses > 5_000, "only {responses} responses written");
+}
+
+#[test]
+fn an_empty_selection_is_written_as_unanswered() {
+    let survey = Survey::from_yaml(
+        "id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions:\n  - {id: m, type: multiple_choice, title: M, choices: [{value: a, label: A}]}\n  - {id: R, type: repeat, title: R, fields: [{id: f, type: boolean, title: f}]}\n",
+    )
+    .unwrap();
+    let response = survey
+        .fhir_response(&serde_json::json!({"m": [], "R": [{}]}), false)
+        .unwrap();
+    assert_no_empties(&response, "response");
+    assert!(response.get("item").is_none(), "{response:#}");
+    let back = survey.answers_from_response(&response).unwrap();
+    assert_eq!(back.answers, serde_json::json!({}));
+}

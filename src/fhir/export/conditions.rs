@@ -138,7 +138,8 @@ impl Exporter<'_, '_> {
                     ("answerCoding", Value::Object(coding))
                 }
             }
-            (Answer::Text, Value::String(v)) => ("answerString", json!(v)),
+            // FHIR strings are never empty: a test on "" is written as an expression.
+            (Answer::Text, Value::String(v)) if !v.is_empty() => ("answerString", json!(v)),
             (Answer::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => {
                 if value_key("valueInteger", n) == "valueInteger" {
                     ("answerInteger", json!(n))
