@@ -99,7 +99,7 @@ pub fn csv(survey: &Survey, locale: Locale, not_asked: &str, not_answered: &str)
     crate::tabular::csv_text(writer)
 }
 
-/// The codebook as a Markdown table, the same columns as [`csv`]; a `|` in a text is escaped
+/// The codebook as a Markdown table, the same columns as [`csv()`]; a `|` in a text is escaped
 /// and a line break is `<br>`.
 ///
 /// ```
