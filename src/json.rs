@@ -79,6 +79,9 @@ pub(crate) enum Parsed<'t> {
     /// A number at or beyond 2^53 that the text wrote as a float or as an integer outside
     /// i64 and u64: its `f64` value with the literal, which decides (boxed: it is rare).
     Literal(Box<(Number, &'t str)>),
+    /// Any other float of a text read by [`parse_as_written`]: its value, which decides, and
+    /// its literal, which is written back (`1e2` stays `1e2`, not `100.0`).
+    Written(Box<(Number, &'t str)>),
     String(Cow<'t, str>),
     Array(Vec<Parsed<'t>>),
     Object(Vec<(Cow<'t, str>, Parsed<'t>)>),
@@ -100,7 +103,7 @@ impl Answer for Parsed<'_> {
     fn as_number(&self) -> Option<&Number> {
         match self {
             Parsed::Number(n) => Some(n),
-            Parsed::Literal(wide) => Some(&wide.0),
+            Parsed::Literal(wide) | Parsed::Written(wide) => Some(&wide.0),
             _ => None,
         }
     }
@@ -133,6 +136,50 @@ impl Answer for Parsed<'_> {
     }
 }
 
+/// An answer tree that can be copied with some entries left out (what `prune` returns).
+pub(crate) trait Rebuild: Answer + Clone {
+    /// The object with each entry `keep` maps to a value, under its own key; `None` for
+    /// anything but an object.
+    fn map_entries(&self, keep: impl FnMut(&str, &Self) -> Option<Self>) -> Option<Self>;
+    /// An array of these items.
+    fn array(items: Vec<Self>) -> Self;
+}
+
+impl Rebuild for Value {
+    fn map_entries(&self, mut keep: impl FnMut(&str, &Value) -> Option<Value>) -> Option<Value> {
+        let object = self.as_object()?;
+        Some(Value::Object(
+            object
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), keep(k, v)?)))
+                .collect(),
+        ))
+    }
+    fn array(items: Vec<Value>) -> Value {
+        Value::Array(items)
+    }
+}
+
+impl<'t> Rebuild for Parsed<'t> {
+    fn map_entries(
+        &self,
+        mut keep: impl FnMut(&str, &Parsed<'t>) -> Option<Parsed<'t>>,
+    ) -> Option<Parsed<'t>> {
+        let Parsed::Object(entries) = self else {
+            return None;
+        };
+        Some(Parsed::Object(
+            entries
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), keep(k, v)?)))
+                .collect(),
+        ))
+    }
+    fn array(items: Vec<Parsed<'t>>) -> Parsed<'t> {
+        Parsed::Array(items)
+    }
+}
+
 /// JSON equality of an answer with a constant of the survey, as JSON Schema's `const` and
 /// `enum` define it: numbers by value (`1` equals `1.0`), everything else structurally.
 pub(crate) fn json_equal<A: Answer>(answer: &A, constant: &Value) -> bool {
@@ -160,7 +207,7 @@ impl From<Parsed<'_>> for Value {
             Parsed::Null => Value::Null,
             Parsed::Bool(b) => Value::Bool(b),
             Parsed::Number(n) => Value::Number(n),
-            Parsed::Literal(wide) => Value::Number(wide.0),
+            Parsed::Literal(wide) | Parsed::Written(wide) => Value::Number(wide.0),
             Parsed::String(s) => Value::String(s.into_owned()),
             Parsed::Array(items) => Value::Array(items.into_iter().map(Value::from).collect()),
             Parsed::Object(entries) => Value::Object(
@@ -185,10 +232,23 @@ pub(crate) fn compare_answer<A: Answer>(answer: &A, bound: &Number) -> Option<Or
 /// Parses JSON text as [`crate::parse_answers`] does (one value, no repeated key, within
 /// [`Limits::max_depth`] and [`Limits::max_nodes`]), into a [`Parsed`] tree.
 pub(crate) fn parse<'t>(text: &'t str, limits: &Limits) -> Result<Parsed<'t>, LoadError> {
+    read(text, limits, false)
+}
+
+/// [`parse`], keeping the literal of every float, so that the tree serializes each number as
+/// the text wrote it.
+pub(crate) fn parse_as_written<'t>(
+    text: &'t str,
+    limits: &Limits,
+) -> Result<Parsed<'t>, LoadError> {
+    read(text, limits, true)
+}
+
+fn read<'t>(text: &'t str, limits: &Limits, as_written: bool) -> Result<Parsed<'t>, LoadError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let nodes_left = Cell::new(0);
     let numbers = Numbers::new(text);
-    Reader::new(limits, &nodes_left, &numbers)
+    Reader::new(limits, &nodes_left, &numbers, as_written)
         .deserialize(&mut deserializer)
         .and_then(|value| deserializer.end().map(|()| value))
         .map_err(|e| json_error(&e))
@@ -202,6 +262,8 @@ struct Reader<'a, 't> {
     depth_left: usize,
     nodes_left: &'a Cell<usize>,
     numbers: &'a Numbers<'t>,
+    /// Whether every float keeps its literal ([`Parsed::Written`]).
+    as_written: bool,
 }
 
 /// Finds the literal of the n-th number of the text, for the rare number that needs it: a
@@ -270,6 +332,7 @@ impl<'a, 't> Reader<'a, 't> {
         limits: &'a Limits,
         nodes_left: &'a Cell<usize>,
         numbers: &'a Numbers<'t>,
+        as_written: bool,
     ) -> Reader<'a, 't> {
         nodes_left.set(limits.max_nodes);
         Reader {
@@ -277,6 +340,7 @@ impl<'a, 't> Reader<'a, 't> {
             depth_left: limits.max_depth,
             nodes_left,
             numbers,
+            as_written,
         }
     }
 
@@ -375,10 +439,15 @@ impl<'de> Visitor<'de> for Reader<'_, 'de> {
         let Some(number) = Number::from_f64(v) else {
             return Ok(Parsed::Null);
         };
-        if v.abs() >= EXACT_F64
+        if (self.as_written || v.abs() >= EXACT_F64)
             && let Some(literal) = self.numbers.last()
         {
-            return Ok(Parsed::Literal(Box::new((number, literal))));
+            let wide = Box::new((number, literal));
+            return Ok(if v.abs() >= EXACT_F64 {
+                Parsed::Literal(wide)
+            } else {
+                Parsed::Written(wide)
+            });
         }
         Ok(Parsed::Number(number))
     }
@@ -431,6 +500,38 @@ impl<'de> Visitor<'de> for Reader<'_, 'de> {
             entries.push((key, value));
         }
         Ok(Parsed::Object(entries))
+    }
+}
+
+impl serde::Serialize for Parsed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+        match self {
+            Parsed::Null => serializer.serialize_unit(),
+            Parsed::Bool(b) => serializer.serialize_bool(*b),
+            Parsed::Number(n) => n.serialize(serializer),
+            // The literal itself: JSON text the reader accepted as one number.
+            Parsed::Literal(wide) | Parsed::Written(wide) => {
+                serde_json::value::RawValue::from_string(wide.1.to_owned())
+                    .map_err(S::Error::custom)?
+                    .serialize(serializer)
+            }
+            Parsed::String(s) => serializer.serialize_str(s),
+            Parsed::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Parsed::Object(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    map.serialize_entry(key.as_ref(), value)?;
+                }
+                map.end()
+            }
+        }
     }
 }
 

@@ -126,6 +126,11 @@ pub(crate) fn print_diagnostic(
 pub(crate) fn write_json(value: &Value, output: Option<&Path>) -> Result<(), Fatal> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| Fatal(e.to_string()))?;
     text.push('\n');
+    write_text(&text, output)
+}
+
+/// Writes text to `output`, or to standard output.
+pub(crate) fn write_text(text: &str, output: Option<&Path>) -> Result<(), Fatal> {
     if let Some(path) = output {
         std::fs::write(path, text)
             .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))

@@ -22,10 +22,10 @@ mod analysis;
 use clap::{Parser, Subcommand, ValueEnum};
 use files::{
     Fatal, LocaleArg, OutputFormat, answer_format, load_survey, load_survey_text, print_diagnostic,
-    read_input, write_json,
+    read_input, write_json, write_text,
 };
 use survey_schema::json_schema::{Draft, JsonSchemaOptions};
-use survey_schema::{Limits, Locale, ValidateOptions, parse_answers};
+use survey_schema::{Format, Limits, Locale, ValidateOptions, parse_answers};
 
 #[derive(Parser)]
 #[command(
@@ -340,22 +340,35 @@ fn prune(path: &Path, input: &str, output: Option<&Path>) -> Result<bool, Fatal>
         return Ok(false);
     };
     let name = if input == "-" { "<stdin>" } else { input };
-    let parsed = read_input(input)?
-        .and_then(|text| parse_answers(&text, answer_format(input, &text), &Limits::default()));
-    match parsed {
-        Ok(answers) => {
-            let answers = match responses::answers_of(&survey, answers) {
-                Ok(answers) => answers,
-                Err(why) => {
-                    eprintln!("{name}: {why}");
-                    return Ok(false);
-                }
-            };
-            write_json(&survey.prune(&answers), output)?;
-            Ok(true)
-        }
+    let text = match read_input(input)? {
+        Ok(text) => text,
         Err(error) => {
             eprintln!("{name}: {error}");
+            return Ok(false);
+        }
+    };
+    let format = answer_format(input, &text);
+    // An answer set in JSON is pruned as text, so that what it keeps stays as written.
+    let pruned = if format == Format::Json && survey_schema::sniff(text.as_bytes()).is_none() {
+        survey
+            .prune_json(text.as_bytes())
+            .map_err(|e| e.to_string())
+    } else {
+        parse_answers(&text, format, &Limits::default())
+            .map_err(|e| e.to_string())
+            .and_then(|answers| responses::answers_of(&survey, answers))
+            .map(|answers| {
+                serde_json::to_string_pretty(&survey.prune(&answers)).unwrap_or_default()
+            })
+    };
+    match pruned {
+        Ok(mut text) => {
+            text.push('\n');
+            write_text(&text, output)?;
+            Ok(true)
+        }
+        Err(why) => {
+            eprintln!("{name}: {why}");
             Ok(false)
         }
     }

@@ -15,11 +15,11 @@ use std::ops::ControlFlow;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::input::{self, Format, LoadError};
 use crate::issue::{Issue, IssueCode, RawDetail, RawIssue, Report, Severity};
-use crate::json::{self, Answer, Parsed, pointer_token};
+use crate::json::{self, Answer, Parsed, Rebuild, pointer_token};
 use crate::limits::Limits;
 use crate::messages::{self, Detail, Locale};
 use crate::node::{AnswerSpec, QuestionRef};
@@ -326,56 +326,78 @@ impl Survey {
     /// ones included) are kept; a non-object is returned as it is. Idempotent.
     #[must_use]
     pub fn prune(&self, answers: &Value) -> Value {
-        let Some(object) = answers.as_object() else {
+        self.pruned_tree(answers)
+    }
+
+    /// [`Survey::prune`] on JSON bytes (parsed as [`Survey::validate_json`] does), written back
+    /// as indented JSON text in which every kept value is as the bytes wrote it: a number is
+    /// not rounded or rewritten (`-9223372036854775809` and `1e2` stay so), keys keep their
+    /// order.
+    ///
+    /// ```
+    /// # use survey_schema::Survey;
+    /// # let survey = Survey::from_yaml("id: d\nversion: '1'\ndefault_locale: en\ntitle: D\nquestions: [{id: n, type: number, title: N}]")?;
+    /// let pruned = survey.prune_json(br#"{"n": -9223372036854775809}"#)?;
+    /// assert_eq!(pruned, "{\n  \"n\": -9223372036854775809\n}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Survey::validate_json`].
+    pub fn prune_json(&self, json: &[u8]) -> Result<String, LoadError> {
+        let limits = Limits::default();
+        let text = input::text(json, Format::Json, &limits)?;
+        let answers = json::parse_as_written(text, &limits)?;
+        let pruned = self.pruned_tree(&answers);
+        Ok(serde_json::to_string_pretty(&pruned).unwrap_or_default())
+    }
+
+    fn pruned_tree<A: Rebuild>(&self, answers: &A) -> A {
+        if !answers.is_object() {
             return answers.clone();
-        };
+        }
         self.with_states(|states| {
             // Each instance of a repeat, pruned while its states are at hand.
-            let mut instances: BTreeMap<usize, Vec<Value>> = BTreeMap::new();
+            let mut instances: BTreeMap<usize, Vec<A>> = BTreeMap::new();
             self.fill_states(answers, states, &mut |repeat, _, states| {
                 if let Some(instance) = states.raw[repeat] {
                     let kept = self.pruned(repeat, instance, &|i| states.is_enabled(i));
                     instances.entry(repeat).or_default().push(kept);
                 }
             });
-            let mut out = Map::new();
-            for (key, value) in object {
-                let Some(&index) = self.top_level.get(key.as_str()) else {
-                    out.insert(key.clone(), value.clone());
-                    continue;
+            let pruned = answers.map_entries(|key, value| {
+                let Some(&index) = self.top_level.get(key) else {
+                    return Some(value.clone());
                 };
                 if !states.is_enabled(index) {
-                    continue;
+                    return None;
                 }
-                let kept = match (&self.nodes[index].spec, value) {
-                    (AnswerSpec::Repeat { .. }, Value::Array(_)) => {
-                        Value::Array(instances.remove(&index).unwrap_or_default())
+                Some(match &self.nodes[index].spec {
+                    AnswerSpec::Repeat { .. } if value.as_array().is_some() => {
+                        A::array(instances.remove(&index).unwrap_or_default())
                     }
                     _ => self.pruned(index, value, &|i| states.is_enabled(i)),
-                };
-                out.insert(key.clone(), kept);
-            }
-            Value::Object(out)
+                })
+            });
+            pruned.unwrap_or_else(|| answers.clone())
         })
     }
 
     /// An enabled node's answer (or a repeat's instance) without the answers of its disabled
     /// fields, at every depth (a table's rows and their cells); unknown keys are kept, for
     /// validation to report.
-    fn pruned(&self, index: usize, value: &Value, enabled: &dyn Fn(usize) -> bool) -> Value {
-        match (self.nodes[index].spec.fields(), value) {
-            (Some((_, fields)), Value::Object(inner)) => Value::Object(
-                inner
-                    .iter()
-                    .filter_map(|(k, v)| match fields.get(k.as_str()) {
-                        None => Some((k.clone(), v.clone())),
-                        Some(&f) if enabled(f) => Some((k.clone(), self.pruned(f, v, enabled))),
-                        Some(_) => None,
-                    })
-                    .collect(),
-            ),
-            _ => value.clone(),
-        }
+    fn pruned<A: Rebuild>(&self, index: usize, value: &A, enabled: &dyn Fn(usize) -> bool) -> A {
+        let Some((_, fields)) = self.nodes[index].spec.fields() else {
+            return value.clone();
+        };
+        value
+            .map_entries(|k, v| match fields.get(k) {
+                None => Some(v.clone()),
+                Some(&f) if enabled(f) => Some(self.pruned(f, v, enabled)),
+                Some(_) => None,
+            })
+            .unwrap_or_else(|| value.clone())
     }
 
     /// Required questions enabled so far, and how many of them are answered; a repeat's

@@ -3,8 +3,6 @@
 
 use std::ops::ControlFlow;
 
-use serde_json::Value;
-
 use crate::definition::QuestionKind;
 use crate::issue::{Expected, IssueCode, RawDetail, RawIssue};
 use crate::json::Answer;
@@ -118,11 +116,11 @@ impl Survey {
 
     /// Fills `states` with answers and enabled states, without reporting anything;
     /// `each(repeat, instance, states)` sees the states of each repeat instance.
-    pub(super) fn fill_states<'v>(
+    pub(super) fn fill_states<'v, A: Answer>(
         &self,
-        answers: &'v Value,
-        states: &mut States<'_, 'v, Value>,
-        each: &mut impl FnMut(usize, usize, &States<'_, 'v, Value>),
+        answers: &'v A,
+        states: &mut States<'_, 'v, A>,
+        each: &mut impl FnMut(usize, usize, &States<'_, 'v, A>),
     ) {
         if !answers.is_object() {
             return;

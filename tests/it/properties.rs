@@ -3,7 +3,7 @@
 //! disabled question; a report never has two issues with the same code and path; the order
 //! of the answer keys changes nothing (keys in question order take a faster walk than keys
 //! out of order, and the two must agree); validating JSON text gives the report of validating
-//! the parsed `Value`.
+//! the parsed `Value`; `prune_json` prunes as `prune` does and keeps numbers as written.
 
 use crate::common;
 
@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 use common::{Rng, mhlw, random_answers, random_survey};
 use serde_json::Value;
-use survey_schema::{IssueCode, Locale, Survey, ValidateOptions};
+use survey_schema::{Format, IssueCode, Limits, Locale, Survey, ValidateOptions};
 
 fn modes() -> [ValidateOptions; 4] {
     let base = ValidateOptions {
@@ -72,16 +72,40 @@ fn escaped_json(value: &Value) -> String {
         }
         out.push('"');
     }
+    json_text(value, string, &|n| n.to_string())
+}
+
+/// JSON text of `value` with its numbers written otherwise than `serde_json` writes them:
+/// whole floats as integers (`-9.3e18` as `-9300000000000000000`, past 2^63), other floats
+/// in exponent form (`1.5` as `1.5e0`).
+fn widely_written_json(value: &Value) -> String {
+    fn string(out: &mut String, s: &str) {
+        out.push_str(&Value::from(s).to_string());
+    }
+    json_text(value, string, &|n| match n.as_f64() {
+        Some(_) if !n.is_f64() => n.to_string(),
+        Some(v) if v.fract() == 0.0 => format!("{v}"),
+        Some(v) => format!("{v:e}"),
+        None => n.to_string(),
+    })
+}
+
+fn json_text(
+    value: &Value,
+    string: fn(&mut String, &str),
+    number: &dyn Fn(&serde_json::Number) -> String,
+) -> String {
     let mut out = String::new();
     match value {
         Value::String(s) => string(&mut out, s),
+        Value::Number(n) => out.push_str(&number(n)),
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&escaped_json(item));
+                out.push_str(&json_text(item, string, number));
             }
             out.push(']');
         }
@@ -93,13 +117,63 @@ fn escaped_json(value: &Value) -> String {
                 }
                 string(&mut out, key);
                 out.push(':');
-                out.push_str(&escaped_json(item));
+                out.push_str(&json_text(item, string, number));
             }
             out.push('}');
         }
         other => out.push_str(&other.to_string()),
     }
     out
+}
+
+/// The number tokens of JSON text, in order.
+fn number_tokens(text: &str) -> Vec<&str> {
+    let mut tokens = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                {
+                    i += 1;
+                }
+                tokens.push(&text[start..i]);
+            }
+            _ => i += 1,
+        }
+    }
+    tokens
+}
+
+/// `prune_json` prunes what `prune` prunes, and writes every number it keeps as the text
+/// wrote it (integers past 2^63, exponents).
+fn check_prune_text(survey: &Survey, answers: &Value, context: &str) {
+    let text = widely_written_json(answers);
+    let parsed = survey_schema::parse_answers(&text, Format::Json, &Limits::default()).unwrap();
+    let pruned = survey.prune_json(text.as_bytes()).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&pruned).unwrap(),
+        survey.prune(&parsed),
+        "{context}: prune_json and prune differ on\n{text}"
+    );
+    let written = number_tokens(&text);
+    let mut kept = written.iter();
+    for token in number_tokens(&pruned) {
+        assert!(
+            kept.any(|w| *w == token),
+            "{context}: {token} is not a number of\n{text}\n(pruned: {pruned})"
+        );
+    }
 }
 
 fn check_rules(survey: &Survey, answers: &Value, context: &str) {
@@ -179,6 +253,7 @@ fn check_rules(survey: &Survey, answers: &Value, context: &str) {
             );
         }
     }
+    check_prune_text(survey, answers, context);
     let pruned = survey.prune(answers);
     assert_eq!(
         survey.prune(&pruned),

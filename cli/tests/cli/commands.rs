@@ -411,6 +411,20 @@ fn prune_drops_answers_to_disabled_questions() {
 }
 
 #[test]
+fn prune_keeps_numbers_as_written() {
+    // Unknown keys are kept, and so is every number, past 2^63 and in exponent form.
+    let (code, out, err) = run(
+        &["prune", SURVEY, "-"],
+        Some(r#"{"x": -9223372036854775809, "Q10": false, "Q10-1": true, "y": [1e2, 1.50]}"#),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "{\n  \"x\": -9223372036854775809,\n  \"Q10\": false,\n  \"y\": [\n    1e2,\n    1.50\n  ]\n}\n"
+    );
+}
+
+#[test]
 fn warnings_are_shown_and_counted() {
     let survey = "tests/fixtures/beds-rules.yaml";
     let warned = r#"{"opened": "2024-04-01", "renewed": "2024-03-01"}"#;
