@@ -358,6 +358,17 @@ impl<'a> Checker<'a> {
                 );
             }
             self.choice_list(choices, &path);
+            // A box is a question of its own: its id would be claimed once per question.
+            for (i, choice) in choices.iter().enumerate() {
+                if choice.specify.is_some() {
+                    self.problem(
+                        ProblemCode::NotApplicable,
+                        format!("{path}[{i}].specify"),
+                        "a choice set's choices have no specify box (each box is a question \
+                         of its own: write the choices on the question)",
+                    );
+                }
+            }
         }
 
         let total = count_questions(&def.questions);

@@ -510,6 +510,9 @@ impl<'a> Checker<'a> {
     /// Adds the specify boxes of a choice question's choices as text nodes right after it.
     fn specify_boxes(&mut self, q: &'a QuestionDef, path: &str, owner: usize, scope: Scope) {
         let Some(choices) = &q.choices else { return };
+        if q.kind == QuestionKind::Matrix {
+            return;
+        }
         let multiple = q.kind == QuestionKind::MultipleChoice;
         for (i, choice) in choices.iter().enumerate() {
             let Some(specify) = &choice.specify else {

@@ -176,6 +176,30 @@ impl<'a> Checker<'a> {
                 "min_selections",
                 "max_selections",
             );
+        } else {
+            for (key, set) in [
+                ("min_selections", q.min_selections.is_some()),
+                ("max_selections", q.max_selections.is_some()),
+            ] {
+                if set {
+                    self.problem(
+                        ProblemCode::NotApplicable,
+                        format!("{path}.{key}"),
+                        format!("`{key}` applies to a matrix with `multiple: true` only"),
+                    );
+                }
+            }
+        }
+        // A specify box is enabled by its choice being the answer; a matrix answers per row.
+        for (i, choice) in q.choices.iter().flatten().enumerate() {
+            if choice.specify.is_some() {
+                self.problem(
+                    ProblemCode::NotApplicable,
+                    format!("{path}.choices[{i}].specify"),
+                    "a matrix's choices have no specify box (a matrix is answered per row; \
+                     a table with a choice column can have one per row)",
+                );
+            }
         }
         for (i, row) in rows.iter().enumerate() {
             let spec = if q.multiple {

@@ -46,7 +46,7 @@ pub use problem::{Error, FhirProblem, FhirProblemCode};
 pub use response::Converted;
 
 pub(crate) use export::questionnaire;
-pub(crate) use response::{answers_from_response, response};
+pub(crate) use response::{answers_from_response, response, without_empty_answers};
 
 use serde_json::{Value, json};
 

@@ -61,6 +61,59 @@ pub(crate) fn response(
     Ok(response)
 }
 
+/// The answer set without its empty answers (`[]` and `{}` at any depth, and what emptying
+/// them leaves empty), and the JSON Pointer of each: what a response made of it reads back as.
+/// `None` when it has none.
+pub(crate) fn without_empty_answers(answers: &Value) -> Option<(Value, Vec<String>)> {
+    fn strip(value: &Value, pointer: &str, removed: &mut Vec<String>) -> Option<Value> {
+        let kept = match value {
+            Value::Object(map) => {
+                let kept: Map<String, Value> = map
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        let at = format!("{pointer}/{}", crate::json::pointer_token(k));
+                        Some((k.clone(), strip(v, &at, removed)?))
+                    })
+                    .collect();
+                (!kept.is_empty()).then_some(Value::Object(kept))
+            }
+            Value::Array(items) => {
+                let kept: Vec<Value> = items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| strip(v, &format!("{pointer}/{i}"), removed))
+                    .collect();
+                (!kept.is_empty()).then_some(Value::Array(kept))
+            }
+            other => return Some(other.clone()),
+        };
+        if kept.is_none() {
+            removed.push(pointer.to_owned());
+        }
+        kept
+    }
+    let object = answers.as_object()?;
+    let mut removed = Vec::new();
+    let kept: Map<String, Value> = object
+        .iter()
+        .filter_map(|(k, v)| {
+            let at = format!("/{}", crate::json::pointer_token(k));
+            Some((k.clone(), strip(v, &at, &mut removed)?))
+        })
+        .collect();
+    // An emptied container stands for the empty answers inside it.
+    let outermost: Vec<String> = removed
+        .iter()
+        .filter(|r| {
+            !removed
+                .iter()
+                .any(|outer| r.len() > outer.len() && r.starts_with(outer.as_str()) && r.as_bytes()[outer.len()] == b'/')
+        })
+        .cloned()
+        .collect();
+    (!outermost.is_empty()).then(|| (Value::Object(kept), outermost))
+}
+
 /// FHIR JSON has no empty arrays: an `answer` or `item` list with nothing in it is left out,
 /// and so is an item left with nothing but its `linkId` (an empty multiple choice, a repeat
 /// instance or group with no answers), which is how such an answer reads back: unanswered.

@@ -321,6 +321,26 @@ const CASES: &[(&str, &str, &[&str])] = &[
         &["not_applicable"],
     ),
     (
+        "specify box on a matrix's choice",
+        "questions:\n  - {id: X, type: matrix, title: X, choices: [{value: a, label: A, specify: {id: Xs}}], rows: [{id: z, label: Z}]}\n",
+        &["not_applicable"],
+    ),
+    (
+        "specify box in a choice set",
+        "choice_sets:\n  s: [{value: a, label: A, specify: {id: As}}]\nquestions:\n  - {id: Y, type: single_choice, title: Y, choice_set: s}\n",
+        &["not_applicable"],
+    ),
+    (
+        "min_selections on a single-choice matrix",
+        "questions:\n  - {id: X, type: matrix, title: X, min_selections: 1, choices: [{value: a, label: A}], rows: [{id: z, label: Z}]}\n",
+        &["not_applicable"],
+    ),
+    (
+        "specify box on a table column's choice is per row",
+        "questions:\n  - {id: T, type: table, title: T, rows: [{id: r, label: R}], columns: [{id: c, type: single_choice, title: C, choices: [{value: a, label: A, specify: {id: cs}}]}]}\n",
+        &[],
+    ),
+    (
         "fields on a boolean",
         "questions:\n  - {id: a, type: boolean, title: A, fields: []}\n",
         &["not_applicable"],

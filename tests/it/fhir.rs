@@ -8,7 +8,7 @@
 use crate::common;
 
 use common::{Rng, mhlw, random_answers, random_survey, valid_answers};
-use serde_json::Value;
+use serde_json::{Value, json};
 use survey_schema::fhir::FhirVersion;
 use survey_schema::{Locale, Survey, ValidateOptions};
 
@@ -65,7 +65,7 @@ fn same_verdicts(original: &Survey, back: &Survey, answer_sets: &[Value], what: 
     }
 }
 
-fn answer_sets(survey: &Survey, seed: u64, n: usize) -> Vec<Value> {
+pub(crate) fn answer_sets(survey: &Survey, seed: u64, n: usize) -> Vec<Value> {
     let mut rng = Rng::new(seed);
     let mut sets: Vec<Value> = survey.examples(true);
     for i in 0..n {
@@ -120,16 +120,26 @@ fn without_empty(value: &Value) -> Option<Value> {
     }
 }
 
-fn response_round_trip(survey: &Survey, sets: &[Value], what: &str) -> usize {
+pub(crate) fn response_round_trip(survey: &Survey, sets: &[Value], what: &str) -> usize {
     let mut checked = 0;
     for answers in sets {
-        let Some(answers) = without_empty(answers) else {
-            continue;
-        };
         for partial in [false, true] {
-            let Ok(response) = survey.fhir_response(&answers, partial) else {
-                // null or a wrong structure: FHIR cannot hold it (its own test below).
-                continue;
+            let response = match survey.fhir_response(answers, partial) {
+                Ok(response) => response,
+                Err(problems) => {
+                    // Empty answers are refused only where leaving them out (as FHIR must)
+                    // changes the verdict; null or a wrong structure FHIR cannot hold at all
+                    // (their own test below).
+                    if problems.iter().any(|p| p.message.contains("empty answer")) {
+                        let kept = without_empty(answers).unwrap_or_else(|| json!({}));
+                        assert_ne!(
+                            verdict(survey, answers, partial).0,
+                            verdict(survey, &kept, partial).0,
+                            "{what}: refused, but leaving out the empty answers keeps the verdict\n{answers}\n{problems}"
+                        );
+                    }
+                    continue;
+                }
             };
             let converted = survey
                 .answers_from_response(&response)
@@ -137,17 +147,19 @@ fn response_round_trip(survey: &Survey, sets: &[Value], what: &str) -> usize {
             assert_eq!(converted.partial, partial, "{what}: status");
             // The verdict always; the codes unless a value had the wrong JSON type (a scalar
             // for a multiple choice reads back as a list of one, which FHIR cannot tell
-            // apart); paths not (the list's item, for the same reason).
+            // apart) or an empty answer was left out (`[]` under `min_selections` reads back
+            // as missing); paths not (the list's item, for the same reason).
+            let emptied = without_empty(answers).as_ref() != Some(answers);
             let codes = |(valid, issues): (bool, Vec<(String, String)>)| {
                 let mut codes: Vec<String> = issues.into_iter().map(|(code, _)| code).collect();
                 codes.dedup();
-                if codes.iter().any(|c| c == "wrong_type") {
+                if emptied || codes.iter().any(|c| c == "wrong_type") {
                     codes.clear();
                 }
                 (valid, codes)
             };
             let (before, after) = (
-                codes(verdict(survey, &answers, partial)),
+                codes(verdict(survey, answers, partial)),
                 codes(verdict(survey, &converted.answers, converted.partial)),
             );
             assert_eq!(

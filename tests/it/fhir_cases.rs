@@ -227,3 +227,44 @@ fn public_lhc_forms_questionnaires_import_or_are_refused_with_a_named_problem() 
         &responses,
     );
 }
+
+/// Every Questionnaire of the shared folder that imports (the import cases, `public/` and
+/// `world/`): generated answer sets and the responses made from them get the same verdict.
+#[test]
+fn answer_sets_of_imported_forms_and_their_responses_agree() {
+    let Some(dir) = common::shared("fhir-cases") else {
+        return;
+    };
+    let mut files = Vec::new();
+    for folder in ["imports", "public", "world"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let (mut imported, mut checked) = (0, 0);
+    for (seed, path) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(path).expect("reads");
+        let Ok(questionnaire) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        if questionnaire["resourceType"] != "Questionnaire" {
+            continue;
+        }
+        let Ok(survey) = Survey::from_questionnaire(&questionnaire) else {
+            continue;
+        };
+        imported += 1;
+        let sets = crate::fhir::answer_sets(&survey, seed as u64, 40);
+        checked += crate::fhir::response_round_trip(&survey, &sets, &path.display().to_string());
+    }
+    assert!(imported >= 10, "only {imported} forms imported");
+    assert!(checked >= 500, "only {checked} answer sets checked");
+    eprintln!("{imported} imported forms, {checked} answer sets");
+}

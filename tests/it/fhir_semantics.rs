@@ -282,3 +282,36 @@ fn fhir_problem_codes_are_distinct_and_stable_text() {
         assert_eq!(code.to_string(), text);
     }
 }
+
+#[test]
+fn a_required_repeating_item_asks_for_one_answer_and_empty_answers_keep_their_verdict() {
+    // FHIR's `required` on a repeating choice asks for one answer: `[]` is refused, as the
+    // response made of it (which cannot hold `[]`) is.
+    let imported = survey(&json!({
+        "resourceType": "Questionnaire", "status": "active",
+        "item": [{ "linkId": "q1", "text": "Q1", "type": "choice", "repeats": true, "required": true,
+                   "answerOption": [{ "valueCoding": { "code": "a", "display": "A" } }] }]
+    }));
+    let empty = json!({ "q1": [] });
+    assert!(!imported.is_valid(&empty));
+    let response = imported.fhir_response(&empty, false).expect("writes");
+    assert!(!check(&imported, &response["item"], "completed").0);
+    // The format's own `required` is answered by `[]`; FHIR cannot write it, and leaving it
+    // out would make the answer set invalid: the response is refused there.
+    let own = Survey::from_yaml(
+        "id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions:\n  - {id: q1, type: multiple_choice, title: Q1, required: true, choices: [{value: a, label: A}]}\n  - {id: q2, type: multiple_choice, title: Q2, choices: [{value: a, label: A}]}\n",
+    )
+    .unwrap();
+    assert!(own.is_valid(&empty));
+    let refused = own.fhir_response(&empty, false).unwrap_err();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].code, FhirProblemCode::Unrepresentable);
+    assert_eq!(refused[0].path, "/q1");
+    // Where leaving it out keeps the verdict, the empty answer is left out.
+    let response = own.fhir_response(&json!({ "q1": ["a"], "q2": [] }), false).unwrap();
+    assert_eq!(response["item"].as_array().map(Vec::len), Some(1));
+    // Its export says that `[]` answers it (minOccurs 0), and so its import reads it back.
+    let exported = own.fhir_questionnaire(FhirVersion::R4, None);
+    let back = survey(&exported);
+    assert!(back.is_valid(&empty));
+}

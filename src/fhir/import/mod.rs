@@ -484,6 +484,17 @@ impl Importer {
         for (url, ext, here) in ext_seen {
             self.setting(&mut q, kind, &url, &ext, &here);
         }
+        // FHIR's `required` on a repeating item asks for at least one answer unless its
+        // `minOccurs` says otherwise; the format's asks for the key, which `[]` answers.
+        if q.required {
+            match kind {
+                QuestionKind::MultipleChoice if q.min_selections.is_none() => {
+                    q.min_selections = Some(1);
+                }
+                QuestionKind::Repeat if q.min_items.is_none() => q.min_items = Some(1),
+                _ => {}
+            }
+        }
         if let Some(max) = item.get("maxLength").and_then(Value::as_u64) {
             q.max_length = u32::try_from(max).ok();
         }
