@@ -105,9 +105,11 @@ pub(crate) fn without_empty_answers(answers: &Value) -> Option<(Value, Vec<Strin
     let outermost: Vec<String> = removed
         .iter()
         .filter(|r| {
-            !removed
-                .iter()
-                .any(|outer| r.len() > outer.len() && r.starts_with(outer.as_str()) && r.as_bytes()[outer.len()] == b'/')
+            !removed.iter().any(|outer| {
+                r.len() > outer.len()
+                    && r.starts_with(outer.as_str())
+                    && r.as_bytes()[outer.len()] == b'/'
+            })
         })
         .cloned()
         .collect();

@@ -308,7 +308,9 @@ fn a_required_repeating_item_asks_for_one_answer_and_empty_answers_keep_their_ve
     assert_eq!(refused[0].code, FhirProblemCode::Unrepresentable);
     assert_eq!(refused[0].path, "/q1");
     // Where leaving it out keeps the verdict, the empty answer is left out.
-    let response = own.fhir_response(&json!({ "q1": ["a"], "q2": [] }), false).unwrap();
+    let response = own
+        .fhir_response(&json!({ "q1": ["a"], "q2": [] }), false)
+        .unwrap();
     assert_eq!(response["item"].as_array().map(Vec::len), Some(1));
     // Its export says that `[]` answers it (minOccurs 0), and so its import reads it back.
     let exported = own.fhir_questionnaire(FhirVersion::R4, None);

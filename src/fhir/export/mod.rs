@@ -181,7 +181,12 @@ impl Exporter<'_, '_> {
                 let multiple = q.kind == QuestionKind::MultipleChoice;
                 if multiple {
                     item.insert("repeats".into(), json!(true));
-                    occurs(&mut extensions, q.required, q.min_selections, q.max_selections);
+                    occurs(
+                        &mut extensions,
+                        q.required,
+                        q.min_selections,
+                        q.max_selections,
+                    );
                 }
                 item.insert("answerOption".into(), self.options(&key, q));
                 children.extend(self.specify_items(q, &key, owner, multiple));
@@ -452,7 +457,12 @@ impl Exporter<'_, '_> {
                 }
                 if q.multiple {
                     item.insert("repeats".into(), json!(true));
-                    occurs(&mut extensions, q.required, q.min_selections, q.max_selections);
+                    occurs(
+                        &mut extensions,
+                        q.required,
+                        q.min_selections,
+                        q.max_selections,
+                    );
                 }
                 item.insert(
                     "answerOption".into(),
@@ -579,7 +589,11 @@ fn control(code: &str) -> Value {
 /// format's `required` is answered by `[]`, FHIR's asks for one answer unless told otherwise
 /// (and import reads it so).
 fn occurs(extensions: &mut Vec<Value>, required: bool, min: Option<u32>, max: Option<u32>) {
-    let min = if required { Some(min.unwrap_or(0)) } else { min };
+    let min = if required {
+        Some(min.unwrap_or(0))
+    } else {
+        min
+    };
     if let Some(min) = min {
         extensions.push(extension(MIN_OCCURS, "valueInteger", &json!(min)));
     }
