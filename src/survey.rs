@@ -155,47 +155,6 @@ impl Survey {
         crate::fhir::questionnaire(&self.definition, version, locale)
     }
 
-    /// An answer set as a `QuestionnaireResponse` of [`Survey::fhir_questionnaire`]
-    /// (`in-progress` when `partial`). FHIR has no empty answer: an empty selection, group,
-    /// matrix, table, instance or repeat (`[]`, `{}`) is left out, and so reads back as
-    /// unanswered, where that keeps the answer set's verdict (under `partial` or not).
-    ///
-    /// # Errors
-    ///
-    /// The answers FHIR cannot hold (`null`, an object where a value belongs, an empty text),
-    /// and empty answers whose leaving out would change the verdict (`[]` for a required
-    /// multiple choice that has no `min_selections`, read back as a missing answer), each an
-    /// `unrepresentable` problem at its answer's path.
-    pub fn fhir_response(
-        &self,
-        answers: &serde_json::Value,
-        partial: bool,
-    ) -> Result<serde_json::Value, crate::fhir::Error> {
-        let response = crate::fhir::response(&self.definition, answers, partial)?;
-        if let Some((kept, emptied)) = crate::fhir::without_empty_answers(answers) {
-            let options = crate::ValidateOptions {
-                partial,
-                ..crate::ValidateOptions::default()
-            };
-            if self.is_valid_with(answers, &options) != self.is_valid_with(&kept, &options) {
-                return Err(crate::fhir::Error::new(
-                    emptied
-                        .into_iter()
-                        .map(|path| crate::fhir::FhirProblem {
-                            code: crate::fhir::FhirProblemCode::Unrepresentable,
-                            message: "an empty answer cannot be written in a \
-                                      QuestionnaireResponse, and read back as unanswered it \
-                                      would change the answer set's verdict"
-                                .into(),
-                            path,
-                        })
-                        .collect(),
-                ));
-            }
-        }
-        Ok(response)
-    }
-
     /// A `QuestionnaireResponse` read as an answer set, with where each answer was in it.
     ///
     /// # Errors
