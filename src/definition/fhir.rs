@@ -31,15 +31,23 @@ pub struct FhirDef {
 }
 
 /// A FHIR Coding: its code and, when it has one, its system.
+///
+/// A Coding without a code (an option that has only a `display`, as many published forms
+/// write) is told by its display: `display` is written back and compared in responses and
+/// conditions. A coding with neither is the choice value's own code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CodingDef {
-    /// The code.
-    pub code: String,
+    /// The code, when the original Coding has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// The code system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
+    /// The display that tells a Coding without a code (unused when `code` is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
 }
 
 /// The value type of a FHIR `answerOption` that is not a Coding.
@@ -60,8 +68,19 @@ impl CodingDef {
     #[must_use]
     pub fn new(code: impl Into<String>, system: Option<String>) -> CodingDef {
         CodingDef {
-            code: code.into(),
+            code: Some(code.into()),
             system,
+            display: None,
+        }
+    }
+
+    /// A coding that has no code and is told by its display.
+    #[must_use]
+    pub fn by_display(display: impl Into<String>, system: Option<String>) -> CodingDef {
+        CodingDef {
+            code: None,
+            system,
+            display: Some(display.into()),
         }
     }
 }

@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use serde_json::{Map, Value};
+
 use crate::definition::{
     ChoiceDef, FhirDef, OptionType, QuestionDef, QuestionKind, SurveyDefinition,
 };
@@ -170,26 +172,40 @@ impl<'d> Catalogue<'d> {
 
     /// The coding of a choice value: the original one of an imported form, else the survey's
     /// system and the value.
-    pub(crate) fn coding(&self, key: &str, value: &str) -> (Option<String>, String) {
+    pub(crate) fn coding(&self, key: &str, value: &str) -> Coding {
         if let Some(coding) = self
             .mapping
             .and_then(|m| m.codes.get(key))
             .and_then(|codes| codes.get(value))
         {
-            return (coding.system.clone(), coding.code.clone());
+            let code = match (&coding.code, &coding.display) {
+                (None, None) => Some(value.to_owned()),
+                (code, _) => code.clone(),
+            };
+            return Coding {
+                system: coding.system.clone(),
+                display: coding.display.clone().filter(|_| code.is_none()),
+                code,
+            };
         }
-        if self.mapping.is_some_and(|m| m.codes.contains_key(key)) {
+        let system = if self.mapping.is_some_and(|m| m.codes.contains_key(key)) {
             // An imported form's codes without a system stay without one.
-            return (None, value.to_owned());
+            None
+        } else {
+            Some(self.system(key))
+        };
+        Coding {
+            system,
+            code: Some(value.to_owned()),
+            display: None,
         }
-        (Some(self.system(key)), value.to_owned())
     }
 
     /// The choice value of a code given for a key (any system matches, as a condition's
     /// coding without a system does).
     pub(crate) fn value_of_code(&self, key: &str, code: &str) -> Option<String> {
         if let Some(codes) = self.mapping.and_then(|m| m.codes.get(key))
-            && let Some((value, _)) = codes.iter().find(|(_, c)| c.code == code)
+            && let Some((value, _)) = codes.iter().find(|(_, c)| c.code.as_deref() == Some(code))
         {
             return Some(value.clone());
         }
@@ -199,18 +215,13 @@ impl<'d> Catalogue<'d> {
             .find(|c| c.value == code)
             .map(|c| c.value.clone())
     }
-}
 
-impl Catalogue<'_> {
-    /// The choice value a code names for a key, and the system its option has.
-    pub(crate) fn coding_for_code(
-        &self,
-        key: &str,
-        code: &str,
-    ) -> Option<(String, Option<String>)> {
+    /// The choice value an option value of an imported form's own type (`valueString`,
+    /// `valueInteger`, `valueDate`, written as text) names for a key.
+    pub(crate) fn value_of_option(&self, key: &str, code: &str) -> Option<String> {
         if let Some(codes) = self.mapping.and_then(|m| m.codes.get(key)) {
-            if let Some((value, coding)) = codes.iter().find(|(_, c)| c.code == code) {
-                return Some((value.clone(), coding.system.clone()));
+            if let Some((value, _)) = codes.iter().find(|(_, c)| c.code.as_deref() == Some(code)) {
+                return Some(value.clone());
             }
             if self
                 .mapping
@@ -221,7 +232,77 @@ impl Catalogue<'_> {
         }
         let info = self.items.get(key)?;
         let choice = info.choices.iter().find(|c| c.value == code)?;
-        Some((choice.value.clone(), self.coding(key, &choice.value).0))
+        Some(choice.value.clone())
+    }
+
+    /// The choice value of a Coding given for a key (in a response's `valueCoding`), or
+    /// `None` when it is no option's.
+    pub(crate) fn value_of_coding(&self, key: &str, given: &Value) -> Option<String> {
+        let info = self.items.get(key)?;
+        info.choices
+            .iter()
+            .find(|c| self.coding(key, &c.value).matches(given))
+            .map(|c| c.value.clone())
+    }
+}
+
+/// A choice's FHIR Coding, as export writes it and responses and conditions compare it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Coding {
+    pub(crate) system: Option<String>,
+    /// The code; `None` for an imported option that has only a display.
+    pub(crate) code: Option<String>,
+    /// The display that tells a Coding without a code.
+    pub(crate) display: Option<String>,
+}
+
+impl Coding {
+    /// The Coding as FHIR JSON: its system, its code, or the display that stands for it.
+    pub(crate) fn json(&self) -> Map<String, Value> {
+        let mut coding = Map::new();
+        if let Some(system) = &self.system {
+            coding.insert("system".into(), Value::String(system.clone()));
+        }
+        if let Some(code) = &self.code {
+            coding.insert("code".into(), Value::String(code.clone()));
+        } else if let Some(display) = &self.display {
+            coding.insert("display".into(), Value::String(display.clone()));
+        }
+        coding
+    }
+
+    /// What stands for the coding where one text is written (an option of another type, a
+    /// `FHIRPath` test): the code, else the display.
+    pub(crate) fn text(&self) -> &str {
+        self.code
+            .as_deref()
+            .or(self.display.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// Whether a FHIR Coding given is this one: the same code (a missing system on either
+    /// side matches any), or, for a coding without a code, the same display.
+    pub(crate) fn matches(&self, given: &Value) -> bool {
+        let field = |name: &str| given.get(name).and_then(Value::as_str);
+        let system = field("system");
+        let systems = system.is_none() || self.system.is_none() || system == self.system.as_deref();
+        systems
+            && match (&self.code, field("code")) {
+                (Some(code), Some(given)) => code == given,
+                (None, None) => {
+                    self.display.is_some() && self.display.as_deref() == field("display")
+                }
+                _ => false,
+            }
+    }
+
+    /// The `FHIRPath` test that a Coding is this one.
+    pub(crate) fn fhirpath_field(&self) -> &'static str {
+        if self.code.is_some() {
+            "code"
+        } else {
+            "display"
+        }
     }
 }
 

@@ -221,8 +221,8 @@ impl Writer<'_, '_> {
             Some(Answer::Choice { .. })
         );
         if let (true, Value::String(v)) = (choice, value) {
-            let (_, code) = self.catalogue.coding(key, v);
-            format!("code = {}", quote(&code))
+            let coding = self.catalogue.coding(key, v);
+            format!("{} = {}", coding.fhirpath_field(), quote(coding.text()))
         } else {
             let date = self.catalogue.items.get(key).map(|i| i.answer) == Some(Answer::Date);
             match value {

@@ -298,11 +298,10 @@ impl Writer<'_, '_> {
                             "linkId": self.catalogue.link_id(&specify_key),
                             "answer": self.answers(&specify_key, text, &format!("{pointer}/{}", specify.id)),
                         });
-                        let (_, code) = self.catalogue.coding(&key, &choice.value);
-                        let holder = answer_list.iter_mut().find(|a| {
-                            a.pointer("/valueCoding/code").and_then(Value::as_str)
-                                == Some(code.as_str())
-                        });
+                        let coding = self.catalogue.coding(&key, &choice.value);
+                        let holder = answer_list
+                            .iter_mut()
+                            .find(|a| a.get("valueCoding").is_some_and(|c| coding.matches(c)));
                         match holder {
                             Some(Value::Object(a)) => a
                                 .entry("item")
@@ -367,18 +366,12 @@ impl Writer<'_, '_> {
         Some(match (answer, value) {
             (Some(Answer::Choice { .. }), Value::String(v)) => {
                 if let Some(t) = info.and_then(|i| i.option_type) {
-                    let original = self.catalogue.coding(key, v).1;
-                    let value = super::export::option_value(t, &original);
+                    let original = self.catalogue.coding(key, v);
+                    let value = super::export::option_value(t, original.text());
                     let name = super::export::option_type_name(t);
                     json!({ format!("value{name}"): value })
                 } else {
-                    let (system, code) = self.catalogue.coding(key, v);
-                    let mut coding = Map::new();
-                    if let Some(system) = system {
-                        coding.insert("system".into(), json!(system));
-                    }
-                    coding.insert("code".into(), json!(code));
-                    json!({ "valueCoding": coding })
+                    json!({ "valueCoding": self.catalogue.coding(key, v).json() })
                 }
             }
             (Some(Answer::Date), Value::String(v))
@@ -580,23 +573,18 @@ impl Reader<'_, '_> {
         let choice = matches!(info.map(|i| i.answer), Some(Answer::Choice { .. }));
         match (name.as_str(), choice) {
             ("valueCoding", true) => {
-                let code = value.get("code").and_then(Value::as_str).unwrap_or("");
-                let system = value.get("system").and_then(Value::as_str);
-                let expected = self.catalogue.coding_for_code(key, code);
-                match expected {
-                    Some((choice, option_system))
-                        if system.is_none()
-                            || option_system.is_none()
-                            || system == option_system.as_deref() =>
-                    {
-                        Value::String(choice)
-                    }
-                    // Not an option: `system|code`, which no choice value is.
-                    _ => Value::String(match system {
-                        Some(system) => format!("{system}|{code}"),
-                        None => code.to_owned(),
-                    }),
+                if let Some(choice) = self.catalogue.value_of_coding(key, value) {
+                    return Value::String(choice);
                 }
+                // Not an option: `system|code` (or the display), which no choice value is.
+                let field = |name: &str| value.get(name).and_then(Value::as_str);
+                let code = field("code")
+                    .or_else(|| field("display"))
+                    .unwrap_or_default();
+                Value::String(match field("system") {
+                    Some(system) => format!("{system}|{code}"),
+                    None => code.to_owned(),
+                })
             }
             ("valueString" | "valueInteger" | "valueDate", true)
                 if info.is_some_and(|i| i.option_type.is_some()) =>
@@ -604,13 +592,11 @@ impl Reader<'_, '_> {
                 let code = value
                     .as_str()
                     .map_or_else(|| value.to_string(), str::to_owned);
-                let expected = self.catalogue.coding_for_code(key, &code);
+                let expected = self.catalogue.value_of_option(key, &code);
                 match (expected, info.and_then(|i| i.option_type), name.as_str()) {
-                    (Some((choice, _)), Some(OptionType::Integer), "valueInteger")
-                    | (Some((choice, _)), Some(OptionType::String), "valueString")
-                    | (Some((choice, _)), Some(OptionType::Date), "valueDate") => {
-                        Value::String(choice)
-                    }
+                    (Some(choice), Some(OptionType::Integer), "valueInteger")
+                    | (Some(choice), Some(OptionType::String), "valueString")
+                    | (Some(choice), Some(OptionType::Date), "valueDate") => Value::String(choice),
                     _ => value.clone(),
                 }
             }

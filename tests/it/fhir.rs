@@ -218,7 +218,7 @@ fn empties(value: &Value, at: &str, out: &mut Vec<String>) {
     }
 }
 
-fn assert_no_empties(value: &Value, what: &str) {
+pub(crate) fn assert_no_empties(value: &Value, what: &str) {
     let mut found = Vec::new();
     empties(value, "", &mut found);
     assert!(found.is_empty(), "{what}: empty at {found:?}\n{value:#}");

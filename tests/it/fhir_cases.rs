@@ -261,8 +261,18 @@ fn answer_sets_of_imported_forms_and_their_responses_agree() {
             continue;
         };
         imported += 1;
+        let what = path.display().to_string();
+        for version in [FhirVersion::R4, FhirVersion::R5] {
+            let back = survey.fhir_questionnaire(version, None);
+            crate::fhir::assert_no_empties(&back, &format!("{what} exported"));
+        }
         let sets = crate::fhir::answer_sets(&survey, seed as u64, 40);
-        checked += crate::fhir::response_round_trip(&survey, &sets, &path.display().to_string());
+        for answers in &sets {
+            if let Ok(response) = survey.fhir_response(answers, true) {
+                crate::fhir::assert_no_empties(&response, &format!("{what} response of {answers}"));
+            }
+        }
+        checked += crate::fhir::response_round_trip(&survey, &sets, &what);
     }
     assert!(imported >= 10, "only {imported} forms imported");
     assert!(checked >= 500, "only {checked} answer sets checked");

@@ -317,3 +317,74 @@ fn a_required_repeating_item_asks_for_one_answer_and_empty_answers_keep_their_ve
     let back = survey(&exported);
     assert!(back.is_valid(&empty));
 }
+
+#[test]
+fn a_coding_without_a_code_is_told_by_its_display() {
+    // LHC-Forms and android-fhir forms write options with a display alone.
+    let questionnaire = json!({
+        "resourceType": "Questionnaire", "status": "active",
+        "item": [
+            { "linkId": "mood", "text": "Mood", "type": "choice",
+              "answerOption": [{ "valueCoding": { "display": "Strongly agree" } },
+                               { "valueCoding": { "display": "Disagree" } },
+                               { "valueCoding": { "display": "気分" } }] },
+            { "linkId": "why", "text": "Why", "type": "string",
+              "enableWhen": [{ "question": "mood", "operator": "=",
+                               "answerCoding": { "display": "Disagree" } }] }
+        ]
+    });
+    let imported = survey(&questionnaire);
+    let def = imported.definition();
+    let values: Vec<&str> = def.questions[0]
+        .choices
+        .iter()
+        .flatten()
+        .map(|c| c.value.as_str())
+        .collect();
+    assert_eq!(values, ["Strongly_agree", "Disagree", "option_3"]);
+    assert!(imported.is_valid(&json!({ "mood": "Disagree", "why": "w" })));
+    assert!(!imported.is_valid(&json!({ "mood": "Strongly_agree", "why": "w" })));
+    // Export and responses write the display, never `"code": ""`.
+    for version in [FhirVersion::R4, FhirVersion::R5] {
+        let exported = imported.fhir_questionnaire(version, None);
+        let text = exported.to_string();
+        assert!(!text.contains("\"code\":\"\""), "{exported:#}");
+        assert_eq!(
+            exported["item"][0]["answerOption"][2]["valueCoding"],
+            json!({ "display": "気分" })
+        );
+        assert_eq!(
+            exported["item"][1]["enableWhen"][0]["answerCoding"],
+            json!({ "display": "Disagree" })
+        );
+        let back = survey(&exported);
+        assert_eq!(back.definition().questions, def.questions);
+    }
+    let answers = json!({ "mood": "Disagree", "why": "w" });
+    let response = imported.fhir_response(&answers, false).expect("writes");
+    assert_eq!(
+        response["item"][0]["answer"][0]["valueCoding"],
+        json!({ "display": "Disagree" })
+    );
+    // A response that names the option by its display is read back as that choice.
+    assert_eq!(
+        check(&imported, &response["item"], "completed"),
+        (true, vec![])
+    );
+    let other =
+        json!([{ "linkId": "mood", "answer": [{ "valueCoding": { "display": "Agree" } }] }]);
+    assert_eq!(check(&imported, &other, "completed").1, ["unknown_choice"]);
+    // A Coding with neither is refused at its place.
+    let bare = json!({
+        "resourceType": "Questionnaire", "status": "active",
+        "item": [{ "linkId": "q", "text": "Q", "type": "choice",
+                   "answerOption": [{ "valueCoding": { "system": "urn:x" } }] }]
+    });
+    let Err(Error::Fhir(problems)) = Survey::from_questionnaire(&bare) else {
+        panic!("imports a Coding with neither a code nor a display");
+    };
+    assert_eq!(
+        problems[0].path,
+        "Questionnaire.item[0].answerOption[0].valueCoding"
+    );
+}

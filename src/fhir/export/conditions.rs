@@ -126,15 +126,10 @@ impl Exporter<'_, '_> {
                 if let Some(t) = info.option_type {
                     (
                         answer_key_of(t),
-                        option_value(t, &self.catalogue.coding(&key, v).1),
+                        option_value(t, self.catalogue.coding(&key, v).text()),
                     )
                 } else {
-                    let (system, code) = self.catalogue.coding(&key, v);
-                    let mut coding = Map::new();
-                    if let Some(system) = system {
-                        coding.insert("system".into(), json!(system));
-                    }
-                    coding.insert("code".into(), json!(code));
+                    let coding = self.catalogue.coding(&key, v).json();
                     ("answerCoding", Value::Object(coding))
                 }
             }

@@ -346,16 +346,16 @@ impl Exporter<'_, '_> {
                 if let Some(t) = option_type {
                     option.insert(
                         format!("value{}", option_type_name(t)),
-                        option_value(t, &self.catalogue.coding(key, &choice.value).1),
+                        option_value(t, self.catalogue.coding(key, &choice.value).text()),
                     );
                 } else {
-                    let (system, code) = self.catalogue.coding(key, &choice.value);
-                    let mut coding = Map::new();
-                    if let Some(system) = system {
-                        coding.insert("system".into(), json!(system));
+                    let coding = self.catalogue.coding(key, &choice.value);
+                    let code_less = coding.code.is_none();
+                    let mut coding = coding.json();
+                    if !code_less {
+                        // A Coding without a code keeps the display that tells it.
+                        self.text_into(&mut coding, "display", label);
                     }
-                    coding.insert("code".into(), json!(code));
-                    self.text_into(&mut coding, "display", label);
                     option.insert("valueCoding".into(), Value::Object(coding));
                 }
                 Value::Object(option)

@@ -117,9 +117,11 @@ impl Importer {
         }
         let value = match (answer_key, answer) {
             ("answerCoding", Answer::Choice { .. }) => {
-                let code = raw.get("code").and_then(Value::as_str).unwrap_or("");
                 let system = raw.get("system").and_then(Value::as_str);
-                self.choice_value(&key, code, system, at)?
+                match raw.get("code").and_then(Value::as_str) {
+                    Some(code) => self.choice_value(&key, code, system, at)?,
+                    None => self.choice_by_display(&key, &raw, at)?,
+                }
             }
             ("answerString" | "answerInteger" | "answerDate", Answer::Choice { .. }) => {
                 let code = raw.as_str().map_or_else(|| raw.to_string(), str::to_owned);
@@ -181,7 +183,7 @@ impl Importer {
             Some(codes) => codes
                 .iter()
                 .find(|(_, c)| {
-                    c.code == code
+                    c.code.as_deref() == Some(code)
                         && (system.is_none() || c.system.is_none() || c.system.as_deref() == system)
                 })
                 .map(|(v, _)| v.clone()),
@@ -192,6 +194,30 @@ impl Importer {
                 FhirProblemCode::UnknownCode,
                 at,
                 format!("`{code}` is not an answer option of the item"),
+            );
+        }
+        found.map(Value::String)
+    }
+
+    /// The choice value of a Coding without a code: the option told by the same display.
+    fn choice_by_display(&mut self, key: &str, raw: &Value, at: &str) -> Option<Value> {
+        let display = raw.get("display").and_then(Value::as_str);
+        let found = self.mapping.codes.get(key).and_then(|codes| {
+            codes
+                .iter()
+                .find(|(_, c)| {
+                    c.code.is_none() && display.is_some() && c.display.as_deref() == display
+                })
+                .map(|(v, _)| v.clone())
+        });
+        if found.is_none() {
+            self.problem(
+                FhirProblemCode::UnknownCode,
+                at,
+                match display {
+                    Some(display) => format!("no answer option of the item shows `{display}`"),
+                    None => "a Coding with neither a code nor a display".to_owned(),
+                },
             );
         }
         found.map(Value::String)

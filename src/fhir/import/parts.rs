@@ -196,16 +196,29 @@ impl Importer {
             }
             let exclusive = extensions(option, OPTION_EXCLUSIVE)
                 .any(|e| e.get("valueBoolean") == Some(&Value::Bool(true)));
+            let mut by_display = None;
             let (code, system, label) = if let Some(coding) = option.get("valueCoding") {
-                let code = coding
-                    .get("code")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned();
                 let system = coding
                     .get("system")
                     .and_then(Value::as_str)
                     .map(str::to_owned);
+                let display = coding.get("display").and_then(Value::as_str);
+                let code = match (coding.get("code").and_then(Value::as_str), display) {
+                    (Some(code), _) => code.to_owned(),
+                    // A Coding told by its display alone: the choice value comes from it.
+                    (None, Some(display)) if !display.is_empty() => {
+                        by_display = Some(display.to_owned());
+                        value_from_display(display, i)
+                    }
+                    _ => {
+                        self.problem(
+                            FhirProblemCode::UnsupportedOption,
+                            format!("{here}.valueCoding"),
+                            "a Coding with neither a code nor a display",
+                        );
+                        continue;
+                    }
+                };
                 let label = self
                     .text(coding, "display")
                     .unwrap_or_else(|| Text::Plain(code.clone()));
@@ -234,7 +247,10 @@ impl Importer {
                 n += 1;
             }
             let survey_system = system.as_deref().is_some_and(|s| s.starts_with(&ours));
-            if value != code || (system.is_some() && !survey_system) || option_type.is_some() {
+            if let Some(display) = by_display {
+                codes.insert(value.clone(), CodingDef::by_display(display, system));
+            } else if value != code || (system.is_some() && !survey_system) || option_type.is_some()
+            {
                 codes.insert(
                     value.clone(),
                     CodingDef::new(code, system.filter(|_| !survey_system)),
@@ -385,5 +401,27 @@ impl Importer {
             defs.push(def);
         }
         q.rows = Some(defs);
+    }
+}
+
+/// The choice value of an option told by its display alone: the display's letters and digits
+/// (`Strongly agree` -> `Strongly_agree`, at most 40 characters), else `option_N`.
+fn value_from_display(display: &str, index: usize) -> String {
+    let mut value = String::new();
+    for c in display.chars() {
+        if c.is_ascii_alphanumeric() {
+            value.push(c);
+        } else if !value.is_empty() && !value.ends_with('_') {
+            value.push('_');
+        }
+        if value.len() >= 40 {
+            break;
+        }
+    }
+    let value = value.trim_end_matches('_');
+    if value.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        value.to_owned()
+    } else {
+        format!("option_{}", index + 1)
     }
 }
