@@ -75,10 +75,8 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
         return Ok(false);
     };
     let tables = survey.tables();
-    let mut codes = MissingCodes::default();
-    codes.not_asked.clone_from(&args.not_asked);
-    codes.not_answered.clone_from(&args.not_answered);
-    codes.wrong_type.clone_from(&args.wrong_type);
+    let codes = MissingCodes::new(&args.not_asked, &args.not_answered, &args.wrong_type)
+        .map_err(|e| Fatal(format!("--not-asked, --not-answered, --wrong-type: {e}")))?;
     let table = || CsvWriter::new(Vec::new(), codes.clone());
     let mut main = output(args.output.as_deref())?;
     let mut header = table();
@@ -240,7 +238,15 @@ fn issue_records(
 fn repeat_paths(args: &ExportArgs, tables: &Tables) -> Result<Vec<PathBuf>, Fatal> {
     let Some(output) = &args.output else {
         if !tables.repeats.is_empty() {
-            eprintln!("note: the long tables of repeating groups are written only with -o FILE");
+            let names: Vec<String> = tables
+                .repeats
+                .iter()
+                .map(|t| format!("{} as FILE.{}", &t.pointer[1..], t.name))
+                .collect();
+            eprintln!(
+                "note: the long tables of repeating groups ({}) are written only with -o FILE",
+                names.join(", ")
+            );
         }
         return Ok(Vec::new());
     };
@@ -262,6 +268,13 @@ fn repeat_paths(args: &ExportArgs, tables: &Tables) -> Result<Vec<PathBuf>, Fata
             "{} would be both the table and a repeat's table",
             clash.display()
         )));
+    }
+    for (table, path) in tables.repeats.iter().zip(&paths) {
+        eprintln!(
+            "note: the repeat {} is written to {} (a row per instance)",
+            &table.pointer[1..],
+            path.display()
+        );
     }
     Ok(paths)
 }

@@ -8,15 +8,120 @@ use super::{Cell, Column, Datum, RepeatTable, Tables};
 
 /// The codes a cell holds where there is no answer (what `survey export` writes with
 /// `--not-asked`, `--not-answered` and `--wrong-type`).
+///
+/// No answer can be told for a code: the three codes differ from each other, none is a
+/// number (`-99` could be an answer, as `1` and `0` are booleans), and a text cell that is a
+/// code (a text answer `.a`), or a code after backslashes (`\.a`), is written with one more
+/// backslash in front (`\.a`, `\\.a`): drop one leading `\` from a cell that is not a
+/// code to read it back.
+///
+/// ```
+/// use survey_schema::tabular::csv::{MissingCodes, MissingCodeError};
+/// let codes = MissingCodes::new("NA_asked", "NA", "NA_type")?;
+/// assert_eq!(codes.not_answered(), "NA");
+/// assert!(matches!(MissingCodes::new("-99", "-98", "-97"), Err(MissingCodeError::Number(_))));
+/// assert!(matches!(MissingCodes::new("", "", ".w"), Err(MissingCodeError::Same(_))));
+/// # Ok::<(), MissingCodeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingCodes {
+    not_asked: String,
+    not_answered: String,
+    wrong_type: String,
+}
+
+/// Why [`MissingCodes::new`] refused a code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct MissingCodes {
+pub enum MissingCodeError {
+    /// The code is a number, which a number cell could hold.
+    Number(String),
+    /// Two of the codes are this one (after their leading backslashes: `N` and `\\N` could
+    /// not be told apart from an escaped text).
+    Same(String),
+}
+
+impl std::fmt::Display for MissingCodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MissingCodeError::Number(code) => write!(
+                f,
+                "the missing code {code:?} is a number, which a cell could hold as an answer"
+            ),
+            MissingCodeError::Same(code) => {
+                write!(
+                    f,
+                    "the missing code {code:?} is given for two reasons (leading backslashes aside)"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for MissingCodeError {}
+
+impl MissingCodes {
+    /// The codes of a question not asked, not answered, and answered with the wrong type.
+    ///
+    /// # Errors
+    ///
+    /// When a code is a number (as JSON writes numbers: `-99`, `1`, `0.5`, `1e3`), or two
+    /// codes are the same after their leading backslashes.
+    pub fn new(
+        not_asked: impl Into<String>,
+        not_answered: impl Into<String>,
+        wrong_type: impl Into<String>,
+    ) -> Result<MissingCodes, MissingCodeError> {
+        let codes = MissingCodes {
+            not_asked: not_asked.into(),
+            not_answered: not_answered.into(),
+            wrong_type: wrong_type.into(),
+        };
+        let all = [&codes.not_asked, &codes.not_answered, &codes.wrong_type];
+        for (i, code) in all.iter().enumerate() {
+            if serde_json::from_str::<serde_json::Number>(code).is_ok() {
+                return Err(MissingCodeError::Number((*code).clone()));
+            }
+            let bare = |c: &str| c.trim_start_matches('\\').to_owned();
+            if all[..i].iter().any(|other| bare(other) == bare(code)) {
+                return Err(MissingCodeError::Same((*code).clone()));
+            }
+        }
+        Ok(codes)
+    }
+
     /// The skip logic disabled the question: `.a` by default.
-    pub not_asked: String,
+    #[must_use]
+    pub fn not_asked(&self) -> &str {
+        &self.not_asked
+    }
+
     /// Enabled, and no answer: `.b` by default.
-    pub not_answered: String,
+    #[must_use]
+    pub fn not_answered(&self) -> &str {
+        &self.not_answered
+    }
+
     /// The answer has the wrong JSON type (only in an invalid answer set): `.w` by default.
-    pub wrong_type: String,
+    #[must_use]
+    pub fn wrong_type(&self) -> &str {
+        &self.wrong_type
+    }
+
+    /// Whether a text cell would read as a code: it is one after none or some of its
+    /// leading backslashes.
+    fn escapes(&self, text: &str) -> bool {
+        let mut rest = text;
+        loop {
+            if rest == self.not_asked || rest == self.not_answered || rest == self.wrong_type {
+                return true;
+            }
+            match rest.strip_prefix('\\') {
+                Some(shorter) => rest = shorter,
+                None => return false,
+            }
+        }
+    }
 }
 
 impl Default for MissingCodes {
@@ -31,7 +136,8 @@ impl Default for MissingCodes {
 
 /// Writes rows of one table as CSV: a header, then a row per answer set (main table) or per
 /// repeat instance (a repeat's long table). Booleans and picked choices are `1`/`0`, numbers
-/// and texts as written, and a cell with no answer holds its [`MissingCodes`] code.
+/// and texts as written (a text that reads as a code with a `\\` in front), and a cell with no
+/// answer holds its [`MissingCodes`] code.
 ///
 /// ```
 /// use survey_schema::{Survey, ValidateOptions};
@@ -53,7 +159,7 @@ impl Default for MissingCodes {
 pub struct CsvWriter<W: io::Write> {
     out: ::csv::Writer<W>,
     codes: MissingCodes,
-    number: String,
+    scratch: String,
 }
 
 impl<W: io::Write> CsvWriter<W> {
@@ -63,7 +169,7 @@ impl<W: io::Write> CsvWriter<W> {
         CsvWriter {
             out: ::csv::Writer::from_writer(out),
             codes,
-            number: String::new(),
+            scratch: String::new(),
         }
     }
 
@@ -124,9 +230,15 @@ impl<W: io::Write> CsvWriter<W> {
                 Cell::Answer(Datum::Bool(true)) => "1",
                 Cell::Answer(Datum::Bool(false)) => "0",
                 Cell::Answer(Datum::Number(n)) => {
-                    self.number.clear();
-                    let _ = write!(self.number, "{n}");
-                    &self.number
+                    self.scratch.clear();
+                    let _ = write!(self.scratch, "{n}");
+                    &self.scratch
+                }
+                Cell::Answer(Datum::Text(s)) if self.codes.escapes(s) => {
+                    self.scratch.clear();
+                    self.scratch.push('\\');
+                    self.scratch.push_str(s);
+                    &self.scratch
                 }
                 Cell::Answer(Datum::Text(s)) => s,
             };

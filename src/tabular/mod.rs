@@ -19,7 +19,7 @@ pub use tally::Tally;
 use crate::input::LoadError;
 use crate::issue::Report;
 use crate::json::Answer;
-use crate::node::AnswerSpec;
+use crate::node::{AnswerSpec, Node};
 use crate::survey::Survey;
 use crate::validate::{Settled, ValidateOptions};
 
@@ -82,7 +82,8 @@ pub struct Column {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RepeatTable {
-    /// The table's name, made as a column name is (`systems`).
+    /// The table's name, made of the repeat's id as a column name is (`systems`, `Q7_7` for
+    /// `Q7-7`), and unique among the repeats' tables (`a_b`, `a_b_2` for `a-b` and `a_b`).
     pub name: String,
     /// JSON Pointer of the repeat (`/systems`).
     pub pointer: String,
@@ -186,6 +187,7 @@ impl Survey {
     /// [`Survey::columns`] names them.
     #[must_use]
     pub fn tables(&self) -> Tables {
+        let mut names: HashSet<String> = HashSet::new();
         let repeats = (0..self.nodes.len())
             .filter_map(|repeat| {
                 let node = &self.nodes[repeat];
@@ -204,7 +206,7 @@ impl Survey {
                     }
                 }
                 Some(RepeatTable {
-                    name: identifier(&node.pointer),
+                    name: unique(&identifier(&node.pointer), &mut names),
                     pointer: node.pointer.clone(),
                     columns,
                     node: repeat,
@@ -267,7 +269,7 @@ impl Survey {
             &ValidateOptions::default(),
             &mut |_, _, _| {},
             |_, settled| match settled {
-                Some(settled) => cells(columns, settled),
+                Some(settled) => cells(&self.nodes, columns, settled),
                 // Not an answer set at all (`not_an_object`): no cell can say more.
                 None => vec![Cell::WrongType; columns.len()],
             },
@@ -317,7 +319,7 @@ impl Survey {
             options,
             &mut |repeat, instance, settled| {
                 if let Some(table) = tables.repeats.iter().position(|t| t.node == repeat) {
-                    let cells = cells(&tables.repeats[table].columns, settled);
+                    let cells = cells(&self.nodes, &tables.repeats[table].columns, settled);
                     instances.borrow_mut().push(Instance {
                         table,
                         number: instance + 1,
@@ -327,7 +329,7 @@ impl Survey {
             },
             |report, settled| {
                 let cells = match settled {
-                    Some(settled) => cells(&tables.columns, settled),
+                    Some(settled) => cells(&self.nodes, &tables.columns, settled),
                     None => vec![Cell::WrongType; tables.columns.len()],
                 };
                 let mut instances = instances.take();
@@ -338,8 +340,25 @@ impl Survey {
     }
 }
 
-/// The cells of `columns` in settled states.
-fn cells<'v, A: Answer>(columns: &[Column], settled: &Settled<'_, '_, 'v, A>) -> Vec<Cell<'v>> {
+/// The cells of `columns` in settled states. A cell without an answer inside a container
+/// whose answer is not an object (a group, matrix, table, row or repeat instance answered
+/// `5`, `[]` or `null`) has the wrong type, not no answer: it is `.w`, as its container is a
+/// `wrong_type` issue.
+fn cells<'v, A: Answer>(
+    nodes: &[Node],
+    columns: &[Column],
+    settled: &Settled<'_, '_, 'v, A>,
+) -> Vec<Cell<'v>> {
+    let in_wrong_container = |node: usize| {
+        let mut at = nodes[node].parent;
+        while let Some(container) = at {
+            if let Some(answer) = settled.answer(container) {
+                return answer.entries().is_none();
+            }
+            at = nodes[container].parent;
+        }
+        false
+    };
     columns
         .iter()
         .map(|column| {
@@ -347,6 +366,7 @@ fn cells<'v, A: Answer>(columns: &[Column], settled: &Settled<'_, '_, 'v, A>) ->
                 return Cell::NotAsked;
             }
             match settled.answer(column.node) {
+                None if in_wrong_container(column.node) => Cell::WrongType,
                 None => Cell::NotAnswered,
                 Some(answer) => datum(column, answer).map_or(Cell::WrongType, Cell::Answer),
             }

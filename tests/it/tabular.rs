@@ -84,6 +84,8 @@ fn check(survey: &Survey, answer_sets: &[Value], what: &str) -> usize {
             let value = answers.pointer(&column.pointer);
             let expected = match (enabled.contains(&column.pointer), value) {
                 (false, _) => Cell::NotAsked,
+                // Inside a container that is not an object (`{"G": 5}`): the wrong type.
+                (true, None) if in_non_object(answers, &column.pointer) => Cell::WrongType,
                 (true, None) => Cell::NotAnswered,
                 (true, Some(Value::Array(picked))) if column.kind == ColumnKind::Selected => {
                     let choice = column.choice.as_deref().unwrap();
@@ -102,6 +104,16 @@ fn check(survey: &Survey, answer_sets: &[Value], what: &str) -> usize {
         }
     }
     cells
+}
+
+/// Whether a container on the way to `pointer` is answered with something not an object.
+fn in_non_object(answers: &Value, pointer: &str) -> bool {
+    let steps: Vec<usize> = pointer.match_indices('/').map(|(i, _)| i).skip(1).collect();
+    steps.iter().any(|&end| {
+        answers
+            .pointer(&pointer[..end])
+            .is_some_and(|v| !v.is_object())
+    })
 }
 
 #[test]
@@ -169,6 +181,21 @@ fn names_are_cut_and_made_unique() {
             "an_identifier_far_longer_than__2"
         ]
     );
+    // A repeat's long table is named as a column is, unique among the long tables (their
+    // files are `FILE.NAME.csv`, so two of one name would overwrite each other).
+    let survey = Survey::from_yaml(
+        "id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions:\n  \
+         - { id: Q7-7, type: repeat, title: A, fields: [{ id: f, type: boolean, title: F }] }\n  \
+         - { id: Q7_7, type: repeat, title: B, fields: [{ id: f, type: boolean, title: F }] }\n",
+    )
+    .unwrap();
+    let names: Vec<String> = survey
+        .tables()
+        .repeats
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+    assert_eq!(names, ["Q7_7", "Q7_7_2"]);
 }
 
 #[test]
@@ -302,7 +329,11 @@ fn repeats_make_a_long_table_with_a_row_per_instance() {
                 if rng.below(2) == 0 {
                     instance.insert("gateway".into(), (rng.below(2) == 0).into());
                 }
-                Value::Object(instance)
+                match rng.below(12) {
+                    0 => Value::Null,
+                    1 => Value::from(5),
+                    _ => Value::Object(instance),
+                }
             })
             .collect();
         let answers = serde_json::json!({
@@ -323,8 +354,11 @@ fn repeats_make_a_long_table_with_a_row_per_instance() {
                     for (cell, column) in instance.cells.iter().zip(&systems.columns) {
                         let pointer = column.pointer.replacen("/0/", &format!("/{i}/"), 1);
                         let value = answers.pointer(&pointer);
+                        let whole = answers["systems"][i].is_object();
                         let expected = match (enabled.contains(&pointer), value) {
                             (false, _) => Cell::NotAsked,
+                            // An instance that is not an object: every cell the wrong type.
+                            (true, None) if !whole => Cell::WrongType,
                             (true, None) => Cell::NotAnswered,
                             (true, Some(Value::Bool(b))) if column.kind == ColumnKind::Boolean => {
                                 Cell::Answer(Datum::Bool(*b))
@@ -419,5 +453,99 @@ fn date_summaries_order_dates_as_text() {
     assert_eq!(
         tally.to_json()["columns"][0]["summary"],
         serde_json::json!({ "n": 5, "min": "0000-02-29", "q1": "2024-01-05", "median": "2024-01-05", "q3": "2024-1-5", "max": "not a date" })
+    );
+}
+
+/// A text answer that reads as a missing code is written with one more `\` in front, so that
+/// every CSV cell reads back as the answer or the reason it stands for, whatever the codes.
+#[test]
+fn text_that_looks_like_a_missing_code_reads_back_as_text() {
+    use survey_schema::tabular::csv::{CsvWriter, MissingCodeError, MissingCodes};
+    let survey = Survey::from_yaml(
+        "id: s\nversion: '1'\ndefault_locale: en\ntitle: T\nquestions:\n  - {id: t, type: text, title: T}\n  - {id: n, type: integer, title: N}\n",
+    )
+    .unwrap();
+    let tables = survey.tables();
+    let sets = [
+        MissingCodes::default(),
+        MissingCodes::new("", "NA", "\\N").unwrap(),
+        MissingCodes::new("a", "\\\\b", "..").unwrap(),
+    ];
+    let pieces = ["\\", ".", "a", "b", "w", "N", "A"];
+    let mut rng = Rng::new(11);
+    let mut escaped = 0;
+    for codes in &sets {
+        for _ in 0..500 {
+            let text: String = (0..rng.below(5)).map(|_| pieces[rng.below(7)]).collect();
+            let answers = match rng.below(4) {
+                0 => serde_json::json!({"n": 1}),
+                1 => serde_json::json!({"t": 5}),
+                _ => serde_json::json!({"t": text}),
+            };
+            let mut csv = CsvWriter::new(Vec::new(), codes.clone());
+            let bytes = serde_json::to_vec(&answers).unwrap();
+            survey
+                .row_json(&tables, &bytes, &ValidateOptions::default(), |r, row| {
+                    csv.row("1", r.is_valid(), &row.cells)
+                })
+                .unwrap()
+                .unwrap();
+            let written = csv.into_inner().unwrap();
+            let mut reader = ::csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(written.as_slice());
+            let record = reader.records().next().unwrap().unwrap();
+            let cell = &record[2];
+            // Read back as an analyst would: a code, else the text less one leading `\`.
+            let read = if cell == codes.not_answered() {
+                "(not answered)".to_owned()
+            } else if cell == codes.wrong_type() {
+                "(wrong type)".to_owned()
+            } else if cell == codes.not_asked() {
+                "(not asked)".to_owned()
+            } else {
+                let bare = cell.strip_prefix('\\');
+                let reads_as_code = |t: &str| {
+                    let mut rest = t;
+                    loop {
+                        if [codes.not_asked(), codes.not_answered(), codes.wrong_type()]
+                            .contains(&rest)
+                        {
+                            return true;
+                        }
+                        match rest.strip_prefix('\\') {
+                            Some(r) => rest = r,
+                            None => return false,
+                        }
+                    }
+                };
+                match bare {
+                    Some(text) if reads_as_code(text) => {
+                        escaped += 1;
+                        text.to_owned()
+                    }
+                    _ => cell.to_owned(),
+                }
+            };
+            let expected = match &answers["t"] {
+                Value::Null => "(not answered)".to_owned(),
+                Value::String(s) => s.clone(),
+                _ => "(wrong type)".to_owned(),
+            };
+            assert_eq!(read, expected, "{answers} with {codes:?}: cell {cell:?}");
+        }
+    }
+    assert!(escaped > 50, "{escaped}");
+    assert_eq!(
+        MissingCodes::new("-99", ".b", ".w"),
+        Err(MissingCodeError::Number("-99".into()))
+    );
+    assert_eq!(
+        MissingCodes::new(".a", "1", ".w"),
+        Err(MissingCodeError::Number("1".into()))
+    );
+    assert_eq!(
+        MissingCodes::new("N", "\\N", ".w"),
+        Err(MissingCodeError::Same("\\N".into()))
     );
 }

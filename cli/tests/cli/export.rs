@@ -88,6 +88,11 @@ fn a_repeat_gets_a_long_table_keyed_by_row_and_instance() {
         &output,
     ]);
     assert_eq!(code, 0, "{stderr}");
+    let long_path = output.replace("systems.csv", "systems.systems.csv");
+    assert!(
+        stderr.contains(&format!("the repeat systems is written to {long_path}")),
+        "{stderr}"
+    );
     let main = records(&output);
     assert_eq!(main[0], ["row_id", "valid", "external", "inventory"]);
     assert_eq!(
@@ -97,7 +102,7 @@ fn a_repeat_gets_a_long_table_keyed_by_row_and_instance() {
     );
     assert_eq!(main[1][3], "1");
     assert_eq!(main[2][3], ".a", "inventory is asked from two systems on");
-    let long = records(&output.replace("systems.csv", "systems.systems.csv"));
+    let long = records(&long_path);
     let row_id = |line: usize| format!("{answers}:{line}");
     assert_eq!(
         long,
@@ -136,7 +141,10 @@ fn a_repeat_gets_a_long_table_keyed_by_row_and_instance() {
     let (code, stdout, stderr) = run(&["export", "tests/fixtures/systems-repeat.yaml", &answers]);
     assert_eq!(code, 0);
     assert_eq!(stdout.lines().count(), 4);
-    assert!(stderr.contains("only with -o"), "{stderr}");
+    assert!(
+        stderr.contains("repeating groups (systems as FILE.systems) are written only with -o"),
+        "{stderr}"
+    );
 }
 
 #[cfg(not(feature = "parquet"))]
@@ -378,4 +386,28 @@ fn records_of(text: &str) -> Vec<Vec<String>> {
         .records()
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
         .collect()
+}
+
+/// Missing codes that an answer could be (a number) or that could not be told apart are
+/// refused before anything is written; a text answer that is a code gets a `\` in front.
+#[test]
+fn missing_codes_an_answer_could_hold_are_refused() {
+    let answers = temp_path("dot-a.json");
+    std::fs::write(&answers, r#"{"Q1": {"name": ".b"}, "Q2": true}"#).unwrap();
+    for (flag, bad) in [
+        ("--not-asked=-99", "\"-99\" is a number"),
+        ("--not-answered=.a", "\".a\" is given for two reasons"),
+    ] {
+        let (code, table, stderr) = run(&["export", SURVEY, &answers, flag]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(table.is_empty(), "{table}");
+        assert!(stderr.contains(bad), "{stderr}");
+    }
+    let (code, table, stderr) = run(&["export", SURVEY, &answers]);
+    assert_eq!(code, 0, "{stderr}");
+    let rows = records_of(&table);
+    let name = rows[0].iter().position(|c| c == "Q1_name").unwrap();
+    let corporation = rows[0].iter().position(|c| c == "Q1_corporation").unwrap();
+    assert_eq!(rows[1][name], "\\.b");
+    assert_eq!(rows[1][corporation], ".b");
 }
