@@ -251,6 +251,18 @@ pub struct QuestionRef<'a> {
 }
 
 impl Node {
+    /// The rows of a required matrix or table every row of which has its own condition:
+    /// `required` asks for every enabled row, so it asks for nothing (the matrix may be left
+    /// out) where none of these is enabled. `None` for every other node, whose `required`
+    /// asks for its answer whenever it is enabled.
+    pub(crate) fn conditional_rows(&self, nodes: &[Node]) -> Option<&[usize]> {
+        if !self.required || !matches!(self.shape, Shape::Matrix | Shape::Table) {
+            return None;
+        }
+        let (rows, _) = self.spec.fields()?;
+        (!rows.is_empty() && rows.iter().all(|&r| nodes[r].condition.is_some())).then_some(rows)
+    }
+
     pub(crate) fn as_ref(&self) -> QuestionRef<'_> {
         QuestionRef {
             id: &self.id,

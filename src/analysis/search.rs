@@ -240,7 +240,13 @@ impl<'a> Search<'a> {
         let (enabled, open) = self.status(node);
         let values = u32::try_from(self.domains[node].values.len()).unwrap_or(u32::MAX - 1);
         let fixed = self.fixed.get(node).copied().unwrap_or(false);
-        let required = self.complete && self.nodes[node].required && values > 0;
+        // A required matrix whose rows are all conditional may be left out where none is
+        // enabled, which is not known yet: left out is an option (the answer sets found are
+        // judged by the validator).
+        let required = self.complete
+            && self.nodes[node].required
+            && self.nodes[node].conditional_rows(self.nodes).is_none()
+            && values > 0;
         let options = match (open, fixed, required) {
             (true, false, false) => values + 1,
             (true, false, true) => values,

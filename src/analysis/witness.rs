@@ -33,9 +33,13 @@ pub(crate) fn fill(
     enabled: &mut [bool],
 ) -> bool {
     let mut complete = true;
+    // Required matrices left out whose rows are all conditional: complete only if none of
+    // their rows is enabled, which is known once the rows are filled.
+    let mut left_out = Vec::new();
     for &index in nodes {
         let (on, open) = status(survey, index, values, enabled);
-        let required = survey.nodes[index].required;
+        let rows = survey.nodes[index].conditional_rows(&survey.nodes);
+        let required = survey.nodes[index].required && rows.is_none();
         let value = if search.is_assigned(index) {
             search.value(index).clone()
         } else if open {
@@ -48,10 +52,16 @@ pub(crate) fn fill(
             Val::Absent
         };
         complete &= !(open && required && value == Val::Absent);
+        if let Some(rows) = rows.filter(|_| open && value == Val::Absent) {
+            left_out.push(rows);
+        }
         values[index] = value;
         enabled[index] = on;
     }
     complete
+        && left_out
+            .iter()
+            .all(|rows| rows.iter().all(|&r| !enabled[r]))
 }
 
 /// The answer set of every node's value, if the validator accepts it (at least as a draft).

@@ -152,12 +152,31 @@ impl<'a> Checker<'a> {
                 return;
             }
         }
+        // A rule checked per table row applies only where the skip logic asks the row: the
+        // table's condition and the row's lead its `when` (they are the row's enabling, as
+        // the walk evaluates it), so every stage that reads rules reads them too.
+        let mut when = rule.when.is_some().then_some(when);
+        if !instance && let Some(row) = group {
+            let table = self.nodes[row].parent;
+            let mut parts: Vec<Condition> = [table, Some(row)]
+                .into_iter()
+                .flatten()
+                .filter_map(|n| self.nodes[n].condition.clone())
+                .collect();
+            if !parts.is_empty() {
+                parts.extend(when);
+                when = Some(match parts.len() {
+                    1 => parts.remove(0),
+                    _ => Condition::All(parts),
+                });
+            }
+        }
         self.built_rules.push(Rule {
             id: rule.id.clone(),
             path: path.to_owned(),
             severity: rule.severity,
             message: rule.message.clone(),
-            when: rule.when.is_some().then_some(when),
+            when,
             assert,
             node,
             repeat: group.filter(|_| instance),

@@ -278,6 +278,13 @@ impl<'a> Generator<'a> {
                 blocks.push(block);
             }
         }
+        for &index in &survey.roots {
+            let node = &survey.nodes[index];
+            if let Some(rows) = node.conditional_rows(&survey.nodes) {
+                let at = format!("#/allOf/{}", blocks.len());
+                blocks.push(self.asked_rows(index, rows, &at));
+            }
+        }
         for rule in survey
             .rules
             .iter()
@@ -304,7 +311,7 @@ impl<'a> Generator<'a> {
             }
             let schema = self.question(node, &format!("{at}/properties/{}", node.id));
             properties.insert(node.id.clone(), schema);
-            if node.required {
+            if node.required && node.conditional_rows(&self.survey.nodes).is_none() {
                 self.note(
                     || format!("{at}/required/{}", node.id),
                     node,
@@ -354,6 +361,26 @@ impl<'a> Generator<'a> {
         }
     }
 
+    /// The `required` of a matrix or table all of whose rows are conditional, at schema
+    /// location `at`: the matrix is required where it and one of its rows are enabled.
+    fn asked_rows(&self, index: usize, rows: &[usize], at: &str) -> Value {
+        let node = &self.survey.nodes[index];
+        let mut parts: Vec<Value> = self.enabled[index].iter().map(|(v, _)| v.clone()).collect();
+        let any: Vec<Value> = rows
+            .iter()
+            .filter_map(|&row| self.survey.nodes[row].condition.as_ref())
+            .map(|condition| self.condition(condition).0)
+            .collect();
+        parts.push(json!({ "anyOf": any }));
+        self.note(
+            || format!("{at}/then/required/{}", node.id),
+            node,
+            Fault::Missing,
+        );
+        let condition = conjunction(parts).unwrap_or_else(|| json!({}));
+        json!({ "if": condition, "then": { "required": [node.id] } })
+    }
+
     /// An edit check of severity `error`, at schema location `at`: `{if: when, then: assert}`
     /// (or `assert` alone). A rule that compares two answers cannot be written in JSON
     /// Schema; its place holds a `$comment` saying that only the native validator checks it.
@@ -380,7 +407,7 @@ impl<'a> Generator<'a> {
         let mut declare = Map::new();
         let schema = self.question(node, &format!("{at}/properties/{}", node.id));
         declare.insert("properties".into(), json!({ node.id.clone(): schema }));
-        if node.required {
+        if node.required && node.conditional_rows(&self.survey.nodes).is_none() {
             self.note(
                 || format!("{at}/required/{}", node.id),
                 node,

@@ -449,7 +449,10 @@ impl Survey {
             let mut progress = Progress::default();
             let mut count = |index: usize, states: &walk::States<'_, '_, Value>| {
                 let node = &self.nodes[index];
-                if node.required && states.is_enabled(index) && states.parent_answered(node.parent)
+                if node.required
+                    && states.is_enabled(index)
+                    && states.parent_answered(node.parent)
+                    && self.asks_for(index, states)
                 {
                     progress.required += 1;
                     progress.answered += usize::from(states.raw[index].is_some());

@@ -227,9 +227,10 @@ impl Survey {
             for (instance, value) in items.iter().enumerate() {
                 states.reset(repeat + 1..end);
                 states.raw[repeat] = Some(value);
-                if let Some(entries) = value.entries() {
-                    let _ = self.match_fields(repeat, order, fields, entries, states, reported);
-                }
+                let Some(entries) = value.entries() else {
+                    continue;
+                };
+                let _ = self.match_fields(repeat, order, fields, entries, states, reported);
                 for field in repeat + 1..end {
                     let _ = self.visit(field, &self.program.steps[field], mode, states, reported);
                 }
@@ -382,7 +383,10 @@ impl Survey {
             for field in index + 1..end {
                 self.visit(field, &self.program.steps[field], mode, states, sink)?;
             }
-            self.checks(mode, Some(index), false, states, sink)?;
+            // An instance that is not an object is its `wrong_type` issue: no rule runs on it.
+            if value.entries().is_some() {
+                self.checks(mode, Some(index), false, states, sink)?;
+            }
             each(index, instance, states);
         }
         states.raw[index] = array;
@@ -459,7 +463,12 @@ impl Survey {
                 self.program.check(index, step, value, sink)?;
             }
             // A field is judged only inside a group answer that is an object.
-            (true, None) if step.required && !mode.partial && states.parent_answered(parent) => {
+            (true, None)
+                if step.required
+                    && !mode.partial
+                    && states.parent_answered(parent)
+                    && self.asks_for(index, states) =>
+            {
                 sink(RawIssue::at(IssueCode::MissingRequired, index))?;
             }
             (false, Some(_)) if !mode.lenient && parent_enabled => {
@@ -468,5 +477,22 @@ impl Survey {
             _ => {}
         }
         ControlFlow::Continue(())
+    }
+
+    /// Whether `required` asks for an answer of the enabled node at `index`: always, but for
+    /// a matrix or table all of whose rows are conditional, only where one of them is
+    /// enabled (see [`crate::node::Node::conditional_rows`]). Row conditions test earlier
+    /// questions and earlier rows of the same matrix, which, with the matrix unanswered, are
+    /// unanswered too.
+    pub(super) fn asks_for<A: Answer>(&self, index: usize, states: &States<'_, '_, A>) -> bool {
+        self.nodes[index]
+            .conditional_rows(&self.nodes)
+            .is_none_or(|rows| {
+                rows.iter().any(|&row| {
+                    self.program.steps[row]
+                        .condition
+                        .is_some_and(|at| self.program.eval(at.get(), &|j| states.seen(j)))
+                })
+            })
     }
 }

@@ -24,6 +24,7 @@ mod mhlw_scenarios;
 mod mhlw_survey;
 mod numbers;
 mod properties;
+mod readme_answers;
 mod repeats;
 mod rules;
 mod skip_logic;
