@@ -224,21 +224,40 @@ fn domain(
                 .filter(|c| !c.exclusive && !mentioned.contains(&c.value.as_str()))
                 .map(|c| c.value.as_str())
                 .collect();
+            // The numbers of selections a count test tells apart (`greater_than: 2`: 1, 2, 3).
+            let mut sizes: Vec<usize> = Vec::new();
+            for test in tests {
+                if let Test::Count(_, c) = test {
+                    let c = *c as usize;
+                    sizes.extend([c.saturating_sub(1), c, c.saturating_add(1)]);
+                }
+            }
             let mut values = Vec::new();
             for mask in 0u32..1 << mentioned.len() {
                 let picked: Vec<&str> = (0..mentioned.len())
                     .filter(|bit| mask >> bit & 1 == 1)
                     .map(|bit| mentioned[bit])
                     .collect();
+                let selection = |extra: usize| {
+                    let items = picked.iter().chain(&others[..extra]);
+                    Value::Array(items.map(|s| Value::String((*s).to_owned())).collect())
+                };
                 // The fewest other choices that make the selection valid.
                 let least = (min.unwrap_or(0) as usize).saturating_sub(picked.len());
-                let selection = (least..=others.len())
-                    .map(|extra| {
-                        let items = picked.iter().chain(&others[..extra]);
-                        Value::Array(items.map(|s| Value::String((*s).to_owned())).collect())
-                    })
-                    .find(|v| valid(v));
-                values.extend(selection);
+                let fewest = (least..=others.len()).map(selection).find(|v| valid(v));
+                values.extend(fewest);
+                // And a selection of every size a count test tells apart.
+                for &size in &sizes {
+                    let Some(extra) = size.checked_sub(picked.len()) else {
+                        continue;
+                    };
+                    if extra <= others.len() {
+                        let v = selection(extra);
+                        if valid(&v) && !values.contains(&v) {
+                            values.push(v);
+                        }
+                    }
+                }
             }
             values
         }

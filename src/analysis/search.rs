@@ -423,6 +423,9 @@ pub(crate) fn test(test: &Test, value: &Val) -> bool {
         (Val::Absent, _) => test.holds_when_absent(),
         (_, Test::Answered(expected)) => *expected,
         (Val::Count(k), Test::Count(op, c)) => op.holds(k.cmp(c)),
+        (Val::Json(v), Test::Count(op, c)) => v
+            .as_array()
+            .is_some_and(|items| op.holds(items.len().cmp(&(*c as usize)))),
         (Val::Json(v), Test::Equals(c)) => json_equal(v, c),
         (Val::Json(v), Test::NotEquals(c)) => !json_equal(v, c),
         (Val::Json(v), Test::In(cs)) => cs.iter().any(|c| json_equal(v, c)),

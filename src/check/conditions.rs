@@ -388,6 +388,7 @@ impl Checker<'_> {
                 QuestionKind::Integer
                     | QuestionKind::Number
                     | QuestionKind::Date
+                    | QuestionKind::MultipleChoice
                     | QuestionKind::Repeat
             ),
         };
@@ -398,7 +399,11 @@ impl Checker<'_> {
                 format!(
                     "`{}` does not apply to `{id}`, {}",
                     operator.key(),
-                    super::questions::kind_phrase(kind)
+                    if self.nodes[node].shape == crate::node::Shape::Row {
+                        "a table row (an object: test it with `answered`)".to_owned()
+                    } else {
+                        super::questions::kind_phrase(kind)
+                    }
                 ),
             );
             return None;
@@ -456,7 +461,7 @@ impl Checker<'_> {
                 operand(self, value, path)?;
                 let comparison = comparison?;
                 match (kind, value) {
-                    (QuestionKind::Repeat, Value::Number(n)) => n
+                    (QuestionKind::Repeat | QuestionKind::MultipleChoice, Value::Number(n)) => n
                         .as_u64()
                         .and_then(|n| u32::try_from(n).ok())
                         .map(|n| Test::Count(comparison, n)),
@@ -491,6 +496,14 @@ impl Checker<'_> {
             AnswerSpec::SingleChoice { choices } => valid_choice(choices, value),
             AnswerSpec::MultipleChoice { choices, .. } => match value {
                 Value::Array(items) => items.iter().try_for_each(|v| valid_choice(choices, v)),
+                // An ordering operator's bound: a number of selections.
+                Value::Number(n) if !whole => n
+                    .as_u64()
+                    .filter(|&n| u32::try_from(n).is_ok())
+                    .map(drop)
+                    .ok_or_else(|| {
+                        "a number of selections is a whole number from 0 to 4294967295".to_owned()
+                    }),
                 _ => Err("expected a list of choice values".to_owned()),
             },
             AnswerSpec::Text {

@@ -566,6 +566,11 @@ impl<'a> Generator<'a> {
             at_node.insert("properties".into(), json!({ id.clone(): inner }));
             at_node.insert("required".into(), json!([id]));
         }
+        // In a repeat, the test is of one instance, which may not be an object (`[5]`): it
+        // then holds no answer, as the walk sees it, and `required` alone would hold on it.
+        if self.survey.in_repeat(index) {
+            at_node.insert("type".into(), "object".into());
+        }
         Value::Object(at_node)
     }
 

@@ -164,3 +164,85 @@ fn rules_run_on_the_rows_and_instances_that_are_asked() {
         ["wrong_type /R/0", "rule_failed /R/2/f"]
     );
 }
+
+/// A table row is tested from outside with `answered` only; a table column's specify box is a
+/// cell of its row; an unknown row, column or matrix row is `unknown_field` where it is.
+#[test]
+fn table_rows_from_outside_specify_cells_and_unknown_keys() {
+    let survey = survey(
+        "questions:\n  \
+         - {id: X, type: table, title: X, rows: [{id: z, label: Z}], columns: [\
+           {id: c, type: single_choice, title: C, choices: [{value: a, label: A}, {value: other, label: O, specify: {id: Xs}}]}]}\n  \
+         - {id: B, type: boolean, title: B, enable_when: {question: X, field: z, answered: true}}\n  \
+         - {id: M, type: matrix, title: M, choices: [{value: y, label: Y}], rows: [{id: r, label: R}]}\n",
+    );
+    let none: Vec<String> = Vec::new();
+    assert_eq!(
+        issues(
+            &survey,
+            &json!({"X": {"z": {"c": "other", "Xs": "t"}}, "B": true})
+        ),
+        none
+    );
+    assert_eq!(issues(&survey, &json!({"X": {"z": {}}, "B": true})), none);
+    assert_eq!(
+        issues(&survey, &json!({"X": {"z": {"c": "a", "Xs": "t"}}})),
+        ["answered_while_disabled /X/z/Xs"]
+    );
+    assert_eq!(
+        issues(&survey, &json!({"B": true})),
+        ["answered_while_disabled /B"]
+    );
+    assert_eq!(
+        issues(
+            &survey,
+            &json!({"X": {"q": {}, "z": {"x": 1}}, "M": {"x": "y"}})
+        ),
+        [
+            "unknown_field /X/q",
+            "unknown_field /X/z/x",
+            "unknown_field /M/x"
+        ]
+    );
+    let equals = Survey::from_yaml(&format!(
+        "{HEAD}questions:\n  - {{id: X, type: table, title: X, rows: [{{id: z, label: Z}}], columns: [{{id: c, type: boolean, title: C}}]}}\n  \
+         - {{id: B, type: boolean, title: B, enable_when: {{question: X, field: z, equals: 1}}}}\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(equals.contains("operator_mismatch"), "{equals}");
+    assert!(equals.contains("a table row"), "{equals}");
+}
+
+/// A multiple choice's number of selections is compared with a constant as a repeat's number
+/// of instances is: `[]` has none, an unanswered question no count at all.
+#[test]
+fn a_multiple_choice_is_counted_as_a_repeat_is() {
+    let survey = survey(
+        "questions:\n  \
+         - {id: Q6, type: multiple_choice, title: Q6, choices: [{value: a, label: A}, {value: b, label: B}, {value: c, label: C}]}\n  \
+         - {id: B, type: boolean, title: B, enable_when: {question: Q6, greater_or_equal: 2}}\n  \
+         - {id: C, type: boolean, title: C, enable_when: {question: Q6, less_than: 1}}\n",
+    );
+    let none: Vec<String> = Vec::new();
+    assert_eq!(issues(&survey, &json!({"Q6": ["a", "b"], "B": true})), none);
+    assert_eq!(
+        issues(&survey, &json!({"Q6": ["a"], "B": true})),
+        ["answered_while_disabled /B"]
+    );
+    assert_eq!(issues(&survey, &json!({"Q6": [], "C": true})), none);
+    assert_eq!(
+        issues(&survey, &json!({"C": true})),
+        ["answered_while_disabled /C"]
+    );
+    let bad = Survey::from_yaml(&format!(
+        "{HEAD}questions:\n  - {{id: Q6, type: multiple_choice, title: Q6, choices: [{{value: a, label: A}}]}}\n  \
+         - {{id: B, type: boolean, title: B, enable_when: {{question: Q6, greater_than: 1.5}}}}\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        bad.contains("a number of selections is a whole number"),
+        "{bad}"
+    );
+}

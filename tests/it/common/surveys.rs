@@ -593,6 +593,16 @@ pub fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Valu
                 _ => ("equals", json!(rng.pick(&values))),
             }
         }
+        // A multiple choice is tested by a choice or by its number of selections.
+        QuestionKind::MultipleChoice if rng.chance(25) => (
+            *rng.pick(&[
+                "greater_than",
+                "greater_or_equal",
+                "less_than",
+                "less_or_equal",
+            ]),
+            json!(rng.range(0, 3)),
+        ),
         QuestionKind::MultipleChoice => ("includes", json!(rng.pick(&choice_values(def)))),
         // The value of equals and not_equals is an answer the question accepts; an
         // ordering operator takes any value of the type.
