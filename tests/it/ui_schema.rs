@@ -140,7 +140,7 @@ fn rules_show_exactly_the_enabled_questions() {
         assert_eq!(shown(&ui, &data), enabled(&survey, &data), "{data}");
     }
     for seed in 0..100 {
-        let (survey, _def) = random_survey(seed);
+        let (survey, definition) = random_survey(seed);
         let ui = survey.json_forms_ui_schema(None);
         for _ in 0..20 {
             let data = survey.prune(&random_answers(&mut rng, &survey));
@@ -151,7 +151,7 @@ fn rules_show_exactly_the_enabled_questions() {
                 shown(&ui, &data),
                 enabled(&survey, &data),
                 "seed {seed}: {data}\n{}",
-                serde_json::to_string(&_def).unwrap()
+                serde_json::to_string(&definition).unwrap()
             );
         }
     }
