@@ -27,7 +27,38 @@ pub(crate) fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
     if let (Some(_), Some(_)) = (a.as_u64(), b.as_i64()) {
         return Some(Ordering::Greater);
     }
-    a.as_f64()?.partial_cmp(&b.as_f64()?)
+    let integer = |n: &Number| n.as_i64().map(i128::from).or(n.as_u64().map(i128::from));
+    match (integer(a), integer(b)) {
+        (None, Some(y)) => float_cmp_integer(a.as_f64()?, y),
+        (Some(x), None) => float_cmp_integer(b.as_f64()?, x).map(Ordering::reverse),
+        _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
+    }
+}
+
+/// Orders a float against an integer exactly (`9223372036854775808.0` is above `i64::MAX`,
+/// which as a float it would equal).
+fn float_cmp_integer(f: f64, i: i128) -> Option<Ordering> {
+    /// 2^127: every float below it in magnitude has its floor within i128.
+    const BOUND: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0;
+    if f.is_nan() {
+        return None;
+    }
+    if f >= BOUND {
+        return Some(Ordering::Greater);
+    }
+    if f < -BOUND {
+        return Some(Ordering::Less);
+    }
+    let floor = f.floor();
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "an integral float within i128, checked above"
+    )]
+    let whole = floor as i128;
+    Some(match whole.cmp(&i) {
+        Ordering::Equal if f > floor => Ordering::Greater,
+        other => other,
+    })
 }
 
 /// Orders a number literal (as written in JSON text) against a number, exactly.

@@ -404,7 +404,7 @@ fn numbers(
         .chain(maximum)
         .filter_map(Number::as_f64)
         .collect();
-    let mut inexact = points.iter().any(|f| f.abs() > crate::number::EXACT_F64);
+    let mut inexact = points.iter().any(|f| f.abs() >= crate::number::EXACT_F64);
     if points.is_empty() {
         points.push(0.0);
     }

@@ -175,3 +175,24 @@ fn numbers_inside_strings_and_keys_do_not_confuse_the_literal_reader() {
         ]
     );
 }
+
+/// A float in an answer set (a `Value`) compares exactly with an integer bound: 2^63 as a
+/// float is above `i64::MAX`, which as a float it would equal.
+#[test]
+fn a_float_compares_exactly_with_an_integer() {
+    let survey = make(
+        "  - {id: n, type: number, title: N}\n  \
+         - {id: b, type: boolean, title: B, enable_when: {question: n, equals: 9223372036854775807}}\n  \
+         - {id: c, type: boolean, title: C, enable_when: {question: n, greater_than: 9223372036854775807}}\n  \
+         - {id: d, type: boolean, title: D, enable_when: {question: n, less_than: -9007199254740993}}\n",
+    );
+    let two_63 = serde_json::json!({"n": 9_223_372_036_854_775_808.0_f64, "c": true});
+    assert!(survey.is_valid(&two_63), "{}", survey.validate(&two_63));
+    let with_b = serde_json::json!({"n": 9_223_372_036_854_775_808.0_f64, "b": true});
+    assert!(!survey.is_valid(&with_b));
+    // -2^53 - 1 is no float: -9007199254740992.0 is above it.
+    let near = serde_json::json!({"n": -9_007_199_254_740_992.0_f64, "d": true});
+    assert!(!survey.is_valid(&near));
+    let below = serde_json::json!({"n": -9_007_199_254_740_994.0_f64, "d": true});
+    assert!(survey.is_valid(&below), "{}", survey.validate(&below));
+}

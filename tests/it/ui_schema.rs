@@ -57,22 +57,6 @@ fn shown(ui: &Value, data: &Value) -> Vec<String> {
     out
 }
 
-/// Whether every float in the data is below 2^53 in magnitude: past it, a float can equal an
-/// integer for a validator that reads numbers as f64 (2^63 as a float is `i64::MAX` to it),
-/// where the native conditions compare exactly.
-fn exact_floats(value: &Value) -> bool {
-    match value {
-        Value::Number(n) => {
-            !n.is_f64()
-                || n.as_f64()
-                    .is_some_and(|f| f.abs() < 9_007_199_254_740_992.0)
-        }
-        Value::Array(items) => items.iter().all(exact_floats),
-        Value::Object(map) => map.values().all(exact_floats),
-        _ => true,
-    }
-}
-
 fn enabled(survey: &Survey, data: &Value) -> Vec<String> {
     survey
         .enabled(data)
@@ -144,7 +128,7 @@ fn rules_show_exactly_the_enabled_questions() {
         let ui = survey.json_forms_ui_schema(None);
         for _ in 0..20 {
             let data = survey.prune(&random_answers(&mut rng, &survey));
-            if !data.is_object() || !exact_floats(&data) {
+            if !data.is_object() || !common::exact_floats(&data) {
                 continue;
             }
             assert_eq!(

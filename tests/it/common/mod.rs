@@ -123,3 +123,21 @@ pub fn shared(corpus: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// Whether every float in the data is below 2^53 in magnitude: past it, a float can equal an
+/// integer for a validator that reads numbers as f64 (2^63 as a float is `i64::MAX` to it),
+/// where the native conditions compare exactly; and the text serde_json writes for it is
+/// another number (`-9.223372036854776e+18` for -2^63), which JSON text keeps exactly.
+pub fn exact_floats(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => {
+            !n.is_f64()
+                || n.as_f64()
+                    .is_some_and(|f| f.abs() < 9_007_199_254_740_992.0)
+        }
+        Value::Array(items) => items.iter().all(exact_floats),
+        Value::Object(map) => map.values().all(exact_floats),
+        _ => true,
+    }
+}

@@ -82,7 +82,9 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
         } else if kind == "matrix" {
             random_matrix(rng, &id, index, &targets)
         } else if kind == "table" {
-            random_table(rng, &id, index, &targets)
+            let made = random_table(rng, &id, index, &targets, &mut instance_rules);
+            before_repeat.resize(instance_rules.len(), targets.len());
+            made
         } else if kind == "group" {
             let mut fields = Vec::new();
             let mut field_targets: Vec<Target> = Vec::new();
@@ -173,19 +175,30 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
     while !open.is_empty() {
         close_section(&mut open, &mut questions);
     }
-    // Rules per instance may test questions after their repeat too (in `when` or `assert`).
+    // Rules per instance and per row may test questions after their repeat or table too (in
+    // `when` or `assert`).
     for (rule, &before) in instance_rules.iter_mut().zip(&before_repeat) {
         // Questions after the repeat; not a repeat (its own count is no later question, and
         // another repeat's fields are out of reach).
+        let own = rule
+            .get("for_each_row")
+            .or_else(|| rule.get("for_each_instance"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let later: Vec<Target> = targets[before.min(targets.len())..]
             .iter()
-            .filter(|t| !repeat_ids.contains(&t.question))
+            .filter(|t| !repeat_ids.contains(&t.question) && t.question != own)
             .cloned()
             .collect();
-        if later.is_empty() || !rng.chance(80) {
+        // Within the bound of four different tests of questions outside a repeat.
+        if later.is_empty() || outside_leaves(rule, &own) >= 4 || !rng.chance(80) {
             continue;
         }
         let leaf = random_condition(rng, &later, 0);
+        if outside_leaves(rule, &own) + outside_leaves(&leaf, &own) > 4 {
+            continue;
+        }
         if rng.chance(50) {
             rule["assert"] = json!({ "any": [rule["assert"].take(), leaf] });
         } else {
@@ -207,6 +220,21 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
         "questions": questions,
         "rules": rules,
     })
+}
+
+/// How many leaves of a rule test a question other than `own`.
+fn outside_leaves(value: &Value, own: &str) -> usize {
+    match value {
+        Value::Object(map) => {
+            let here = map
+                .get("question")
+                .and_then(Value::as_str)
+                .is_some_and(|q| q != own);
+            usize::from(here) + map.values().map(|v| outside_leaves(v, own)).sum::<usize>()
+        }
+        Value::Array(items) => items.iter().map(|v| outside_leaves(v, own)).sum(),
+        _ => 0,
+    }
 }
 
 /// Up to three edit checks over the survey's questions: conditions that compare answers with
@@ -440,7 +468,15 @@ pub fn random_matrix(rng: &mut Rng, id: &str, index: usize, targets: &[Target]) 
     matrix
 }
 
-pub fn random_table(rng: &mut Rng, id: &str, index: usize, targets: &[Target]) -> Value {
+/// A table; sometimes a rule checked per row of it goes to `rules`, testing its columns and
+/// earlier questions.
+pub fn random_table(
+    rng: &mut Rng,
+    id: &str,
+    index: usize,
+    targets: &[Target],
+    rules: &mut Vec<Value>,
+) -> Value {
     let mut columns = Vec::new();
     let mut column_targets: Vec<Target> = Vec::new();
     for c in 0..rng.range(1, 3) {
@@ -464,6 +500,21 @@ pub fn random_table(rng: &mut Rng, id: &str, index: usize, targets: &[Target]) -
             def,
         });
         columns.push(column);
+    }
+    if rng.chance(40) {
+        let mut scope = column_targets.clone();
+        if !targets.is_empty() && rng.chance(30) {
+            scope.extend(targets.iter().rev().take(2).cloned());
+        }
+        let mut rule = json!({ "id": format!("{id}-rule"), "for_each_row": id, "message": { "ja": "行の規則", "en": "row rule" } });
+        if rng.chance(50) {
+            rule["when"] = random_condition(rng, &scope, 1);
+        }
+        rule["assert"] = random_condition(rng, &column_targets, 1);
+        if rng.chance(20) {
+            rule["severity"] = "warning".into();
+        }
+        rules.push(rule);
     }
     json!({ "id": id, "type": "table", "title": { "ja": format!("一覧{index}"), "en": format!("table {index}") }, "rows": random_rows(rng, targets), "columns": columns, "required": rng.chance(50) })
 }
