@@ -126,7 +126,7 @@ pub fn shared(corpus: &str) -> Option<PathBuf> {
 
 /// Whether every float in the data is below 2^53 in magnitude: past it, a float can equal an
 /// integer for a validator that reads numbers as f64 (2^63 as a float is `i64::MAX` to it),
-/// where the native conditions compare exactly; and the text serde_json writes for it is
+/// where the native conditions compare exactly; and the text `serde_json` writes for it is
 /// another number (`-9.223372036854776e+18` for -2^63), which JSON text keeps exactly.
 pub fn exact_floats(value: &serde_json::Value) -> bool {
     use serde_json::Value;
