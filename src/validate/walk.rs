@@ -373,7 +373,9 @@ impl Survey {
             // While an instance is walked, the repeat's slot holds the instance: its fields
             // are judged as a group's are, inside an instance that is an object.
             states.raw[index] = Some(value);
-            match value.entries() {
+            let object = value.entries();
+            let is_object = object.is_some();
+            match object {
                 Some(entries) => self.match_fields(index, order, fields, entries, states, sink)?,
                 None => sink(
                     RawIssue::at(IssueCode::WrongType, index)
@@ -384,7 +386,7 @@ impl Survey {
                 self.visit(field, &self.program.steps[field], mode, states, sink)?;
             }
             // An instance that is not an object is its `wrong_type` issue: no rule runs on it.
-            if value.entries().is_some() {
+            if is_object {
                 self.checks(mode, Some(index), false, states, sink)?;
             }
             each(index, instance, states);

@@ -222,6 +222,21 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
     })
 }
 
+/// The ordering operators.
+const ORDERING: [&str; 4] = [
+    "greater_than",
+    "greater_or_equal",
+    "less_than",
+    "less_or_equal",
+];
+
+/// An ordering operator with a small count: a test of a multiple choice's selections or a
+/// repeat's instances.
+fn count_test(rng: &mut Rng) -> (&'static str, Value) {
+    let op = *rng.pick(&ORDERING);
+    (op, json!(rng.range(0, 3)))
+}
+
 /// How many leaves of a rule test a question other than `own`.
 fn outside_leaves(value: &Value, own: &str) -> usize {
     match value {
@@ -388,12 +403,7 @@ fn random_rule_assert(rng: &mut Rng, targets: &[Target]) -> Option<Value> {
         side
     };
     let mut leaf = side(a);
-    let op = *rng.pick(&[
-        "greater_than",
-        "greater_or_equal",
-        "less_than",
-        "less_or_equal",
-    ]);
+    let op = *rng.pick(&ORDERING);
     leaf[op] = side(b);
     Some(leaf)
 }
@@ -645,15 +655,7 @@ pub fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Valu
             }
         }
         // A multiple choice is tested by a choice or by its number of selections.
-        QuestionKind::MultipleChoice if rng.chance(25) => (
-            *rng.pick(&[
-                "greater_than",
-                "greater_or_equal",
-                "less_than",
-                "less_or_equal",
-            ]),
-            json!(rng.range(0, 3)),
-        ),
+        QuestionKind::MultipleChoice if rng.chance(25) => count_test(rng),
         QuestionKind::MultipleChoice => ("includes", json!(rng.pick(&choice_values(def)))),
         // The value of equals and not_equals is an answer the question accepts; an
         // ordering operator takes any value of the type.
@@ -692,15 +694,7 @@ pub fn random_condition(rng: &mut Rng, targets: &[Target], depth: usize) -> Valu
             }
         }
         // A repeat is tested by its number of instances.
-        QuestionKind::Repeat if rng.chance(70) => (
-            *rng.pick(&[
-                "greater_than",
-                "greater_or_equal",
-                "less_than",
-                "less_or_equal",
-            ]),
-            json!(rng.range(0, 3)),
-        ),
+        QuestionKind::Repeat if rng.chance(70) => count_test(rng),
         _ => ("answered", json!(rng.chance(50))),
     };
     let operator = if def.kind == QuestionKind::Group {
