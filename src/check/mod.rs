@@ -13,6 +13,8 @@ mod questions;
 mod rules;
 mod structure;
 
+pub(crate) use questions::MAX_OUTSIDE_TESTS;
+
 use std::collections::HashSet;
 use std::fmt;
 

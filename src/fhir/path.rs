@@ -246,7 +246,7 @@ fn operand<'c>(c: &'c ConditionDef, name: &str) -> Option<&'c Value> {
 }
 
 /// `{question, field?}` or `{column}` as the right side of a comparison of two answers.
-fn as_reference(value: &Value) -> Option<ConditionDef> {
+pub(crate) fn as_reference(value: &Value) -> Option<ConditionDef> {
     let map = value.as_object()?;
     let text = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_owned);
     Some(ConditionDef {

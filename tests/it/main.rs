@@ -13,6 +13,7 @@ mod definition_checks;
 mod edit_checks;
 mod fhir;
 mod fhir_cases;
+mod fhir_renderer;
 mod fhir_semantics;
 mod hostile;
 mod instance_rules;

@@ -12,12 +12,16 @@ use crate::fhir::{CONSTRAINT, ENABLE_WHEN_EXPRESSION};
 impl Exporter<'_, '_> {
     /// `enableWhen` (+ `enableBehavior`) where the condition maps, else the SDC
     /// `enableWhenExpression`.
+    /// The condition is `key`'s own, written with those of the questions it tests
+    /// ([`effective`](super::effective)).
     pub(super) fn enable_when(
         &self,
         item: &mut Map<String, Value>,
+        key: &str,
         condition: &ConditionDef,
         scope: Scope<'_>,
     ) {
+        let condition = self.effective.written(key).unwrap_or(condition);
         if let Some((list, behavior)) = self.enable_when_list(condition, scope) {
             item.insert("enableWhen".into(), Value::Array(list));
             if let Some(behavior) = behavior {

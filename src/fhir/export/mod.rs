@@ -1,6 +1,7 @@
 //! A checked definition to a FHIR Questionnaire (R4 or R5 JSON).
 
 mod conditions;
+mod effective;
 
 use serde_json::{Map, Value, json};
 
@@ -12,8 +13,7 @@ use super::{
     TRANSLATION, TRUE_LABEL, extension,
 };
 use crate::definition::{
-    ChoiceDef, CitationDef, ConditionDef, OptionType, QuestionDef, QuestionKind, SurveyDefinition,
-    Text,
+    ChoiceDef, CitationDef, OptionType, QuestionDef, QuestionKind, SurveyDefinition, Text,
 };
 
 /// The definition as a FHIR Questionnaire: texts in `locale` (the default locale when `None`)
@@ -29,10 +29,12 @@ pub(crate) fn questionnaire(
     locale: Option<&str>,
 ) -> Value {
     let catalogue = Catalogue::new(def);
+    let effective = effective::Effective::new(def, &catalogue);
     let locale = locale.unwrap_or(&def.default_locale);
     let exporter = Exporter {
         def,
         catalogue: &catalogue,
+        effective: &effective,
         version,
         locale,
     };
@@ -119,6 +121,7 @@ fn computable_name(id: &str) -> String {
 struct Exporter<'e, 'd> {
     def: &'d SurveyDefinition,
     catalogue: &'e Catalogue<'d>,
+    effective: &'e effective::Effective,
     version: FhirVersion,
     locale: &'e str,
 }
@@ -189,7 +192,7 @@ impl Exporter<'_, '_> {
                     );
                 }
                 item.insert("answerOption".into(), self.options(&key, q));
-                children.extend(self.specify_items(q, &key, owner, multiple));
+                children.extend(self.specify_items(q, owner));
                 match self.catalogue.items.get(&key).and_then(|i| i.option_type) {
                     Some(OptionType::Integer) => "integer",
                     Some(OptionType::String) => "string",
@@ -271,7 +274,7 @@ impl Exporter<'_, '_> {
             item.insert("required".into(), json!(true));
         }
         if let Some(condition) = &q.enable_when {
-            self.enable_when(&mut item, condition, scope);
+            self.enable_when(&mut item, &key, condition, scope);
         }
         self.finish(item, extensions, children)
     }
@@ -364,22 +367,13 @@ impl Exporter<'_, '_> {
         Value::Array(options)
     }
 
-    fn specify_items(
-        &self,
-        q: &QuestionDef,
-        key: &str,
-        owner: Option<&str>,
-        multiple: bool,
-    ) -> Vec<Value> {
+    fn specify_items(&self, q: &QuestionDef, owner: Option<&str>) -> Vec<Value> {
         let mut out = Vec::new();
         for choice in q.choices.iter().flatten() {
             let Some(specify) = &choice.specify else {
                 continue;
             };
-            let specify_key = match owner {
-                Some(owner) => format!("{owner}.{}", specify.id),
-                None => specify.id.clone(),
-            };
+            let (specify_key, leaf) = effective::specify_leaf(q, owner, &choice.value, &specify.id);
             let mut item = self.base(
                 &specify_key,
                 specify.title.as_ref().unwrap_or(&choice.label),
@@ -391,23 +385,7 @@ impl Exporter<'_, '_> {
             if let Some(max) = specify.max_length {
                 item.insert("maxLength".into(), json!(max));
             }
-            let leaf = ConditionDef {
-                question: Some(q.id.clone()),
-                equals: (!multiple).then(|| json!(choice.value)),
-                includes: multiple.then(|| json!(choice.value)),
-                ..ConditionDef::default()
-            };
-            // The leaf names the question by its key (a field inside a group).
-            let leaf = match owner {
-                Some(owner) => ConditionDef {
-                    question: Some(owner.to_owned()),
-                    field: Some(q.id.clone()),
-                    ..leaf
-                },
-                None => leaf,
-            };
-            let _ = key;
-            self.enable_when(&mut item, &leaf, Scope::Top);
+            self.enable_when(&mut item, &specify_key, &leaf, Scope::Top);
             out.push(self.finish(item, vec![kind("specify")], Vec::new()));
         }
         out
@@ -469,7 +447,7 @@ impl Exporter<'_, '_> {
                     self.option_list(&row_key, &choices, q),
                 );
                 if let Some(condition) = &row.enable_when {
-                    self.enable_when(&mut item, condition, Scope::Top);
+                    self.enable_when(&mut item, &row_key, condition, Scope::Top);
                 }
                 self.finish(item, extensions, children)
             })
@@ -492,7 +470,7 @@ impl Exporter<'_, '_> {
                     item.insert("required".into(), json!(true));
                 }
                 if let Some(condition) = &row.enable_when {
-                    self.enable_when(&mut item, condition, Scope::Top);
+                    self.enable_when(&mut item, &row_key, condition, Scope::Top);
                 }
                 for rule in self
                     .def
