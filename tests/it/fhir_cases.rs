@@ -229,12 +229,9 @@ fn public_lhc_forms_questionnaires_import_or_are_refused_with_a_named_problem() 
 }
 
 /// Every Questionnaire of the shared folder that imports (the import cases, `public/` and
-/// `world/`): generated answer sets and the responses made from them get the same verdict.
-#[test]
-fn answer_sets_of_imported_forms_and_their_responses_agree() {
-    let Some(dir) = common::shared("fhir-cases") else {
-        return;
-    };
+/// `world/`), by file: `None` where the folder is missing (the test says it was skipped).
+pub(crate) fn imported_forms() -> Option<Vec<(String, Survey)>> {
+    let dir = common::shared("fhir-cases")?;
     let mut files = Vec::new();
     for folder in ["imports", "public", "world"] {
         let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
@@ -248,20 +245,32 @@ fn answer_sets_of_imported_forms_and_their_responses_agree() {
         }
     }
     files.sort();
-    let (mut imported, mut checked) = (0, 0);
-    for (seed, path) in files.iter().enumerate() {
-        let text = std::fs::read_to_string(path).expect("reads");
+    let mut out = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("reads");
         let Ok(questionnaire) = serde_json::from_str::<Value>(&text) else {
             continue;
         };
         if questionnaire["resourceType"] != "Questionnaire" {
             continue;
         }
-        let Ok(survey) = Survey::from_questionnaire(&questionnaire) else {
-            continue;
-        };
+        if let Ok(survey) = Survey::from_questionnaire(&questionnaire) {
+            out.push((path.display().to_string(), survey));
+        }
+    }
+    Some(out)
+}
+
+/// Every Questionnaire of the shared folder that imports: generated answer sets and the
+/// responses made from them get the same verdict.
+#[test]
+fn answer_sets_of_imported_forms_and_their_responses_agree() {
+    let Some(forms) = imported_forms() else {
+        return;
+    };
+    let (mut imported, mut checked) = (0, 0);
+    for (seed, (what, survey)) in forms.into_iter().enumerate() {
         imported += 1;
-        let what = path.display().to_string();
         for version in [FhirVersion::R4, FhirVersion::R5] {
             let back = survey.fhir_questionnaire(version, None);
             crate::fhir::assert_no_empties(&back, &format!("{what} exported"));

@@ -5,9 +5,10 @@
 //! shown unless their own conditions say that Q12 is enabled. Here that renderer is written
 //! from its description: it evaluates each item's condition, as the exported Questionnaire
 //! reads back, on every answer the answer set holds (disabled questions' too), and hides the
-//! items of a hidden item. What it keeps must be what `prune` keeps, on the bundled surveys
-//! and on generated ones, R4 and R5. The same renderer run on the survey's own conditions
-//! disagrees on some answer sets: the test can fail.
+//! items of a hidden item. What it keeps must be what `prune` keeps, on the bundled surveys,
+//! on generated ones and on the real Questionnaires of the shared folder that import, R4 and
+//! R5. The same renderer run on the survey's own conditions disagrees on some answer sets:
+//! the test can fail.
 
 use crate::common;
 use crate::fhir::answer_sets;
@@ -337,6 +338,28 @@ fn a_renderer_that_does_not_cascade_keeps_what_prune_keeps() {
         own_disagree >= 10,
         "the survey's own conditions, not cascaded, disagree with prune on only {own_disagree} answer sets"
     );
+}
+
+/// The real Questionnaires of the shared folder that import, exported again.
+#[test]
+fn on_imported_forms_a_renderer_that_does_not_cascade_keeps_what_prune_keeps() {
+    let Some(forms) = crate::fhir_cases::imported_forms() else {
+        return;
+    };
+    let mut checked = 0;
+    for (seed, (name, survey)) in forms.iter().enumerate() {
+        let sets = answer_sets(survey, seed as u64, 60);
+        for version in [FhirVersion::R4, FhirVersion::R5] {
+            let def = exported(survey, version);
+            if let Some((answers, rendered, pruned)) = disagreements(survey, &def, &sets).pop() {
+                panic!(
+                    "{name} {version:?}: the renderer keeps\n{rendered}\nprune keeps\n{pruned}\nof\n{answers}"
+                );
+            }
+            checked += sets.len();
+        }
+    }
+    assert!(checked >= 1000, "only {checked} answer sets");
 }
 
 #[test]
