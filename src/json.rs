@@ -77,7 +77,8 @@ pub(crate) enum Parsed<'t> {
     Bool(bool),
     Number(Number),
     /// A number at or beyond 2^53 that the text wrote as a float or as an integer outside
-    /// i64 and u64: its `f64` value with the literal, which decides (boxed: it is rare).
+    /// i64 and u64, or a float literal whose `f64` is integral (`3.0`, `1e-400`): its `f64`
+    /// value with the literal, which decides (boxed: it is rare).
     Literal(Box<(Number, &'t str)>),
     /// Any other float of a text read by [`parse_as_written`]: its value, which decides, and
     /// its literal, which is written back (`1e2` stays `1e2`, not `100.0`).
@@ -439,11 +440,14 @@ impl<'de> Visitor<'de> for Reader<'_, 'de> {
         let Some(number) = Number::from_f64(v) else {
             return Ok(Parsed::Null);
         };
-        if (self.as_written || v.abs() >= EXACT_F64)
+        // A float literal whose `f64` is integral may not be: `1.0000000000000000001` and
+        // `1e-400` read as 1.0 and 0.0. Its literal decides, as a wide number's does.
+        let exact = v.abs() >= EXACT_F64 || v.fract() == 0.0;
+        if (self.as_written || exact)
             && let Some(literal) = self.numbers.last()
         {
             let wide = Box::new((number, literal));
-            return Ok(if v.abs() >= EXACT_F64 {
+            return Ok(if exact {
                 Parsed::Literal(wide)
             } else {
                 Parsed::Written(wide)

@@ -389,7 +389,7 @@ fn datum<'v, A: Answer>(column: &Column, answer: &'v A) -> Option<Datum<'v>> {
         ColumnKind::Number => answer.as_number().map(Datum::Number),
         ColumnKind::Integer => answer
             .as_number()
-            .filter(|n| n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0))
+            .filter(|n| crate::number::as_integer(n, answer.literal()) != Err(false))
             .map(Datum::Number),
     }
 }

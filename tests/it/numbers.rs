@@ -196,3 +196,131 @@ fn a_float_compares_exactly_with_an_integer() {
     let below = serde_json::json!({"n": -9_007_199_254_740_994.0_f64, "d": true});
     assert!(survey.is_valid(&below), "{}", survey.validate(&below));
 }
+
+/// A random JSON number literal: digits before and after the point (often many zeros, then a
+/// digit far down), and an exponent in either direction, down to 10^-400.
+fn random_literal(rng: &mut crate::common::Rng) -> String {
+    let mut literal = String::new();
+    if rng.chance(30) {
+        literal.push('-');
+    }
+    let int_digits = rng.below(4);
+    if int_digits == 0 || rng.chance(30) {
+        literal.push('0');
+    } else {
+        literal.push(char::from(b'1' + u8::try_from(rng.below(9)).unwrap_or(0)));
+        for _ in 1..int_digits {
+            literal.push(char::from(b'0' + u8::try_from(rng.below(10)).unwrap_or(0)));
+        }
+    }
+    if rng.chance(70) {
+        literal.push('.');
+        let zeros = *rng.pick(&[0, 1, 5, 15, 16, 17, 20, 40, 300, 399]);
+        literal.extend(std::iter::repeat_n('0', zeros));
+        if rng.chance(60) {
+            literal.push(char::from(b'1' + u8::try_from(rng.below(9)).unwrap_or(0)));
+        } else {
+            literal.push('0');
+        }
+    }
+    if rng.chance(50) {
+        let exponent = *rng.pick(&[-400, -330, -20, -17, -3, -1, 0, 1, 2, 3, 17, 20, 25]);
+        literal.push(*rng.pick(&['e', 'E']));
+        if exponent >= 0 && rng.chance(50) {
+            literal.push('+');
+        }
+        literal.push_str(&exponent.to_string());
+    }
+    literal
+}
+
+/// What the README says of a literal given to an integer question, worked out from its
+/// digits alone: `Some(value)` for a whole number (its value, when within i128), `None` for
+/// one with a fraction.
+fn whole(literal: &str) -> Option<Option<i128>> {
+    let (negative, rest) = match literal.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, literal),
+    };
+    let (mantissa, exponent) = match rest.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i64>().unwrap_or(0)),
+        None => (rest, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = format!("{int}{frac}");
+    let point = i64::try_from(int.len()).unwrap_or(0) + exponent;
+    let significant = digits.trim_start_matches('0');
+    let point = point - i64::try_from(digits.len() - significant.len()).unwrap_or(0);
+    let significant = significant.trim_end_matches('0');
+    if significant.is_empty() {
+        return Some(Some(0));
+    }
+    let length = i64::try_from(significant.len()).unwrap_or(i64::MAX);
+    if length > point {
+        return None;
+    }
+    if point > 30 {
+        return Some(None);
+    }
+    let mut value: i128 = significant.parse().unwrap_or(0);
+    for _ in 0..point - length {
+        value *= 10;
+    }
+    Some(Some(if negative { -value } else { value }))
+}
+
+#[test]
+fn integer_literals_are_whole_exactly_as_their_digits_say() {
+    // An integer question with bounds, and a question enabled only when it is exactly 3.
+    let survey = make(
+        "  - {id: N, type: integer, title: N, minimum: -1000, maximum: 1000}\n  - {id: B, type: boolean, title: B, enable_when: {question: N, equals: 3}}\n",
+    );
+    let schema = survey.json_schema(&survey_schema::json_schema::JsonSchemaOptions::new(
+        survey_schema::json_schema::Draft::Draft2020_12,
+        Some("en"),
+    ))
+    .to_value();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let mut rng = crate::common::Rng::new(0x1e400);
+    let (mut fractions, mut rounded) = (0, 0);
+    for _ in 0..4000 {
+        let literal = random_literal(&mut rng);
+        let json = format!(r#"{{"N": {literal}, "B": true}}"#);
+        let expected = whole(&literal);
+        let Ok(value) = serde_json::from_str::<Value>(&json) else {
+            // Only a literal past f64's range is unreadable.
+            assert!(literal.contains("e2") || literal.contains("E2"), "{literal}");
+            continue;
+        };
+        let text = from_text(&survey, &json);
+        let codes: Vec<&str> = text.iter().map(|t| t.split(' ').next().unwrap_or("")).collect();
+        match expected {
+            None => {
+                fractions += 1;
+                assert_eq!(codes, ["wrong_type", "answered_while_disabled"], "{literal}: {text:?}");
+            }
+            Some(Some(n)) if (-1000..=1000).contains(&n) => {
+                assert_eq!(codes, if n == 3 { vec![] } else { vec!["answered_while_disabled"] }, "{literal}: {text:?}");
+            }
+            Some(_) => assert_eq!(
+                codes,
+                ["out_of_range", "answered_while_disabled"],
+                "{literal}: {text:?}"
+            ),
+        }
+        // `prune` keeps B exactly when N is 3, digit for digit.
+        let pruned = survey.prune_json(json.as_bytes()).expect("prunes");
+        let pruned: Value = serde_json::from_str(&pruned).expect("JSON");
+        assert_eq!(pruned.get("B").is_some(), expected == Some(Some(3)), "{literal}");
+        // A `Value` holds the nearest f64, and so does every JSON Schema validator that reads
+        // numbers as f64: there the schema and the validator agree, on the rounded number.
+        let native = survey.is_valid(&value);
+        assert_eq!(validator.is_valid(&value), native, "{literal}");
+        let f = value["N"].as_f64().unwrap_or(f64::NAN);
+        if expected.is_none() && f.fract() == 0.0 {
+            rounded += 1;
+        }
+    }
+    // The generator reaches both kinds of fraction: the ones f64 keeps and the ones it loses.
+    assert!(fractions > 500 && rounded > 100, "{fractions} {rounded}");
+}
