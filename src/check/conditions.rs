@@ -8,9 +8,9 @@ use serde_json::Value;
 use super::{Checker, ProblemCode, Scope};
 use crate::condition::{Bound, Comparison, Condition, Leaf, Test};
 use crate::date;
-use crate::definition::{ConditionDef, Operator, QuestionKind, SurveyDefinition};
+use crate::definition::{ConditionDef, Operator, QuestionDef, QuestionKind, SurveyDefinition};
 use crate::json::quote;
-use crate::node::{AnswerSpec, Choice};
+use crate::node::{AnswerSpec, Choice, Shape};
 use crate::number::compare_numbers;
 
 impl Checker<'_> {
@@ -313,6 +313,35 @@ impl Checker<'_> {
                 format!("the condition of `{own_id}` refers to itself"),
             );
         };
+        // A column's condition tests earlier columns of its own row with `{column: ID}`; the
+        // table itself and its rows (its own included) are out of its reach.
+        if let Some(row) = scope.group
+            && self.nodes[row].shape == Shape::Row
+            && self.nodes[row].parent == Some(target)
+        {
+            match field {
+                None => self.problem(
+                    ProblemCode::SelfReference,
+                    question_path,
+                    format!(
+                        "the condition of column `{own_id}` tests its own table `{question}`, which its answer is part of; test an earlier column of the row with `{{column: ID}}`"
+                    ),
+                ),
+                Some(field) if table_declares_row(&self.def.questions, question, field) => self.problem(
+                    ProblemCode::InvalidCondition,
+                    format!("{path}.field"),
+                    format!(
+                        "the condition of column `{own_id}` tests row `{field}` of its own table; a condition cannot reach into a row (test an earlier column of the same row with `{{column: ID}}`)"
+                    ),
+                ),
+                Some(field) => self.problem(
+                    ProblemCode::UnknownQuestion,
+                    format!("{path}.field"),
+                    format!("table `{question}` has no row `{field}`"),
+                ),
+            }
+            return None;
+        }
         // The question being compiled has claimed its id but has no node yet.
         if target >= self.nodes.len() {
             self_reference(self, question_path);
@@ -615,6 +644,16 @@ fn comparison_of(operator: Operator) -> Option<Comparison> {
         Operator::LessOrEqual => Some(Comparison::LessOrEqual),
         _ => None,
     }
+}
+
+/// Whether the table `table` (at the top level or in a section) has a row `row`.
+fn table_declares_row(questions: &[QuestionDef], table: &str, row: &str) -> bool {
+    questions.iter().any(|q| match q.kind {
+        QuestionKind::Section => {
+            table_declares_row(q.questions.as_deref().unwrap_or_default(), table, row)
+        }
+        _ => q.id == table && q.rows.iter().flatten().any(|r| r.id == row),
+    })
 }
 
 fn group_declares(def: &SurveyDefinition, group: &str, field: &str) -> bool {

@@ -78,6 +78,11 @@ codes! {
     NotAnObject => "not_an_object",
     /// An answer FHIR cannot hold (`null`, an object where a value belongs).
     Unrepresentable => "unrepresentable",
+    /// An element of the wrong JSON type or shape: an `item` or `answer` that is no array of
+    /// objects, a `linkId` or `status` that is no string, an answer with two `value[x]`.
+    InvalidElement => "invalid_element",
+    /// An item that does not repeat given twice among its siblings.
+    RepeatedItem => "repeated_item",
 }
 
 impl fmt::Display for FhirProblemCode {

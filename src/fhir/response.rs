@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::items::{Answer, Catalogue};
-use super::{Error, FhirProblem, FhirProblemCode, list};
+use super::{Error, FhirProblem, FhirProblemCode};
 use crate::definition::{OptionType, QuestionDef, QuestionKind, SurveyDefinition};
 
 /// The answer set as a `QuestionnaireResponse` of the definition's Questionnaire: one item per
@@ -394,6 +394,18 @@ impl Writer<'_, '_> {
     }
 }
 
+/// The JSON type of a value, for a message.
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -458,16 +470,18 @@ pub(crate) fn answers_from_response(
     let mut reader = Reader {
         catalogue: &catalogue,
         paths: BTreeMap::new(),
-        too_deep: None,
+        problems: Vec::new(),
     };
+    if let Some(status) = qr.get("status")
+        && !status.is_string()
+    {
+        reader.malformed("QuestionnaireResponse.status", "a code (string)", status);
+    }
     let mut answers = Map::new();
-    reader.items(list(qr, "item"), &mut answers, "", "QuestionnaireResponse");
-    if let Some(at) = reader.too_deep {
-        return Err(Error::new(vec![FhirProblem {
-            code: FhirProblemCode::TooDeep,
-            path: at,
-            message: format!("items nest deeper than {MAX_NESTING} levels"),
-        }]));
+    let items = reader.list(qr, "item", "QuestionnaireResponse");
+    reader.items(items, &mut answers, "", "QuestionnaireResponse");
+    if !reader.problems.is_empty() {
+        return Err(Error::new(reader.problems));
     }
     Ok(Converted {
         answers: Value::Object(answers),
@@ -479,38 +493,104 @@ pub(crate) fn answers_from_response(
 struct Reader<'c, 'd> {
     catalogue: &'c Catalogue<'d>,
     paths: BTreeMap<String, String>,
-    /// Where items nest deeper than any survey's.
-    too_deep: Option<String>,
+    /// What the response is refused for: elements of the wrong shape, items given twice,
+    /// nesting past any survey's.
+    problems: Vec<FhirProblem>,
 }
 
 /// The deepest nesting of items read from a response (a survey's nest at most 16 deep).
 const MAX_NESTING: usize = 20;
 
 impl Reader<'_, '_> {
+    fn problem(&mut self, code: FhirProblemCode, path: String, message: String) {
+        self.problems.push(FhirProblem {
+            code,
+            path,
+            message,
+        });
+    }
+
+    fn malformed(&mut self, path: &str, expected: &str, found: &Value) {
+        self.problem(
+            FhirProblemCode::InvalidElement,
+            path.to_owned(),
+            format!("must be {expected}, not {}", type_name(found)),
+        );
+    }
+
+    /// The list under `key` of an element: an array of objects, or a problem at its path.
+    fn list<'v>(&mut self, element: &'v Value, key: &str, at: &str) -> &'v [Value] {
+        let Some(value) = element.get(key) else {
+            return &[];
+        };
+        let path = format!("{at}.{key}");
+        let Some(items) = value.as_array() else {
+            self.malformed(&path, "an array of objects", value);
+            return &[];
+        };
+        if let Some((i, item)) = items.iter().enumerate().find(|(_, v)| !v.is_object()) {
+            self.malformed(&format!("{path}[{i}]"), "an object", item);
+            return &[];
+        }
+        items
+    }
+
     fn items(&mut self, items: &[Value], into: &mut Map<String, Value>, pointer: &str, at: &str) {
         if at.matches(".item[").count() >= MAX_NESTING {
-            self.too_deep.get_or_insert_with(|| at.to_owned());
+            if !self.problems.iter().any(|p| p.code == FhirProblemCode::TooDeep) {
+                self.problem(
+                    FhirProblemCode::TooDeep,
+                    at.to_owned(),
+                    format!("items nest deeper than {MAX_NESTING} levels"),
+                );
+            }
             return;
         }
+        let mut given: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, item) in items.iter().enumerate() {
             let here = format!("{at}.item[{i}]");
-            let link = item.get("linkId").and_then(Value::as_str).unwrap_or("");
+            let link = match item.get("linkId") {
+                Some(Value::String(link)) => link.as_str(),
+                Some(other) => {
+                    self.malformed(&format!("{here}.linkId"), "a string", other);
+                    continue;
+                }
+                None => {
+                    self.problem(
+                        FhirProblemCode::MissingLinkId,
+                        here,
+                        "the item has no `linkId`".into(),
+                    );
+                    continue;
+                }
+            };
             let key = self.catalogue.keys.get(link).cloned();
             let found = key.as_ref().and_then(|k| self.catalogue.items.get(k));
+            let answer_kind = found.map(|i| i.answer);
+            // Only a repeat's instances are several items with one linkId.
+            if answer_kind != Some(Answer::Count) {
+                if let Some(first) = given.insert(link, i) {
+                    self.problem(
+                        FhirProblemCode::RepeatedItem,
+                        here,
+                        format!(
+                            "item `{link}` does not repeat but is given twice (first at `{at}.item[{first}]`)"
+                        ),
+                    );
+                    continue;
+                }
+            }
             let name = key
                 .as_deref()
                 .map_or(link, |k| k.rsplit('.').next().unwrap_or(k))
                 .to_owned();
-            let children = list(item, "item");
-            let answers = list(item, "answer");
+            let children = self.list(item, "item", &here);
+            let answers = self.list(item, "answer", &here);
             let target = format!("{pointer}/{}", escape(&name));
-            match found.map(|i| i.answer) {
+            match answer_kind {
                 Some(Answer::Section) => self.items(children, into, pointer, &here),
                 Some(Answer::Group) if answers.is_empty() => {
-                    let mut inner = match into.remove(&name) {
-                        Some(Value::Object(map)) => map,
-                        _ => Map::new(),
-                    };
+                    let mut inner = Map::new();
                     self.items(children, &mut inner, &target, &here);
                     if !inner.is_empty() {
                         self.paths.entry(target).or_insert(here);
@@ -538,9 +618,10 @@ impl Reader<'_, '_> {
                     let key = key.unwrap_or_default();
                     let mut values = Vec::new();
                     for (j, a) in answers.iter().enumerate() {
-                        values.push(self.value(&key, a));
-                        let nested = list(a, "item");
-                        self.items(nested, into, pointer, &format!("{here}.answer[{j}]"));
+                        let at_answer = format!("{here}.answer[{j}]");
+                        values.push(self.value(&key, a, &at_answer));
+                        let nested = self.list(a, "item", &at_answer);
+                        self.items(nested, into, pointer, &at_answer);
                     }
                     // Specify boxes written beside the answers.
                     if answer.is_some() && !matches!(answer, Some(Answer::Group | Answer::Count)) {
@@ -560,16 +641,24 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn value(&self, key: &str, answer: &Value) -> Value {
+    fn value(&mut self, key: &str, answer: &Value, at: &str) -> Value {
         let info = self.catalogue.items.get(key);
-        let Some((name, value)) = answer
+        let mut values = answer
             .as_object()
             .into_iter()
             .flatten()
-            .find(|(k, _)| k.starts_with("value"))
-        else {
+            .filter(|(k, _)| k.starts_with("value"));
+        let Some((name, value)) = values.next() else {
             return Value::Null;
         };
+        if let Some((other, _)) = values.next() {
+            self.problem(
+                FhirProblemCode::InvalidElement,
+                at.to_owned(),
+                format!("an answer holds one `value[x]`, not both `{name}` and `{other}`"),
+            );
+            return Value::Null;
+        }
         let choice = matches!(info.map(|i| i.answer), Some(Answer::Choice { .. }));
         match (name.as_str(), choice) {
             ("valueCoding", true) => {

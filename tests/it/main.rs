@@ -16,6 +16,7 @@ mod fhir_cases;
 mod fhir_renderer;
 mod fhir_semantics;
 mod hostile;
+mod hostile_grown;
 mod instance_rules;
 mod json_schema;
 mod layers;

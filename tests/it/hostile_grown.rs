@@ -1,0 +1,141 @@
+//! Hostile input for the grown format (tables, repeats, rules, FHIR): each case gets a clear
+//! error in the user's own terms or the right result, never a panic, a hang or unbounded
+//! memory.
+
+use survey_schema::{Error, Format, Limits, Survey};
+
+const HEAD: &str = "id: t\nversion: \"1\"\ndefault_locale: en\ntitle: T\n";
+
+/// The problems of a survey that must not pass the checks, as `code path: message` lines.
+fn problems(text: &str) -> Vec<String> {
+    match Survey::load(text, Format::Yaml, &Limits::default()) {
+        Ok(_) => panic!("a hostile survey passed the checks:\n{text}"),
+        Err(Error::Check(e)) => e
+            .problems
+            .iter()
+            .map(|p| format!("{} {}: {}", p.code, p.path, p.message))
+            .collect(),
+        Err(e) => vec![e.to_string()],
+    }
+}
+
+fn table_with_column_condition(condition: &str) -> String {
+    format!(
+        "{HEAD}questions:\n  - id: T\n    type: table\n    title: T\n    rows: [{{id: r1, label: r1}}, {{id: r2, label: r2}}]\n    columns:\n      - {{id: a, type: boolean, title: a}}\n      - {{id: b, type: boolean, title: b, enable_when: {condition}}}\n"
+    )
+}
+
+#[test]
+fn a_column_condition_cannot_reach_into_a_row_or_its_own_table() {
+    let into_row = problems(&table_with_column_condition(
+        "{question: T, field: r1, answered: true}",
+    ));
+    assert_eq!(into_row.len(), 1, "{into_row:?}");
+    assert!(
+        into_row[0].starts_with(
+            "invalid_condition questions[0].columns[1].enable_when.field: the condition of column `b` tests row `r1` of its own table"
+        ),
+        "{into_row:?}"
+    );
+    let other_row = problems(&table_with_column_condition(
+        "{question: T, field: r2, equals: true}",
+    ));
+    assert!(other_row[0].starts_with("invalid_condition"), "{other_row:?}");
+    let own_table = problems(&table_with_column_condition(
+        "{question: T, answered: true}",
+    ));
+    assert_eq!(own_table.len(), 1, "{own_table:?}");
+    assert!(
+        own_table[0].starts_with("self_reference questions[0].columns[1].enable_when.question"),
+        "{own_table:?}"
+    );
+    let no_row = problems(&table_with_column_condition(
+        "{question: T, field: a, answered: true}",
+    ));
+    assert!(no_row[0].starts_with("unknown_question"), "{no_row:?}");
+    // Inside an `all`, too.
+    let nested = problems(&table_with_column_condition(
+        "{all: [{column: a, equals: true}, {question: T, field: r1, answered: true}]}",
+    ));
+    assert!(nested[0].starts_with("invalid_condition"), "{nested:?}");
+    // What a column may test still loads: an earlier column of its row.
+    Survey::from_yaml(&table_with_column_condition("{column: a, equals: true}"))
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+const ANSWERED: &str = "questions:\n  - {id: B, type: boolean, title: B}\n  - {id: G, type: group, title: G, fields: [{id: f, type: boolean, title: f}]}\n  - {id: R, type: repeat, title: R, fields: [{id: x, type: boolean, title: x}]}\n";
+
+/// The `code path` of each problem a response is refused for.
+fn response_problems(response: &serde_json::Value) -> Vec<String> {
+    let survey = Survey::from_yaml(&format!("{HEAD}{ANSWERED}")).unwrap_or_else(|e| panic!("{e}"));
+    match survey.answers_from_response(response) {
+        Ok(converted) => panic!("read as {}", converted.answers),
+        Err(error) => error.iter().map(|p| format!("{} {}", p.code, p.path)).collect(),
+    }
+}
+
+fn response(items: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"resourceType": "QuestionnaireResponse", "status": "completed", "item": items})
+}
+
+#[test]
+fn a_malformed_response_is_refused_at_its_path() {
+    use serde_json::json;
+    let boolean = |b: bool| json!({"linkId": "B", "answer": [{"valueBoolean": b}]});
+    assert_eq!(
+        response_problems(&response(&json!([boolean(true), boolean(false)]))),
+        ["repeated_item QuestionnaireResponse.item[1]"]
+    );
+    let group = |b: bool| json!({"linkId": "G", "item": [{"linkId": "G.f", "answer": [{"valueBoolean": b}]}]});
+    assert_eq!(
+        response_problems(&response(&json!([group(true), group(false)]))),
+        ["repeated_item QuestionnaireResponse.item[1]"]
+    );
+    assert_eq!(
+        response_problems(&response(&json!([{"linkId": "B", "answer": {"valueBoolean": true}}]))),
+        ["invalid_element QuestionnaireResponse.item[0].answer"]
+    );
+    assert_eq!(
+        response_problems(&response(&json!([{"linkId": "B", "answer": [true]}]))),
+        ["invalid_element QuestionnaireResponse.item[0].answer[0]"]
+    );
+    assert_eq!(
+        response_problems(&response(&json!({"linkId": "B"}))),
+        ["invalid_element QuestionnaireResponse.item"]
+    );
+    assert_eq!(
+        response_problems(&json!({"resourceType": "QuestionnaireResponse", "status": 5, "item": [{"linkId": 5, "answer": "x"}]})),
+        [
+            "invalid_element QuestionnaireResponse.status",
+            "invalid_element QuestionnaireResponse.item[0].linkId"
+        ]
+    );
+    assert_eq!(
+        response_problems(&response(&json!([{"answer": [{"valueBoolean": true}]}]))),
+        ["missing_link_id QuestionnaireResponse.item[0]"]
+    );
+    assert_eq!(
+        response_problems(&response(&json!([{"linkId": "B", "answer": [{"valueBoolean": true, "valueString": "x"}]}]))),
+        ["invalid_element QuestionnaireResponse.item[0].answer[0]"]
+    );
+}
+
+#[test]
+fn what_a_response_may_hold_still_reads() {
+    use serde_json::json;
+    let survey = Survey::from_yaml(&format!("{HEAD}{ANSWERED}")).unwrap_or_else(|e| panic!("{e}"));
+    // A repeat's instances are several items of one linkId; many answers to one item that
+    // does not repeat read as a list, which validation reports as `wrong_type`.
+    let instance = |b: bool| json!({"linkId": "R", "item": [{"linkId": "R.x", "answer": [{"valueBoolean": b}]}]});
+    let read = survey
+        .answers_from_response(&response(&json!([
+            instance(true),
+            instance(false),
+            {"linkId": "B", "answer": [{"valueBoolean": true}, {"valueBoolean": true}]}
+        ])))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(read.answers, json!({"R": [{"x": true}, {"x": false}], "B": [true, true]}));
+    let report = survey.validate(&read.answers);
+    assert_eq!(report.issues[0].code.as_str(), "wrong_type");
+    assert_eq!(read.locate(&report.issues[0].path), "QuestionnaireResponse.item[2]");
+}
