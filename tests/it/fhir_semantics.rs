@@ -13,8 +13,11 @@ fn survey(questionnaire: &Value) -> Survey {
 
 /// The verdict and issue codes of a response.
 fn check(survey: &Survey, items: &Value, status: &str) -> (bool, Vec<String>) {
-    let response =
-        json!({ "resourceType": "QuestionnaireResponse", "status": status, "item": items });
+    let mut response = json!({ "resourceType": "QuestionnaireResponse", "status": status });
+    // A response with no answered item has no `item` (FHIR JSON has no null).
+    if !items.is_null() {
+        response["item"] = items.clone();
+    }
     let converted = survey.answers_from_response(&response).expect("converts");
     let options = ValidateOptions {
         partial: converted.partial,
