@@ -17,7 +17,7 @@ pub use fhir::{CodingDef, FhirDef, OptionType};
 pub use question::{ChoiceDef, QuestionDef, QuestionKind, RowDef, SpecifyDef, TextFormat};
 pub use text::Text;
 
-pub(crate) use budget::with_question_budget;
+pub(crate) use budget::{MAX_QUESTION_NESTING, with_question_budget};
 pub(crate) use condition::Operator;
 
 use std::collections::BTreeMap;

@@ -120,3 +120,15 @@ pub(crate) fn list<'v>(element: &'v Value, key: &str) -> &'v [Value] {
         .and_then(Value::as_array)
         .map_or(&[][..], Vec::as_slice)
 }
+
+/// The JSON type of a value, for a message (`must be an array, not an object`).
+pub(crate) fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

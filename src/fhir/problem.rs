@@ -44,6 +44,8 @@ codes! {
     UnsupportedRepeats => "unsupported_repeats",
     /// An answer option of a type or shape the format cannot carry.
     UnsupportedOption => "unsupported_option",
+    /// Two answer options of an item with one code (and system).
+    DuplicateOption => "duplicate_option",
     /// An `answerValueSet` (the format keeps its choices in the survey).
     ValueSet => "value_set",
     /// An `open-choice` item (a choice or free text).

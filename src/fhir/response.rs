@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::items::{Answer, Catalogue};
-use super::{Error, FhirProblem, FhirProblemCode};
+use super::{Error, FhirProblem, FhirProblemCode, type_name};
 use crate::definition::{OptionType, QuestionDef, QuestionKind, SurveyDefinition};
 
 /// The answer set as a `QuestionnaireResponse` of the definition's Questionnaire: one item per
@@ -394,18 +394,6 @@ impl Writer<'_, '_> {
     }
 }
 
-/// The JSON type of a value, for a message.
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -537,7 +525,11 @@ impl Reader<'_, '_> {
 
     fn items(&mut self, items: &[Value], into: &mut Map<String, Value>, pointer: &str, at: &str) {
         if at.matches(".item[").count() >= MAX_NESTING {
-            if !self.problems.iter().any(|p| p.code == FhirProblemCode::TooDeep) {
+            if !self
+                .problems
+                .iter()
+                .any(|p| p.code == FhirProblemCode::TooDeep)
+            {
                 self.problem(
                     FhirProblemCode::TooDeep,
                     at.to_owned(),
@@ -568,17 +560,17 @@ impl Reader<'_, '_> {
             let found = key.as_ref().and_then(|k| self.catalogue.items.get(k));
             let answer_kind = found.map(|i| i.answer);
             // Only a repeat's instances are several items with one linkId.
-            if answer_kind != Some(Answer::Count) {
-                if let Some(first) = given.insert(link, i) {
-                    self.problem(
-                        FhirProblemCode::RepeatedItem,
-                        here,
-                        format!(
-                            "item `{link}` does not repeat but is given twice (first at `{at}.item[{first}]`)"
-                        ),
-                    );
-                    continue;
-                }
+            if answer_kind != Some(Answer::Count)
+                && let Some(first) = given.insert(link, i)
+            {
+                self.problem(
+                    FhirProblemCode::RepeatedItem,
+                    here,
+                    format!(
+                        "item `{link}` does not repeat but is given twice (first at `{at}.item[{first}]`)"
+                    ),
+                );
+                continue;
             }
             let name = key
                 .as_deref()

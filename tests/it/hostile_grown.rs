@@ -40,7 +40,10 @@ fn a_column_condition_cannot_reach_into_a_row_or_its_own_table() {
     let other_row = problems(&table_with_column_condition(
         "{question: T, field: r2, equals: true}",
     ));
-    assert!(other_row[0].starts_with("invalid_condition"), "{other_row:?}");
+    assert!(
+        other_row[0].starts_with("invalid_condition"),
+        "{other_row:?}"
+    );
     let own_table = problems(&table_with_column_condition(
         "{question: T, answered: true}",
     ));
@@ -70,7 +73,10 @@ fn response_problems(response: &serde_json::Value) -> Vec<String> {
     let survey = Survey::from_yaml(&format!("{HEAD}{ANSWERED}")).unwrap_or_else(|e| panic!("{e}"));
     match survey.answers_from_response(response) {
         Ok(converted) => panic!("read as {}", converted.answers),
-        Err(error) => error.iter().map(|p| format!("{} {}", p.code, p.path)).collect(),
+        Err(error) => error
+            .iter()
+            .map(|p| format!("{} {}", p.code, p.path))
+            .collect(),
     }
 }
 
@@ -92,7 +98,9 @@ fn a_malformed_response_is_refused_at_its_path() {
         ["repeated_item QuestionnaireResponse.item[1]"]
     );
     assert_eq!(
-        response_problems(&response(&json!([{"linkId": "B", "answer": {"valueBoolean": true}}]))),
+        response_problems(&response(
+            &json!([{"linkId": "B", "answer": {"valueBoolean": true}}])
+        )),
         ["invalid_element QuestionnaireResponse.item[0].answer"]
     );
     assert_eq!(
@@ -104,7 +112,9 @@ fn a_malformed_response_is_refused_at_its_path() {
         ["invalid_element QuestionnaireResponse.item"]
     );
     assert_eq!(
-        response_problems(&json!({"resourceType": "QuestionnaireResponse", "status": 5, "item": [{"linkId": 5, "answer": "x"}]})),
+        response_problems(
+            &json!({"resourceType": "QuestionnaireResponse", "status": 5, "item": [{"linkId": 5, "answer": "x"}]})
+        ),
         [
             "invalid_element QuestionnaireResponse.status",
             "invalid_element QuestionnaireResponse.item[0].linkId"
@@ -115,7 +125,9 @@ fn a_malformed_response_is_refused_at_its_path() {
         ["missing_link_id QuestionnaireResponse.item[0]"]
     );
     assert_eq!(
-        response_problems(&response(&json!([{"linkId": "B", "answer": [{"valueBoolean": true, "valueString": "x"}]}]))),
+        response_problems(&response(
+            &json!([{"linkId": "B", "answer": [{"valueBoolean": true, "valueString": "x"}]}])
+        )),
         ["invalid_element QuestionnaireResponse.item[0].answer[0]"]
     );
 }
@@ -134,8 +146,100 @@ fn what_a_response_may_hold_still_reads() {
             {"linkId": "B", "answer": [{"valueBoolean": true}, {"valueBoolean": true}]}
         ])))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(read.answers, json!({"R": [{"x": true}, {"x": false}], "B": [true, true]}));
+    assert_eq!(
+        read.answers,
+        json!({"R": [{"x": true}, {"x": false}], "B": [true, true]})
+    );
     let report = survey.validate(&read.answers);
     assert_eq!(report.issues[0].code.as_str(), "wrong_type");
-    assert_eq!(read.locate(&report.issues[0].path), "QuestionnaireResponse.item[2]");
+    assert_eq!(
+        read.locate(&report.issues[0].path),
+        "QuestionnaireResponse.item[2]"
+    );
+}
+
+/// The `code path` of each problem a Questionnaire is refused for.
+fn import_problems(questionnaire: &serde_json::Value) -> Vec<String> {
+    match survey_schema::fhir::import(questionnaire) {
+        Ok(def) => panic!("imported {} questions", def.questions.len()),
+        Err(error) => error
+            .iter()
+            .map(|p| format!("{} {}", p.code, p.path))
+            .collect(),
+    }
+}
+
+fn questionnaire(items: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"resourceType": "Questionnaire", "status": "active", "item": items})
+}
+
+#[test]
+fn a_malformed_questionnaire_is_refused_at_its_path() {
+    use serde_json::json;
+    let boolean = json!({"linkId": "a", "type": "boolean", "text": "A"});
+    assert_eq!(
+        import_problems(&json!({"resourceType": "Questionnaire", "item": boolean})),
+        ["invalid_element Questionnaire.item"]
+    );
+    assert_eq!(
+        import_problems(&questionnaire(&json!([
+            {"linkId": "a", "type": "choice", "text": "A", "answerOption": {"valueCoding": {"code": "x"}}},
+            {"linkId": 5, "type": "boolean", "text": "B"},
+            {"linkId": "c", "type": 7, "text": ["x"]},
+            {"linkId": "d", "type": "boolean", "text": "D", "required": "yes"},
+            {"linkId": "e", "type": "group", "text": "E", "item": [boolean, 3]},
+        ]))),
+        [
+            "invalid_element Questionnaire.item[0].answerOption",
+            "invalid_element Questionnaire.item[1].linkId",
+            "invalid_element Questionnaire.item[2].type",
+            "invalid_element Questionnaire.item[2].text",
+            "invalid_element Questionnaire.item[3].required",
+            "invalid_element Questionnaire.item[4].item[1]",
+        ]
+    );
+}
+
+#[test]
+fn duplicate_option_codes_are_refused() {
+    use serde_json::json;
+    let coded =
+        |code: &str, display: &str| json!({"valueCoding": {"code": code, "display": display}});
+    assert_eq!(
+        import_problems(&questionnaire(
+            &json!([{"linkId": "c", "type": "choice", "text": "C",
+            "answerOption": [coded("x", "X"), coded("y", "Y"), coded("x", "X again")]}])
+        )),
+        ["duplicate_option Questionnaire.item[0].answerOption[2]"]
+    );
+    // The same code in two systems is two options, and so are two displays that make one value.
+    let system = |s: &str| json!({"valueCoding": {"system": s, "code": "x"}});
+    let shown = |d: &str| json!({"valueCoding": {"display": d}});
+    survey_schema::fhir::import(&questionnaire(&json!([
+        {"linkId": "c", "type": "choice", "text": "C", "answerOption": [system("urn:a"), system("urn:b")]},
+        {"linkId": "d", "type": "choice", "text": "D", "answerOption": [shown("Not at all"), shown("Not-at-all")]}
+    ])))
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn items_nested_past_the_format_are_refused_at_import() {
+    use serde_json::json;
+    let nested = |levels: usize| {
+        let mut item = json!({"linkId": "leaf", "type": "boolean", "text": "L"});
+        for d in 0..levels {
+            item = json!({"linkId": format!("g{d}"), "type": "group", "text": "G", "item": [item]});
+        }
+        questionnaire(&json!([item]))
+    };
+    // Eleven groups hold the leaf in the twelfth list of questions: it loads and checks.
+    Survey::from_questionnaire(&nested(11)).unwrap_or_else(|e| panic!("{e}"));
+    let problems = import_problems(&nested(13));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("too_deep Questionnaire.item[0].item[0]"),
+        "{problems:?}"
+    );
+    let problems = import_problems(&nested(12));
+    assert!(problems[0].starts_with("too_deep"), "{problems:?}");
 }

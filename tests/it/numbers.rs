@@ -235,9 +235,18 @@ fn random_literal(rng: &mut crate::common::Rng) -> String {
 }
 
 /// What the README says of a literal given to an integer question, worked out from its
-/// digits alone: `Some(value)` for a whole number (its value, when within i128), `None` for
-/// one with a fraction.
-fn whole(literal: &str) -> Option<Option<i128>> {
+/// digits alone.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Digits {
+    /// A whole number within i128.
+    Whole(i128),
+    /// A whole number past i128.
+    Huge,
+    /// A number with a non-zero fraction.
+    Fraction,
+}
+
+fn whole(literal: &str) -> Digits {
     let (negative, rest) = match literal.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, literal),
@@ -253,20 +262,20 @@ fn whole(literal: &str) -> Option<Option<i128>> {
     let point = point - i64::try_from(digits.len() - significant.len()).unwrap_or(0);
     let significant = significant.trim_end_matches('0');
     if significant.is_empty() {
-        return Some(Some(0));
+        return Digits::Whole(0);
     }
     let length = i64::try_from(significant.len()).unwrap_or(i64::MAX);
     if length > point {
-        return None;
+        return Digits::Fraction;
     }
     if point > 30 {
-        return Some(None);
+        return Digits::Huge;
     }
     let mut value: i128 = significant.parse().unwrap_or(0);
     for _ in 0..point - length {
         value *= 10;
     }
-    Some(Some(if negative { -value } else { value }))
+    Digits::Whole(if negative { -value } else { value })
 }
 
 #[test]
@@ -275,11 +284,12 @@ fn integer_literals_are_whole_exactly_as_their_digits_say() {
     let survey = make(
         "  - {id: N, type: integer, title: N, minimum: -1000, maximum: 1000}\n  - {id: B, type: boolean, title: B, enable_when: {question: N, equals: 3}}\n",
     );
-    let schema = survey.json_schema(&survey_schema::json_schema::JsonSchemaOptions::new(
-        survey_schema::json_schema::Draft::Draft2020_12,
-        Some("en"),
-    ))
-    .to_value();
+    let schema = survey
+        .json_schema(&survey_schema::json_schema::JsonSchemaOptions::new(
+            survey_schema::json_schema::Draft::Draft2020_12,
+            Some("en"),
+        ))
+        .to_value();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let mut rng = crate::common::Rng::new(0x1e400);
     let (mut fractions, mut rounded) = (0, 0);
@@ -289,20 +299,38 @@ fn integer_literals_are_whole_exactly_as_their_digits_say() {
         let expected = whole(&literal);
         let Ok(value) = serde_json::from_str::<Value>(&json) else {
             // Only a literal past f64's range is unreadable.
-            assert!(literal.contains("e2") || literal.contains("E2"), "{literal}");
+            assert!(
+                literal.contains("e2") || literal.contains("E2"),
+                "{literal}"
+            );
             continue;
         };
         let text = from_text(&survey, &json);
-        let codes: Vec<&str> = text.iter().map(|t| t.split(' ').next().unwrap_or("")).collect();
+        let codes: Vec<&str> = text
+            .iter()
+            .map(|t| t.split(' ').next().unwrap_or(""))
+            .collect();
         match expected {
-            None => {
+            Digits::Fraction => {
                 fractions += 1;
-                assert_eq!(codes, ["wrong_type", "answered_while_disabled"], "{literal}: {text:?}");
+                assert_eq!(
+                    codes,
+                    ["wrong_type", "answered_while_disabled"],
+                    "{literal}: {text:?}"
+                );
             }
-            Some(Some(n)) if (-1000..=1000).contains(&n) => {
-                assert_eq!(codes, if n == 3 { vec![] } else { vec!["answered_while_disabled"] }, "{literal}: {text:?}");
+            Digits::Whole(n) if (-1000..=1000).contains(&n) => {
+                assert_eq!(
+                    codes,
+                    if n == 3 {
+                        vec![]
+                    } else {
+                        vec!["answered_while_disabled"]
+                    },
+                    "{literal}: {text:?}"
+                );
             }
-            Some(_) => assert_eq!(
+            Digits::Whole(_) | Digits::Huge => assert_eq!(
                 codes,
                 ["out_of_range", "answered_while_disabled"],
                 "{literal}: {text:?}"
@@ -311,13 +339,17 @@ fn integer_literals_are_whole_exactly_as_their_digits_say() {
         // `prune` keeps B exactly when N is 3, digit for digit.
         let pruned = survey.prune_json(json.as_bytes()).expect("prunes");
         let pruned: Value = serde_json::from_str(&pruned).expect("JSON");
-        assert_eq!(pruned.get("B").is_some(), expected == Some(Some(3)), "{literal}");
+        assert_eq!(
+            pruned.get("B").is_some(),
+            expected == Digits::Whole(3),
+            "{literal}"
+        );
         // A `Value` holds the nearest f64, and so does every JSON Schema validator that reads
         // numbers as f64: there the schema and the validator agree, on the rounded number.
         let native = survey.is_valid(&value);
         assert_eq!(validator.is_valid(&value), native, "{literal}");
         let f = value["N"].as_f64().unwrap_or(f64::NAN);
-        if expected.is_none() && f.fract() == 0.0 {
+        if expected == Digits::Fraction && f.fract() == 0.0 {
             rounded += 1;
         }
     }

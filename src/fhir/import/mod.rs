@@ -7,6 +7,7 @@
 
 mod conditions;
 mod parts;
+mod shape;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -20,9 +21,7 @@ use super::{
 };
 use crate::definition::{FhirDef, QuestionDef, QuestionKind, ReferenceDef, SurveyDefinition, Text};
 
-/// The deepest nesting of items read: the survey format nests lists of questions at most 12
-/// levels, and a table's cells sit two below it.
-const MAX_NESTING: usize = 16;
+use crate::definition::MAX_QUESTION_NESTING;
 
 /// Extensions that only present or prefill a form: read past.
 const PRESENTATION: &[&str] = &[
@@ -110,6 +109,8 @@ pub(super) struct Importer {
     enable_whens: Vec<(String, Value, Option<String>, String)>,
     /// What each key answers, for reading conditions on it.
     answers: HashMap<String, Answer>,
+    /// How many lists of questions the item being read is inside.
+    lists: usize,
 }
 
 impl Importer {
@@ -126,6 +127,10 @@ impl Importer {
         });
     }
 
+    pub(super) fn problem_count(&self) -> usize {
+        self.problems.len()
+    }
+
     pub(super) fn run(&mut self, q: &Value) -> Option<SurveyDefinition> {
         if q.get("resourceType").and_then(Value::as_str) != Some("Questionnaire") {
             self.problem(
@@ -133,6 +138,9 @@ impl Importer {
                 "resourceType",
                 "the resource is not a FHIR Questionnaire",
             );
+            return None;
+        }
+        if !self.shape(q) {
             return None;
         }
         self.default_locale.clear();
@@ -273,16 +281,33 @@ impl Importer {
         row: Option<&str>,
         at: &str,
     ) -> Vec<QuestionDef> {
-        let mut out: Vec<QuestionDef> = Vec::new();
-        let mut notes: Vec<Text> = Vec::new();
-        if at.matches(".item[").count() >= MAX_NESTING {
+        // Each list read is a list of questions of the survey (its questions, a section's, a
+        // group's fields, a table row's cells), which nest at most MAX_QUESTION_NESTING deep.
+        if self.lists >= MAX_QUESTION_NESTING {
             self.problem(
                 FhirProblemCode::TooDeep,
                 at,
-                format!("items nest deeper than {MAX_NESTING} levels"),
+                format!(
+                    "items nest deeper than the survey format's {MAX_QUESTION_NESTING} levels of questions (sections, groups and tables inside each other)"
+                ),
             );
-            return out;
+            return Vec::new();
         }
+        self.lists += 1;
+        let out = self.list(items, owner, row, at);
+        self.lists -= 1;
+        out
+    }
+
+    fn list(
+        &mut self,
+        items: &[&Value],
+        owner: Option<&str>,
+        row: Option<&str>,
+        at: &str,
+    ) -> Vec<QuestionDef> {
+        let mut out: Vec<QuestionDef> = Vec::new();
+        let mut notes: Vec<Text> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let here = format!("{at}.item[{i}]");
             if item.get("type").and_then(Value::as_str) == Some("display") {

@@ -1,6 +1,6 @@
 //! An item's settings, texts, options, specify boxes, matrix rows and table rows.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Value, json};
 
@@ -186,6 +186,7 @@ impl Importer {
         let mut choices = Vec::new();
         let mut codes = BTreeMap::new();
         let mut taken = HashSet::new();
+        let mut seen = HashMap::new();
         let ours = "urn:survey-schema:".to_string();
         for (i, option) in crate::fhir::list(item, "answerOption").iter().enumerate() {
             let here = format!("{at}.answerOption[{i}]");
@@ -239,6 +240,20 @@ impl Importer {
                 );
                 continue;
             };
+            // One code (with its system) names one option: a second would make every answer
+            // and condition on it ambiguous.
+            let told_by = by_display.clone().unwrap_or_else(|| code.clone());
+            let identity = (system.clone(), by_display.is_some(), told_by);
+            if let Some(first) = seen.insert(identity, i) {
+                self.problem(
+                    FhirProblemCode::DuplicateOption,
+                    &here,
+                    format!(
+                        "the option `{code}` is given twice (first at `answerOption[{first}]`)"
+                    ),
+                );
+                continue;
+            }
             let mut value = sanitize(&code);
             let base = value.clone();
             let mut n = 2;
