@@ -252,7 +252,23 @@ fn read<'t>(text: &'t str, limits: &Limits, as_written: bool) -> Result<Parsed<'
     Reader::new(limits, &nodes_left, &numbers, as_written)
         .deserialize(&mut deserializer)
         .and_then(|value| deserializer.end().map(|()| value))
-        .map_err(|e| json_error(&e))
+        .map_err(|e| not_xml(text).unwrap_or_else(|| json_error(&e)))
+}
+
+/// The error for a text that is XML where JSON is expected (a FHIR resource in its XML form,
+/// say): said as such, rather than as the JSON parser's "expected value" at 1:1.
+fn not_xml(text: &str) -> Option<LoadError> {
+    let rest = text.trim_start();
+    let before = &text[..text.len() - rest.len()];
+    rest.starts_with('<').then(|| LoadError::Syntax {
+        message: "the text is XML, and JSON is expected (FHIR resources are read in their \
+                  JSON form)"
+            .to_owned(),
+        location: Some(Location {
+            line: before.matches('\n').count() + 1,
+            column: before.rsplit('\n').next().unwrap_or("").chars().count() + 1,
+        }),
+    })
 }
 
 /// The visitor that reads one JSON value into a [`Parsed`] tree: the depth still allowed, and
@@ -550,7 +566,7 @@ pub(crate) fn json_error(e: &serde_json::Error) -> LoadError {
         .find(" at line ")
         .map_or(message.as_str(), |at| &message[..at]);
     LoadError::Syntax {
-        message: message.to_owned(),
+        message: crate::quote::message(message.to_owned()),
         location,
     }
 }

@@ -6,6 +6,7 @@
 //! module refers only to modules above it (`tests/it/layers.rs` holds the order).
 //!
 //! - `limits`: [`Limits`], every bound on what an input may make the crate do.
+//! - `quote`: what a message may quote of its input (cut, control characters escaped).
 //! - `input`: raw bytes to text (size, UTF-8, byte order mark), the [`Format`] a path names,
 //!   [`LoadError`], and [`sniff`], the one place that tells what a text is.
 //! - `number`: JSON numbers by value, exactly for integers and for a literal as written where
@@ -68,6 +69,7 @@
 //!   [`Survey::error_messages`] naming the native issue it is.
 
 mod limits;
+mod quote;
 mod input;
 mod number;
 mod json;

@@ -101,7 +101,10 @@ fn yaml_error(e: &serde_saphyr::Error, limits: &Limits) -> LoadError {
     });
     let message = one_line(&e.to_string());
     let message = limit_hint(&message, limits).unwrap_or_else(|| reword(&message));
-    LoadError::Syntax { message, location }
+    LoadError::Syntax {
+        message: crate::quote::message(message),
+        location,
+    }
 }
 
 /// The parser's words for what a user of the crate or the CLI can act on: no library option
@@ -145,7 +148,7 @@ fn name_the_key(error: LoadError, text: &str, limits: &Limits) -> LoadError {
             } else {
                 message
             };
-            format!("`{path}`: {expected}")
+            crate::quote::message(format!("`{path}`: {expected}"))
         }
         _ => message,
     };

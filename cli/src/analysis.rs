@@ -1,6 +1,7 @@
 //! `survey examples` and `survey paths`: what the static analysis finds, as answer sets and
 //! respondents' paths.
 
+use crate::terminal::say;
 use std::path::Path;
 
 use crate::files::{Fatal, OutputFormat, load_survey, write_json};
@@ -17,7 +18,7 @@ pub(crate) fn examples(path: &Path, cover: bool, output: Option<&Path>) -> Resul
     match output {
         Some(file) => std::fs::write(file, text)
             .map_err(|e| Fatal(format!("cannot write {}: {e}", file.display())))?,
-        None => print!("{text}"),
+        None => print!("{}", crate::terminal::shown(&text)),
     }
     Ok(true)
 }
@@ -45,16 +46,16 @@ pub(crate) fn paths(path: &Path, format: OutputFormat) -> Result<bool, Fatal> {
         return Ok(true);
     }
     match paths.at_most {
-        None => println!("paths: {}", paths.count),
-        Some(at_most) => println!(
+        None => say!("paths: {}", paths.count),
+        Some(at_most) => say!(
             "paths: at least {}, at most {at_most} (not exact: see `survey paths --help`)",
             paths.count
         ),
     }
-    println!("fewest questions: {}", paths.fewest);
-    println!("most questions: {}", paths.most);
+    say!("fewest questions: {}", paths.fewest);
+    say!("most questions: {}", paths.most);
     for question in &paths.questions {
-        println!("{:>6.1}%  {}", question.share * 100.0, question.pointer);
+        say!("{:>6.1}%  {}", question.share * 100.0, question.pointer);
     }
     Ok(true)
 }

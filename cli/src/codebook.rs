@@ -32,6 +32,11 @@ pub(crate) struct CodebookArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// With `--to csv`, write each cell that a spreadsheet would run as a formula (text beginning with `=`,
+    /// `+`, `-`, `@`, a tab or a carriage return) with a `'` in front, as OWASP advises for
+    /// CSV opened in a spreadsheet; a text beginning with `'` gets one more.
+    #[arg(long)]
+    escape_formulas: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -59,7 +64,14 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
     let locale = args.locale.locale();
     let text = match args.to {
         CodebookFormat::Csv => {
-            survey_schema::codebook::csv(&survey, locale, &args.not_asked, &args.not_answered)
+            let text =
+                survey_schema::codebook::csv(&survey, locale, &args.not_asked, &args.not_answered);
+            if args.escape_formulas {
+                survey_schema::tabular::csv::escape_formulas(&text)
+                    .map_err(|e| Fatal(e.to_string()))?
+            } else {
+                text
+            }
         }
         CodebookFormat::Markdown | CodebookFormat::Ddi => {
             survey_schema::codebook::markdown(&survey, locale, &args.not_asked, &args.not_answered)
@@ -67,7 +79,7 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
     };
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(create(path)?),
-        None => Box::new(std::io::stdout().lock()),
+        None => Box::new(crate::terminal::Escaping::new(std::io::stdout().lock())),
     };
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())

@@ -5,6 +5,7 @@
     reason = "the doc comments are the command's help text, where backticks would show"
 )]
 
+use crate::terminal::tell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -50,6 +51,11 @@ pub(crate) struct ExportArgs {
     /// Threads reading the answer sets (default: one per core).
     #[arg(long)]
     jobs: Option<usize>,
+    /// Write each CSV cell that a spreadsheet would run as a formula (text beginning with `=`,
+    /// `+`, `-`, `@`, a tab or a carriage return) with a `'` in front, as OWASP advises for
+    /// CSV opened in a spreadsheet; a text beginning with `'` gets one more.
+    #[arg(long)]
+    escape_formulas: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,7 +83,14 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
     let tables = survey.tables();
     let codes = MissingCodes::new(&args.not_asked, &args.not_answered, &args.wrong_type)
         .map_err(|e| Fatal(format!("--not-asked, --not-answered, --wrong-type: {e}")))?;
-    let table = || CsvWriter::new(Vec::new(), codes.clone());
+    let table = || {
+        let writer = CsvWriter::new(Vec::new(), codes.clone());
+        if args.escape_formulas {
+            writer.escape_formulas()
+        } else {
+            writer
+        }
+    };
     let mut main = output(args.output.as_deref())?;
     let mut header = table();
     header.header(&tables).map_err(io_fail)?;
@@ -175,7 +188,7 @@ fn fold<T: Table>(
         if !wanted(args.invalid, report) {
             return Ok(());
         }
-        issue_records(&mut part.issues, row_id, report)?;
+        issue_records(&mut part.issues, row_id, report, args.escape_formulas)?;
         let valid = RowKey::Valid(report.is_valid());
         part.main.push(row_id, valid, &row.cells, args)?;
         for instance in &row.instances {
@@ -225,9 +238,15 @@ fn issue_records(
     out: &mut csv::Writer<Vec<u8>>,
     row_id: &str,
     report: &Report,
+    escape_formulas: bool,
 ) -> Result<(), Fatal> {
+    let row_id = if escape_formulas {
+        survey_schema::tabular::csv::formula_safe(row_id)
+    } else {
+        row_id.into()
+    };
     for issue in &report.issues {
-        out.write_record([row_id, &issue.path, issue.code.as_str()])
+        out.write_record([&row_id, issue.path.as_str(), issue.code.as_str()])
             .map_err(fail)?;
     }
     Ok(())
@@ -243,7 +262,7 @@ fn repeat_paths(args: &ExportArgs, tables: &Tables) -> Result<Vec<PathBuf>, Fata
                 .iter()
                 .map(|t| format!("{} as FILE.{}", &t.pointer[1..], t.name))
                 .collect();
-            eprintln!(
+            tell!(
                 "note: the long tables of repeating groups ({}) are written only with -o FILE",
                 names.join(", ")
             );
@@ -270,7 +289,7 @@ fn repeat_paths(args: &ExportArgs, tables: &Tables) -> Result<Vec<PathBuf>, Fata
         )));
     }
     for (table, path) in tables.repeats.iter().zip(&paths) {
-        eprintln!(
+        tell!(
             "note: the repeat {} is written to {} (a row per instance)",
             &table.pointer[1..],
             path.display()
@@ -322,7 +341,7 @@ pub(crate) fn rows<T: Send>(
         |result| {
             let (value, unreadable) = result?;
             for line in &unreadable {
-                eprintln!("{line}");
+                tell!("{line}");
             }
             all_read &= unreadable.is_empty();
             sink(value)
@@ -335,9 +354,8 @@ pub(crate) fn rows<T: Send>(
 pub(crate) fn output(path: Option<&Path>) -> Result<Box<dyn Write>, Fatal> {
     Ok(match path {
         Some(path) => Box::new(create(path)?),
-        None => Box::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            std::io::stdout().lock(),
+        None => Box::new(crate::terminal::Escaping::new(
+            std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock()),
         )),
     })
 }

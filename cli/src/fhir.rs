@@ -4,6 +4,7 @@
     reason = "the doc comments are the command's help text, where backticks would show"
 )]
 
+use crate::terminal::{say, tell};
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
@@ -101,12 +102,14 @@ pub(crate) fn run(command: FhirCommand) -> Result<bool, Fatal> {
             let Some(survey) = load_survey(&survey)? else {
                 return Ok(false);
             };
-            let answers = read_value(&answers)?;
+            let Some(answers) = read_value(&answers)? else {
+                return Ok(false);
+            };
             match survey.fhir_response(&answers, partial) {
                 Ok(response) => write_json(&response, output.as_deref()).map(|()| true),
                 Err(problems) => {
                     for problem in problems {
-                        println!("{problem}");
+                        say!("{problem}");
                     }
                     Ok(false)
                 }
@@ -120,12 +123,14 @@ pub(crate) fn run(command: FhirCommand) -> Result<bool, Fatal> {
             let Some(survey) = load_survey(&survey)? else {
                 return Ok(false);
             };
-            let response = read_value(&response)?;
+            let Some(response) = read_value(&response)? else {
+                return Ok(false);
+            };
             match survey.answers_from_response(&response) {
                 Ok(converted) => write_json(&converted.answers, output.as_deref()).map(|()| true),
                 Err(problems) => {
                     for problem in problems {
-                        println!("{problem}");
+                        say!("{problem}");
                     }
                     Ok(false)
                 }
@@ -134,22 +139,34 @@ pub(crate) fn run(command: FhirCommand) -> Result<bool, Fatal> {
     }
 }
 
-fn read_value(path: &Path) -> Result<Value, Fatal> {
+/// Reads a JSON (or YAML) input: `Ok(None)` when it was read and is not acceptable (the error
+/// printed; exit 1), `Err` when it could not be read at all (exit 2).
+fn read_value(path: &Path) -> Result<Option<Value>, Fatal> {
     let limits = Limits::default();
-    let text = read_text(path, &limits).map_err(|e| Fatal(e.to_string()))?;
     let format = Format::from_path(path).unwrap_or(Format::Json);
-    parse_answers(&text, format, &limits).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+    let read = read_text(path, &limits)
+        .and_then(|text| parse_answers(&text, format, &limits).map_err(|e| e.in_file(path)));
+    match read {
+        Ok(value) => Ok(Some(value)),
+        Err(error) if error.is_unreadable() => Err(Fatal(error.to_string())),
+        Err(error) => {
+            say!("{}: {error}", path.display());
+            Ok(None)
+        }
+    }
 }
 
 fn import(path: &Path, output: Option<&Path>) -> Result<bool, Fatal> {
-    let questionnaire = read_value(path)?;
+    let Some(questionnaire) = read_value(path)? else {
+        return Ok(false);
+    };
     let definition = match survey_schema::fhir::import(&questionnaire) {
         Ok(definition) => definition,
         Err(problems) => {
             for problem in &problems {
-                println!("{}: {problem}", path.display());
+                say!("{}: {problem}", path.display());
             }
-            eprintln!(
+            tell!(
                 "{}: {} problem{}: not imported",
                 path.display(),
                 problems.len(),
@@ -160,7 +177,7 @@ fn import(path: &Path, output: Option<&Path>) -> Result<bool, Fatal> {
     };
     if let Err(error) = Survey::from_definition(definition.clone()) {
         for problem in &error.problems {
-            println!(
+            say!(
                 "{}: {}: {}: {}",
                 path.display(),
                 problem.code,
@@ -168,7 +185,7 @@ fn import(path: &Path, output: Option<&Path>) -> Result<bool, Fatal> {
                 problem.message
             );
         }
-        eprintln!(
+        tell!(
             "{}: the imported survey does not pass the checks",
             path.display()
         );
@@ -183,7 +200,7 @@ fn import(path: &Path, output: Option<&Path>) -> Result<bool, Fatal> {
     match output {
         Some(out) => std::fs::write(out, text)
             .map_err(|e| Fatal(format!("cannot write {}: {e}", out.display())))?,
-        None => print!("{text}"),
+        None => print!("{}", crate::terminal::shown(&text)),
     }
     Ok(true)
 }

@@ -1,6 +1,7 @@
 //! What every command shares: the exit-2 failure, the locale and output arguments, reading
 //! a survey (its problems printed rustc-style) and an answer input, writing JSON.
 
+use crate::terminal::{say, tell};
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -57,7 +58,7 @@ pub(crate) fn load_survey_text(path: &Path) -> Result<Option<(Survey, String)>, 
                 print_diagnostic(path, &text, problem.location, &message);
             }
             let count = error.problems.len();
-            eprintln!(
+            tell!(
                 "{}: {count} problem{}",
                 path.display(),
                 if count == 1 { "" } else { "s" }
@@ -66,9 +67,9 @@ pub(crate) fn load_survey_text(path: &Path) -> Result<Option<(Survey, String)>, 
         }
         Err(Error::Fhir(problems)) => {
             for problem in &problems {
-                println!("{}: {problem}", path.display());
+                say!("{}: {problem}", path.display());
             }
-            eprintln!(
+            tell!(
                 "{}: {} problem{}: the Questionnaire cannot be carried as a survey",
                 path.display(),
                 problems.len(),
@@ -96,11 +97,9 @@ pub(crate) fn print_diagnostic(
     location: Option<survey_schema::Location>,
     message: &str,
 ) {
-    let mut out = std::io::stdout().lock();
     match location {
         Some(location) => {
-            let _ = writeln!(
-                out,
+            say!(
                 "{}:{}:{}: {message}",
                 path.display(),
                 location.line,
@@ -109,24 +108,18 @@ pub(crate) fn print_diagnostic(
             if let Some(line) = text.lines().nth(location.line.saturating_sub(1)) {
                 let gutter = location.line.to_string();
                 let pad = " ".repeat(gutter.len());
-                let caret: String = line
-                    .chars()
-                    .take(location.column.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let _ = writeln!(out, "{pad} |\n{gutter} | {line}\n{pad} | {caret}^");
+                let (line, caret) = crate::terminal::snippet(line, location.column);
+                say!("{pad} |\n{gutter} | {line}\n{pad} | {caret}");
             }
         }
-        None => {
-            let _ = writeln!(out, "{}: {message}", path.display());
-        }
+        None => say!("{}: {message}", path.display()),
     }
 }
 
 pub(crate) fn write_json(value: &Value, output: Option<&Path>) -> Result<(), Fatal> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| Fatal(e.to_string()))?;
     text.push('\n');
-    write_text(&text, output)
+    write_text(&crate::terminal::json_text(text), output)
 }
 
 /// Writes text to `output`, or to standard output.
@@ -135,8 +128,9 @@ pub(crate) fn write_text(text: &str, output: Option<&Path>) -> Result<(), Fatal>
         std::fs::write(path, text)
             .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))
     } else {
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::terminal::Escaping::new(std::io::stdout().lock());
         out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
             .map_err(|e| Fatal(e.to_string()))
     }
 }

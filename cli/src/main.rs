@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 // In layer order: a module refers only to modules above it (the layer test holds it), and
 // `main` (argument parsing and dispatch) to all of them.
+mod terminal;
 mod files;
 mod responses;
 mod stream;
@@ -18,6 +19,8 @@ mod export;
 mod codebook;
 mod report;
 mod analysis;
+
+use crate::terminal::{say, tell};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use files::{
@@ -261,7 +264,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(Fatal(message)) => {
-            eprintln!("error: {message}");
+            tell!("error: {message}");
             ExitCode::from(2)
         }
     }
@@ -274,7 +277,7 @@ fn check(path: &Path, locale: Locale, deny: bool, analyse: bool) -> Result<bool,
     let count = survey.questions().count();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if !analyse {
-        println!("{}: ok ({count} question{})", path.display(), plural(count));
+        say!("{}: ok ({count} question{})", path.display(), plural(count));
         return Ok(true);
     }
     let mut analysis = survey.analyze();
@@ -290,9 +293,9 @@ fn check(path: &Path, locale: Locale, deny: bool, analyse: bool) -> Result<bool,
     }
     let warnings = analysis.findings.len();
     if warnings == 0 {
-        println!("{}: ok ({count} question{})", path.display(), plural(count));
+        say!("{}: ok ({count} question{})", path.display(), plural(count));
     } else {
-        println!(
+        say!(
             "{}: ok ({count} question{}), {warnings} warning{}",
             path.display(),
             plural(count),
@@ -343,7 +346,7 @@ fn prune(path: &Path, input: &str, output: Option<&Path>) -> Result<bool, Fatal>
     let text = match read_input(input)? {
         Ok(text) => text,
         Err(error) => {
-            eprintln!("{name}: {error}");
+            tell!("{name}: {error}");
             return Ok(false);
         }
     };
@@ -364,11 +367,11 @@ fn prune(path: &Path, input: &str, output: Option<&Path>) -> Result<bool, Fatal>
     match pruned {
         Ok(mut text) => {
             text.push('\n');
-            write_text(&text, output)?;
+            write_text(&terminal::json_text(text), output)?;
             Ok(true)
         }
         Err(why) => {
-            eprintln!("{name}: {why}");
+            tell!("{name}: {why}");
             Ok(false)
         }
     }

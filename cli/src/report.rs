@@ -31,6 +31,11 @@ pub(crate) struct ReportArgs {
     /// Threads reading the answer sets (default: one per core).
     #[arg(long)]
     jobs: Option<usize>,
+    /// With CSV, write each cell that a spreadsheet would run as a formula (text beginning with `=`,
+    /// `+`, `-`, `@`, a tab or a carriage return) with a `'` in front, as OWASP advises for
+    /// CSV opened in a spreadsheet; a text beginning with `'` gets one more.
+    #[arg(long)]
+    escape_formulas: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,16 +85,20 @@ pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
             match &args.output {
                 Some(path) => std::fs::write(path, page)
                     .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?,
-                None => print!("{page}"),
+                None => print!("{}", crate::terminal::shown(&page)),
             }
         }
         ReportFormat::Json => crate::files::write_json(&json, args.output.as_deref())?,
         ReportFormat::Csv => {
-            let text = report::csv(&tally);
+            let mut text = report::csv(&tally);
+            if args.escape_formulas {
+                text = survey_schema::tabular::csv::escape_formulas(&text)
+                    .map_err(|e| Fatal(e.to_string()))?;
+            }
             match &args.output {
                 Some(path) => std::fs::write(path, text)
                     .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?,
-                None => print!("{text}"),
+                None => print!("{}", crate::terminal::shown(&text)),
             }
         }
     }

@@ -1,6 +1,7 @@
 //! `survey validate`: answer files one by one, `.jsonl` batches streamed a block at a time on
 //! several threads, output in input order.
 
+use crate::terminal::{json_text, say, shown, tell};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -48,10 +49,8 @@ pub(crate) fn validate(
         } else {
             Value::Array(file_results)
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&value).map_err(|e| Fatal(e.to_string()))?
-        );
+        let text = serde_json::to_string_pretty(&value).map_err(|e| Fatal(e.to_string()))?;
+        say!("{}", json_text(text));
     }
     Ok(all_valid)
 }
@@ -99,13 +98,13 @@ fn result_json(key: &str, id: &Value, outcome: &Outcome) -> Value {
 fn print_text(name: &str, outcome: &Outcome) {
     match outcome {
         Ok(report) if report.is_valid() => {
-            println!("{name}: valid{}", warning_count(report));
+            say!("{name}: valid{}", warning_count(report));
             for warning in &report.warnings {
-                println!("  warning: {warning}");
+                say!("  warning: {warning}");
             }
         }
         Ok(report) => {
-            println!(
+            say!(
                 "{name}: invalid ({} issue{}{}){}",
                 report.issues.len(),
                 if report.issues.len() == 1 { "" } else { "s" },
@@ -113,10 +112,10 @@ fn print_text(name: &str, outcome: &Outcome) {
                 warning_count(report)
             );
             for line in report.to_string().lines() {
-                println!("  {line}");
+                say!("  {line}");
             }
         }
-        Err(error) => println!("{name}: unreadable: {error}"),
+        Err(error) => say!("{name}: unreadable: {error}"),
     }
 }
 
@@ -186,20 +185,31 @@ fn write_line(
     format: OutputFormat,
 ) -> std::io::Result<()> {
     match format {
-        OutputFormat::Json => writeln!(out, "{}", result_json("line", &json!(line), outcome)),
+        OutputFormat::Json => writeln!(
+            out,
+            "{}",
+            json_text(result_json("line", &json!(line), outcome).to_string())
+        ),
         OutputFormat::Text => match outcome {
             Ok(report) if report.is_valid() && report.warnings.is_empty() => {
-                writeln!(out, "{name}:{line}: valid")
+                writeln!(out, "{}:{line}: valid", shown(name))
             }
-            Ok(report) if report.is_valid() => report
-                .warnings
-                .iter()
-                .try_for_each(|w| writeln!(out, "{name}:{line}: valid; warning: {w}")),
+            Ok(report) if report.is_valid() => report.warnings.iter().try_for_each(|w| {
+                writeln!(
+                    out,
+                    "{}",
+                    shown(&format!("{name}:{line}: valid; warning: {w}"))
+                )
+            }),
             Ok(report) => report
                 .to_string()
                 .lines()
-                .try_for_each(|text| writeln!(out, "{name}:{line}: {text}")),
-            Err(error) => writeln!(out, "{name}:{line}: unreadable: {error}"),
+                .try_for_each(|text| writeln!(out, "{}", shown(&format!("{name}:{line}: {text}")))),
+            Err(error) => writeln!(
+                out,
+                "{}",
+                shown(&format!("{name}:{line}: unreadable: {error}"))
+            ),
         },
     }
 }
@@ -255,7 +265,7 @@ fn batch(
         warnings,
         ..
     } = counts;
-    eprintln!(
+    tell!(
         "{name}: {total} answer sets, {valid} valid, {} invalid, {warnings} warning{}{}",
         total - valid,
         if warnings == 1 { "" } else { "s" },

@@ -163,9 +163,13 @@ impl Finding {
         }
     }
 
-    /// The finding in one line, in `locale`.
+    /// The finding in one line, in `locale` (what it quotes cut to 80 characters).
     #[must_use]
     pub fn message(&self, locale: Locale) -> String {
+        crate::quote::message(self.words(locale))
+    }
+
+    fn words(&self, locale: Locale) -> String {
         let id = &self.subject;
         let tested = self.tested.as_deref().unwrap_or_default();
         match locale {

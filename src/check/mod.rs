@@ -306,7 +306,7 @@ impl<'a> Checker<'a> {
         self.problems.push(Problem {
             code,
             path: path.into(),
-            message: message.into(),
+            message: crate::quote::message(message.into()),
             location: None,
         });
     }

@@ -253,8 +253,9 @@ fn key_label(name: &str, locale: Locale) -> &'static str {
     }
 }
 
-/// Text as XML character data or attribute value: the five special characters escaped and
-/// characters XML 1.0 does not allow (controls other than tab and line breaks) left out.
+/// Text as XML character data or attribute value: the five special characters escaped, and
+/// every other control character but tab and line breaks (XML 1.0 does not allow most of
+/// them) written as its escape (`\u{1b}`).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -265,8 +266,8 @@ fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
-            c => out.push(c),
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => crate::quote::push_escaped(&mut out, c),
         }
     }
     out

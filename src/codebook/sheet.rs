@@ -99,8 +99,10 @@ pub fn csv(survey: &Survey, locale: Locale, not_asked: &str, not_answered: &str)
     crate::tabular::csv_text(writer)
 }
 
-/// The codebook as a Markdown table, the same columns as [`csv()`]; a `|` in a text is escaped
-/// and a line break is `<br>`.
+/// The codebook as a Markdown table, the same columns as [`csv()`]: in a text, `&`, `<` and
+/// `>` are written as HTML entities (so a label's markup is shown, never run), a `|` is
+/// escaped, a line break is `<br>` and any other control character but tab is written as its escape
+/// (`\u{1b}`).
 ///
 /// ```
 /// use survey_schema::{Locale, Survey, codebook};
@@ -113,7 +115,21 @@ pub fn csv(survey: &Survey, locale: Locale, not_asked: &str, not_answered: &str)
 #[must_use]
 pub fn markdown(survey: &Survey, locale: Locale, not_asked: &str, not_answered: &str) -> String {
     let (header, rows) = rows(survey, locale, not_asked, not_answered);
-    let cell = |text: &str| text.replace('|', "\\|").replace('\n', "<br>");
+    let cell = |text: &str| {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '|' => out.push_str("\\|"),
+                '\n' => out.push_str("<br>"),
+                '\t' => out.push(c),
+                c => crate::quote::push_escaped(&mut out, c),
+            }
+        }
+        out
+    };
     let mut text = format!(
         "| {} |\n|{}\n",
         header.join(" | "),

@@ -332,7 +332,9 @@ impl Writer<'_, '_> {
         self.problems.push(FhirProblem {
             code: FhirProblemCode::Unrepresentable,
             path: pointer.to_owned(),
-            message: format!("{what} cannot be written in a QuestionnaireResponse"),
+            message: crate::quote::message(format!(
+                "{what} cannot be written in a QuestionnaireResponse"
+            )),
         });
     }
 
@@ -494,7 +496,7 @@ impl Reader<'_, '_> {
         self.problems.push(FhirProblem {
             code,
             path,
-            message,
+            message: crate::quote::message(message),
         });
     }
 

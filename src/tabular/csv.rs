@@ -1,6 +1,7 @@
 //! The analysis table as CSV (RFC 4180, UTF-8, one header line): the main table and each
 //! repeat's long table, every cell an answer or the code of why there is none.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io;
 
@@ -160,6 +161,54 @@ pub struct CsvWriter<W: io::Write> {
     out: ::csv::Writer<W>,
     codes: MissingCodes,
     scratch: String,
+    formulas: bool,
+}
+
+/// A cell as a spreadsheet may open it safely (OWASP's advice on CSV injection): a cell that
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return, which a spreadsheet would run
+/// as a formula, is written with a `'` in front, and so is a cell that begins with `'` (so
+/// that dropping one leading `'` from every cell that has one reads each back exactly). A
+/// cell that is a number as JSON writes one (`-5`, `-1.5e3`) is left as it is.
+///
+/// ```
+/// use survey_schema::tabular::csv::formula_safe;
+/// assert_eq!(formula_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+/// assert_eq!(formula_safe("@SUM(A1)"), "'@SUM(A1)");
+/// assert_eq!(formula_safe("'quoted"), "''quoted");
+/// assert_eq!(formula_safe("-5"), "-5");
+/// assert_eq!(formula_safe("plain"), "plain");
+/// ```
+#[must_use]
+pub fn formula_safe(cell: &str) -> Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\''])
+        && serde_json::from_str::<serde_json::Number>(cell).is_err();
+    if risky {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// A CSV text with every field passed through [`formula_safe`] (what `survey codebook --to
+/// csv --escape-formulas` and `survey report --format csv --escape-formulas` write).
+///
+/// # Errors
+///
+/// When `text` is not CSV.
+pub fn escape_formulas(text: &str) -> Result<String, ::csv::Error> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    for record in reader.records() {
+        let record = record?;
+        writer.write_record(record.iter().map(formula_safe).map(Cow::into_owned))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(::csv::IntoInnerError::into_error)?;
+    Ok(String::from_utf8(bytes).unwrap_or_default())
 }
 
 impl<W: io::Write> CsvWriter<W> {
@@ -170,7 +219,26 @@ impl<W: io::Write> CsvWriter<W> {
             out: ::csv::Writer::from_writer(out),
             codes,
             scratch: String::new(),
+            formulas: false,
         }
+    }
+
+    /// The same writer, writing every text cell (a text answer, a missing code, a row id, a
+    /// column name) through [`formula_safe`], for a table opened in a spreadsheet. Numbers,
+    /// booleans and picked choices are never changed.
+    #[must_use]
+    pub fn escape_formulas(mut self) -> CsvWriter<W> {
+        self.formulas = true;
+        self
+    }
+
+    fn text_field(&mut self, text: &str) -> io::Result<()> {
+        if self.formulas {
+            self.out.write_field(formula_safe(text).as_ref())?;
+        } else {
+            self.out.write_field(text)?;
+        }
+        Ok(())
     }
 
     /// The main table's header: `row_id`, `valid`, then every column's name.
@@ -195,7 +263,7 @@ impl<W: io::Write> CsvWriter<W> {
         self.out.write_field("row_id")?;
         self.out.write_field(key)?;
         for column in columns {
-            self.out.write_field(&column.name)?;
+            self.text_field(&column.name)?;
         }
         Ok(self.out.write_record(None::<&[u8]>)?)
     }
@@ -220,7 +288,7 @@ impl<W: io::Write> CsvWriter<W> {
     }
 
     fn record(&mut self, row_id: &str, key: &str, cells: &[Cell<'_>]) -> io::Result<()> {
-        self.out.write_field(row_id)?;
+        self.text_field(row_id)?;
         self.out.write_field(key)?;
         for cell in cells {
             let text: &str = match cell {
@@ -232,7 +300,8 @@ impl<W: io::Write> CsvWriter<W> {
                 Cell::Answer(Datum::Number(n)) => {
                     self.scratch.clear();
                     let _ = write!(self.scratch, "{n}");
-                    &self.scratch
+                    self.out.write_field(&self.scratch)?;
+                    continue;
                 }
                 Cell::Answer(Datum::Text(s)) if self.codes.escapes(s) => {
                     self.scratch.clear();
@@ -242,7 +311,11 @@ impl<W: io::Write> CsvWriter<W> {
                 }
                 Cell::Answer(Datum::Text(s)) => s,
             };
-            self.out.write_field(text)?;
+            if self.formulas {
+                self.out.write_field(formula_safe(text).as_ref())?;
+            } else {
+                self.out.write_field(text)?;
+            }
         }
         Ok(self.out.write_record(None::<&[u8]>)?)
     }

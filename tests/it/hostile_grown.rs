@@ -243,3 +243,94 @@ fn items_nested_past_the_format_are_refused_at_import() {
     let problems = import_problems(&nested(12));
     assert!(problems[0].starts_with("too_deep"), "{problems:?}");
 }
+
+#[test]
+fn messages_quote_at_most_80_characters_and_no_control_character() {
+    // A 4 MB linkId in an enableWhen, a 3 MB extension URL, a key full of ESC.
+    let link = "x".repeat(4_000_000);
+    let questionnaire = serde_json::json!({
+        "resourceType": "Questionnaire", "status": "draft",
+        "item": [
+            {"linkId": "a", "type": "boolean", "text": "A",
+             "extension": [{"url": format!("http://example.org/{}", "u".repeat(3_000_000)),
+                            "valueString": "v"}]},
+            {"linkId": "b", "type": "boolean", "text": "B",
+             "enableWhen": [{"question": link, "operator": "=", "answerBoolean": true}]},
+            {"linkId": "c\u{1b}[2J", "type": "boolean", "text": "C"}
+        ]
+    });
+    let refused = survey_schema::fhir::import(&questionnaire).expect_err("refused");
+    assert!(refused.len() >= 2, "{refused:?}");
+    for problem in &refused {
+        let message = problem.to_string();
+        assert!(message.len() < 600, "{} bytes", message.len());
+        assert!(!message.chars().any(char::is_control), "{message}");
+    }
+    assert!(
+        refused
+            .iter()
+            .any(|p| p.to_string().contains(&format!("`{}…`", "x".repeat(79)))),
+        "{refused:?}"
+    );
+    // A survey's problems and a syntax error quote as little.
+    let ghost = format!(
+        "{HEAD}questions:\n  - {{id: q, type: boolean, title: q, enable_when: {{question: \"{}\\e\", equals: true}}}}\n",
+        "g".repeat(100_000)
+    );
+    for line in problems(&ghost) {
+        assert!(
+            line.len() < 600 && !line.chars().any(char::is_control),
+            "{line}"
+        );
+    }
+    let key = format!(
+        "{HEAD}questions:\n  - {{id: q, type: boolean, title: q, \"{}\\e\": 1}}\n",
+        "k".repeat(100_000)
+    );
+    let error = Survey::from_yaml(&key)
+        .expect_err("an unknown key")
+        .to_string();
+    assert!(
+        error.len() < 1_200 && !error.chars().any(char::is_control),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_markdown_codebook_and_the_report_show_markup_and_escape_controls() {
+    let survey = Survey::from_yaml(&format!(
+        "{HEAD}questions:\n  - {{id: q, type: single_choice, title: \"<img src=x onerror=alert(1)> & \\e[2J\\0\", choices: [{{value: a, label: \"<script>x</script>\"}}]}}\n"
+    ))
+    .expect("loads");
+    let markdown =
+        survey_schema::codebook::markdown(&survey, survey_schema::Locale::En, ".a", ".b");
+    assert!(
+        !markdown.contains("<img") && !markdown.contains("<script"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("&lt;img src=x onerror=alert(1)&gt; &amp; \\u{1b}[2J\\0"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("&lt;script&gt;"), "{markdown}");
+    let ddi = survey.codebook_ddi(".a", ".b");
+    assert!(ddi.contains("\\u{1b}[2J\\0"), "{ddi}");
+    let mut tally = survey_schema::tabular::Tally::new(&survey);
+    let tables = survey.tables();
+    survey
+        .row_json(
+            &tables,
+            br#"{"q": "a"}"#,
+            &survey_schema::ValidateOptions::default(),
+            |r, row| tally.add(r, &row.cells),
+        )
+        .expect("a row");
+    let page = survey_schema::report::html(&survey, &tally, survey_schema::Locale::En);
+    assert!(
+        !page
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    );
+    assert!(page.contains("\\u{1b}[2J"), "the title is on the page");
+    assert!(!page.contains("<img"));
+}

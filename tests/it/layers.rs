@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&str] = &[
     // foundations
     "limits",
+    "quote",
     "input",
     "number",
     "json",
@@ -51,9 +52,11 @@ const LAYERS: &[&str] = &[
     "ui_schema",
 ];
 
-/// Every module of the command line (`cli/src/`), in layer order: what every command shares,
-/// answer input, streaming, then the commands; `main.rs` (arguments and dispatch) above all.
+/// Every module of the command line (`cli/src/`), in layer order: what reaches a terminal,
+/// what every command shares, answer input, streaming, then the commands; `main.rs`
+/// (arguments and dispatch) above all.
 const CLI_LAYERS: &[&str] = &[
+    "terminal",
     "files",
     "responses",
     "stream",

@@ -123,7 +123,7 @@ impl Importer {
         self.problems.push(FhirProblem {
             code,
             path: path.into(),
-            message: message.into(),
+            message: crate::quote::message(message.into()),
         });
     }
 
