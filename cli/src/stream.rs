@@ -18,6 +18,10 @@ use crate::files::Fatal;
 /// Bytes read at a time from a batch; a block holds the whole lines among them.
 const CHUNK: usize = 1 << 20;
 
+/// The most lines in a block: what a block's lines print is bounded too (a million tiny
+/// invalid lines print far more than they take).
+const LINES: usize = 2048;
+
 /// An answer set in a block: its line number (none for a whole file) and where it is in the
 /// block's bytes, or why it cannot be read.
 type Item = (Option<usize>, Result<Range<usize>, String>);
@@ -232,9 +236,9 @@ fn read_all(
     Ok(())
 }
 
-/// Reads a batch a chunk at a time, each block the whole lines read so far; a line longer
-/// than an answer set may be is skipped (read, not kept) and reported as such. False when no
-/// one takes the blocks any more.
+/// Reads a batch a chunk at a time, each block the whole lines read so far (at most
+/// [`LINES`] of them); a line longer than an answer set may be is skipped (read, not kept)
+/// and reported as such. False when no one takes the blocks any more.
 fn read_batch(
     mut reader: impl Read,
     source: &Arc<str>,
@@ -243,59 +247,61 @@ fn read_batch(
 ) -> Result<bool, Fatal> {
     let limit = Limits::default().max_input_bytes;
     let cannot = |e: std::io::Error| Fatal(format!("cannot read {source}: {e}"));
+    let too_long = || Err(format!("the line is longer than {limit} bytes"));
+    // Bytes read and not yet in a block; `lines` of them are whole lines.
     let mut carry: Vec<u8> = Vec::new();
+    let mut whole_in_carry = false;
     let mut line = 1;
     // The line being skipped for its length, while its end is looked for.
     let mut skipping = false;
+    let mut at_end = false;
     loop {
-        let mut bytes = Vec::with_capacity(carry.len() + CHUNK);
-        bytes.append(&mut carry);
-        let read = (&mut reader)
-            .take(CHUNK as u64)
-            .read_to_end(&mut bytes)
-            .map_err(cannot)?;
-        read_bytes.fetch_add(read as u64, Ordering::Relaxed);
-        let at_end = read == 0;
+        let mut bytes = std::mem::take(&mut carry);
+        // Only what was just read is searched for a line end: a long line is scanned once.
+        let searched = if whole_in_carry { 0 } else { bytes.len() };
+        if !whole_in_carry {
+            let read = (&mut reader)
+                .take(CHUNK as u64)
+                .read_to_end(&mut bytes)
+                .map_err(cannot)?;
+            read_bytes.fetch_add(read as u64, Ordering::Relaxed);
+            at_end = read == 0;
+        }
         let whole = if at_end {
             bytes.len()
         } else {
-            bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+            memchr::memrchr(b'\n', &bytes[searched..]).map_or(0, |i| searched + i + 1)
         };
-        carry = bytes.split_off(whole);
+        if whole == 0 && !at_end {
+            // No line end yet: read on, or give up on a line past the limit.
+            if bytes.len() > limit {
+                skipping = true;
+            } else {
+                carry = bytes;
+            }
+            continue;
+        }
         let mut items = Vec::new();
         let mut start = 0;
-        while start < bytes.len() {
-            let end = bytes[start..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(bytes.len(), |i| start + i);
+        while start < whole && items.len() < LINES {
+            let end = memchr::memchr(b'\n', &bytes[start..whole]).map_or(whole, |i| start + i);
             if skipping {
-                items.push((
-                    Some(line),
-                    Err(format!("the line is longer than {limit} bytes")),
-                ));
+                items.push((Some(line), too_long()));
                 skipping = false;
             } else if end - start > limit {
-                items.push((
-                    Some(line),
-                    Err(format!("the line is longer than {limit} bytes")),
-                ));
+                items.push((Some(line), too_long()));
             } else if !bytes[start..end].iter().all(u8::is_ascii_whitespace) {
                 items.push((Some(line), Ok(start..end)));
             }
             line += 1;
             start = end + 1;
         }
-        if at_end && skipping {
-            items.push((
-                Some(line),
-                Err(format!("the line is longer than {limit} bytes")),
-            ));
-        }
-        if carry.len() > limit {
-            // No line end in sight: drop what was read of the line and look for its end.
-            carry.clear();
-            skipping = true;
+        let start = start.min(bytes.len());
+        whole_in_carry = start < whole;
+        carry = bytes.split_off(start);
+        if at_end && !whole_in_carry && skipping {
+            items.push((Some(line), too_long()));
+            skipping = false;
         }
         let block = Block {
             source: Arc::clone(source),
@@ -306,7 +312,7 @@ fn read_batch(
         if !send(block) {
             return Ok(false);
         }
-        if at_end {
+        if at_end && !whole_in_carry {
             return Ok(true);
         }
     }

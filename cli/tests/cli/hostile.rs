@@ -293,3 +293,33 @@ fn formulas_are_escaped_for_spreadsheets_on_request() {
     assert!(codebook.contains(",'@N "), "{codebook}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn garbage_lines_are_skipped_and_every_line_keeps_its_number() {
+    let dir = setup("garbage_lines");
+    // 5,000 tiny lines (more than a block holds), a 9 MB line of NUL bytes (past the limit of
+    // an answer set), a short one, then an answer set.
+    let mut batch = b"{}\n".repeat(5_000);
+    batch.extend(std::iter::repeat_n(0u8, 9 << 20));
+    batch.push(b'\n');
+    batch.extend_from_slice(b"\0\0\0\n");
+    batch.extend_from_slice(br#"{"q": "a", "n": 3}"#);
+    batch.push(b'\n');
+    std::fs::write(dir.join("garbage.jsonl"), &batch).unwrap();
+    let (code, text) = run(&dir, &["validate", "survey.yaml", "garbage.jsonl"]);
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("garbage.jsonl:5000: valid"),
+        "{}",
+        &text[..200]
+    );
+    assert!(text.contains("garbage.jsonl:5001: unreadable: the line is longer than"));
+    assert!(text.contains("garbage.jsonl:5002: unreadable: 1:1"));
+    assert!(text.contains("garbage.jsonl:5003: valid"));
+    assert!(
+        text.contains("5003 answer sets, 5001 valid, 2 invalid"),
+        "{}",
+        text.lines().last().unwrap_or("")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
