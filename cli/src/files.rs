@@ -53,9 +53,10 @@ pub(crate) fn load_survey_text(path: &Path) -> Result<Option<(Survey, String)>, 
         Ok(survey) => Ok(Some((survey, text))),
         Err(Error::Load(error)) if error.is_unreadable() => Err(Fatal(error.to_string())),
         Err(Error::Check(error)) => {
+            let lines = source_lines(&text);
             for problem in &error.problems {
                 let message = format!("{}: {}: {}", problem.code, problem.path, problem.message);
-                print_diagnostic(path, &text, problem.location, &message);
+                print_diagnostic(path, &lines, problem.location, &message);
             }
             let count = error.problems.len();
             tell!(
@@ -83,17 +84,24 @@ pub(crate) fn load_survey_text(path: &Path) -> Result<Option<(Survey, String)>, 
                 LoadError::Empty => format!("{}: the file is empty", error.code()),
                 other => format!("{}: {other}", other.code()),
             };
-            print_diagnostic(path, &text, error.location(), &message);
+            print_diagnostic(path, &source_lines(&text), error.location(), &message);
             Ok(None)
         }
         Err(error) => Err(Fatal(error.to_string())),
     }
 }
 
-/// `file:line:column: message`, then the source line and a caret under the column.
+/// The lines of a file's text, split once for all of its diagnostics (splitting it again for
+/// each of ten thousand warnings took seconds).
+pub(crate) fn source_lines(text: &str) -> Vec<&str> {
+    text.lines().collect()
+}
+
+/// `file:line:column: message`, then the source line (of [`source_lines`]) and a caret under
+/// the column.
 pub(crate) fn print_diagnostic(
     path: &Path,
-    text: &str,
+    lines: &[&str],
     location: Option<survey_schema::Location>,
     message: &str,
 ) {
@@ -105,7 +113,7 @@ pub(crate) fn print_diagnostic(
                 location.line,
                 location.column
             );
-            if let Some(line) = text.lines().nth(location.line.saturating_sub(1)) {
+            if let Some(line) = lines.get(location.line.saturating_sub(1)) {
                 let gutter = location.line.to_string();
                 let pad = " ".repeat(gutter.len());
                 let (line, caret) = crate::terminal::snippet(line, location.column);

@@ -25,7 +25,7 @@ use crate::terminal::{say, tell};
 use clap::{Parser, Subcommand, ValueEnum};
 use files::{
     Fatal, LocaleArg, OutputFormat, answer_format, load_survey, load_survey_text, print_diagnostic,
-    read_input, write_json, write_text,
+    read_input, source_lines, write_json, write_text,
 };
 use survey_schema::json_schema::{Draft, JsonSchemaOptions};
 use survey_schema::{Format, Limits, Locale, ValidateOptions, parse_answers};
@@ -282,6 +282,7 @@ fn check(path: &Path, locale: Locale, deny: bool, analyse: bool) -> Result<bool,
     }
     let mut analysis = survey.analyze();
     analysis.locate(&text);
+    let lines = source_lines(&text);
     for finding in &analysis.findings {
         let message = format!(
             "warning: {}: {}: {}",
@@ -289,7 +290,7 @@ fn check(path: &Path, locale: Locale, deny: bool, analyse: bool) -> Result<bool,
             finding.path,
             finding.message(locale)
         );
-        print_diagnostic(path, &text, finding.location, &message);
+        print_diagnostic(path, &lines, finding.location, &message);
     }
     let warnings = analysis.findings.len();
     if warnings == 0 {

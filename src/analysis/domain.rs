@@ -21,6 +21,16 @@ use crate::program::Program;
 
 /// Most mentioned choices of one multiple choice whose combinations are all tried.
 const MAX_COMBINED_CHOICES: usize = 10;
+/// Most answers tried in each gap between two constants: as many as the numbers or dates a
+/// rule compares together, up to this (beyond it, not every order of their answers is tried,
+/// and the domains say so).
+const MAX_PER_GAP: usize = 16;
+/// The values all domains keep together, shared out among the nodes: each node keeps
+/// at most its share (or [`MIN_DOMAIN_SHARE`], whichever is more), and a domain cut to it is
+/// inexact.
+const MAX_DOMAIN_VALUES: usize = 1_000_000;
+/// The fewest values a node may keep, however many nodes share [`MAX_DOMAIN_VALUES`].
+const MIN_DOMAIN_SHARE: usize = 64;
 /// Most instances a witness writes for one repeat.
 pub(crate) const MAX_WITNESS_INSTANCES: u32 = 1_000;
 
@@ -69,21 +79,29 @@ pub(crate) fn domains(nodes: &[Node], program: &Program, conditions: &[&Conditio
             group_of[i] = g;
         }
     }
+    // Every node's share of the values the analysis keeps, so that memory stays bounded
+    // whatever the survey compares.
+    let share = (MAX_DOMAIN_VALUES / nodes.len().max(1)).max(MIN_DOMAIN_SHARE);
+    let orders: Vec<Order<'_>> = groups
+        .iter()
+        .map(|together| Order::of(nodes, together, &tests, share))
+        .collect();
     (0..nodes.len())
         .map(|i| {
-            let together = &groups[group_of[i]];
-            let order = Order::of(nodes, together, &tests);
-            let compared = together.len() > 1;
-            let mut domain = domain(i, &nodes[i], program, &tests[i], &order);
+            let order = &orders[group_of[i]];
+            let compared = groups[group_of[i]].len() > 1;
+            let mut domain = domain(i, &nodes[i], program, &tests[i], order);
+            let ordered = matches!(
+                nodes[i].spec,
+                AnswerSpec::Integer { .. } | AnswerSpec::Number { .. } | AnswerSpec::Date { .. }
+            );
             // Selections and instances compared by number, and texts, are not enumerated by
-            // every order.
-            domain.inexact |= compared
-                && !matches!(
-                    nodes[i].spec,
-                    AnswerSpec::Integer { .. }
-                        | AnswerSpec::Number { .. }
-                        | AnswerSpec::Date { .. }
-                );
+            // every order; numbers and dates are, unless the group was too large for it.
+            domain.inexact |= compared && !ordered || ordered && order.capped;
+            if domain.values.len() > share {
+                domain.values.truncate(share);
+                domain.inexact = true;
+            }
             domain
         })
         .collect()
@@ -133,14 +151,25 @@ struct Order<'t> {
     numbers: Vec<&'t Number>,
     dates: Vec<&'t str>,
     per_gap: u32,
+    /// Fewer answers per gap, or fewer constants, than every order of the answers needs.
+    capped: bool,
 }
 
 impl<'t> Order<'t> {
-    fn of(nodes: &'t [Node], together: &[usize], tests: &[Vec<&'t Test>]) -> Order<'t> {
+    /// The constants of the nodes compared `together`, with room for at most `share`
+    /// answers per node.
+    fn of(
+        nodes: &'t [Node],
+        together: &[usize],
+        tests: &[Vec<&'t Test>],
+        share: usize,
+    ) -> Order<'t> {
+        let per_gap = together.len().min(MAX_PER_GAP);
         let mut order = Order {
             numbers: Vec::new(),
             dates: Vec::new(),
-            per_gap: u32::try_from(together.len()).unwrap_or(u32::MAX),
+            per_gap: u32::try_from(per_gap).unwrap_or(u32::MAX),
+            capped: per_gap < together.len(),
         };
         for &i in together {
             order.numbers.extend(mentioned_numbers(&tests[i]));
@@ -165,6 +194,18 @@ impl<'t> Order<'t> {
                     _ => {}
                 }
             }
+        }
+        // Each constant brings up to `2 * per_gap + 2` answers: no more constants than the
+        // share holds.
+        let room = (share / (2 * per_gap + 2)).max(1);
+        let mut seen = HashSet::new();
+        order.numbers.retain(|n| seen.insert(n.to_string()));
+        let mut seen = HashSet::new();
+        order.dates.retain(|d| seen.insert(*d));
+        if order.numbers.len() > room || order.dates.len() > room {
+            order.numbers.truncate(room);
+            order.dates.truncate(room);
+            order.capped = true;
         }
         order
     }

@@ -366,6 +366,10 @@ fn rules(analyser: &Analyser<'_>, search: &mut Search<'_>, out: &mut Vec<Finding
     // Per rule path: id, [never applies, never fails, never holds], undecided (and bounded).
     let mut verdicts: Vec<(String, String, [bool; 3], Option<bool>)> = Vec::new();
     for rule in &survey.rules {
+        if search.spent > super::ANALYSIS_BOUND {
+            // The rules left are said once for the survey (`undecided` at `questions`).
+            break;
+        }
         let context = applies(survey, rule, None);
         let never = |search: &mut Search<'_>, extra: Option<Goal<'_>>| {
             let mut goal = context.clone();

@@ -229,7 +229,7 @@ impl Survey {
     #[must_use]
     pub fn paths_splitting_after(&self, steps: u64) -> Paths {
         let analyser = Analyser::new(self);
-        let mut search = Search::new(&self.nodes, &analyser.domains, PATHS_BOUND);
+        let mut search = Search::new(&self.nodes, &analyser.domains, PATHS_BOUND, PATHS_TOTAL);
         search.complete = true;
         // Answers no condition or rule reads change no path (a group or repeat holds fields
         // that may be read).

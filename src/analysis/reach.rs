@@ -97,7 +97,12 @@ impl<'s> Analyser<'s> {
     }
 
     pub(super) fn search(&self) -> Search<'_> {
-        Search::new(&self.survey.nodes, &self.domains, SEARCH_BOUND)
+        Search::new(
+            &self.survey.nodes,
+            &self.domains,
+            SEARCH_BOUND,
+            ANALYSIS_BOUND,
+        )
     }
 
     /// The error rules that read a node of `component` (sorted), as goals.

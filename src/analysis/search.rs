@@ -51,6 +51,11 @@ pub(crate) enum Outcome {
 
 const ABSENT: u32 = u32::MAX;
 
+/// The tests one step may evaluate: against the analysis's bound, a step whose goal (or
+/// whose node's condition) holds more tests counts as one step more for each of this many,
+/// so that the bound bounds the work however large the conditions are.
+const TESTS_PER_STEP: u64 = 8;
+
 /// What a node can be, given the nodes before it.
 #[derive(Debug, Clone, Copy, Default)]
 struct Place {
@@ -76,10 +81,21 @@ pub(crate) struct Search<'a> {
     pub(crate) bound: u64,
     /// Steps taken by every search so far.
     pub(crate) spent: u64,
+    /// Steps every search together may take: a search stops when they are spent.
+    total: u64,
+    /// Per node: the tests its condition makes.
+    tests: Vec<u64>,
 }
 
 impl<'a> Search<'a> {
-    pub(crate) fn new(nodes: &'a [Node], domains: &'a [Domain], bound: u64) -> Search<'a> {
+    /// A search of `nodes` whose every search takes at most `bound` steps, and all of them
+    /// together `total`.
+    pub(crate) fn new(
+        nodes: &'a [Node],
+        domains: &'a [Domain],
+        bound: u64,
+        total: u64,
+    ) -> Search<'a> {
         Search {
             nodes,
             domains,
@@ -90,6 +106,27 @@ impl<'a> Search<'a> {
             complete: false,
             bound,
             spent: 0,
+            total,
+            tests: nodes
+                .iter()
+                .map(|n| n.condition.as_ref().map_or(0, count_tests))
+                .collect(),
+        }
+    }
+
+    /// The tests evaluating `goal` may make.
+    fn goal_tests(&self, goal: &Goal<'_>) -> u64 {
+        match goal {
+            Goal::Enabled(node) => 1 + self.tests.get(*node).copied().unwrap_or(0),
+            Goal::ParentEnabled(node) => {
+                let parent = self.nodes.get(*node).and_then(|n| n.parent);
+                1 + parent.map_or(0, |p| self.tests[p])
+            }
+            Goal::Holds(condition) | Goal::HoldsWith(condition, ..) => count_tests(condition),
+            Goal::Leaf(..) => 1,
+            Goal::Not(inner) => self.goal_tests(inner),
+            Goal::All(items) => items.iter().map(|g| self.goal_tests(g)).sum(),
+            Goal::Differ(a, b) => self.goal_tests(a) + self.goal_tests(b),
         }
     }
 
@@ -175,6 +212,7 @@ impl<'a> Search<'a> {
         let mut next = vec![0u32; order.len() + 1];
         let mut places = vec![Place::default(); order.len()];
         let mut steps = 0u64;
+        let per_step = 1 + self.goal_tests(goal) / TESTS_PER_STEP;
         let mut pos = 0usize;
         loop {
             if pos == order.len() {
@@ -193,6 +231,7 @@ impl<'a> Search<'a> {
             // arrives at it, kept while it tries its options.
             if next[pos] == 0 {
                 places[pos] = self.place(node);
+                self.spent += self.tests[node] / TESTS_PER_STEP;
             }
             if next[pos] >= places[pos].options {
                 next[pos] = 0;
@@ -204,8 +243,8 @@ impl<'a> Search<'a> {
                 continue;
             }
             steps += 1;
-            self.spent += 1;
-            if steps > self.bound {
+            self.spent += per_step;
+            if steps > self.bound || self.spent > self.total {
                 return Outcome::Bound;
             }
             let pick = next[pos];
@@ -471,6 +510,15 @@ fn goal_nodes(nodes: &[Node], goal: &Goal<'_>, out: &mut Vec<usize>) {
             goal_nodes(nodes, a, out);
             goal_nodes(nodes, b, out);
         }
+    }
+}
+
+/// How many tests a condition makes.
+fn count_tests(condition: &Condition) -> u64 {
+    match condition {
+        Condition::All(items) | Condition::Any(items) => items.iter().map(count_tests).sum(),
+        Condition::Not(inner) => count_tests(inner),
+        Condition::Leaf(_) => 1,
     }
 }
 

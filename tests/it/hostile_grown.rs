@@ -2,6 +2,8 @@
 //! error in the user's own terms or the right result, never a panic, a hang or unbounded
 //! memory.
 
+use std::fmt::Write as _;
+
 use survey_schema::{Error, Format, Limits, Survey};
 
 const HEAD: &str = "id: t\nversion: \"1\"\ndefault_locale: en\ntitle: T\n";
@@ -333,4 +335,111 @@ fn the_markdown_codebook_and_the_report_show_markup_and_escape_controls() {
     );
     assert!(page.contains("\\u{1b}[2J"), "the title is on the page");
     assert!(!page.contains("<img"));
+}
+
+/// `n` integer questions `a1..an`, and what `rules` writes after them.
+fn integers(n: usize, rules: &str) -> String {
+    let mut text = format!("{HEAD}questions:\n");
+    for i in 1..=n {
+        writeln!(text, "  - {{ id: a{i}, type: integer, title: A{i} }}").unwrap();
+    }
+    text.push_str(rules);
+    text
+}
+
+/// The analysis of `text`, with the most bytes it held at once.
+fn analysis_with_peak(text: &str) -> (survey_schema::analysis::Analysis, u64) {
+    let survey = Survey::from_yaml(text).unwrap();
+    let mut analysis = None;
+    let info = allocation_counter::measure(|| analysis = Some(survey.analyze()));
+    (analysis.unwrap(), info.bytes_max)
+}
+
+/// The hostile cases that made the analysis grow with the square of the rules (a chain of
+/// 3,000 comparisons held 656 MB, 6,000 past 2 GB) or of a condition's tests (one rule over
+/// 5,000 questions, 1.8 GB): memory stays bounded, and what the bound cut off is said, once
+/// for the survey, not once per rule.
+#[test]
+fn the_analysis_stays_bounded_whatever_the_rules_compare() {
+    const MB: u64 = 1 << 20;
+    let mut chain = String::from("rules:\n");
+    for i in 1..3_000 {
+        writeln!(
+            chain,
+            "  - {{ id: r{i}, assert: {{ question: a{i}, less_or_equal: {{ question: a{} }} }}, message: m }}",
+            i + 1
+        )
+        .unwrap();
+    }
+    let (analysis, peak) = analysis_with_peak(&integers(3_000, &chain));
+    assert!(
+        peak < 200 * MB,
+        "a chain of 3,000 rules held {} MB",
+        peak / MB
+    );
+    let undecided = analysis
+        .findings
+        .iter()
+        .filter(|f| f.code == survey_schema::analysis::FindingCode::Undecided)
+        .count();
+    assert!(
+        undecided <= 2,
+        "{undecided} undecided findings for one bound"
+    );
+
+    let pairs: Vec<String> = (1..5_000)
+        .map(|i| {
+            format!(
+                "{{ question: a{i}, less_or_equal: {{ question: a{} }} }}",
+                i + 1
+            )
+        })
+        .collect();
+    let wide = format!(
+        "rules:\n  - {{ id: wide, assert: {{ all: [ {} ] }}, message: m }}\n",
+        pairs.join(", ")
+    );
+    let (analysis, peak) = analysis_with_peak(&integers(5_000, &wide));
+    assert!(
+        peak < 200 * MB,
+        "one rule over 5,000 questions held {} MB",
+        peak / MB
+    );
+    // Whatever it could not decide, it never calls the rule one that cannot fail or hold.
+    assert!(
+        analysis
+            .findings
+            .iter()
+            .all(|f| matches!(f.code, survey_schema::analysis::FindingCode::Undecided))
+    );
+
+    let tests: Vec<String> = (1..5_000)
+        .map(|i| format!("{{ question: a{i}, greater_than: {i} }}"))
+        .collect();
+    let mut last = integers(4_999, "");
+    writeln!(
+        last,
+        "  - {{ id: last, type: integer, title: last, enable_when: {{ all: [ {} ] }} }}",
+        tests.join(", ")
+    )
+    .unwrap();
+    let (analysis, peak) = analysis_with_peak(&last);
+    assert!(
+        peak < 200 * MB,
+        "one condition of 4,999 tests held {} MB",
+        peak / MB
+    );
+    let verdict = analysis.questions.last().unwrap();
+    assert_eq!(verdict.id, "last");
+    // Answers enable it: the analysis may run out of steps before it finds them, and then it
+    // says so, but it never calls the question unreachable.
+    assert!(
+        matches!(
+            verdict.reach,
+            survey_schema::analysis::Reachability::Reachable { .. }
+                | survey_schema::analysis::Reachability::Undecided
+        ),
+        "{:?}",
+        verdict.reach
+    );
 }
