@@ -34,7 +34,8 @@
 //!   tables per kind with the rule of each kind beside them, constants in one buffer,
 //!   conditions as prefix-ordered ops.
 //! - `survey`: [`Survey`], load -> check -> compile, and its read API.
-//! - `messages`: the Japanese and English messages of issues.
+//! - `messages`: every Japanese and English text of every stage (issue messages, findings,
+//!   the codebook's and the report's words), behind one trait, a catalogue per language.
 //! - `validate`: answers to a [`Report`]; also `is_valid`, `enabled`, `prune` and `progress`.
 //!   One walk in document order (a repeat's fields once per instance), enabled states as a
 //!   bitset, then the edit checks.

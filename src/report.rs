@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::codebook::Variable;
-use crate::messages::Locale;
+use crate::messages::{Locale, Word};
 use crate::survey::Survey;
 use crate::tabular::Tally;
 
@@ -89,8 +89,7 @@ pub fn csv(tally: &Tally) -> String {
 /// counts of asked, not asked and not answered, a bar per value with its percentage of those
 /// asked, numbers and dates summarised, then the issue codes by frequency.
 fn page(survey: &Survey, report: &Value, locale: Locale) -> String {
-    let ja = locale == Locale::Ja;
-    let t = |ja_text: &'static str, en_text: &'static str| if ja { ja_text } else { en_text };
+    let t = |word: Word| locale.words().word(word);
     let codebook = survey.codebook(locale);
     let def = survey.definition();
     let title = escape(def.title.get(locale.tag(), &def.default_locale));
@@ -101,11 +100,11 @@ fn page(survey: &Survey, report: &Value, locale: Locale) -> String {
     let _ = writeln!(
         page,
         "<p class=\"totals\">{}: {} · {}: {} · {}: {}</p>",
-        t("回答数", "Answer sets"),
+        t(Word::AnswerSets),
         report["answer_sets"],
-        t("有効", "valid"),
+        t(Word::Valid),
         report["valid"],
-        t("無効", "invalid"),
+        t(Word::Invalid),
         report["invalid"]
     );
     let columns = report["columns"].as_array().cloned().unwrap_or_default();
@@ -119,13 +118,13 @@ fn page(survey: &Survey, report: &Value, locale: Locale) -> String {
             j += 1;
         }
         let variables: Vec<&Variable> = codebook[i..j].iter().collect();
-        section(&mut page, &columns[i..j], &variables, pointer, ja);
+        section(&mut page, &columns[i..j], &variables, pointer, locale);
         i = j;
     }
     let _ = write!(
         page,
         "<section id=\"issues\"><h2>{}</h2><table>",
-        t("検出された問題", "Issues found")
+        t(Word::IssuesFound)
     );
     for issue in report["issues"].as_array().into_iter().flatten() {
         let _ = write!(
@@ -144,8 +143,14 @@ section{margin:1.5em 0;padding-bottom:1em;border-bottom:1px solid #ccc;break-ins
 h2{font-size:1.05em}.counts{color:#555;font-size:.9em}td.n{text-align:right;padding-left:1em}\
 svg text{font-size:12px;font-family:inherit}@media print{body{margin:0}}";
 
-fn section(page: &mut String, columns: &[Value], variables: &[&Variable], pointer: &str, ja: bool) {
-    let t = |ja_text: &'static str, en_text: &'static str| if ja { ja_text } else { en_text };
+fn section(
+    page: &mut String,
+    columns: &[Value],
+    variables: &[&Variable],
+    pointer: &str,
+    locale: Locale,
+) {
+    let t = |word: Word| locale.words().word(word);
     let first = &columns[0];
     let multiple = first["kind"] == "selected";
     let label = variables
@@ -166,16 +171,16 @@ fn section(page: &mut String, columns: &[Value], variables: &[&Variable], pointe
         "<section id=\"q-{id}\"><h2><code>{}</code> {}</h2>\n<p class=\"counts\">{}: {} · {}: {} · {}: {}{}</p>\n",
         escape(pointer.trim_start_matches('/')),
         escape(&label),
-        t("対象", "asked"),
+        t(Word::Asked),
         first["asked"],
-        t("非該当", "not asked"),
+        t(Word::NotAsked),
         first["not_asked"],
-        t("無回答", "not answered"),
+        t(Word::NotAnswered),
         first["not_answered"],
         variables
             .first()
             .and_then(|v| v.universe.as_ref())
-            .map(|u| format!(" · {}: {}", t("対象条件", "universe"), escape(u)))
+            .map(|u| format!(" · {}: {}", t(Word::Universe), escape(u)))
             .unwrap_or_default()
     );
     // Bars: a multiple choice's choices (picked, of those asked), else each value.

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::search::{Goal, Outcome, Search};
-use super::{Analyser, Finding, FindingCode, Found, Reach, Subject};
+use super::{Analyser, Finding, FindingCode, Found, Noun, Reach};
 use crate::condition::{Condition, Leaf};
 use crate::node::{Item, Node};
 
@@ -37,7 +37,7 @@ pub(super) fn findings(
             continue;
         }
         let kind = subject(node);
-        if kind == Subject::Column {
+        if kind == Noun::Column {
             *cells.entry(node.path.as_str()).or_default() += 1;
         }
         let mut mine = Vec::new();
@@ -81,7 +81,7 @@ pub(super) fn findings(
                 ));
             }
             Some(Reach::Yes(_)) => {
-                if kind != Subject::Specify
+                if kind != Noun::Specify
                     && let Some(own) = own_condition(node)
                 {
                     let mut context = vec![Goal::ParentEnabled(index)];
@@ -91,7 +91,7 @@ pub(super) fn findings(
                 }
             }
         }
-        if kind == Subject::Column {
+        if kind == Noun::Column {
             for finding in mine {
                 let same = |(_, f): &&mut (usize, Finding)| {
                     f.code == finding.code && f.path == finding.path
@@ -130,7 +130,7 @@ pub(super) fn findings(
             FindingCode::RulesConflict,
             path,
             &ids.join(", "),
-            Subject::Rule,
+            Noun::Rule,
         ));
     }
     rules(analyser, search, &mut out);
@@ -139,24 +139,24 @@ pub(super) fn findings(
             FindingCode::Undecided,
             "questions".to_owned(),
             "",
-            Subject::Survey,
+            Noun::Survey,
         ));
     }
     out
 }
 
 /// What kind of place a node is, for messages.
-fn subject(node: &Node) -> Subject {
+fn subject(node: &Node) -> Noun {
     if node.path.ends_with(".specify") {
-        Subject::Specify
+        Noun::Specify
     } else if node.path.contains(".columns[") {
-        Subject::Column
+        Noun::Column
     } else if node.path.contains(".rows[") {
-        Subject::Row
+        Noun::Row
     } else if node.parent.is_some() {
-        Subject::Field
+        Noun::Field
     } else {
-        Subject::Question
+        Noun::Question
     }
 }
 
@@ -212,7 +212,7 @@ fn sections<'c>(
                         FindingCode::Unreachable,
                         path,
                         &section.id,
-                        Subject::Section,
+                        Noun::Section,
                     ));
                     mark(survey, &section.items, dead);
                     continue;
@@ -224,24 +224,14 @@ fn sections<'c>(
                         own,
                         &path,
                         &section.id,
-                        Subject::Section,
+                        Noun::Section,
                     ));
                 }
                 Outcome::Never { exact: false } => {
-                    out.push(Finding::undecided(
-                        path,
-                        &section.id,
-                        Subject::Section,
-                        false,
-                    ));
+                    out.push(Finding::undecided(path, &section.id, Noun::Section, false));
                 }
                 Outcome::Bound => {
-                    out.push(Finding::undecided(
-                        path,
-                        &section.id,
-                        Subject::Section,
-                        true,
-                    ));
+                    out.push(Finding::undecided(path, &section.id, Noun::Section, true));
                 }
             }
             outer.push(own);
@@ -277,7 +267,7 @@ fn condition(
     own: &Condition,
     path: &str,
     id: &str,
-    kind: Subject,
+    kind: Noun,
 ) -> Vec<Finding> {
     let mut goal = context.to_vec();
     goal.push(Goal::Not(Box::new(Goal::Holds(own))));
@@ -417,16 +407,11 @@ fn rules(analyser: &Analyser<'_>, search: &mut Search<'_>, out: &mut Vec<Finding
         ];
         for (flag, code, key) in found {
             if flag {
-                out.push(Finding::new(
-                    code,
-                    format!("{path}.{key}"),
-                    &id,
-                    Subject::Rule,
-                ));
+                out.push(Finding::new(code, format!("{path}.{key}"), &id, Noun::Rule));
             }
         }
         if let Some(bounded) = undecided {
-            out.push(Finding::undecided(path, &id, Subject::Rule, bounded));
+            out.push(Finding::undecided(path, &id, Noun::Rule, bounded));
         }
     }
 }

@@ -27,7 +27,7 @@ pub use paths::{PATHS_BOUND, Paths, QuestionReach};
 use crate::input::Location;
 use crate::limits::Limits;
 use crate::load::SourceMap;
-use crate::messages::Locale;
+use crate::messages::{Locale, Noun, Said};
 use crate::survey::Survey;
 use reach::{Analyser, Found, Reach};
 
@@ -108,20 +108,6 @@ impl fmt::Display for FindingCode {
     }
 }
 
-/// What a finding is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Subject {
-    Question,
-    Field,
-    Row,
-    Column,
-    Specify,
-    Section,
-    Rule,
-    /// The whole analysis (its overall bound).
-    Survey,
-}
-
 /// One finding: a warning about the survey's logic, where it is and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -134,7 +120,7 @@ pub struct Finding {
     pub subject: String,
     /// Line and column in the source text, once [`Analysis::locate`] has mapped it.
     pub location: Option<Location>,
-    kind: Subject,
+    kind: Noun,
     /// For an inert test: the id of the question the test reads.
     tested: Option<String>,
     /// For an undecided check: whether a bound stopped it (otherwise, answers the analysis
@@ -143,7 +129,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(code: FindingCode, path: String, subject: &str, kind: Subject) -> Finding {
+    fn new(code: FindingCode, path: String, subject: &str, kind: Noun) -> Finding {
         Finding {
             code,
             path,
@@ -156,7 +142,7 @@ impl Finding {
     }
 
     /// An undecided check; `bounded` when a bound stopped it.
-    fn undecided(path: String, subject: &str, kind: Subject, bounded: bool) -> Finding {
+    fn undecided(path: String, subject: &str, kind: Noun, bounded: bool) -> Finding {
         Finding {
             bounded,
             ..Finding::new(FindingCode::Undecided, path, subject, kind)
@@ -170,109 +156,27 @@ impl Finding {
     }
 
     fn words(&self, locale: Locale) -> String {
-        let id = &self.subject;
-        let tested = self.tested.as_deref().unwrap_or_default();
-        match locale {
-            Locale::Ja => {
-                let what = match self.kind {
-                    Subject::Question | Subject::Field => "質問",
-                    Subject::Row => "行",
-                    Subject::Column => "列",
-                    Subject::Specify => "記入欄",
-                    Subject::Section => "セクション",
-                    Subject::Rule => "ルール",
-                    Subject::Survey => "調査",
-                };
-                match self.code {
-                    FindingCode::Unreachable => format!(
-                        "{what}「{id}」はどの回答でも有効になりません（表示条件が成り立つ回答がありません）"
-                    ),
-                    FindingCode::RequiredUnreachable => format!(
-                        "必須の{what}「{id}」はどの回答でも有効にならず、回答されることがありません"
-                    ),
-                    FindingCode::BlockedByRules => format!(
-                        "{what}「{id}」を有効にする回答は必ずいずれかのルールに違反します（有効な回答では表示されません）"
-                    ),
-                    FindingCode::AlwaysEnabled => format!(
-                        "{what}「{id}」の表示条件は、表示されうる場面では常に成り立ちます（条件は不要です）"
-                    ),
-                    FindingCode::InertTest => format!(
-                        "「{tested}」についてのこの条件は、{what}「{id}」の表示を変えることがありません"
-                    ),
-                    FindingCode::RulesConflict => format!(
-                        "ルール「{id}」を同時に満たす回答はありません（有効な回答の組は存在しません）"
-                    ),
-                    FindingCode::RuleNeverApplies => format!(
-                        "ルール「{id}」は適用されることがありません（when が成り立つ回答がありません）"
-                    ),
-                    FindingCode::RuleNeverFails => {
-                        format!("ルール「{id}」はどの回答でも違反になりません")
-                    }
-                    FindingCode::RuleNeverHolds => {
-                        format!("ルール「{id}」は適用されると必ず違反になります")
-                    }
-                    FindingCode::Undecided if self.kind == Subject::Survey => format!(
-                        "解析は上限（{ANALYSIS_BOUND} ステップ）に達したため、残りの検査を行っていません"
-                    ),
-                    FindingCode::Undecided if self.bounded => format!(
-                        "{what}「{id}」の検査は上限（{SEARCH_BOUND} ステップ）に達したため判定していません"
-                    ),
-                    FindingCode::Undecided => format!(
-                        "{what}「{id}」の検査は判定できません（解析が列挙できない回答を条件が扱っています）"
-                    ),
-                }
-            }
-            Locale::En => {
-                let what = match self.kind {
-                    Subject::Question => "question",
-                    Subject::Field => "field",
-                    Subject::Row => "row",
-                    Subject::Column => "column",
-                    Subject::Specify => "specify box",
-                    Subject::Section => "section",
-                    Subject::Rule => "rule",
-                    Subject::Survey => "survey",
-                };
-                match self.code {
-                    FindingCode::Unreachable => format!(
-                        "{what} `{id}` can never be enabled: no answers make its condition true"
-                    ),
-                    FindingCode::RequiredUnreachable => {
-                        format!("required {what} `{id}` can never be enabled, so it is never asked")
-                    }
-                    FindingCode::BlockedByRules => format!(
-                        "{what} `{id}` is enabled only by answers that break a rule: no valid answer set shows it"
-                    ),
-                    FindingCode::AlwaysEnabled => format!(
-                        "the condition of {what} `{id}` is true wherever `{id}` can be shown: it can be removed"
-                    ),
-                    FindingCode::InertTest => format!(
-                        "this test of `{tested}` never changes whether {what} `{id}` is enabled"
-                    ),
-                    FindingCode::RulesConflict => {
-                        format!("no answers keep rules `{id}` all at once: no answer set is valid")
-                    }
-                    FindingCode::RuleNeverApplies => {
-                        format!("rule `{id}` never applies: no answers make its `when` true")
-                    }
-                    FindingCode::RuleNeverFails => {
-                        format!("rule `{id}` can never fail: no answers break its `assert`")
-                    }
-                    FindingCode::RuleNeverHolds => format!(
-                        "rule `{id}` can never hold: every answer set it applies to breaks it"
-                    ),
-                    FindingCode::Undecided if self.kind == Subject::Survey => format!(
-                        "the analysis reached its bound of {ANALYSIS_BOUND} steps: the remaining checks were not made"
-                    ),
-                    FindingCode::Undecided if self.bounded => format!(
-                        "the check of {what} `{id}` reached its bound of {SEARCH_BOUND} steps: not decided"
-                    ),
-                    FindingCode::Undecided => format!(
-                        "the check of {what} `{id}` is not decided: it tests answers the analysis cannot enumerate (texts it cannot build, selections or instances compared by number)"
-                    ),
-                }
-            }
-        }
+        let said = match self.code {
+            FindingCode::Unreachable => Said::Unreachable,
+            FindingCode::RequiredUnreachable => Said::RequiredUnreachable,
+            FindingCode::BlockedByRules => Said::BlockedByRules,
+            FindingCode::AlwaysEnabled => Said::AlwaysEnabled,
+            FindingCode::InertTest => Said::InertTest {
+                tested: self.tested.as_deref().unwrap_or_default(),
+            },
+            FindingCode::RulesConflict => Said::RulesConflict,
+            FindingCode::RuleNeverApplies => Said::RuleNeverApplies,
+            FindingCode::RuleNeverFails => Said::RuleNeverFails,
+            FindingCode::RuleNeverHolds => Said::RuleNeverHolds,
+            FindingCode::Undecided if self.kind == Noun::Survey => Said::Spent {
+                steps: ANALYSIS_BOUND,
+            },
+            FindingCode::Undecided if self.bounded => Said::Bounded {
+                steps: SEARCH_BOUND,
+            },
+            FindingCode::Undecided => Said::Unknowable,
+        };
+        locale.words().finding(said, self.kind, &self.subject)
     }
 }
 

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::Variable;
-use crate::messages::Locale;
+use crate::messages::{Locale, Word};
 use crate::survey::Survey;
 use crate::tabular::{Column, ColumnKind};
 
@@ -168,10 +168,7 @@ fn write_var(
         );
     }
     for (locale, variable) in texts {
-        let everyone = match locale {
-            Locale::Ja => "全員",
-            Locale::En => "everyone",
-        };
+        let everyone = locale.words().word(Word::Everyone);
         let _ = writeln!(
             out,
             "      <universe xml:lang=\"{}\" clusion=\"I\">{}</universe>",
@@ -200,9 +197,9 @@ fn write_var(
         }
         out.push_str("      </catgry>\n");
     }
-    for (code, ja, en) in [
-        (missing.not_asked, "非該当（質問されていない）", "not asked"),
-        (missing.not_answered, "無回答", "not answered"),
+    for (code, word) in [
+        (missing.not_asked, Word::NotAskedInFull),
+        (missing.not_answered, Word::NotAnswered),
     ] {
         let _ = writeln!(
             out,
@@ -210,7 +207,7 @@ fn write_var(
             escape(code)
         );
         for (locale, _) in texts {
-            let label = if *locale == Locale::Ja { ja } else { en };
+            let label = locale.words().word(word);
             let _ = writeln!(
                 out,
                 "        <labl xml:lang=\"{}\">{label}</labl>",
@@ -243,14 +240,11 @@ fn write_var(
 }
 
 fn key_label(name: &str, locale: Locale) -> &'static str {
-    match (name, locale) {
-        ("row_id", Locale::Ja) => "回答の識別子（ファイル名または行番号）",
-        ("row_id", Locale::En) => "answer set id (file name or line number)",
-        ("valid", Locale::Ja) => "回答が有効か（1 = 有効）",
-        ("valid", Locale::En) => "whether the answer set is valid (1 = valid)",
-        (_, Locale::Ja) => "繰り返しの番号（1から）",
-        (_, Locale::En) => "instance number (from 1)",
-    }
+    locale.words().word(match name {
+        "row_id" => Word::RowIdColumn,
+        "valid" => Word::ValidColumn,
+        _ => Word::InstanceColumn,
+    })
 }
 
 /// Text as XML character data or attribute value: the five special characters escaped, and

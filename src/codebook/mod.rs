@@ -9,9 +9,9 @@ pub use sheet::{csv, markdown};
 
 use serde_json::Value;
 
-use crate::condition::{Bound, Comparison, Condition, Leaf, Test};
+use crate::condition::{Bound, Condition, Leaf, Test};
 use crate::definition::{CitationDef, QuestionDef};
-use crate::messages::Locale;
+use crate::messages::{Locale, TestWords, Word};
 use crate::node::AnswerSpec;
 use crate::survey::Survey;
 use crate::tabular::{Column, ColumnKind};
@@ -67,15 +67,15 @@ impl Survey {
                     | AnswerSpec::MultipleChoice { choices, .. } => choices.as_slice(),
                     _ => &[],
                 };
-                let (yes, no) = match (&node.spec, locale) {
-                    (
-                        AnswerSpec::Boolean {
-                            labels: Some((t, f)),
-                        },
-                        _,
-                    ) => (self.text(t, lang).to_owned(), self.text(f, lang).to_owned()),
-                    (_, Locale::Ja) => ("はい".to_owned(), "いいえ".to_owned()),
-                    (_, Locale::En) => ("yes".to_owned(), "no".to_owned()),
+                let words = locale.words();
+                let (yes, no) = match &node.spec {
+                    AnswerSpec::Boolean {
+                        labels: Some((t, f)),
+                    } => (self.text(t, lang).to_owned(), self.text(f, lang).to_owned()),
+                    _ => (
+                        words.word(Word::Yes).to_owned(),
+                        words.word(Word::No).to_owned(),
+                    ),
                 };
                 let values = match column.kind {
                     ColumnKind::Boolean => vec![("1".into(), yes), ("0".into(), no)],
@@ -83,13 +83,10 @@ impl Survey {
                         .iter()
                         .map(|c| (c.value.clone(), self.text(&c.label, lang).to_owned()))
                         .collect(),
-                    ColumnKind::Selected => {
-                        let (picked, not) = match locale {
-                            Locale::Ja => ("選択", "非選択"),
-                            Locale::En => ("selected", "not selected"),
-                        };
-                        vec![("1".into(), picked.into()), ("0".into(), not.into())]
-                    }
+                    ColumnKind::Selected => vec![
+                        ("1".into(), words.word(Word::Selected).into()),
+                        ("0".into(), words.word(Word::NotSelected).into()),
+                    ],
                     _ => Vec::new(),
                 };
                 let mut question = label.clone();
@@ -130,7 +127,7 @@ impl Survey {
             return None;
         }
         parts.reverse();
-        Some(parts.join(and(locale)))
+        Some(parts.join(locale.words().joiner(true)))
     }
 
     fn citations(&self, index: usize, lang: &str) -> Vec<String> {
@@ -163,22 +160,20 @@ impl Survey {
                 .collect();
             words.join(joiner)
         };
-        match (condition, locale) {
-            (Condition::All(items), _) => list(items, and(locale)),
-            (Condition::Any(items), Locale::Ja) => list(items, " または "),
-            (Condition::Any(items), Locale::En) => list(items, " or "),
-            (Condition::Not(inner), Locale::Ja) => {
-                format!("次に当たらない場合（{}）", self.words(inner, locale))
-            }
-            (Condition::Not(inner), Locale::En) => format!("not ({})", self.words(inner, locale)),
-            (Condition::Leaf(leaf), _) => self.leaf_words(leaf, locale),
+        let words = locale.words();
+        match condition {
+            Condition::All(items) => list(items, words.joiner(true)),
+            Condition::Any(items) => list(items, words.joiner(false)),
+            Condition::Not(inner) => words.not(&self.words(inner, locale)),
+            Condition::Leaf(leaf) => self.leaf_words(leaf, locale),
         }
     }
 
     fn leaf_words(&self, leaf: &Leaf, locale: Locale) -> String {
         let node = &self.nodes[leaf.node];
-        let name = node.pointer.trim_start_matches('/').to_owned();
+        let name = node.pointer.trim_start_matches('/');
         let lang = locale.tag();
+        let words = locale.words();
         let label = |value: &Value| -> String {
             match (&node.spec, value) {
                 (
@@ -187,12 +182,9 @@ impl Survey {
                     },
                     Value::Bool(b),
                 ) => self.text(if *b { t } else { f }, lang).to_owned(),
-                (AnswerSpec::Boolean { .. }, Value::Bool(b)) => match (locale, b) {
-                    (Locale::Ja, true) => "はい".into(),
-                    (Locale::Ja, false) => "いいえ".into(),
-                    (Locale::En, true) => "yes".into(),
-                    (Locale::En, false) => "no".into(),
-                },
+                (AnswerSpec::Boolean { .. }, Value::Bool(b)) => {
+                    words.word(if *b { Word::Yes } else { Word::No }).into()
+                }
                 (
                     AnswerSpec::SingleChoice { choices }
                     | AnswerSpec::MultipleChoice { choices, .. },
@@ -205,69 +197,37 @@ impl Survey {
                 (_, other) => other.to_string(),
             }
         };
-        let bound = |b: &Bound| match b {
-            Bound::Number(n) => n.to_string(),
-            Bound::Date(d) => d.clone(),
+        let other = |node: usize| self.nodes[node].pointer.trim_start_matches('/');
+        let (one, many, bound);
+        let test = match &leaf.test {
+            Test::Equals(v) => {
+                one = label(v);
+                TestWords::Equals(&one)
+            }
+            Test::NotEquals(v) => {
+                one = label(v);
+                TestWords::NotEquals(&one)
+            }
+            Test::In(values) => {
+                many = values.iter().map(label).collect::<Vec<_>>();
+                TestWords::In(&many)
+            }
+            Test::Includes(c) => {
+                one = label(&Value::String(c.clone()));
+                TestWords::Includes(&one)
+            }
+            Test::Compare(c, b) => {
+                bound = match b {
+                    Bound::Number(n) => n.to_string(),
+                    Bound::Date(d) => d.clone(),
+                };
+                TestWords::Compare(*c, &bound)
+            }
+            Test::Count(c, n) => TestWords::Count(*c, *n),
+            Test::CompareAnswers(c, node) => TestWords::CompareAnswers(*c, other(*node)),
+            Test::Answered(answered) => TestWords::Answered(*answered),
         };
-        let op = |c: Comparison| match (c, locale) {
-            (Comparison::GreaterThan, Locale::Ja) => "より大きい",
-            (Comparison::GreaterOrEqual, Locale::Ja) => "以上の",
-            (Comparison::LessThan, Locale::Ja) => "未満の",
-            (Comparison::LessOrEqual, Locale::Ja) => "以下の",
-            (Comparison::GreaterThan, Locale::En) => ">",
-            (Comparison::GreaterOrEqual, Locale::En) => ">=",
-            (Comparison::LessThan, Locale::En) => "<",
-            (Comparison::LessOrEqual, Locale::En) => "<=",
-        };
-        match (&leaf.test, locale) {
-            (Test::Equals(v), Locale::Ja) => format!("{name}で「{}」と回答した場合", label(v)),
-            (Test::Equals(v), Locale::En) => format!("if {name} = {}", label(v)),
-            (Test::NotEquals(v), Locale::Ja) => {
-                format!("{name}で「{}」と回答していない場合", label(v))
-            }
-            (Test::NotEquals(v), Locale::En) => format!("if {name} ≠ {}", label(v)),
-            (Test::In(values), Locale::Ja) => {
-                let labels: Vec<String> =
-                    values.iter().map(|v| format!("「{}」", label(v))).collect();
-                format!("{name}で{}のいずれかと回答した場合", labels.concat())
-            }
-            (Test::In(values), Locale::En) => {
-                let labels: Vec<String> = values.iter().map(label).collect();
-                format!("if {name} is one of {}", labels.join(", "))
-            }
-            (Test::Includes(c), Locale::Ja) => {
-                format!(
-                    "{name}で「{}」を選択した場合",
-                    label(&Value::String(c.clone()))
-                )
-            }
-            (Test::Includes(c), Locale::En) => {
-                format!("if {name} includes {}", label(&Value::String(c.clone())))
-            }
-            (Test::Compare(c, b), Locale::Ja) => format!("{name}が{}{}場合", bound(b), op(*c)),
-            (Test::Compare(c, b), Locale::En) => format!("if {name} {} {}", op(*c), bound(b)),
-            (Test::Count(c, n), Locale::Ja) => format!("{name}の件数が{n}{}場合", op(*c)),
-            (Test::Count(c, n), Locale::En) => format!("if the number of {name} {} {n}", op(*c)),
-            (Test::CompareAnswers(c, other), Locale::Ja) => {
-                let other = self.nodes[*other].pointer.trim_start_matches('/');
-                format!("{name}が{other}{}場合", op(*c))
-            }
-            (Test::CompareAnswers(c, other), Locale::En) => {
-                let other = self.nodes[*other].pointer.trim_start_matches('/');
-                format!("if {name} {} {other}", op(*c))
-            }
-            (Test::Answered(true), Locale::Ja) => format!("{name}に回答した場合"),
-            (Test::Answered(false), Locale::Ja) => format!("{name}に回答していない場合"),
-            (Test::Answered(true), Locale::En) => format!("if {name} is answered"),
-            (Test::Answered(false), Locale::En) => format!("if {name} is not answered"),
-        }
-    }
-}
-
-fn and(locale: Locale) -> &'static str {
-    match locale {
-        Locale::Ja => " かつ ",
-        Locale::En => " and ",
+        words.test(name, &test)
     }
 }
 

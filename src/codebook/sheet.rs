@@ -1,43 +1,7 @@
 //! The codebook as a sheet: one row per variable, as CSV or as a Markdown table.
 
-use crate::messages::Locale;
+use crate::messages::{Locale, SHEET_HEADER, Word};
 use crate::survey::Survey;
-
-/// The sheet's header and the universe of a question everyone is asked, in `locale`.
-fn words(locale: Locale) -> (&'static str, [&'static str; 10]) {
-    match locale {
-        Locale::Ja => (
-            "全員",
-            [
-                "変数名",
-                "JSON Pointer",
-                "ラベル",
-                "質問文",
-                "型",
-                "値ラベル",
-                "非該当（質問されていない）",
-                "無回答",
-                "対象",
-                "参照",
-            ],
-        ),
-        _ => (
-            "everyone",
-            [
-                "name",
-                "pointer",
-                "label",
-                "question",
-                "type",
-                "values",
-                "not asked",
-                "not answered",
-                "universe",
-                "references",
-            ],
-        ),
-    }
-}
 
 /// The header and a row per variable of [`Survey::codebook`].
 fn rows(
@@ -45,8 +9,9 @@ fn rows(
     locale: Locale,
     not_asked: &str,
     not_answered: &str,
-) -> ([&'static str; 10], Vec<[String; 10]>) {
-    let (everyone, header) = words(locale);
+) -> ([&'static str; SHEET_HEADER], Vec<[String; SHEET_HEADER]>) {
+    let words = locale.words();
+    let (everyone, header) = (words.word(Word::Everyone), words.sheet_header());
     let rows = survey
         .codebook(locale)
         .into_iter()

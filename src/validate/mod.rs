@@ -50,7 +50,7 @@ impl Default for ValidateOptions {
         ValidateOptions {
             partial: false,
             lenient: false,
-            locale: Locale::Ja,
+            locale: Locale::default(),
             max_issues: 100,
         }
     }

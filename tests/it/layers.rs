@@ -306,3 +306,56 @@ fn the_arrow_reader_sees_code_and_not_comments() {
     let found: Vec<String> = arrows(text).into_keys().collect();
     assert_eq!(found, ["date", "json"]);
 }
+
+/// Lines of code (comments, doc comments and a file's `#[cfg(test)]` part aside) that hold
+/// Japanese text (kana or kanji: the quotes 「」 a message reader knows are punctuation),
+/// with their numbers.
+fn japanese_in_code(text: &str) -> Vec<usize> {
+    let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}');
+    text.lines()
+        .take_while(|line| line.trim() != "#[cfg(test)]")
+        .enumerate()
+        .filter(|(_, line)| {
+            let code = line.split("//").next().unwrap_or_default();
+            code.chars().any(japanese)
+        })
+        .map(|(number, _)| number + 1)
+        .collect()
+}
+
+/// Every text a person reads in Japanese (or English) comes from the catalogues of
+/// `messages/`: no other module of the library or the command line writes a word of it.
+#[test]
+fn no_japanese_text_outside_the_messages_module() {
+    let mut found = Vec::new();
+    for src in [src(), cli_src()] {
+        for (module, paths) in modules_of(&src) {
+            if src == self::src() && module == "messages" {
+                continue;
+            }
+            for path in paths {
+                let text = fs::read_to_string(&path).unwrap();
+                for line in japanese_in_code(&text) {
+                    found.push(format!("{}:{line}", path.display()));
+                }
+            }
+        }
+        for root in ["lib.rs", "main.rs"] {
+            if let Ok(text) = fs::read_to_string(src.join(root)) {
+                for line in japanese_in_code(&text) {
+                    found.push(format!("{}:{line}", src.join(root).display()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "Japanese text outside messages/: {found:?}"
+    );
+}
+
+#[test]
+fn the_japanese_reader_sees_code_and_not_comments_or_tests() {
+    let text = "/// `はい`\nlet a = \"いいえ\"; // 「」\nlet b = 1; // 質問\nlet c = \"「{}」\";\nlet e = \"全員\";\n#[cfg(test)]\nlet d = \"回答\";";
+    assert_eq!(japanese_in_code(text), [2, 5]);
+}

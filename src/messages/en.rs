@@ -1,0 +1,197 @@
+//! The English catalogue.
+
+use super::{Detail, Noun, SHEET_HEADER, Said, TestWords, Word, Words};
+use crate::condition::Comparison;
+use crate::issue::{Expected, IssueCode};
+
+/// English.
+pub(crate) struct En;
+
+impl Words for En {
+    fn tag(&self) -> &'static str {
+        "en"
+    }
+
+    fn issue(&self, code: IssueCode, subject: &str, detail: &Detail<'_>) -> String {
+        use IssueCode as C;
+        let value = detail.value();
+        let (actual, limit) = detail.count();
+        let expected = match *detail {
+            Detail::Expected(e) => expected(e),
+            _ => "",
+        };
+        let text = detail.text();
+        #[rustfmt::skip]
+        let message = match code {
+            C::NotAnObject => "the answer set must be a JSON object keyed by question id".to_owned(),
+            C::UnknownQuestion => format!("there is no question `{subject}`"),
+            C::UnknownField => format!("there is no field `{subject}`"),
+            C::MissingRequired => format!("{subject}: an answer is required"),
+            C::AnsweredWhileDisabled => format!("{subject}: this question does not apply given the earlier answers, so it must not be answered"),
+            C::WrongType => format!("{subject}: the answer must be {expected}"),
+            C::UnknownChoice => format!("{subject}: {value} is not one of the choices"),
+            C::DuplicateChoice => format!("{subject}: choice {value} is selected twice"),
+            C::ExclusiveChoiceCombined => format!("{subject}: choice {value} cannot be combined with other choices"),
+            C::TooFewChoices => format!("{subject}: select at least {limit} (selected {actual})"),
+            C::TooManyChoices => format!("{subject}: select at most {limit} (selected {actual})"),
+            C::TooFewItems => format!("{subject}: give at least {limit} entries (given {actual})"),
+            C::TooManyItems => format!("{subject}: give at most {limit} entries (given {actual})"),
+            C::RuleFailed => format!("{subject}: {text}"),
+            C::TooShort => format!("{subject}: enter at least {limit} character{} (got {actual})", plural(limit)),
+            C::TooLong => format!("{subject}: enter at most {limit} character{} (got {actual})", plural(limit)),
+            C::PatternMismatch => format!("{subject}: {value} does not match the required pattern"),
+            C::InvalidFormat => format!("{subject}: {value} is not in the required format"),
+            C::OutOfRange => format!("{subject}: {value} is out of range{}", range(detail)),
+            C::InvalidDate => format!("{subject}: {value} is not a valid YYYY-MM-DD date"),
+        };
+        message
+    }
+
+    fn finding(&self, said: Said<'_>, noun: Noun, id: &str) -> String {
+        let what = match noun {
+            Noun::Question => "question",
+            Noun::Field => "field",
+            Noun::Row => "row",
+            Noun::Column => "column",
+            Noun::Specify => "specify box",
+            Noun::Section => "section",
+            Noun::Rule => "rule",
+            Noun::Survey => "survey",
+        };
+        match said {
+            Said::Unreachable => {
+                format!("{what} `{id}` can never be enabled: no answers make its condition true")
+            }
+            Said::RequiredUnreachable => {
+                format!("required {what} `{id}` can never be enabled, so it is never asked")
+            }
+            Said::BlockedByRules => format!(
+                "{what} `{id}` is enabled only by answers that break a rule: no valid answer set shows it"
+            ),
+            Said::AlwaysEnabled => format!(
+                "the condition of {what} `{id}` is true wherever `{id}` can be shown: it can be removed"
+            ),
+            Said::InertTest { tested } => {
+                format!("this test of `{tested}` never changes whether {what} `{id}` is enabled")
+            }
+            Said::RulesConflict => {
+                format!("no answers keep rules `{id}` all at once: no answer set is valid")
+            }
+            Said::RuleNeverApplies => {
+                format!("rule `{id}` never applies: no answers make its `when` true")
+            }
+            Said::RuleNeverFails => {
+                format!("rule `{id}` can never fail: no answers break its `assert`")
+            }
+            Said::RuleNeverHolds => {
+                format!("rule `{id}` can never hold: every answer set it applies to breaks it")
+            }
+            Said::Spent { steps } => format!(
+                "the analysis reached its bound of {steps} steps: the remaining checks were not made"
+            ),
+            Said::Bounded { steps } => {
+                format!(
+                    "the check of {what} `{id}` reached its bound of {steps} steps: not decided"
+                )
+            }
+            Said::Unknowable => format!(
+                "the check of {what} `{id}` is not decided: it tests answers the analysis cannot enumerate (texts it cannot build, selections or instances compared by number)"
+            ),
+        }
+    }
+
+    fn word(&self, word: Word) -> &'static str {
+        match word {
+            Word::Yes => "yes",
+            Word::No => "no",
+            Word::Selected => "selected",
+            Word::NotSelected => "not selected",
+            Word::Everyone => "everyone",
+            Word::NotAskedInFull | Word::NotAsked => "not asked",
+            Word::NotAnswered => "not answered",
+            Word::Asked => "asked",
+            Word::Universe => "universe",
+            Word::AnswerSets => "Answer sets",
+            Word::Valid => "valid",
+            Word::Invalid => "invalid",
+            Word::IssuesFound => "Issues found",
+            Word::RowIdColumn => "answer set id (file name or line number)",
+            Word::ValidColumn => "whether the answer set is valid (1 = valid)",
+            Word::InstanceColumn => "instance number (from 1)",
+        }
+    }
+
+    fn sheet_header(&self) -> [&'static str; SHEET_HEADER] {
+        [
+            "name",
+            "pointer",
+            "label",
+            "question",
+            "type",
+            "values",
+            "not asked",
+            "not answered",
+            "universe",
+            "references",
+        ]
+    }
+
+    fn joiner(&self, all: bool) -> &'static str {
+        if all { " and " } else { " or " }
+    }
+
+    fn not(&self, inner: &str) -> String {
+        format!("not ({inner})")
+    }
+
+    fn test(&self, name: &str, test: &TestWords<'_>) -> String {
+        let op = |c: Comparison| match c {
+            Comparison::GreaterThan => ">",
+            Comparison::GreaterOrEqual => ">=",
+            Comparison::LessThan => "<",
+            Comparison::LessOrEqual => "<=",
+        };
+        match test {
+            TestWords::Equals(label) => format!("if {name} = {label}"),
+            TestWords::NotEquals(label) => format!("if {name} ≠ {label}"),
+            TestWords::In(labels) => format!("if {name} is one of {}", labels.join(", ")),
+            TestWords::Includes(label) => format!("if {name} includes {label}"),
+            TestWords::Compare(c, bound) => format!("if {name} {} {bound}", op(*c)),
+            TestWords::Count(c, n) => format!("if the number of {name} {} {n}", op(*c)),
+            TestWords::CompareAnswers(c, other) => format!("if {name} {} {other}", op(*c)),
+            TestWords::Answered(true) => format!("if {name} is answered"),
+            TestWords::Answered(false) => format!("if {name} is not answered"),
+        }
+    }
+}
+
+fn plural(count: u64) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+fn range(detail: &Detail<'_>) -> String {
+    let Detail::Range { min, max, .. } = detail else {
+        return String::new();
+    };
+    match (min.as_deref(), max.as_deref()) {
+        (Some(min), Some(max)) => format!(" ({min} to {max})"),
+        (Some(min), None) => format!(" (at least {min})"),
+        (None, Some(max)) => format!(" (at most {max})"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The answer type in words.
+fn expected(expected: Expected) -> &'static str {
+    match expected {
+        Expected::Boolean => "a boolean (true or false)",
+        Expected::ChoiceValue => "a choice value (a string)",
+        Expected::ChoiceArray => "an array of choice values",
+        Expected::String => "a string",
+        Expected::Integer => "an integer",
+        Expected::Number => "a number",
+        Expected::Date => "a date (a YYYY-MM-DD string)",
+        Expected::Object => "an object",
+        Expected::Instances => "an array of objects",
+    }
+}

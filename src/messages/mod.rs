@@ -1,0 +1,231 @@
+//! Every Japanese and English text the crate writes, whatever the stage: the messages of
+//! answer issues, the analysis's findings, the codebook's words for conditions and value
+//! labels, the DDI codebook's and the report's headings.
+//!
+//! [`Words`] is what a language says; [`ja`] and [`en`] are the two catalogues, and
+//! [`Locale::words`] is the one place that picks one. A stage asks the catalogue for a
+//! sentence with its parts (an id, a count, a label) and never writes a word of its own, so
+//! each text reads the same wherever it appears. Messages name the question and may quote
+//! the offending scalar (cut to 40 characters); they never echo the answer set.
+
+mod en;
+mod ja;
+
+use crate::condition::Comparison;
+use crate::issue::{Expected, IssueCode};
+
+/// The language of issue messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Locale {
+    /// Japanese.
+    #[default]
+    Ja,
+    /// English.
+    En,
+}
+
+impl Locale {
+    /// The BCP 47 tag (`ja`, `en`), also used to pick survey text.
+    #[must_use]
+    pub fn tag(self) -> &'static str {
+        self.words().tag()
+    }
+
+    /// The locale for a tag; `None` for a tag without a catalogue.
+    #[must_use]
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        [Locale::Ja, Locale::En]
+            .into_iter()
+            .find(|locale| locale.tag() == tag)
+    }
+
+    /// The catalogue of this language.
+    pub(crate) fn words(self) -> &'static dyn Words {
+        match self {
+            Locale::Ja => &ja::Ja,
+            Locale::En => &en::En,
+        }
+    }
+}
+
+/// What an issue is about, beyond its code.
+#[derive(Debug, Clone)]
+pub(crate) enum Detail<'v> {
+    None,
+    /// The kind of value expected (`boolean`, `an array of choice values`, ...).
+    Expected(Expected),
+    /// The offending scalar, quoted for a message.
+    Value(&'v str),
+    /// A count or length against its limit.
+    Count {
+        actual: usize,
+        limit: u64,
+    },
+    /// A value outside `[min, max]` (either side may be open).
+    Range {
+        value: &'v str,
+        min: Option<String>,
+        max: Option<String>,
+    },
+    /// The survey's own message of a failed rule.
+    Text(&'v str),
+}
+
+impl<'v> Detail<'v> {
+    /// The quoted scalar, or nothing.
+    fn value(&self) -> &'v str {
+        match *self {
+            Detail::Value(v) | Detail::Range { value: v, .. } => v,
+            _ => "",
+        }
+    }
+
+    /// The count and its limit, or zeros.
+    fn count(&self) -> (usize, u64) {
+        match *self {
+            Detail::Count { actual, limit } => (actual, limit),
+            _ => (0, 0),
+        }
+    }
+
+    /// The survey's text of a failed rule, or nothing.
+    fn text(&self) -> &'v str {
+        match *self {
+            Detail::Text(text) => text,
+            _ => "",
+        }
+    }
+}
+
+/// Renders the message of one issue about `subject` (a question id or answer key).
+pub(crate) fn message(
+    code: IssueCode,
+    locale: Locale,
+    subject: &str,
+    detail: &Detail<'_>,
+) -> String {
+    locale.words().issue(code, subject, detail)
+}
+
+/// What a finding of the analysis is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Noun {
+    Question,
+    Field,
+    Row,
+    Column,
+    Specify,
+    Section,
+    Rule,
+    /// The whole analysis (its overall bound).
+    Survey,
+}
+
+/// The sentence of a finding of the analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Said<'a> {
+    Unreachable,
+    RequiredUnreachable,
+    BlockedByRules,
+    AlwaysEnabled,
+    /// A test of the question `tested` that never matters.
+    InertTest {
+        tested: &'a str,
+    },
+    RulesConflict,
+    RuleNeverApplies,
+    RuleNeverFails,
+    RuleNeverHolds,
+    /// The whole analysis reached its bound (`steps`).
+    Spent {
+        steps: u64,
+    },
+    /// One check reached the bound of a search (`steps`).
+    Bounded {
+        steps: u64,
+    },
+    /// One check tests answers the analysis cannot enumerate.
+    Unknowable,
+}
+
+/// One test of a condition, its parts already in words: how the codebook says who is asked.
+#[derive(Debug, Clone)]
+pub(crate) enum TestWords<'a> {
+    Equals(&'a str),
+    NotEquals(&'a str),
+    In(&'a [String]),
+    Includes(&'a str),
+    /// The answer against a constant (a number or a date, as written).
+    Compare(Comparison, &'a str),
+    /// The number of selections or instances against a count.
+    Count(Comparison, u32),
+    /// The answer against another question's (its name).
+    CompareAnswers(Comparison, &'a str),
+    Answered(bool),
+}
+
+/// The fixed words of the generated sheets and pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Word {
+    /// The label of `true` (a boolean question without labels of its own).
+    Yes,
+    /// The label of `false`.
+    No,
+    /// A multiple choice's column: the choice selected (1).
+    Selected,
+    /// A multiple choice's column: the choice not selected (0).
+    NotSelected,
+    /// The universe of a question everyone is asked.
+    Everyone,
+    /// The missing code of a question the skip logic did not ask, in full.
+    NotAskedInFull,
+    /// The same, short (a count in the report).
+    NotAsked,
+    NotAnswered,
+    /// Those asked a question (a count in the report).
+    Asked,
+    /// The report's "universe" (who is asked).
+    Universe,
+    AnswerSets,
+    Valid,
+    Invalid,
+    IssuesFound,
+    /// The table's `row_id` column.
+    RowIdColumn,
+    /// The table's `valid` column.
+    ValidColumn,
+    /// A long table's instance number column.
+    InstanceColumn,
+}
+
+/// The codebook sheet's header, in order.
+pub(crate) const SHEET_HEADER: usize = 10;
+
+/// What one language says: every text of every stage. The two catalogues are [`ja::Ja`]
+/// and [`en::En`].
+pub(crate) trait Words: Sync {
+    /// The BCP 47 tag of the language (`ja`).
+    fn tag(&self) -> &'static str;
+
+    /// The message of an answer issue about `subject`.
+    fn issue(&self, code: IssueCode, subject: &str, detail: &Detail<'_>) -> String;
+
+    /// The sentence of a finding about the `noun` `id`.
+    fn finding(&self, said: Said<'_>, noun: Noun, id: &str) -> String;
+
+    /// A fixed word.
+    fn word(&self, word: Word) -> &'static str;
+
+    /// The codebook sheet's column names.
+    fn sheet_header(&self) -> [&'static str; SHEET_HEADER];
+
+    /// Conditions joined: all of them (`and`) or any (`or`).
+    fn joiner(&self, all: bool) -> &'static str;
+
+    /// A negated condition, `inner` already in words.
+    fn not(&self, inner: &str) -> String;
+
+    /// One test of the answer to `name`, in words.
+    fn test(&self, name: &str, test: &TestWords<'_>) -> String;
+}
