@@ -1,26 +1,77 @@
 //! The English catalogue.
 
-use super::{Detail, Noun, SHEET_HEADER, Said, TestWords, Word, Words};
+use super::{Noun, Parts, Said, TestWords, Vocabulary, Words};
 use crate::condition::Comparison;
-use crate::issue::{Expected, IssueCode};
+use crate::issue::IssueCode;
+
+/// The fixed words.
+static VOCABULARY: Vocabulary = Vocabulary {
+    tag: "en",
+    words: [
+        "yes",
+        "no",
+        "selected",
+        "not selected",
+        "everyone",
+        "not asked",
+        "not asked",
+        "not answered",
+        "asked",
+        "universe",
+        "Answer sets",
+        "valid",
+        "invalid",
+        "Issues found",
+        "answer set id (file name or line number)",
+        "whether the answer set is valid (1 = valid)",
+        "instance number (from 1)",
+    ],
+    sheet_header: [
+        "name",
+        "pointer",
+        "label",
+        "question",
+        "type",
+        "values",
+        "not asked",
+        "not answered",
+        "universe",
+        "references",
+    ],
+    and: " and ",
+    or: " or ",
+    comparisons: [">", ">=", "<", "<="],
+    expected: [
+        "a boolean (true or false)",
+        "a choice value (a string)",
+        "an array of choice values",
+        "a string",
+        "an integer",
+        "a number",
+        "a date (a YYYY-MM-DD string)",
+        "an object",
+        "an array of objects",
+    ],
+};
 
 /// English.
 pub(crate) struct En;
 
 impl Words for En {
-    fn tag(&self) -> &'static str {
-        "en"
+    fn vocabulary(&self) -> &'static Vocabulary {
+        &VOCABULARY
     }
 
-    fn issue(&self, code: IssueCode, subject: &str, detail: &Detail<'_>) -> String {
+    fn issue(&self, code: IssueCode, subject: &str, parts: &Parts<'_>) -> String {
         use IssueCode as C;
-        let value = detail.value();
-        let (actual, limit) = detail.count();
-        let expected = match *detail {
-            Detail::Expected(e) => expected(e),
-            _ => "",
-        };
-        let text = detail.text();
+        let Parts {
+            value,
+            actual,
+            limit,
+            expected,
+            text,
+            ..
+        } = *parts;
         #[rustfmt::skip]
         let message = match code {
             C::NotAnObject => "the answer set must be a JSON object keyed by question id".to_owned(),
@@ -41,7 +92,7 @@ impl Words for En {
             C::TooLong => format!("{subject}: enter at most {limit} character{} (got {actual})", plural(limit)),
             C::PatternMismatch => format!("{subject}: {value} does not match the required pattern"),
             C::InvalidFormat => format!("{subject}: {value} is not in the required format"),
-            C::OutOfRange => format!("{subject}: {value} is out of range{}", range(detail)),
+            C::OutOfRange => format!("{subject}: {value} is out of range{}", range(parts)),
             C::InvalidDate => format!("{subject}: {value} is not a valid YYYY-MM-DD date"),
         };
         message
@@ -100,57 +151,12 @@ impl Words for En {
         }
     }
 
-    fn word(&self, word: Word) -> &'static str {
-        match word {
-            Word::Yes => "yes",
-            Word::No => "no",
-            Word::Selected => "selected",
-            Word::NotSelected => "not selected",
-            Word::Everyone => "everyone",
-            Word::NotAskedInFull | Word::NotAsked => "not asked",
-            Word::NotAnswered => "not answered",
-            Word::Asked => "asked",
-            Word::Universe => "universe",
-            Word::AnswerSets => "Answer sets",
-            Word::Valid => "valid",
-            Word::Invalid => "invalid",
-            Word::IssuesFound => "Issues found",
-            Word::RowIdColumn => "answer set id (file name or line number)",
-            Word::ValidColumn => "whether the answer set is valid (1 = valid)",
-            Word::InstanceColumn => "instance number (from 1)",
-        }
-    }
-
-    fn sheet_header(&self) -> [&'static str; SHEET_HEADER] {
-        [
-            "name",
-            "pointer",
-            "label",
-            "question",
-            "type",
-            "values",
-            "not asked",
-            "not answered",
-            "universe",
-            "references",
-        ]
-    }
-
-    fn joiner(&self, all: bool) -> &'static str {
-        if all { " and " } else { " or " }
-    }
-
     fn not(&self, inner: &str) -> String {
         format!("not ({inner})")
     }
 
     fn test(&self, name: &str, test: &TestWords<'_>) -> String {
-        let op = |c: Comparison| match c {
-            Comparison::GreaterThan => ">",
-            Comparison::GreaterOrEqual => ">=",
-            Comparison::LessThan => "<",
-            Comparison::LessOrEqual => "<=",
-        };
+        let op = |c: Comparison| self.vocabulary().comparison(c);
         match test {
             TestWords::Equals(label) => format!("if {name} = {label}"),
             TestWords::NotEquals(label) => format!("if {name} ≠ {label}"),
@@ -169,29 +175,11 @@ fn plural(count: u64) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-fn range(detail: &Detail<'_>) -> String {
-    let Detail::Range { min, max, .. } = detail else {
-        return String::new();
-    };
-    match (min.as_deref(), max.as_deref()) {
+fn range(parts: &Parts<'_>) -> String {
+    match (parts.min, parts.max) {
         (Some(min), Some(max)) => format!(" ({min} to {max})"),
         (Some(min), None) => format!(" (at least {min})"),
         (None, Some(max)) => format!(" (at most {max})"),
         (None, None) => String::new(),
-    }
-}
-
-/// The answer type in words.
-fn expected(expected: Expected) -> &'static str {
-    match expected {
-        Expected::Boolean => "a boolean (true or false)",
-        Expected::ChoiceValue => "a choice value (a string)",
-        Expected::ChoiceArray => "an array of choice values",
-        Expected::String => "a string",
-        Expected::Integer => "an integer",
-        Expected::Number => "a number",
-        Expected::Date => "a date (a YYYY-MM-DD string)",
-        Expected::Object => "an object",
-        Expected::Instances => "an array of objects",
     }
 }

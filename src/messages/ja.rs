@@ -1,26 +1,77 @@
 //! The Japanese catalogue.
 
-use super::{Detail, Noun, SHEET_HEADER, Said, TestWords, Word, Words};
+use super::{Noun, Parts, Said, TestWords, Vocabulary, Words};
 use crate::condition::Comparison;
-use crate::issue::{Expected, IssueCode};
+use crate::issue::IssueCode;
+
+/// The fixed words.
+static VOCABULARY: Vocabulary = Vocabulary {
+    tag: "ja",
+    words: [
+        "はい",
+        "いいえ",
+        "選択",
+        "非選択",
+        "全員",
+        "非該当（質問されていない）",
+        "非該当",
+        "無回答",
+        "対象",
+        "対象条件",
+        "回答数",
+        "有効",
+        "無効",
+        "検出された問題",
+        "回答の識別子（ファイル名または行番号）",
+        "回答が有効か（1 = 有効）",
+        "繰り返しの番号（1から）",
+    ],
+    sheet_header: [
+        "変数名",
+        "JSON Pointer",
+        "ラベル",
+        "質問文",
+        "型",
+        "値ラベル",
+        "非該当（質問されていない）",
+        "無回答",
+        "対象",
+        "参照",
+    ],
+    and: " かつ ",
+    or: " または ",
+    comparisons: ["より大きい", "以上の", "未満の", "以下の"],
+    expected: [
+        "真偽値（true / false）",
+        "選択肢の値（文字列）",
+        "選択肢の値の配列",
+        "文字列",
+        "整数",
+        "数値",
+        "日付（YYYY-MM-DD 形式の文字列）",
+        "オブジェクト",
+        "オブジェクトの配列",
+    ],
+};
 
 /// Japanese.
 pub(crate) struct Ja;
 
 impl Words for Ja {
-    fn tag(&self) -> &'static str {
-        "ja"
+    fn vocabulary(&self) -> &'static Vocabulary {
+        &VOCABULARY
     }
 
-    fn issue(&self, code: IssueCode, subject: &str, detail: &Detail<'_>) -> String {
+    fn issue(&self, code: IssueCode, subject: &str, parts: &Parts<'_>) -> String {
         use IssueCode as C;
-        let value = detail.value();
-        let (actual, limit) = detail.count();
-        let expected = match *detail {
-            Detail::Expected(e) => expected(e),
-            _ => "",
-        };
-        let text = detail.text();
+        let Parts {
+            value,
+            actual,
+            limit,
+            expected,
+            text,
+            ..
+        } = *parts;
         #[rustfmt::skip]
         let message = match code {
             C::NotAnObject => "回答全体はオブジェクト（質問 ID をキーとする JSON オブジェクト）でなければなりません".to_owned(),
@@ -41,7 +92,7 @@ impl Words for Ja {
             C::TooLong => format!("{subject}: {limit} 文字以内で入力してください（{actual} 文字です）"),
             C::PatternMismatch => format!("{subject}: {value} は求められる形式に合いません"),
             C::InvalidFormat => format!("{subject}: {value} は正しい形式ではありません"),
-            C::OutOfRange => format!("{subject}: {value} は範囲外です{}", range(detail)),
+            C::OutOfRange => format!("{subject}: {value} は範囲外です{}", range(parts)),
             C::InvalidDate => format!("{subject}: {value} は正しい日付（YYYY-MM-DD）ではありません"),
         };
         message
@@ -93,58 +144,12 @@ impl Words for Ja {
         }
     }
 
-    fn word(&self, word: Word) -> &'static str {
-        match word {
-            Word::Yes => "はい",
-            Word::No => "いいえ",
-            Word::Selected => "選択",
-            Word::NotSelected => "非選択",
-            Word::Everyone => "全員",
-            Word::NotAskedInFull => "非該当（質問されていない）",
-            Word::NotAsked => "非該当",
-            Word::NotAnswered => "無回答",
-            Word::Asked => "対象",
-            Word::Universe => "対象条件",
-            Word::AnswerSets => "回答数",
-            Word::Valid => "有効",
-            Word::Invalid => "無効",
-            Word::IssuesFound => "検出された問題",
-            Word::RowIdColumn => "回答の識別子（ファイル名または行番号）",
-            Word::ValidColumn => "回答が有効か（1 = 有効）",
-            Word::InstanceColumn => "繰り返しの番号（1から）",
-        }
-    }
-
-    fn sheet_header(&self) -> [&'static str; SHEET_HEADER] {
-        [
-            "変数名",
-            "JSON Pointer",
-            "ラベル",
-            "質問文",
-            "型",
-            "値ラベル",
-            "非該当（質問されていない）",
-            "無回答",
-            "対象",
-            "参照",
-        ]
-    }
-
-    fn joiner(&self, all: bool) -> &'static str {
-        if all { " かつ " } else { " または " }
-    }
-
     fn not(&self, inner: &str) -> String {
         format!("次に当たらない場合（{inner}）")
     }
 
     fn test(&self, name: &str, test: &TestWords<'_>) -> String {
-        let op = |c: Comparison| match c {
-            Comparison::GreaterThan => "より大きい",
-            Comparison::GreaterOrEqual => "以上の",
-            Comparison::LessThan => "未満の",
-            Comparison::LessOrEqual => "以下の",
-        };
+        let op = |c: Comparison| self.vocabulary().comparison(c);
         match test {
             TestWords::Equals(label) => format!("{name}で「{label}」と回答した場合"),
             TestWords::NotEquals(label) => format!("{name}で「{label}」と回答していない場合"),
@@ -162,29 +167,11 @@ impl Words for Ja {
     }
 }
 
-fn range(detail: &Detail<'_>) -> String {
-    let Detail::Range { min, max, .. } = detail else {
-        return String::new();
-    };
-    match (min.as_deref(), max.as_deref()) {
+fn range(parts: &Parts<'_>) -> String {
+    match (parts.min, parts.max) {
         (Some(min), Some(max)) => format!("（{min} 〜 {max}）"),
         (Some(min), None) => format!("（{min} 以上）"),
         (None, Some(max)) => format!("（{max} 以下）"),
         (None, None) => String::new(),
-    }
-}
-
-/// The answer type in words.
-fn expected(expected: Expected) -> &'static str {
-    match expected {
-        Expected::Boolean => "真偽値（true / false）",
-        Expected::ChoiceValue => "選択肢の値（文字列）",
-        Expected::ChoiceArray => "選択肢の値の配列",
-        Expected::String => "文字列",
-        Expected::Integer => "整数",
-        Expected::Number => "数値",
-        Expected::Date => "日付（YYYY-MM-DD 形式の文字列）",
-        Expected::Object => "オブジェクト",
-        Expected::Instances => "オブジェクトの配列",
     }
 }

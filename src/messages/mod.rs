@@ -72,29 +72,46 @@ pub(crate) enum Detail<'v> {
     Text(&'v str),
 }
 
-impl<'v> Detail<'v> {
-    /// The quoted scalar, or nothing.
-    fn value(&self) -> &'v str {
-        match *self {
-            Detail::Value(v) | Detail::Range { value: v, .. } => v,
-            _ => "",
-        }
-    }
+/// The parts of an issue's message, read from its [`Detail`] (empty where it has none).
+pub(crate) struct Parts<'v> {
+    /// The quoted scalar.
+    pub(crate) value: &'v str,
+    /// A count and its limit.
+    pub(crate) actual: usize,
+    pub(crate) limit: u64,
+    /// The answer type expected, in words.
+    pub(crate) expected: &'static str,
+    /// The survey's text of a failed rule.
+    pub(crate) text: &'v str,
+    /// A range's bounds, either side open.
+    pub(crate) min: Option<&'v str>,
+    pub(crate) max: Option<&'v str>,
+}
 
-    /// The count and its limit, or zeros.
-    fn count(&self) -> (usize, u64) {
-        match *self {
-            Detail::Count { actual, limit } => (actual, limit),
-            _ => (0, 0),
+impl<'v> Parts<'v> {
+    fn of(detail: &'v Detail<'v>, vocabulary: &Vocabulary) -> Parts<'v> {
+        let mut parts = Parts {
+            value: "",
+            actual: 0,
+            limit: 0,
+            expected: "",
+            text: "",
+            min: None,
+            max: None,
+        };
+        match detail {
+            Detail::None => {}
+            Detail::Expected(e) => parts.expected = vocabulary.expected[*e as usize],
+            Detail::Value(v) => parts.value = v,
+            Detail::Count { actual, limit } => (parts.actual, parts.limit) = (*actual, *limit),
+            Detail::Range { value, min, max } => {
+                parts.value = value;
+                parts.min = min.as_deref();
+                parts.max = max.as_deref();
+            }
+            Detail::Text(text) => parts.text = text,
         }
-    }
-
-    /// The survey's text of a failed rule, or nothing.
-    fn text(&self) -> &'v str {
-        match *self {
-            Detail::Text(text) => text,
-            _ => "",
-        }
+        parts
     }
 }
 
@@ -105,7 +122,8 @@ pub(crate) fn message(
     subject: &str,
     detail: &Detail<'_>,
 ) -> String {
-    locale.words().issue(code, subject, detail)
+    let words = locale.words();
+    words.issue(code, subject, &Parts::of(detail, words.vocabulary()))
 }
 
 /// What a finding of the analysis is about.
@@ -165,7 +183,8 @@ pub(crate) enum TestWords<'a> {
     Answered(bool),
 }
 
-/// The fixed words of the generated sheets and pages.
+/// The fixed words of the generated sheets and pages. A [`Vocabulary`] lists them in the
+/// order of these variants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Word {
     /// The label of `true` (a boolean question without labels of its own).
@@ -202,30 +221,78 @@ pub(crate) enum Word {
 /// The codebook sheet's header, in order.
 pub(crate) const SHEET_HEADER: usize = 10;
 
-/// What one language says: every text of every stage. The two catalogues are [`ja::Ja`]
-/// and [`en::En`].
-pub(crate) trait Words: Sync {
+/// The fixed words of one language: data, where [`Words`] holds the sentences.
+pub(crate) struct Vocabulary {
     /// The BCP 47 tag of the language (`ja`).
-    fn tag(&self) -> &'static str;
+    pub(crate) tag: &'static str,
+    /// Each [`Word`], in the order of its variants.
+    pub(crate) words: [&'static str; WORDS],
+    /// The codebook sheet's column names.
+    pub(crate) sheet_header: [&'static str; SHEET_HEADER],
+    /// Conditions joined: all of them, any of them.
+    pub(crate) and: &'static str,
+    pub(crate) or: &'static str,
+    /// `>`, `>=`, `<`, `<=` in words, in the order of [`Comparison`]'s variants.
+    pub(crate) comparisons: [&'static str; 4],
+    /// Each [`Expected`] answer type in words, in the order of its variants.
+    pub(crate) expected: [&'static str; EXPECTED],
+}
+
+/// How many [`Word`]s there are.
+pub(crate) const WORDS: usize = Word::InstanceColumn as usize + 1;
+/// How many [`Expected`] answer types there are.
+pub(crate) const EXPECTED: usize = Expected::Instances as usize + 1;
+
+impl Vocabulary {
+    /// A comparison in words.
+    pub(crate) fn comparison(&self, comparison: Comparison) -> &'static str {
+        self.comparisons[match comparison {
+            Comparison::GreaterThan => 0,
+            Comparison::GreaterOrEqual => 1,
+            Comparison::LessThan => 2,
+            Comparison::LessOrEqual => 3,
+        }]
+    }
+}
+
+/// What one language says: its [`Vocabulary`] and every sentence of every stage. The two
+/// catalogues are `ja::Ja` and `en::En`.
+pub(crate) trait Words: Sync {
+    /// The fixed words.
+    fn vocabulary(&self) -> &'static Vocabulary;
 
     /// The message of an answer issue about `subject`.
-    fn issue(&self, code: IssueCode, subject: &str, detail: &Detail<'_>) -> String;
+    fn issue(&self, code: IssueCode, subject: &str, parts: &Parts<'_>) -> String;
 
     /// The sentence of a finding about the `noun` `id`.
     fn finding(&self, said: Said<'_>, noun: Noun, id: &str) -> String;
-
-    /// A fixed word.
-    fn word(&self, word: Word) -> &'static str;
-
-    /// The codebook sheet's column names.
-    fn sheet_header(&self) -> [&'static str; SHEET_HEADER];
-
-    /// Conditions joined: all of them (`and`) or any (`or`).
-    fn joiner(&self, all: bool) -> &'static str;
 
     /// A negated condition, `inner` already in words.
     fn not(&self, inner: &str) -> String;
 
     /// One test of the answer to `name`, in words.
     fn test(&self, name: &str, test: &TestWords<'_>) -> String;
+}
+
+impl dyn Words {
+    /// The BCP 47 tag of the language.
+    pub(crate) fn tag(&self) -> &'static str {
+        self.vocabulary().tag
+    }
+
+    /// A fixed word.
+    pub(crate) fn word(&self, word: Word) -> &'static str {
+        self.vocabulary().words[word as usize]
+    }
+
+    /// The codebook sheet's column names.
+    pub(crate) fn sheet_header(&self) -> [&'static str; SHEET_HEADER] {
+        self.vocabulary().sheet_header
+    }
+
+    /// Conditions joined: all of them (`and`) or any (`or`).
+    pub(crate) fn joiner(&self, all: bool) -> &'static str {
+        let vocabulary = self.vocabulary();
+        if all { vocabulary.and } else { vocabulary.or }
+    }
 }
