@@ -82,6 +82,27 @@ fn delimiter(c: char, quoted: bool) -> Option<bool> {
     }
 }
 
+/// Text for a markup format (XML, HTML, a Markdown table): `&`, `<` and `>` as entities,
+/// each character `special` names as its replacement, the characters `kept` as they are, and
+/// every other control character as its escape (`\u{1b}`), so no raw NUL or ESC reaches the
+/// page.
+pub(crate) fn markup(text: &str, special: &[(char, &str)], kept: &[char]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if kept.contains(&c) => out.push(c),
+            c => match special.iter().find(|(s, _)| *s == c) {
+                Some((_, replacement)) => out.push_str(replacement),
+                None => push_escaped(&mut out, c),
+            },
+        }
+    }
+    out
+}
+
 /// Pushes `c`, or its escape when it is a control character.
 pub(crate) fn push_escaped(out: &mut String, c: char) {
     if c.is_control() {

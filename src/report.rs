@@ -291,16 +291,5 @@ fn shorten(text: &str, most: usize) -> String {
 /// Text for the page: the HTML special characters as entities, and every control character
 /// but line breaks and tabs written as its escape (`\u{1b}`), so no raw NUL or ESC reaches the page.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' | '\t' => out.push(c),
-            c => crate::quote::push_escaped(&mut out, c),
-        }
-    }
-    out
+    crate::quote::markup(text, &[('"', "&quot;")], &['\n', '\t'])
 }

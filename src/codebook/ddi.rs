@@ -251,18 +251,15 @@ fn key_label(name: &str, locale: Locale) -> &'static str {
 /// every other control character but tab and line breaks (XML 1.0 does not allow most of
 /// them) written as its escape (`\u{1b}`).
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            '\u{FFFE}' | '\u{FFFF}' => {}
-            c => crate::quote::push_escaped(&mut out, c),
-        }
-    }
-    out
+    // U+FFFE and U+FFFF are not XML characters either: left out.
+    crate::quote::markup(
+        text,
+        &[
+            ('"', "&quot;"),
+            ('\'', "&apos;"),
+            ('\u{FFFE}', ""),
+            ('\u{FFFF}', ""),
+        ],
+        &['\t', '\n', '\r'],
+    )
 }

@@ -80,21 +80,7 @@ pub fn csv(survey: &Survey, locale: Locale, not_asked: &str, not_answered: &str)
 #[must_use]
 pub fn markdown(survey: &Survey, locale: Locale, not_asked: &str, not_answered: &str) -> String {
     let (header, rows) = rows(survey, locale, not_asked, not_answered);
-    let cell = |text: &str| {
-        let mut out = String::with_capacity(text.len());
-        for c in text.chars() {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '|' => out.push_str("\\|"),
-                '\n' => out.push_str("<br>"),
-                '\t' => out.push(c),
-                c => crate::quote::push_escaped(&mut out, c),
-            }
-        }
-        out
-    };
+    let cell = |text: &str| crate::quote::markup(text, &[('|', "\\|"), ('\n', "<br>")], &['\t']);
     let mut text = format!(
         "| {} |\n|{}\n",
         header.join(" | "),
