@@ -27,7 +27,7 @@ fn line(name: &str, survey: &Survey, answer_sets: Vec<Value>) -> Value {
         .map(|answers| {
             let issues = |locale| {
                 let options = ValidateOptions {
-                    locale,
+                    locale: Some(locale),
                     max_issues: usize::MAX,
                     ..ValidateOptions::default()
                 };

@@ -33,9 +33,9 @@
 //! - `program`: what validation runs, compiled from the nodes: a 16-byte step per node, rule
 //!   tables per kind with the rule of each kind beside them, constants in one buffer,
 //!   conditions as prefix-ordered ops.
-//! - `survey`: [`Survey`], load -> check -> compile, and its read API.
 //! - `messages`: every Japanese and English text of every stage (issue messages, findings,
 //!   the codebook's and the report's words), behind one trait, a catalogue per language.
+//! - `survey`: [`Survey`], load -> check -> compile, and its read API.
 //! - `validate`: answers to a [`Report`]; also `is_valid`, `enabled`, `prune` and `progress`.
 //!   One walk in document order (a repeat's fields once per instance), enabled states as a
 //!   bitset, then the edit checks.
@@ -86,8 +86,8 @@ mod check;
 pub mod fhir;
 mod error;
 mod program;
-mod survey;
 mod messages;
+mod survey;
 mod validate;
 pub mod tabular;
 pub mod codebook;

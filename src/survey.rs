@@ -216,6 +216,22 @@ impl Survey {
         &self.definition.default_locale
     }
 
+    /// The language of the crate's own messages about this survey (issues, findings, the
+    /// codebook's words) when the caller names none: the survey's `default_locale`, or English
+    /// where the crate has no catalogue for it.
+    ///
+    /// ```
+    /// use survey_schema::{Locale, Survey};
+    /// let survey = Survey::from_yaml("id: s\nversion: '1'\ndefault_locale: fr\ntitle: T\nquestions: [{id: q, type: text, title: Q}]")?;
+    /// assert_eq!(survey.locale(), Locale::En);
+    /// # Ok::<(), survey_schema::Error>(())
+    /// ```
+    #[must_use]
+    pub fn locale(&self) -> crate::messages::Locale {
+        crate::messages::Locale::from_tag(self.default_locale())
+            .unwrap_or(crate::messages::Locale::En)
+    }
+
     /// The ids of the top-level questions (and specify boxes) in order; these are the keys
     /// of an answer set.
     pub fn question_ids(&self) -> impl Iterator<Item = &str> + '_ {

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::export::create;
-use crate::files::{Fatal, load_survey};
+use crate::files::{Fatal, LocaleArg, load_survey};
 
 #[derive(Args)]
 pub(crate) struct CodebookArgs {
@@ -20,9 +20,10 @@ pub(crate) struct CodebookArgs {
     /// The codebook's format.
     #[arg(long, value_enum, default_value_t = CodebookFormat::Markdown)]
     to: CodebookFormat,
-    /// Language of labels and universes (DDI carries every language of the survey).
-    #[arg(long, value_enum, default_value_t = crate::files::LocaleArg::Ja)]
-    locale: crate::files::LocaleArg,
+    /// Language of labels and universes (default: the survey's default locale, else
+    /// English; DDI carries every language of the survey).
+    #[arg(long, value_enum)]
+    locale: Option<LocaleArg>,
     /// The code `survey export` writes for "not asked".
     #[arg(long, default_value = ".a")]
     not_asked: String,
@@ -61,7 +62,7 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
             .map_err(|e| Fatal(e.to_string()))?;
         return Ok(true);
     }
-    let locale = args.locale.locale();
+    let locale = LocaleArg::or_survey(args.locale, &survey);
     let text = match args.to {
         CodebookFormat::Csv => {
             let text =

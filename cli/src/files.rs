@@ -27,6 +27,12 @@ impl LocaleArg {
             LocaleArg::En => Locale::En,
         }
     }
+
+    /// The language a command speaks: the one asked for, or the survey's own
+    /// ([`Survey::locale`]).
+    pub(crate) fn or_survey(arg: Option<LocaleArg>, survey: &Survey) -> Locale {
+        arg.map_or_else(|| survey.locale(), LocaleArg::locale)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -49,9 +49,9 @@ enum Command {
     Check {
         /// The survey file (.yaml, .yml or .json).
         survey: PathBuf,
-        /// Language of the warnings.
-        #[arg(long, value_enum, default_value_t = LocaleArg::En)]
-        locale: LocaleArg,
+        /// Language of the warnings (default: the survey's default locale, else English).
+        #[arg(long, value_enum)]
+        locale: Option<LocaleArg>,
         /// Exit with status 1 when the analysis finds anything.
         #[arg(long)]
         deny_warnings: bool,
@@ -97,9 +97,9 @@ enum Command {
         /// Ignore answers to disabled questions instead of reporting them.
         #[arg(long)]
         lenient: bool,
-        /// Language of the messages.
-        #[arg(long, value_enum, default_value_t = LocaleArg::Ja)]
-        locale: LocaleArg,
+        /// Language of the messages (default: the survey's default locale, else English).
+        #[arg(long, value_enum)]
+        locale: Option<LocaleArg>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
@@ -197,7 +197,7 @@ fn main() -> ExitCode {
             locale,
             deny_warnings,
             no_analysis,
-        } => check(&survey, locale.locale(), deny_warnings, !no_analysis),
+        } => check(&survey, locale, deny_warnings, !no_analysis),
         Command::Examples {
             survey,
             cover,
@@ -218,7 +218,7 @@ fn main() -> ExitCode {
             let options = ValidateOptions {
                 partial,
                 lenient,
-                locale: locale.locale(),
+                locale: locale.map(LocaleArg::locale),
                 max_issues: max_issues as usize,
             };
             let jobs = jobs
@@ -270,10 +270,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(path: &Path, locale: Locale, deny: bool, analyse: bool) -> Result<bool, Fatal> {
+fn check(path: &Path, locale: Option<LocaleArg>, deny: bool, analyse: bool) -> Result<bool, Fatal> {
     let Some((survey, text)) = load_survey_text(path)? else {
         return Ok(false);
     };
+    let locale = LocaleArg::or_survey(locale, &survey);
     let count = survey.questions().count();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if !analyse {

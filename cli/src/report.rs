@@ -9,7 +9,7 @@ use survey_schema::report;
 use survey_schema::tabular::Tally;
 
 use crate::export::rows;
-use crate::files::{Fatal, load_survey};
+use crate::files::{Fatal, LocaleArg, load_survey};
 
 #[derive(Args)]
 pub(crate) struct ReportArgs {
@@ -22,9 +22,9 @@ pub(crate) struct ReportArgs {
     /// line per column and statistic (default: by the extension of -o, else JSON).
     #[arg(long, value_enum)]
     format: Option<ReportFormat>,
-    /// Language of the HTML page.
-    #[arg(long, value_enum, default_value_t = crate::files::LocaleArg::Ja)]
-    locale: crate::files::LocaleArg,
+    /// Language of the HTML page (default: the survey's default locale, else English).
+    #[arg(long, value_enum)]
+    locale: Option<LocaleArg>,
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -81,7 +81,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
     });
     match format {
         ReportFormat::Html => {
-            let page = report::html(&survey, &tally, args.locale.locale());
+            let page = report::html(&survey, &tally, LocaleArg::or_survey(args.locale, &survey));
             match &args.output {
                 Some(path) => std::fs::write(path, page)
                     .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?,

@@ -25,11 +25,12 @@ use crate::messages::{self, Detail, Locale};
 use crate::node::{AnswerSpec, QuestionRef};
 use crate::survey::Survey;
 
-/// How to validate. The default is complete, strict, Japanese, at most 100 issues.
+/// How to validate. The default is complete, strict, messages in the survey's own language
+/// ([`Survey::locale`]), at most 100 issues.
 ///
 /// ```
 /// use survey_schema::{Locale, ValidateOptions};
-/// let options = ValidateOptions { partial: true, locale: Locale::En, ..ValidateOptions::default() };
+/// let options = ValidateOptions { partial: true, locale: Some(Locale::En), ..ValidateOptions::default() };
 /// assert!(!options.lenient);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +40,8 @@ pub struct ValidateOptions {
     /// Answers to disabled questions are ignored instead of reported as
     /// `answered_while_disabled`.
     pub lenient: bool,
-    /// The language of messages.
-    pub locale: Locale,
+    /// The language of messages; `None` (the default): the survey's own ([`Survey::locale`]).
+    pub locale: Option<Locale>,
     /// The most issues one report holds; the rest are counted as truncated.
     pub max_issues: usize,
 }
@@ -50,7 +51,7 @@ impl Default for ValidateOptions {
         ValidateOptions {
             partial: false,
             lenient: false,
-            locale: Locale::default(),
+            locale: None,
             max_issues: 100,
         }
     }
@@ -84,7 +85,8 @@ impl Progress {
 }
 
 impl Survey {
-    /// Validates a complete answer set with the default options (strict, Japanese messages).
+    /// Validates a complete answer set with the default options (strict, messages in the
+    /// survey's own language).
     ///
     /// ```
     /// use survey_schema::{Survey, ValidateOptions, Locale};
@@ -98,7 +100,7 @@ impl Survey {
     ///   - { id: per_day, type: integer, title: How many?, minimum: 1, required: true,
     ///       enable_when: { question: smoker, equals: true } }
     /// "#)?;
-    /// let options = ValidateOptions { locale: Locale::En, ..ValidateOptions::default() };
+    /// let options = ValidateOptions { locale: Some(Locale::En), ..ValidateOptions::default() };
     /// let report = survey.validate_with(&serde_json::json!({"smoker": false, "per_day": 3}), &options);
     /// assert_eq!(report.issues[0].code.as_str(), "answered_while_disabled");
     /// assert_eq!(report.issues[0].path, "/per_day");
@@ -206,13 +208,14 @@ impl Survey {
         raw: &RawIssue<'_, A>,
         options: &ValidateOptions,
     ) -> bool {
+        let locale = options.locale.unwrap_or_else(|| self.locale());
         if matches!(raw.detail, RawDetail::Rule(k) if !self.rules[k].severity.is_error()) {
-            report.warnings.push(self.materialize(raw, options.locale));
+            report.warnings.push(self.materialize(raw, locale));
         } else if report.issues.len() >= options.max_issues {
             report.truncated = true;
             return false;
         } else {
-            report.issues.push(self.materialize(raw, options.locale));
+            report.issues.push(self.materialize(raw, locale));
         }
         true
     }

@@ -75,7 +75,7 @@ fn answer_sets() -> Vec<Value> {
 
 fn render(survey: &Survey, locale: Locale, seen: &mut BTreeSet<IssueCode>) -> String {
     let options = ValidateOptions {
-        locale,
+        locale: Some(locale),
         ..ValidateOptions::default()
     };
     let mut out = String::new();

@@ -14,7 +14,7 @@ fn survey() -> Survey {
 
 fn en() -> ValidateOptions {
     ValidateOptions {
-        locale: Locale::En,
+        locale: Some(Locale::En),
         ..ValidateOptions::default()
     }
 }
@@ -80,9 +80,14 @@ fn warnings_never_make_an_answer_set_invalid() {
         warning.message,
         "renewed: a renewal is usually after the opening"
     );
-    let ja = survey.validate(&answers);
+    // Without a locale, the survey's own (`default_locale: en` here).
+    assert_eq!(survey.validate(&answers).warnings, report.warnings);
+    let ja = ValidateOptions {
+        locale: Some(Locale::Ja),
+        ..ValidateOptions::default()
+    };
     assert_eq!(
-        ja.warnings[0].message,
+        survey.validate_with(&answers, &ja).warnings[0].message,
         "renewed: 更新日は通常、開設日より後です"
     );
     // An error rule fails validation, with its path, rule id and message.

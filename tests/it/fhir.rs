@@ -20,7 +20,7 @@ const CHECKLIST: &str = concat!(
 fn options(partial: bool) -> ValidateOptions {
     ValidateOptions {
         partial,
-        locale: Locale::En,
+        locale: Some(Locale::En),
         ..ValidateOptions::default()
     }
 }

@@ -59,7 +59,7 @@ fn assert_same_verdict(
         let report = survey.validate_with(
             answers,
             &survey_schema::ValidateOptions {
-                locale: survey_schema::Locale::En,
+                locale: Some(survey_schema::Locale::En),
                 ..Default::default()
             },
         );

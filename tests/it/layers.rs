@@ -37,10 +37,11 @@ const LAYERS: &[&str] = &[
     "error",
     // compile
     "program",
+    // every text of every stage
+    "messages",
     // survey
     "survey",
     // validate
-    "messages",
     "validate",
     "tabular",
     "codebook",

@@ -91,7 +91,7 @@ fn an_exclusive_choice_repeated_alone_is_a_duplicate_not_a_combination() {
     let survey = common::mhlw();
     let options = ValidateOptions {
         partial: true,
-        locale: Locale::En,
+        locale: Some(Locale::En),
         ..ValidateOptions::default()
     };
     let report = survey.validate_with(&json!({"Q6": ["none_seeking", "none_seeking"]}), &options);

@@ -273,7 +273,7 @@ fn scenarios() -> Vec<Scenario> {
 
 fn english() -> ValidateOptions {
     ValidateOptions {
-        locale: Locale::En,
+        locale: Some(Locale::En),
         ..ValidateOptions::default()
     }
 }
@@ -351,7 +351,7 @@ fn progress_follows_the_skip_paths() {
 
 fn render(survey: &Survey, answers: &Value, locale: Locale) -> String {
     let options = ValidateOptions {
-        locale,
+        locale: Some(locale),
         ..ValidateOptions::default()
     };
     format!(

@@ -13,7 +13,7 @@ fn make(questions: &str) -> Survey {
 
 fn options() -> ValidateOptions {
     ValidateOptions {
-        locale: Locale::En,
+        locale: Some(Locale::En),
         ..ValidateOptions::default()
     }
 }

@@ -16,7 +16,7 @@ use survey_schema::{Format, IssueCode, Limits, Locale, Survey, ValidateOptions};
 
 fn modes() -> [ValidateOptions; 4] {
     let base = ValidateOptions {
-        locale: Locale::En,
+        locale: Some(Locale::En),
         ..ValidateOptions::default()
     };
     [

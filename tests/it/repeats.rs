@@ -16,7 +16,7 @@ fn systems() -> Survey {
 
 fn issues(survey: &Survey, answers: &Value) -> Vec<(String, String)> {
     let options = ValidateOptions {
-        locale: Locale::En,
+        locale: Some(Locale::En),
         ..ValidateOptions::default()
     };
     survey
@@ -55,7 +55,7 @@ fn each_instance_has_its_own_skip_logic_and_paths() {
     let report = survey.validate_with(
         &answers,
         &ValidateOptions {
-            locale: Locale::En,
+            locale: Some(Locale::En),
             ..ValidateOptions::default()
         },
     );

@@ -28,7 +28,7 @@ fn issues(survey: &Survey, answers: &Value, options: &ValidateOptions) -> Vec<(S
 
 fn strict() -> ValidateOptions {
     ValidateOptions {
-        locale: Locale::En,
+        locale: Some(Locale::En),
         ..ValidateOptions::default()
     }
 }
