@@ -261,7 +261,10 @@ impl Checker<'_> {
                 self.problem(
                     ProblemCode::UnknownQuestion,
                     column_path,
-                    format!("the table has no column `{column}`"),
+                    format!(
+                        "the table has no column `{column}`{}",
+                        super::did_you_mean(column, self.table_columns.iter().copied())
+                    ),
                 );
                 None
             }
@@ -300,7 +303,10 @@ impl Checker<'_> {
             } else {
                 (
                     ProblemCode::UnknownQuestion,
-                    format!("there is no question `{question}`"),
+                    format!(
+                        "there is no question `{question}`{}",
+                        super::did_you_mean(question, self.declared.iter().copied())
+                    ),
                 )
             };
             self.problem(code, question_path, message);
@@ -389,10 +395,11 @@ impl Checker<'_> {
                 ),
             );
         } else {
+            let known = super::did_you_mean(field, index.keys().map(AsRef::as_ref));
             self.problem(
                 ProblemCode::UnknownQuestion,
                 field_path,
-                format!("group `{question}` has no field `{field}`"),
+                format!("group `{question}` has no field `{field}`{known}"),
             );
         }
         None
@@ -514,7 +521,10 @@ impl Checker<'_> {
     fn valid_answer(&self, node: usize, value: &Value, whole: bool) -> Result<(), String> {
         let valid_choice = |choices: &[Choice], v: &Value| match v.as_str() {
             Some(s) if choices.iter().any(|c| c.value == s) => Ok(()),
-            Some(s) => Err(format!("`{s}` is not one of its choices")),
+            Some(s) => Err(format!(
+                "`{s}` is not one of its choices{}",
+                super::did_you_mean(s, choices.iter().map(|c| c.value.as_str()))
+            )),
             None => Err("expected a choice value (a string)".to_owned()),
         };
         match &self.nodes[node].spec {

@@ -505,3 +505,21 @@ fn count_questions(questions: &[QuestionDef]) -> usize {
         })
         .fold(0, usize::saturating_add)
 }
+
+/// ` (did you mean `x`?)` for the candidate closest to a misspelt `wanted`, when one is close
+/// enough to be meant (an edit or two, fewer for a short id; case aside), else nothing.
+pub(crate) fn did_you_mean<'c>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> String {
+    let lower = wanted.to_lowercase();
+    let most = (wanted.chars().count() / 3).clamp(1, 3);
+    candidates
+        .into_iter()
+        .filter(|c| *c != wanted)
+        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), c))
+        // Never a wholly other id (`z` for `a`).
+        .filter(|&(distance, _)| distance <= most && distance < wanted.chars().count())
+        .min()
+        .map_or_else(String::new, |(_, c)| format!(" (did you mean `{c}`?)"))
+}

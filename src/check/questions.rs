@@ -151,7 +151,14 @@ impl<'a> Checker<'a> {
             self.problem(
                 ProblemCode::UnknownReference,
                 format!("{path}.reference"),
-                format!("`{}` is not in the survey's references", citation.reference),
+                format!(
+                    "`{}` is not in the survey's references{}",
+                    citation.reference,
+                    super::did_you_mean(
+                        &citation.reference,
+                        self.def.references.keys().map(String::as_str)
+                    )
+                ),
             );
         }
         self.opt_text(citation.section.as_ref(), format!("{path}.section"));
@@ -453,7 +460,13 @@ impl<'a> Checker<'a> {
                     self.problem(
                         ProblemCode::UnknownChoiceSet,
                         format!("{path}.choice_set"),
-                        format!("there is no choice set `{name}`"),
+                        format!(
+                            "there is no choice set `{name}`{}",
+                            super::did_you_mean(
+                                name,
+                                self.def.choice_sets.keys().map(String::as_str)
+                            )
+                        ),
                     );
                     return Vec::new();
                 };

@@ -560,3 +560,69 @@ fn json_definitions_get_locations_too() {
     assert_eq!(problem.path, "questions[0].enable_when.question");
     assert_eq!(problem.location.map(|l| l.line), Some(5));
 }
+
+/// The messages of a survey's problems.
+fn messages(yaml: &str) -> Vec<String> {
+    match Survey::from_yaml(yaml) {
+        Err(Error::Check(error)) => error.problems.iter().map(|p| p.message.clone()).collect(),
+        other => panic!("expected problems, got {other:?}"),
+    }
+}
+
+/// A misspelt id names the one it probably means: a question, a group's field, a row's
+/// column, a choice, a choice set, a reference; an id close to nothing names nothing.
+#[test]
+fn a_misspelt_id_says_which_one_is_meant() {
+    let questions = "references:\n  guideline: {title: G}\nchoice_sets:\n  colours: [{value: red, label: R}, {value: blue, label: B}]\nquestions:\n  - {id: has_pet, type: boolean, title: P}\n  - {id: colour, type: single_choice, title: C, choice_set: colours}\n  - id: owner\n    type: group\n    title: O\n    fields: [{id: email, type: text, title: E}]\n";
+    let cases = [
+        (
+            "  - {id: q, type: text, title: Q, enable_when: {question: has_pets, equals: true}}\n",
+            "there is no question `has_pets` (did you mean `has_pet`?)",
+        ),
+        (
+            "  - {id: q, type: text, title: Q, enable_when: {question: Has_Pet, equals: true}}\n",
+            "there is no question `Has_Pet` (did you mean `has_pet`?)",
+        ),
+        (
+            "  - {id: q, type: text, title: Q, enable_when: {question: owner, field: emial, answered: true}}\n",
+            "group `owner` has no field `emial` (did you mean `email`?)",
+        ),
+        (
+            "  - {id: q, type: text, title: Q, enable_when: {question: colour, equals: rde}}\n",
+            "`rde` is not one of its choices (did you mean `red`?)",
+        ),
+        (
+            "  - {id: q, type: single_choice, title: Q, choice_set: colour}\n",
+            "there is no choice set `colour` (did you mean `colours`?)",
+        ),
+        (
+            "  - {id: q, type: text, title: Q, references: [{reference: guidline}]}\n",
+            "`guidline` is not in the survey's references (did you mean `guideline`?)",
+        ),
+        (
+            "  - {id: q, type: text, title: Q, enable_when: {question: zebra_crossing, equals: true}}\n",
+            "there is no question `zebra_crossing`",
+        ),
+    ];
+    for (question, expected) in cases {
+        let found = messages(&format!("{HEAD}{questions}{question}"));
+        assert!(
+            found.iter().any(|m| m.contains(expected)),
+            "{expected}: {found:?}"
+        );
+        if !expected.contains("did you mean") {
+            assert!(
+                found.iter().all(|m| !m.contains("did you mean")),
+                "{found:?}"
+            );
+        }
+    }
+    let table = "questions:\n  - id: T\n    type: table\n    title: T\n    rows: [{id: r1, label: r1}]\n    columns:\n      - {id: amount, type: integer, title: A}\n      - {id: b, type: boolean, title: B, enable_when: {column: amuont, answered: true}}\n";
+    let found = messages(&format!("{HEAD}{table}"));
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("the table has no column `amuont` (did you mean `amount`?)")),
+        "{found:?}"
+    );
+}
