@@ -251,6 +251,45 @@ pub struct QuestionRef<'a> {
 }
 
 impl Node {
+    /// For every node, the nodes whose condition (their own or their sections') tests its
+    /// answer, in document order.
+    pub(crate) fn testers(nodes: &[Node]) -> Vec<Vec<usize>> {
+        let mut testers: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+        let mut leaves = Vec::new();
+        for (index, node) in nodes.iter().enumerate() {
+            leaves.clear();
+            node.condition.iter().for_each(|c| c.leaves(&mut leaves));
+            for leaf in &leaves {
+                let other = match leaf.test {
+                    crate::condition::Test::CompareAnswers(_, other) => Some(other),
+                    _ => None,
+                };
+                for tested in std::iter::once(leaf.node).chain(other) {
+                    if let Some(list) = testers.get_mut(tested)
+                        && list.last() != Some(&index)
+                    {
+                        list.push(index);
+                    }
+                }
+            }
+        }
+        testers
+    }
+
+    /// `testers` named for a message (`Q10-1, Q10-2`): at most five, then how many more.
+    pub(crate) fn names(nodes: &[Node], testers: &[usize]) -> String {
+        const NAMED: usize = 5;
+        let named: Vec<&str> = testers
+            .iter()
+            .take(NAMED)
+            .map(|&i| nodes[i].pointer.trim_start_matches('/'))
+            .collect();
+        match testers.len().checked_sub(NAMED) {
+            Some(more) if more > 0 => format!("{} (+{more})", named.join(", ")),
+            _ => named.join(", "),
+        }
+    }
+
     /// The rows of a required matrix or table every row of which has its own condition:
     /// `required` asks for every enabled row, so it asks for nothing (the matrix may be left
     /// out) where none of these is enabled. `None` for every other node, whose `required`

@@ -8,7 +8,7 @@
 //! is in (the second token of its JSON Pointer: repeats are top-level questions). `forms/survey-messages.js` fills them in for RJSF and JSON Forms.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -77,13 +77,24 @@ pub(super) enum Fault<'f> {
 pub(super) struct Recorder {
     locale: Locale,
     entries: RefCell<BTreeMap<String, ErrorMessage>>,
+    /// Per node pointer, the questions whose conditions test its answer (a wrong type's
+    /// message names them), for the nodes that have any.
+    tested_by: HashMap<String, String>,
 }
 
 impl Recorder {
-    pub(super) fn new(locale: Locale) -> Recorder {
+    pub(super) fn new(locale: Locale, nodes: &[Node]) -> Recorder {
+        let tested_by = Node::testers(nodes)
+            .iter()
+            .enumerate()
+            // As the validator: not for a field of a repeat's instance.
+            .filter(|(i, testers)| !testers.is_empty() && !nodes[*i].pointer.contains("/-/"))
+            .map(|(i, testers)| (nodes[i].pointer.clone(), Node::names(nodes, testers)))
+            .collect();
         Recorder {
             locale,
             entries: RefCell::new(BTreeMap::new()),
+            tested_by,
         }
     }
 
@@ -97,6 +108,12 @@ impl Recorder {
             _ => pointer.replacen("/-/", "/{instance}/", 1),
         };
         let subject = subject.as_str();
+        let tested_by = match fault {
+            Fault::Type { item: false } => {
+                self.tested_by.get(&node.pointer).map_or("", String::as_str)
+            }
+            _ => "",
+        };
         let (code, detail, path) = match fault {
             Fault::Type { item } => {
                 let expected = if item {
@@ -104,11 +121,15 @@ impl Recorder {
                 } else {
                     node.spec.expected()
                 };
-                (IssueCode::WrongType, Detail::Expected(expected), None)
+                (
+                    IssueCode::WrongType,
+                    Detail::Expected(expected, tested_by),
+                    None,
+                )
             }
             Fault::Instance => (
                 IssueCode::WrongType,
-                Detail::Expected(Expected::Object),
+                Detail::Expected(Expected::Object, ""),
                 None,
             ),
             Fault::Value(code) => (code, Detail::Value("{value}"), None),

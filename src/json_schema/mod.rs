@@ -143,7 +143,7 @@ impl Survey {
     /// ```
     #[must_use]
     pub fn error_messages(&self, locale: Locale) -> ErrorMessages {
-        let recorder = Recorder::new(locale);
+        let recorder = Recorder::new(locale, &self.nodes);
         let mut generator = Generator::new(self, self.default_locale(), Draft::Draft07);
         generator.recorder = Some(&recorder);
         generator.root();

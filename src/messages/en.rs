@@ -69,6 +69,7 @@ impl Words for En {
             actual,
             limit,
             expected,
+            tested_by,
             text,
             ..
         } = *parts;
@@ -79,7 +80,8 @@ impl Words for En {
             C::UnknownField => format!("there is no field `{subject}`"),
             C::MissingRequired => format!("{subject}: an answer is required"),
             C::AnsweredWhileDisabled => format!("{subject}: this question does not apply given the earlier answers, so it must not be answered"),
-            C::WrongType => format!("{subject}: the answer must be {expected}"),
+            C::WrongType if tested_by.is_empty() => format!("{subject}: the answer must be {expected}"),
+            C::WrongType => format!("{subject}: the answer must be {expected}; the conditions of {tested_by} test it"),
             C::UnknownChoice => format!("{subject}: {value} is not one of the choices"),
             C::DuplicateChoice => format!("{subject}: choice {value} is selected twice"),
             C::ExclusiveChoiceCombined => format!("{subject}: choice {value} cannot be combined with other choices"),

@@ -69,6 +69,7 @@ impl Words for Ja {
             actual,
             limit,
             expected,
+            tested_by,
             text,
             ..
         } = *parts;
@@ -79,7 +80,8 @@ impl Words for Ja {
             C::UnknownField => format!("「{subject}」という項目はありません"),
             C::MissingRequired => format!("{subject}: 回答が必要です"),
             C::AnsweredWhileDisabled => format!("{subject}: この質問は回答の対象外です（前の回答により対象外になっています）"),
-            C::WrongType => format!("{subject}: 回答は{expected}でなければなりません"),
+            C::WrongType if tested_by.is_empty() => format!("{subject}: 回答は{expected}でなければなりません"),
+            C::WrongType => format!("{subject}: 回答は{expected}でなければなりません（{tested_by} の表示条件がこの回答を参照しています）"),
             C::UnknownChoice => format!("{subject}: {value} は選択肢にありません"),
             C::DuplicateChoice => format!("{subject}: 選択肢 {value} が重複しています"),
             C::ExclusiveChoiceCombined => format!("{subject}: 選択肢 {value} は他の選択肢と同時に選べません"),

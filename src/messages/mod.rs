@@ -53,8 +53,9 @@ impl Locale {
 #[derive(Debug, Clone)]
 pub(crate) enum Detail<'v> {
     None,
-    /// The kind of value expected (`boolean`, `an array of choice values`, ...).
-    Expected(Expected),
+    /// The kind of value expected (`boolean`, `an array of choice values`, ...), and the
+    /// questions whose conditions test the answer (`Q10-1, Q10-2`; empty for none).
+    Expected(Expected, &'v str),
     /// The offending scalar, quoted for a message.
     Value(&'v str),
     /// A count or length against its limit.
@@ -81,6 +82,8 @@ pub(crate) struct Parts<'v> {
     pub(crate) limit: u64,
     /// The answer type expected, in words.
     pub(crate) expected: &'static str,
+    /// The questions whose conditions test the answer (`Q10-1, Q10-2`), or nothing.
+    pub(crate) tested_by: &'v str,
     /// The survey's text of a failed rule.
     pub(crate) text: &'v str,
     /// A range's bounds, either side open.
@@ -95,13 +98,17 @@ impl<'v> Parts<'v> {
             actual: 0,
             limit: 0,
             expected: "",
+            tested_by: "",
             text: "",
             min: None,
             max: None,
         };
         match detail {
             Detail::None => {}
-            Detail::Expected(e) => parts.expected = vocabulary.expected[*e as usize],
+            Detail::Expected(e, tested_by) => {
+                parts.expected = vocabulary.expected[*e as usize];
+                parts.tested_by = tested_by;
+            }
             Detail::Value(v) => parts.value = v,
             Detail::Count { actual, limit } => (parts.actual, parts.limit) = (*actual, *limit),
             Detail::Range { value, min, max } => {

@@ -22,7 +22,7 @@ use crate::issue::{Issue, IssueCode, RawDetail, RawIssue, Report, Severity};
 use crate::json::{self, Answer, Parsed, Rebuild, pointer_token};
 use crate::limits::Limits;
 use crate::messages::{self, Detail, Locale};
-use crate::node::{AnswerSpec, QuestionRef};
+use crate::node::{AnswerSpec, Node, QuestionRef};
 use crate::survey::Survey;
 
 /// How to validate. The default is complete, strict, messages in the survey's own language
@@ -541,13 +541,23 @@ impl Survey {
             }),
             _ => None,
         };
+        // An answer of the wrong type, not an item or an instance of it, names the questions
+        // whose conditions test it (they see it, and no test of a value holds on it).
+        let tested_by = match (raw.detail, raw.node) {
+            (RawDetail::Expected(_), Some(n)) if raw.item.is_none() && raw.instance.is_none() => {
+                // Only on an invalid answer set: the map is made for the message.
+                let testers = Node::testers(&self.nodes);
+                Node::names(&self.nodes, &testers[n])
+            }
+            _ => String::new(),
+        };
         let detail = match (raw.detail, shown.as_deref()) {
             (RawDetail::Value(_), Some(value)) => Detail::Value(value),
             (RawDetail::Range(_), Some(value)) => {
                 let (min, max) = node.map_or((None, None), |n| n.spec.bounds());
                 Detail::Range { value, min, max }
             }
-            (RawDetail::Expected(e), _) => Detail::Expected(e),
+            (RawDetail::Expected(e), _) => Detail::Expected(e, &tested_by),
             (RawDetail::Count { actual, limit }, _) => Detail::Count { actual, limit },
             _ => Detail::None,
         };

@@ -105,3 +105,51 @@ fn an_exclusive_choice_repeated_alone_is_a_duplicate_not_a_combination() {
     assert_eq!(report.issues[0].code.as_str(), "exclusive_choice_combined");
     assert!(report.issues[0].message.contains("other choices"));
 }
+
+/// An answer of the wrong type is seen by the conditions that test it, and no test of a value
+/// holds on it: its message names the questions whose conditions test it, so that the
+/// `answered_while_disabled` of a question it turned off has its reason beside it.
+#[test]
+fn a_wrong_type_names_the_questions_whose_conditions_test_it() {
+    let survey = common::mhlw();
+    let options = ValidateOptions {
+        partial: true,
+        locale: Some(Locale::En),
+        ..ValidateOptions::default()
+    };
+    let report = survey.validate_with(&json!({"Q10": "yes", "Q10-1": true}), &options);
+    let messages: Vec<(&str, &str)> = report
+        .issues
+        .iter()
+        .map(|i| (i.code.as_str(), i.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "wrong_type",
+                "Q10: the answer must be a boolean (true or false); the conditions of Q10-1 test it"
+            ),
+            (
+                "answered_while_disabled",
+                "Q10-1: this question does not apply given the earlier answers, so it must not be answered"
+            ),
+        ]
+    );
+    // A question no condition tests says nothing more; six testers name five and count one.
+    let report = survey.validate_with(&json!({"Q2": "yes", "Q11": true, "Q12": 1}), &options);
+    let messages: Vec<&str> = report.issues.iter().map(|i| i.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "Q2: the answer must be a boolean (true or false)",
+            "Q12: the answer must be a boolean (true or false); the conditions of Q12-1, Q12-2, Q12-3, Q12-4, Q12-5 (+1) test it",
+        ]
+    );
+    // The form's catalogue says the same for the same failure.
+    let catalogue = serde_json::to_value(survey.error_messages(Locale::En)).unwrap();
+    assert_eq!(
+        catalogue["errors"]["#/properties/Q10/type"]["message"],
+        "Q10: the answer must be a boolean (true or false); the conditions of Q10-1 test it"
+    );
+}
