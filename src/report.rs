@@ -56,6 +56,18 @@ pub fn csv(tally: &Tally) -> String {
         let _ = writer.write_record(fields);
     };
     row(["column", "statistic", "value", "count", "percent"]);
+    // The answer sets the figures stand on, first: how many were read, valid, counted, left
+    // out and unreadable.
+    for statistic in [
+        "answer_sets",
+        "valid",
+        "invalid",
+        "included",
+        "left_out",
+        "unreadable",
+    ] {
+        row(["", statistic, "", &json[statistic].to_string(), ""]);
+    }
     for column in json["columns"].as_array().into_iter().flatten() {
         let name = column["column"].as_str().unwrap_or("");
         for statistic in [
@@ -97,16 +109,28 @@ fn page(survey: &Survey, report: &Value, locale: Locale) -> String {
         "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title>\n<style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n",
         locale.tag()
     );
-    let _ = writeln!(
+    let _ = write!(
         page,
-        "<p class=\"totals\">{}: {} · {}: {} · {}: {}</p>",
+        "<p class=\"totals\">{}: {} · {}: {} · {}: {} · {}: {}",
         t(Word::AnswerSets),
         report["answer_sets"],
         t(Word::Valid),
         report["valid"],
         t(Word::Invalid),
-        report["invalid"]
+        report["invalid"],
+        t(Word::Included),
+        report["included"],
     );
+    // What the figures leave out, said where they are read.
+    for (word, key) in [
+        (Word::LeftOut, "left_out"),
+        (Word::Unreadable, "unreadable"),
+    ] {
+        if report[key].as_u64().is_some_and(|n| n > 0) {
+            let _ = write!(page, " · <strong>{}: {}</strong>", t(word), report[key]);
+        }
+    }
+    page.push_str("</p>\n");
     let columns = report["columns"].as_array().cloned().unwrap_or_default();
     let mut i = 0;
     while i < columns.len() {
@@ -168,7 +192,7 @@ fn section(
         .unwrap_or("");
     let _ = write!(
         page,
-        "<section id=\"q-{id}\"><h2><code>{}</code> {}</h2>\n<p class=\"counts\">{}: {} · {}: {} · {}: {}{}</p>\n",
+        "<section id=\"q-{id}\"><h2><code>{}</code> {}</h2>\n<p class=\"counts\">{}: {} · {}: {} · {}: {}{}{}</p>\n",
         escape(pointer.trim_start_matches('/')),
         escape(&label),
         t(Word::Asked),
@@ -177,6 +201,12 @@ fn section(
         first["not_asked"],
         t(Word::NotAnswered),
         first["not_answered"],
+        // Answers of the wrong type are asked but neither answered nor unanswered: shown when
+        // the figures hold any (only with invalid answer sets counted), so the bars add up.
+        match first["wrong_type"].as_u64() {
+            Some(n) if n > 0 => format!(" · {}: {n}", t(Word::WrongType)),
+            _ => String::new(),
+        },
         variables
             .first()
             .and_then(|v| v.universe.as_ref())

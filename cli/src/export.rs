@@ -41,9 +41,10 @@ pub(crate) struct ExportArgs {
     /// in an invalid answer set, whose issues `--issues` lists.
     #[arg(long, default_value = ".w")]
     wrong_type: String,
-    /// Which answer sets to write: all of them (with `valid` 0 or 1), only the valid ones, or
-    /// only the invalid ones.
-    #[arg(long, value_enum, default_value_t = Invalid::Keep)]
+    /// Which answer sets to write: only the valid ones (the default: an analysis counts on
+    /// answers the survey accepts; standard error says how many were left out), all of them
+    /// (`keep`, with `valid` 0 or 1), or only the invalid ones.
+    #[arg(long, value_enum, default_value_t = Invalid::Skip)]
     invalid: Invalid,
     /// Write each issue of the answer sets (row_id, path, code) to this CSV file.
     #[arg(long)]
@@ -66,11 +67,60 @@ enum To {
     Parquet,
 }
 
+/// Which answer sets an export or a report counts.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Invalid {
+pub(crate) enum Invalid {
+    /// Every answer set, valid or not.
     Keep,
+    /// The valid answer sets only.
     Skip,
+    /// The invalid answer sets only.
     Only,
+}
+
+/// The answer inputs a command reads, on how many threads, and which answer sets it counts.
+#[derive(Clone, Copy)]
+pub(crate) struct Reading<'a> {
+    pub(crate) inputs: &'a [PathBuf],
+    pub(crate) jobs: Option<usize>,
+    pub(crate) invalid: Invalid,
+}
+
+/// What a command read of its answer inputs.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Read {
+    pub(crate) answer_sets: usize,
+    pub(crate) invalid: usize,
+    /// Answer sets the command counted (`--invalid` kept them).
+    pub(crate) kept: usize,
+    /// Lines or files that held no answer set to read.
+    pub(crate) unreadable: usize,
+}
+
+impl Read {
+    /// Says on standard error what was left out and what could not be read (nothing when
+    /// every answer set was read and counted), and whether every answer set was valid and
+    /// read: the exit code's rule.
+    pub(crate) fn finish(self, command: &str, invalid: Invalid) -> bool {
+        let left_out = self.answer_sets - self.kept;
+        if left_out > 0 || self.unreadable > 0 {
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let why = match invalid {
+                Invalid::Skip => "the invalid ones; `--invalid keep` counts every answer set",
+                Invalid::Only => "the valid ones, by `--invalid only`",
+                Invalid::Keep => "none",
+            };
+            tell!(
+                "{command}: {} answer set{} read, {} invalid; {} counted, {left_out} left out ({why}); {} unreadable",
+                self.answer_sets,
+                plural(self.answer_sets),
+                self.invalid,
+                self.kept,
+                self.unreadable,
+            );
+        }
+        self.invalid == 0 && self.unreadable == 0
+    }
 }
 
 pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
@@ -109,11 +159,14 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
         repeats: tables.repeats.iter().map(|_| table()).collect(),
         issues: csv::Writer::from_writer(Vec::new()),
     };
-    let all_read = rows(
+    let read = rows(
         &survey,
         &tables,
-        &args.answers,
-        args.jobs,
+        Reading {
+            inputs: &args.answers,
+            jobs: args.jobs,
+            invalid: args.invalid,
+        },
         start,
         fold(args),
         |block| {
@@ -134,7 +187,7 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
     if let Some(mut writer) = issues {
         writer.flush().map_err(|e| Fatal(e.to_string()))?;
     }
-    Ok(all_read)
+    Ok(read.finish("export", args.invalid))
 }
 
 /// What one block of answer sets adds to each output: the main table, each repeat's table
@@ -183,9 +236,9 @@ impl Table for CsvWriter<Vec<u8>> {
 /// repeat instance.
 fn fold<T: Table>(
     args: &ExportArgs,
-) -> impl Fn(&mut Part<T>, &str, &Report, &Row<'_>) -> Result<(), Fatal> + Sync + '_ {
-    move |part, row_id, report, row| {
-        if !wanted(args.invalid, report) {
+) -> impl Fn(&mut Part<T>, &str, &Report, &Row<'_>, bool) -> Result<(), Fatal> + Sync + '_ {
+    move |part, row_id, report, row, kept| {
+        if !kept {
             return Ok(());
         }
         issue_records(&mut part.issues, row_id, report, args.escape_formulas)?;
@@ -200,7 +253,7 @@ fn fold<T: Table>(
 }
 
 /// Whether `--invalid` keeps an answer set with this report.
-fn wanted(invalid: Invalid, report: &Report) -> bool {
+pub(crate) fn wanted(invalid: Invalid, report: &Report) -> bool {
     match invalid {
         Invalid::Keep => true,
         Invalid::Skip => report.is_valid(),
@@ -299,32 +352,42 @@ fn repeat_paths(args: &ExportArgs, tables: &Tables) -> Result<Vec<PathBuf>, Fata
 }
 
 /// Streams the answer sets through [`Survey::row_json`] on `jobs` threads (default: one per
-/// core): `fold(block, row_id, report, row)` fills each block's value, made by `start`, and
-/// `sink` takes the blocks' values in input order. An answer set that cannot be read is
-/// reported on standard error and skipped; the result says whether every one was read.
+/// core): `fold(block, row_id, report, row, kept)` fills each block's value, made by `start`
+/// (`kept`: whether `invalid` counts this answer set), and `sink` takes the blocks' values in
+/// input order. An answer set that cannot be read is reported on standard error and skipped;
+/// the result counts what was read.
 pub(crate) fn rows<T: Send>(
     survey: &Survey,
     tables: &Tables,
-    inputs: &[PathBuf],
-    jobs: Option<usize>,
+    reading: Reading<'_>,
     start: impl Fn() -> T + Sync,
-    fold: impl Fn(&mut T, &str, &Report, &Row<'_>) -> Result<(), Fatal> + Sync,
+    fold: impl Fn(&mut T, &str, &Report, &Row<'_>, bool) -> Result<(), Fatal> + Sync,
     mut sink: impl FnMut(T) -> Result<(), Fatal>,
-) -> Result<bool, Fatal> {
+) -> Result<Read, Fatal> {
+    let Reading {
+        inputs,
+        jobs,
+        invalid,
+    } = reading;
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let options = ValidateOptions::default();
-    let mut all_read = true;
+    let mut read = Read::default();
     each_block(
         inputs,
         jobs,
-        |block| -> Result<(T, Vec<String>), Fatal> {
+        |block| -> Result<(T, Vec<String>, Read), Fatal> {
             let mut value = start();
             let mut unreadable = Vec::new();
+            let mut counted = Read::default();
             block.each(survey, |row_id, json| {
                 let outcome = json.and_then(|json| {
                     survey
                         .row_json(tables, json, &options, |report, row| {
-                            fold(&mut value, row_id, report, row)
+                            let kept = wanted(invalid, report);
+                            counted.answer_sets += 1;
+                            counted.invalid += usize::from(!report.is_valid());
+                            counted.kept += usize::from(kept);
+                            fold(&mut value, row_id, report, row, kept)
                         })
                         .map_err(|e| e.to_string())
                 });
@@ -336,18 +399,22 @@ pub(crate) fn rows<T: Send>(
                     }
                 }
             })?;
-            Ok((value, unreadable))
+            counted.unreadable = unreadable.len();
+            Ok((value, unreadable, counted))
         },
         |result| {
-            let (value, unreadable) = result?;
+            let (value, unreadable, counted) = result?;
             for line in &unreadable {
                 tell!("{line}");
             }
-            all_read &= unreadable.is_empty();
+            read.answer_sets += counted.answer_sets;
+            read.invalid += counted.invalid;
+            read.kept += counted.kept;
+            read.unreadable += counted.unreadable;
             sink(value)
         },
     )?;
-    Ok(all_read)
+    Ok(read)
 }
 
 /// Standard output, or the file `-o` names.
@@ -415,11 +482,14 @@ fn parquet(args: &ExportArgs) -> Result<bool, Fatal> {
             .collect(),
         issues: csv::Writer::from_writer(Vec::new()),
     };
-    let all_read = rows(
+    let read = rows(
         &survey,
         &tables,
-        &args.answers,
-        args.jobs,
+        Reading {
+            inputs: &args.answers,
+            jobs: args.jobs,
+            invalid: args.invalid,
+        },
         start,
         fold(args),
         |mut block| {
@@ -447,7 +517,7 @@ fn parquet(args: &ExportArgs) -> Result<bool, Fatal> {
     if let Some(mut writer) = issues {
         writer.flush().map_err(|e| Fatal(e.to_string()))?;
     }
-    Ok(all_read)
+    Ok(read.finish("export", args.invalid))
 }
 
 #[cfg(feature = "parquet")]

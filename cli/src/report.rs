@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use survey_schema::report;
 use survey_schema::tabular::Tally;
 
-use crate::export::rows;
+use crate::export::{Invalid, Reading, rows};
 use crate::files::{Fatal, LocaleArg, load_survey};
 
 #[derive(Args)]
@@ -28,6 +28,11 @@ pub(crate) struct ReportArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Which answer sets the figures count: only the valid ones (the default; the report
+    /// says how many were left out and their issues), all of them (`keep`), or only the
+    /// invalid ones.
+    #[arg(long, value_enum, default_value_t = Invalid::Skip)]
+    invalid: Invalid,
     /// Threads reading the answer sets (default: one per core).
     #[arg(long)]
     jobs: Option<usize>,
@@ -52,14 +57,21 @@ pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
     let empty = Tally::new(&survey);
     let mut tally = empty.clone();
     let tables = survey.tables();
-    let all_read = rows(
+    let read = rows(
         &survey,
         &tables,
-        &args.answers,
-        args.jobs,
+        Reading {
+            inputs: &args.answers,
+            jobs: args.jobs,
+            invalid: args.invalid,
+        },
         || empty.clone(),
-        |part, _, report, row| {
-            part.add(report, &row.cells);
+        |part, _, report, row, kept| {
+            if kept {
+                part.add(report, &row.cells);
+            } else {
+                part.leave_out(report);
+            }
             Ok(())
         },
         |part| {
@@ -67,6 +79,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
             Ok(())
         },
     )?;
+    tally.add_unreadable(read.unreadable);
     let json = tally.to_json();
     let by_extension = args
         .output
@@ -102,5 +115,5 @@ pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
             }
         }
     }
-    Ok(all_read)
+    Ok(read.finish("report", args.invalid))
 }

@@ -25,6 +25,10 @@ static VOCABULARY: Vocabulary = Vocabulary {
         "answer set id (file name or line number)",
         "whether the answer set is valid (1 = valid)",
         "instance number (from 1)",
+        "counted",
+        "left out",
+        "unreadable",
+        "wrong type",
     ],
     sheet_header: [
         "name",

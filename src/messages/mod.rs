@@ -223,6 +223,14 @@ pub(crate) enum Word {
     ValidColumn,
     /// A long table's instance number column.
     InstanceColumn,
+    /// The answer sets a report's figures count.
+    Included,
+    /// The answer sets a report read and left out of its figures (invalid ones, by default).
+    LeftOut,
+    /// Lines or files that held no answer set to read.
+    Unreadable,
+    /// Answers of the wrong JSON type (a count in the report).
+    WrongType,
 }
 
 /// The codebook sheet's header, in order.
@@ -246,7 +254,7 @@ pub(crate) struct Vocabulary {
 }
 
 /// How many [`Word`]s there are.
-pub(crate) const WORDS: usize = Word::InstanceColumn as usize + 1;
+pub(crate) const WORDS: usize = Word::WrongType as usize + 1;
 /// How many [`Expected`] answer types there are.
 pub(crate) const EXPECTED: usize = Expected::Instances as usize + 1;
 

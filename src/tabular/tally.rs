@@ -26,6 +26,10 @@ pub struct Tally {
     counts: Vec<Counts>,
     answer_sets: usize,
     valid: usize,
+    /// Answer sets counted in the validity summary only, not in the columns.
+    left_out: usize,
+    /// Lines or files that held no answer set to read.
+    unreadable: usize,
     issues: BTreeMap<&'static str, usize>,
 }
 
@@ -59,6 +63,8 @@ impl Tally {
             counts,
             answer_sets: 0,
             valid: 0,
+            left_out: 0,
+            unreadable: 0,
             issues: BTreeMap::new(),
         }
     }
@@ -66,11 +72,7 @@ impl Tally {
     /// Counts one answer set: its report (for the validity summary) and its cells, a cell per
     /// column of [`Survey::columns`] as [`Survey::row`] or [`Survey::row_json`] make them.
     pub fn add(&mut self, report: &Report, cells: &[Cell<'_>]) {
-        self.answer_sets += 1;
-        self.valid += usize::from(report.is_valid());
-        for issue in &report.issues {
-            *self.issues.entry(issue.code.as_str()).or_default() += 1;
-        }
+        self.summarise(report);
         for ((cell, column), counts) in cells.iter().zip(&self.columns).zip(&mut self.counts) {
             if *cell == Cell::NotAsked {
                 continue;
@@ -103,11 +105,51 @@ impl Tally {
         }
     }
 
+    /// Counts one answer set in the validity summary and its issues only, leaving its cells
+    /// out of the columns: how a report on valid answer sets counts an invalid one, so that
+    /// it still says how many were left out and why.
+    ///
+    /// ```
+    /// # use survey_schema::{Survey, ValidateOptions, tabular::Tally};
+    /// let survey = Survey::from_yaml("id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions: [{id: n, type: integer, title: N}]")?;
+    /// let tables = survey.tables();
+    /// let mut tally = Tally::new(&survey);
+    /// for line in [&br#"{"n": 1}"#[..], br#"{"n": "one"}"#] {
+    ///     survey.row_json(&tables, line, &ValidateOptions::default(), |report, row| {
+    ///         if report.is_valid() { tally.add(report, &row.cells) } else { tally.leave_out(report) }
+    ///     })?;
+    /// }
+    /// let json = tally.to_json();
+    /// assert_eq!((json["answer_sets"].as_u64(), json["included"].as_u64(), json["left_out"].as_u64()), (Some(2), Some(1), Some(1)));
+    /// assert_eq!(json["columns"][0]["asked"], 1);
+    /// assert_eq!(json["issues"][0]["code"], "wrong_type");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn leave_out(&mut self, report: &Report) {
+        self.summarise(report);
+        self.left_out += 1;
+    }
+
+    /// Counts lines or files that held no answer set to read (broken JSON, not UTF-8).
+    pub fn add_unreadable(&mut self, count: usize) {
+        self.unreadable += count;
+    }
+
+    fn summarise(&mut self, report: &Report) {
+        self.answer_sets += 1;
+        self.valid += usize::from(report.is_valid());
+        for issue in &report.issues {
+            *self.issues.entry(issue.code.as_str()).or_default() += 1;
+        }
+    }
+
     /// Adds the counts of another tally of the same survey (one made by [`Tally::new`] with
     /// it), as if its answer sets had been added here after these.
     pub fn merge(&mut self, other: Tally) {
         self.answer_sets += other.answer_sets;
         self.valid += other.valid;
+        self.left_out += other.left_out;
+        self.unreadable += other.unreadable;
         for (code, n) in other.issues {
             *self.issues.entry(code).or_default() += n;
         }
@@ -134,7 +176,9 @@ impl Tally {
         }
     }
 
-    /// The report as JSON: the validity summary (issue codes by frequency) and per column the
+    /// The report as JSON: the validity summary (`answer_sets` read, `valid`, `invalid`, the
+    /// `included` ones the columns count, those `left_out` of them, `unreadable` lines or files,
+    /// issue codes by frequency over every answer set read) and per column the
     /// counts of asked, not asked, not answered and answered, each value's count and its
     /// percentage of those asked, and for numbers and dates n, min, quartiles and max (with
     /// `exact: false` when the column had more distinct values than are kept).
@@ -161,7 +205,7 @@ impl Tally {
                     "pointer": column.pointer,
                     "kind": column.kind.as_str(),
                     "asked": counts.asked,
-                    "not_asked": self.answer_sets - counts.asked,
+                    "not_asked": self.answer_sets - self.left_out - counts.asked,
                     "not_answered": counts.not_answered,
                     "wrong_type": counts.wrong_type,
                     "answered": counts.asked - counts.not_answered - counts.wrong_type,
@@ -206,6 +250,9 @@ impl Tally {
             "answer_sets": self.answer_sets,
             "valid": self.valid,
             "invalid": self.answer_sets - self.valid,
+            "included": self.answer_sets - self.left_out,
+            "left_out": self.left_out,
+            "unreadable": self.unreadable,
             "issues": issues
                 .iter()
                 .map(|(code, n)| serde_json::json!({ "code": code, "count": n }))

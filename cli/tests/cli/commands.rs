@@ -661,10 +661,13 @@ fn export_writes_a_row_per_answer_set_with_not_asked_and_not_answered() {
             "NA",
             "--not-answered",
             "NR",
+            "--invalid",
+            "keep",
         ],
         None,
     );
-    assert_eq!(code, 0, "{stderr}");
+    // Every answer set written, flagged; 489 of them invalid: exit 1.
+    assert_eq!(code, 1, "{stderr}");
     let mut reader = csv::Reader::from_path(&output).unwrap();
     let header: Vec<String> = reader
         .headers()

@@ -7,9 +7,18 @@ use crate::common;
 
 const SURVEY: &str = "schema/mhlw-hospital-cybersecurity-2024.yaml";
 
+/// Runs `survey`; `export` and `report` count every answer set (`--invalid keep`) unless the
+/// arguments say otherwise, since these tests read the cells of invalid ones too.
 fn run(args: &[&str]) -> (i32, String, String) {
+    let counts = matches!(args.first(), Some(&("export" | "report")));
+    let every = if counts && !args.contains(&"--invalid") {
+        &["--invalid", "keep"][..]
+    } else {
+        &[]
+    };
     let output = Command::new(env!("CARGO_BIN_EXE_survey"))
         .args(args)
+        .args(every)
         .current_dir(common::root())
         .output()
         .unwrap();
@@ -49,10 +58,11 @@ fn threads_change_nothing_in_the_table_or_the_report() {
         let outputs: Vec<(String, String)> = ["1", "2", "5"]
             .iter()
             .map(|jobs| {
+                // Both batches hold invalid answer sets: exit 1.
                 let (code, table, stderr) = run(&["export", survey, batch, "--jobs", jobs]);
-                assert_eq!(code, 0, "{stderr}");
+                assert_eq!(code, 1, "{stderr}");
                 let (code, report, stderr) = run(&["report", survey, batch, "--jobs", jobs]);
-                assert_eq!(code, 0, "{stderr}");
+                assert_eq!(code, 1, "{stderr}");
                 (table, report)
             })
             .collect();
@@ -87,7 +97,8 @@ fn a_repeat_gets_a_long_table_keyed_by_row_and_instance() {
         "-o",
         &output,
     ]);
-    assert_eq!(code, 0, "{stderr}");
+    // The third answer set is invalid: exit 1.
+    assert_eq!(code, 1, "{stderr}");
     let long_path = output.replace("systems.csv", "systems.systems.csv");
     assert!(
         stderr.contains(&format!("the repeat systems is written to {long_path}")),
@@ -139,7 +150,7 @@ fn a_repeat_gets_a_long_table_keyed_by_row_and_instance() {
     );
     // Without -o the long tables are not written, and a note says so.
     let (code, stdout, stderr) = run(&["export", "tests/fixtures/systems-repeat.yaml", &answers]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1);
     assert_eq!(stdout.lines().count(), 4);
     assert!(
         stderr.contains("repeating groups (systems as FILE.systems) are written only with -o"),
@@ -229,7 +240,8 @@ mod parquet_file {
         let parquet = temp_path(&format!("{name}.parquet"));
         for (to, output) in [("csv", &csv), ("parquet", &parquet)] {
             let (code, _, stderr) = run(&["export", survey, batch, "--to", to, "-o", output]);
-            assert_eq!(code, 0, "{stderr}");
+            // The batches hold invalid answer sets, written flagged: exit 1.
+            assert_eq!(code, 1, "{stderr}");
         }
         let table = records(&csv);
         let batches = read(&parquet);
@@ -333,7 +345,7 @@ mod parquet_file {
             "-o",
             &output,
         ]);
-        assert_eq!(code, 0, "invalid answer sets are rows too: {stderr}");
+        assert_eq!(code, 1, "invalid answer sets are rows too: {stderr}");
         let long = read(&output.replace("pq-systems.parquet", "pq-systems.systems.parquet"));
         let batch = &long[0];
         assert_eq!(batch.num_rows(), 2);
@@ -404,10 +416,87 @@ fn missing_codes_an_answer_could_hold_are_refused() {
         assert!(stderr.contains(bad), "{stderr}");
     }
     let (code, table, stderr) = run(&["export", SURVEY, &answers]);
-    assert_eq!(code, 0, "{stderr}");
+    // A partial answer set: invalid, written flagged.
+    assert_eq!(code, 1, "{stderr}");
     let rows = records_of(&table);
     let name = rows[0].iter().position(|c| c == "Q1_name").unwrap();
     let corporation = rows[0].iter().position(|c| c == "Q1_corporation").unwrap();
     assert_eq!(rows[1][name], "\\.b");
     assert_eq!(rows[1][corporation], ".b");
+}
+
+/// By default `export` and `report` count the valid answer sets only, say on standard error how
+/// many they left out and why, count unreadable lines, and exit 1 when any answer set was
+/// invalid or unreadable; `--invalid keep` counts every one, flagged.
+#[test]
+fn export_and_report_count_valid_answer_sets_by_default() {
+    let batch = temp_path("default-batch.jsonl");
+    let mut text =
+        std::fs::read_to_string(common::root().join("schema/examples/mhlw-batch.jsonl")).unwrap();
+    text.push_str("{broken\n");
+    std::fs::write(&batch, text).unwrap();
+    let default = |command: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_survey"))
+            .args([command, SURVEY, &batch])
+            .current_dir(common::root())
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (code, table, stderr) = default("export");
+    assert_eq!(code, Some(1), "{stderr}");
+    let rows = records_of(&table);
+    assert_eq!(
+        rows.len(),
+        1 + 711,
+        "the header and the 711 valid answer sets"
+    );
+    assert!(rows[1..].iter().all(|r| r[1] == "1"));
+    assert!(
+        stderr.contains("1200 answer sets read, 489 invalid; 711 counted, 489 left out (the invalid ones; `--invalid keep` counts every answer set); 1 unreadable"),
+        "{stderr}"
+    );
+    let (code, report, stderr) = default("report");
+    assert_eq!(code, Some(1), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    for (key, value) in [
+        ("answer_sets", 1200),
+        ("valid", 711),
+        ("invalid", 489),
+        ("included", 711),
+        ("left_out", 489),
+        ("unreadable", 1),
+    ] {
+        assert_eq!(report[key], value, "{key}");
+    }
+    // Every column's figures stand on the 711: asked and not asked add up to them.
+    for column in report["columns"].as_array().unwrap() {
+        let sum = column["asked"].as_u64().unwrap() + column["not_asked"].as_u64().unwrap();
+        assert_eq!(sum, 711, "{column}");
+        assert_eq!(column["wrong_type"], 0, "{column}");
+    }
+    // The issues of the answer sets left out are still counted, by code.
+    assert!(report["issues"].as_array().unwrap().len() >= 5);
+    let (code, table, _) = run(&["export", SURVEY, &batch, "--invalid", "keep"]);
+    assert_eq!(code, 1);
+    assert_eq!(records_of(&table).len(), 1 + 1200);
+    let (_, report, _) = run(&["report", SURVEY, &batch, "--invalid", "keep"]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(
+        (report["included"].as_u64(), report["left_out"].as_u64()),
+        (Some(1200), Some(0))
+    );
+    // A batch of valid answer sets only exits 0 and says nothing.
+    let (code, _, stderr) = run(&[
+        "export",
+        SURVEY,
+        "schema/examples/mhlw-complete.json",
+        "--invalid",
+        "skip",
+    ]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
 }
