@@ -76,8 +76,10 @@ fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
 
 fn from_yaml(text: &str, limits: &Limits) -> Result<SurveyDefinition, LoadError> {
     let core = core_text(text, false);
-    serde_saphyr::from_str_with_options(&core.text, yaml_options(limits))
-        .map_err(|e| name_the_key(relocate(yaml_error(&e, limits), &core), text, limits))
+    serde_saphyr::from_str_with_options(&core.text, yaml_options(limits)).map_err(|e| {
+        let error = name_the_key(relocate(yaml_error(&e, limits), &core), text, limits);
+        indentation_hint(error, text)
+    })
 }
 
 /// An error in the core-schema text, placed in the original.
@@ -128,6 +130,50 @@ fn reword(message: &str) -> String {
     message
         .replace("expected sequence start", "expected a list")
         .replace("expected mapping start", "expected a map")
+}
+
+/// A missing key that the text writes just after its map, further left, is most likely that
+/// key dedented out of the map: the error says so, and where (``missing field `title` ``,
+/// with `title:` on line 8 at column 3 where the map's keys are at column 5).
+fn indentation_hint(error: LoadError, text: &str) -> LoadError {
+    let LoadError::Syntax {
+        message,
+        location: Some(location),
+    } = error
+    else {
+        return error;
+    };
+    let hint = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+        .and_then(|key| {
+            // The first line after the map's first key that goes left of the map: the key,
+            // dedented, or the end of the map (then no hint).
+            let (number, line, column) = text
+                .lines()
+                .enumerate()
+                .skip(location.line)
+                .take(1_000)
+                .map(|(number, line)| {
+                    let rest = line.trim_start();
+                    (number, rest, line.len() - rest.len() + 1)
+                })
+                .filter(|(_, rest, _)| !rest.is_empty() && !rest.starts_with('#'))
+                .find(|&(_, _, column)| column < location.column)?;
+            let written = line.strip_prefix(key)?.trim_start().starts_with(':');
+            written.then(|| {
+                format!(
+                    " (line {} has `{key}:` at column {column}, and this map's keys are at column {}: check its indentation)",
+                    number + 1,
+                    location.column
+                )
+            })
+        })
+        .unwrap_or_default();
+    LoadError::Syntax {
+        message: message + &hint,
+        location: Some(location),
+    }
 }
 
 /// A syntax error of a survey file, naming the key at its location when the source map

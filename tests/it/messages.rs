@@ -153,3 +153,27 @@ fn a_wrong_type_names_the_questions_whose_conditions_test_it() {
         "Q10: the answer must be a boolean (true or false); the conditions of Q10-1 test it"
     );
 }
+
+/// A key dedented out of its map is reported as missing from it, with the line that has it and
+/// both columns; a key that is simply missing, or that a later map has, gets no such hint.
+#[test]
+fn a_dedented_key_says_where_it_is() {
+    let head = "id: s\nversion: \"1\"\ndefault_locale: en\ntitle: S\nquestions:\n";
+    let error = |questions: &str| {
+        Survey::from_yaml(&format!("{head}{questions}"))
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        error("  - id: a\n    type: boolean\n  title: A\n"),
+        "7:5: missing field `title` (line 8 has `title:` at column 3, and this map's keys are at column 5: check its indentation)"
+    );
+    assert_eq!(
+        error("  - id: a\n    type: boolean\n  - id: b\n    type: boolean\n    title: B\n"),
+        "7:5: missing field `title`"
+    );
+    let error = Survey::from_yaml("id: s\nversion: \"1\"\ndefault_locale: en\nquestions:\n  - {id: a, type: boolean, title: A}\n")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(error, "4:1: missing field `title`");
+}
