@@ -243,6 +243,48 @@ impl Survey {
         self.nodes.iter().map(Node::as_ref)
     }
 
+    /// The question whose answer is at `pointer` in an answer set: a top-level question
+    /// (`/Q12-1`), a group field or matrix row (`/Q1/email`), a table cell
+    /// (`/I2b/I2b-2/r1_date`), a repeat's field in one instance (`/systems/3/vendor`, or
+    /// `/systems/-/vendor` as [`Survey::questions`] lists it). `None` for a pointer to no
+    /// question. Unlike [`QuestionRef::id`], which a group field shares with a question of
+    /// the same name, a pointer is unique: the key to use for a question.
+    ///
+    /// ```
+    /// use survey_schema::{QuestionKind, Survey};
+    /// let survey = Survey::from_path("schema/mhlw-hospital-cybersecurity-2024.yaml")?;
+    /// let email = survey.question("/Q1/email").unwrap();
+    /// assert_eq!((email.id, email.kind), ("email", QuestionKind::Text));
+    /// assert!(survey.question("/Q1/fax").is_none());
+    /// # Ok::<(), survey_schema::Error>(())
+    /// ```
+    #[must_use]
+    pub fn question(&self, pointer: &str) -> Option<QuestionRef<'_>> {
+        let mut tokens = pointer.strip_prefix('/')?.split('/');
+        let mut node = *self.top_level.get(tokens.next()?)?;
+        let mut instance = false;
+        while let Some(mut token) = tokens.next() {
+            if matches!(
+                self.nodes[node].spec,
+                crate::node::AnswerSpec::Repeat { .. }
+            ) {
+                // An instance: `-` for any, or its index.
+                if token != "-" && token.parse::<usize>().is_err() {
+                    return None;
+                }
+                instance |= token != "-";
+                token = tokens.next()?;
+            }
+            let (_, index) = self.nodes[node].spec.fields()?;
+            node = *index.get(token)?;
+        }
+        let mut found = self.nodes[node].as_ref();
+        if instance {
+            found.pointer = std::borrow::Cow::Owned(pointer.to_owned());
+        }
+        Some(found)
+    }
+
     /// Whether a node is a field (or specify box) of a repeat.
     pub(crate) fn in_repeat(&self, index: usize) -> bool {
         self.nodes[index]

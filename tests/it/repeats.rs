@@ -335,3 +335,30 @@ fn the_readme_example_holds() {
         pairs(&[("too_few_items", "/systems")])
     );
 }
+
+/// Every question is found by its pointer, whatever it is: a group's field, a table's cell,
+/// a repeat's field in any instance or one; nothing else is.
+#[test]
+fn every_question_is_found_by_its_pointer() {
+    for survey in [common::mhlw(), common::checklist(), systems()] {
+        for question in survey.questions() {
+            let found = survey.question(&question.pointer);
+            assert_eq!(found.as_ref(), Some(&question), "{}", question.pointer);
+        }
+        for missing in ["", "/", "Q1", "/nope", "/Q1/email/x", "/Q1//email"] {
+            assert!(survey.question(missing).is_none(), "{missing}");
+        }
+    }
+    let survey = systems();
+    let vendor = survey.question("/systems/3/vendor").unwrap();
+    assert_eq!(
+        (vendor.id, vendor.pointer.as_ref()),
+        ("vendor", "/systems/3/vendor")
+    );
+    assert!(survey.question("/systems/x/vendor").is_none());
+    assert!(survey.question("/systems/3").is_none());
+    // A group field's id may be a question's too; its pointer is its own.
+    let checklist = common::checklist();
+    let cell = checklist.question("/I1/I1-1/r1_date").unwrap();
+    assert_eq!(cell.id, "r1_date");
+}

@@ -51,6 +51,12 @@ pub fn mhlw() -> Survey {
     Survey::from_path(mhlw_path()).expect("the bundled MHLW survey loads")
 }
 
+/// The bundled MHLW checklist.
+pub fn checklist() -> Survey {
+    Survey::from_path(root().join("schema/mhlw-cybersecurity-checklist-2024.yaml"))
+        .expect("the bundled checklist loads")
+}
+
 /// splitmix64: small, fast, and good enough to drive generators.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
