@@ -4,7 +4,7 @@
     reason = "the doc comments are the command's help text, where backticks would show"
 )]
 
-use crate::terminal::{say, tell};
+use crate::terminal::tell;
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
@@ -109,7 +109,7 @@ pub(crate) fn run(command: FhirCommand) -> Result<bool, Fatal> {
                 Ok(response) => write_json(&response, output.as_deref()).map(|()| true),
                 Err(problems) => {
                     for problem in problems {
-                        say!("{problem}");
+                        tell!("{problem}");
                     }
                     Ok(false)
                 }
@@ -130,7 +130,7 @@ pub(crate) fn run(command: FhirCommand) -> Result<bool, Fatal> {
                 Ok(converted) => write_json(&converted.answers, output.as_deref()).map(|()| true),
                 Err(problems) => {
                     for problem in problems {
-                        say!("{problem}");
+                        tell!("{problem}");
                     }
                     Ok(false)
                 }
@@ -150,7 +150,7 @@ fn read_value(path: &Path) -> Result<Option<Value>, Fatal> {
         Ok(value) => Ok(Some(value)),
         Err(error) if error.is_unreadable() => Err(Fatal(error.to_string())),
         Err(error) => {
-            say!("{}: {error}", path.display());
+            tell!("{}: {error}", path.display());
             Ok(None)
         }
     }
@@ -164,7 +164,7 @@ fn import(path: &Path, output: Option<&Path>) -> Result<bool, Fatal> {
         Ok(definition) => definition,
         Err(problems) => {
             for problem in &problems {
-                say!("{}: {problem}", path.display());
+                tell!("{}: {problem}", path.display());
             }
             tell!(
                 "{}: {} problem{}: not imported",
@@ -177,7 +177,7 @@ fn import(path: &Path, output: Option<&Path>) -> Result<bool, Fatal> {
     };
     if let Err(error) = Survey::from_definition(definition.clone()) {
         for problem in &error.problems {
-            say!(
+            tell!(
                 "{}: {}: {}: {}",
                 path.display(),
                 problem.code,

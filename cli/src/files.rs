@@ -1,7 +1,7 @@
 //! What every command shares: the exit-2 failure, the locale and output arguments, reading
 //! a survey (its problems printed rustc-style) and an answer input, writing JSON.
 
-use crate::terminal::{say, tell};
+use crate::terminal::tell;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -62,7 +62,7 @@ pub(crate) fn load_survey_text(path: &Path) -> Result<Option<(Survey, String)>, 
             let lines = source_lines(&text);
             for problem in &error.problems {
                 let message = format!("{}: {}: {}", problem.code, problem.path, problem.message);
-                print_diagnostic(path, &lines, problem.location, &message);
+                print_diagnostic(path, &lines, problem.location, Severity::Error, &message);
             }
             let count = error.problems.len();
             tell!(
@@ -74,7 +74,7 @@ pub(crate) fn load_survey_text(path: &Path) -> Result<Option<(Survey, String)>, 
         }
         Err(Error::Fhir(problems)) => {
             for problem in &problems {
-                say!("{}: {problem}", path.display());
+                tell!("{}: {problem}", path.display());
             }
             tell!(
                 "{}: {} problem{}: the Questionnaire cannot be carried as a survey",
@@ -90,7 +90,13 @@ pub(crate) fn load_survey_text(path: &Path) -> Result<Option<(Survey, String)>, 
                 LoadError::Empty => format!("{}: the file is empty", error.code()),
                 other => format!("{}: {other}", other.code()),
             };
-            print_diagnostic(path, &source_lines(&text), error.location(), &message);
+            print_diagnostic(
+                path,
+                &source_lines(&text),
+                error.location(),
+                Severity::Error,
+                &message,
+            );
             Ok(None)
         }
         Err(error) => Err(Fatal(error.to_string())),
@@ -103,31 +109,61 @@ pub(crate) fn source_lines(text: &str) -> Vec<&str> {
     text.lines().collect()
 }
 
-/// `file:line:column: message`, then the source line (of [`source_lines`]) and a caret under
-/// the column.
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Severity {
+    /// The survey cannot be used (exit 1).
+    Error,
+    /// A finding of the analysis (exit 0 unless `--deny-warnings`).
+    Warning,
+}
+
+/// A diagnostic on standard error, as rustc writes one: `error: message` (or `warning:`),
+/// ` --> file:line:column`, then the source line (of [`source_lines`]: at most 100 characters
+/// around the column, control characters escaped) and a caret under the column. Coloured on a
+/// terminal, unless `NO_COLOR` is set; plain when standard error is a file or a pipe.
 pub(crate) fn print_diagnostic(
     path: &Path,
     lines: &[&str],
     location: Option<survey_schema::Location>,
+    severity: Severity,
     message: &str,
 ) {
-    match location {
-        Some(location) => {
-            say!(
-                "{}:{}:{}: {message}",
-                path.display(),
-                location.line,
-                location.column
-            );
-            if let Some(line) = lines.get(location.line.saturating_sub(1)) {
-                let gutter = location.line.to_string();
-                let pad = " ".repeat(gutter.len());
-                let (line, caret) = crate::terminal::snippet(line, location.column);
-                say!("{pad} |\n{gutter} | {line}\n{pad} | {caret}");
-            }
-        }
-        None => say!("{}: {message}", path.display()),
-    }
+    use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+
+    let level = match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let message = crate::terminal::shown(message).into_owned();
+    let file = path.display().to_string();
+    let file = crate::terminal::shown(&file).into_owned();
+    let rendered = if let Some(location) = location {
+        let line = lines
+            .get(location.line.saturating_sub(1))
+            .copied()
+            .unwrap_or("");
+        let (line, caret) = crate::terminal::snippet(line, location.column);
+        // The caret's place in the shown line, as a byte offset, and the character there.
+        let before: String = line.chars().take(caret.chars().count() - 1).collect();
+        let start = before.len().min(line.len());
+        let end = line[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8());
+        let title = level.primary_title(&message);
+        let snippet = Snippet::source(&line)
+            .line_start(location.line)
+            .path(&file)
+            .annotation(AnnotationKind::Primary.span(start..end));
+        Renderer::styled().render(&[title.element(snippet)])
+    } else {
+        let title = format!("{file}: {message}");
+        Renderer::styled().render(&[annotate_snippets::Group::with_title(
+            level.primary_title(title.as_str()),
+        )])
+    };
+    anstream::eprintln!("{rendered}");
 }
 
 pub(crate) fn write_json(value: &Value, output: Option<&Path>) -> Result<(), Fatal> {

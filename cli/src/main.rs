@@ -24,8 +24,8 @@ use crate::terminal::{say, tell};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use files::{
-    Fatal, LocaleArg, OutputFormat, answer_format, load_survey, load_survey_text, print_diagnostic,
-    read_input, source_lines, write_json, write_text,
+    Fatal, LocaleArg, OutputFormat, Severity, answer_format, load_survey, load_survey_text,
+    print_diagnostic, read_input, source_lines, write_json, write_text,
 };
 use survey_schema::json_schema::{Draft, JsonSchemaOptions};
 use survey_schema::{Format, Limits, Locale, ValidateOptions, parse_answers};
@@ -286,12 +286,12 @@ fn check(path: &Path, locale: Option<LocaleArg>, deny: bool, analyse: bool) -> R
     let lines = source_lines(&text);
     for finding in &analysis.findings {
         let message = format!(
-            "warning: {}: {}: {}",
+            "{}: {}: {}",
             finding.code,
             finding.path,
             finding.message(locale)
         );
-        print_diagnostic(path, &lines, finding.location, &message);
+        print_diagnostic(path, &lines, finding.location, Severity::Warning, &message);
     }
     let warnings = analysis.findings.len();
     if warnings == 0 {

@@ -56,6 +56,24 @@ fn check_a_good_and_a_broken_survey() {
         "check_unparsable",
         transcript(&["check", "tests/fixtures/unparsable-survey.yaml"], None)
     );
+    // Diagnostics go to standard error, plain when it is not a terminal; coloured where a
+    // terminal (here forced) wants it, and never with NO_COLOR.
+    let coloured = |extra: &[(&str, &str)]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_survey"))
+            .args(["check", "tests/fixtures/broken-survey.yaml"])
+            .current_dir(common::root())
+            .env_remove("NO_COLOR")
+            .envs(extra.iter().copied())
+            .output()
+            .unwrap();
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let forced = coloured(&[("CLICOLOR_FORCE", "1")]);
+    insta::assert_snapshot!("check_broken_coloured", forced.replace('\u{1b}', "\\e"));
+    assert!(forced.contains("\u{1b}[1m\u{1b}[91merror"), "{forced}");
+    let plain = coloured(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!plain.contains('\u{1b}'), "{plain}");
+    assert!(plain.starts_with("error: forward_reference"), "{plain}");
 }
 
 #[test]
@@ -338,8 +356,8 @@ fn a_file_that_is_there_but_no_survey_exits_1_and_is_named() {
         let path = temp_file(name, bytes);
         let (code, stdout, stderr) = run(&["check", &path], None);
         assert_eq!(code, 1, "{name}: {stdout}{stderr}");
-        assert!(stdout.contains(&path), "{name} is named: {stdout}");
-        assert!(stdout.contains(needle), "{name}: {stdout}");
+        assert!(stderr.contains(&path), "{name} is named: {stderr}");
+        assert!(stderr.contains(needle), "{name}: {stderr}");
     }
     let (code, _, stderr) = run(&["check", "no/such/survey.yaml"], None);
     assert_eq!(code, 2);
@@ -469,8 +487,9 @@ fn check_prints_the_analysis_as_warnings() {
     assert_eq!(code, 1, "{stdout}");
     let (code, stdout, _) = run(&["check", "--deny-warnings", SURVEY], None);
     assert_eq!(code, 0, "{stdout}");
-    let (code, stdout, _) = run(&["check", "--no-analysis", fixture], None);
-    assert_eq!((code, stdout.contains("warning")), (0, false), "{stdout}");
+    let (code, stdout, stderr) = run(&["check", "--no-analysis", fixture], None);
+    assert_eq!((code, stderr.contains("warning")), (0, false), "{stderr}");
+    assert!(stdout.ends_with("ok (2 questions)\n"), "{stdout}");
 }
 
 #[test]
@@ -540,11 +559,11 @@ fn fhir_import_refuses_what_it_cannot_carry_with_the_place() {
         return;
     };
     let form = cases.join("imports/q-ew-several-without-enableBehavior.json");
-    let (code, stdout, stderr) = run(&["fhir", "import", &form.to_string_lossy()], None);
+    let (code, _, stderr) = run(&["fhir", "import", &form.to_string_lossy()], None);
     assert_eq!(code, 1);
     assert!(
-        stdout.contains("Questionnaire.item[2].enableBehavior: que-12: "),
-        "{stdout}"
+        stderr.contains("Questionnaire.item[2].enableBehavior: que-12: "),
+        "{stderr}"
     );
     assert!(stderr.contains("1 problem: not imported"), "{stderr}");
 }
@@ -775,14 +794,14 @@ fn every_command_speaks_the_surveys_own_language_by_default() {
         let file = temp_file(&format!("locale-{locale}.yaml"), survey(locale).as_bytes());
         let (_, out, _) = run(&["validate", &file, &answers], None);
         assert!(out.contains(issue), "validate, {locale}: {out}");
-        let (_, out, _) = run(&["check", &file], None);
-        assert!(out.contains(finding), "check, {locale}: {out}");
+        let (_, _, err) = run(&["check", &file], None);
+        assert!(err.contains(finding), "check, {locale}: {err}");
         let (_, out, _) = run(&["codebook", &file], None);
         assert!(out.contains(universe), "codebook, {locale}: {out}");
     }
     let file = temp_file("locale-ja.yaml", survey("ja").as_bytes());
     let (_, out, _) = run(&["validate", "--locale", "en", &file, &answers], None);
     assert!(out.contains("the answer must be an integer"), "{out}");
-    let (_, out, _) = run(&["check", "--locale", "en", &file], None);
-    assert!(out.contains("never changes"), "{out}");
+    let (_, _, err) = run(&["check", "--locale", "en", &file], None);
+    assert!(err.contains("never changes"), "{err}");
 }
