@@ -136,14 +136,8 @@ fn reword(message: &str) -> String {
 /// key dedented out of the map: the error says so, and where (``missing field `title` ``,
 /// with `title:` on line 8 at column 3 where the map's keys are at column 5).
 fn indentation_hint(error: LoadError, text: &str) -> LoadError {
-    let LoadError::Syntax {
-        message,
-        location: Some(location),
-    } = error
-    else {
-        return error;
-    };
-    let hint = message
+    located(error, |message, location| {
+        let hint = message
         .strip_prefix("missing field `")
         .and_then(|rest| rest.split('`').next())
         .and_then(|key| {
@@ -170,38 +164,42 @@ fn indentation_hint(error: LoadError, text: &str) -> LoadError {
             })
         })
         .unwrap_or_default();
-    LoadError::Syntax {
-        message: message + &hint,
-        location: Some(location),
+        message + &hint
+    })
+}
+
+/// A syntax error that has a location, its message rewritten by `rewrite`; any other error
+/// as it is.
+fn located(error: LoadError, rewrite: impl FnOnce(String, Location) -> String) -> LoadError {
+    match error {
+        LoadError::Syntax {
+            message,
+            location: Some(location),
+        } => LoadError::Syntax {
+            message: rewrite(message, location),
+            location: Some(location),
+        },
+        other => other,
     }
 }
 
 /// A syntax error of a survey file, naming the key at its location when the source map
 /// knows it (`questions: 3` is "`questions`: expected a list of questions").
 fn name_the_key(error: LoadError, text: &str, limits: &Limits) -> LoadError {
-    let LoadError::Syntax {
-        message,
-        location: Some(location),
-    } = error
-    else {
-        return error;
-    };
-    let map = SourceMap::build(text, limits);
-    let message = match map.path_at(location) {
-        Some(path) if !path.is_empty() && !message.starts_with('`') => {
-            let expected = if path == "questions" || path.ends_with(".fields") {
-                message.replace("expected a list", "expected a list of questions")
-            } else {
-                message
-            };
-            crate::quote::message(format!("`{path}`: {expected}"))
+    located(error, |message, location| {
+        let map = SourceMap::build(text, limits);
+        match map.path_at(location) {
+            Some(path) if !path.is_empty() && !message.starts_with('`') => {
+                let expected = if path == "questions" || path.ends_with(".fields") {
+                    message.replace("expected a list", "expected a list of questions")
+                } else {
+                    message
+                };
+                crate::quote::message(format!("`{path}`: {expected}"))
+            }
+            _ => message,
         }
-        _ => message,
-    };
-    LoadError::Syntax {
-        message,
-        location: Some(location),
-    }
+    })
 }
 
 /// Names the limit behind a parser refusal, and how to raise it.
