@@ -98,17 +98,17 @@ pub(crate) struct Read {
 }
 
 impl Read {
-    /// Says on standard error what was left out and what could not be read (nothing when
-    /// every answer set was read and counted), and whether every answer set was valid and
-    /// read: the exit code's rule.
+    /// Says on standard error what was invalid, left out and could not be read (nothing when
+    /// every answer set was valid, read and counted), and whether every answer set was valid
+    /// and read: the exit code's rule.
     pub(crate) fn finish(self, command: &str, invalid: Invalid) -> bool {
         let left_out = self.answer_sets - self.kept;
-        if left_out > 0 || self.unreadable > 0 {
+        if left_out > 0 || self.unreadable > 0 || self.invalid > 0 {
             let plural = |n: usize| if n == 1 { "" } else { "s" };
             let why = match invalid {
                 Invalid::Skip => "the invalid ones; `--invalid keep` counts every answer set",
                 Invalid::Only => "the valid ones, by `--invalid only`",
-                Invalid::Keep => "none",
+                Invalid::Keep => "none: the invalid ones are counted, flagged by `valid`",
             };
             tell!(
                 "{command}: {} answer set{} read, {} invalid; {} counted, {left_out} left out ({why}); {} unreadable",

@@ -481,9 +481,14 @@ fn export_and_report_count_valid_answer_sets_by_default() {
     }
     // The issues of the answer sets left out are still counted, by code.
     assert!(report["issues"].as_array().unwrap().len() >= 5);
-    let (code, table, _) = run(&["export", SURVEY, &batch, "--invalid", "keep"]);
+    let (code, table, stderr) = run(&["export", SURVEY, &batch, "--invalid", "keep"]);
     assert_eq!(code, 1);
     assert_eq!(records_of(&table).len(), 1 + 1200);
+    // Exit 1 says why, though nothing was left out.
+    assert!(
+        stderr.contains("489 invalid; 1200 counted, 0 left out (none: the invalid ones are counted, flagged by `valid`); 1 unreadable"),
+        "{stderr}"
+    );
     let (_, report, _) = run(&["report", SURVEY, &batch, "--invalid", "keep"]);
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert_eq!(
