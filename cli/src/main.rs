@@ -154,18 +154,21 @@ enum Command {
     /// (JSON with resourceType Questionnaire); validate also reads responses.
     #[command(subcommand)]
     Fhir(fhir::FhirCommand),
-    /// Write answer sets as an analysis table (CSV): a row per answer set, a column per
-    /// question, group field, matrix row, table cell and specify box (0/1 per choice of a
-    /// multiple choice), each cell the answer, not asked (the skip logic disabled the
-    /// question: --not-asked, default .a) or not answered (--not-answered, default .b).
+    /// Write answer sets as an analysis table (CSV): a row per valid answer set (every one
+    /// with --invalid keep), a column per question, group field, matrix row, table cell and
+    /// specify box (0/1 per choice of a multiple choice), each cell the answer, not asked
+    /// (the skip logic disabled the question: --not-asked, default .a) or not answered
+    /// (--not-answered, default .b).
     Export(export::ExportArgs),
     /// Write the codebook of the export: per column its name, label, type, value labels, the
     /// codes of not asked and not answered, the universe (who is asked, in words) and the
     /// references.
     Codebook(codebook::CodebookArgs),
-    /// Count the answers: per column how many answer sets were asked, not asked, left it
-    /// unanswered or answered, each value's count and percentage of those asked, numbers and
-    /// dates summarised (n, min, quartiles, max), and the issue codes by frequency.
+    /// Count the answers of the valid answer sets (every one with --invalid keep): how many
+    /// were read, counted, left out and unreadable, then per column how many were asked, not
+    /// asked, left it unanswered or answered, each value's count and percentage of those
+    /// asked, numbers and dates summarised (n, min, quartiles, max), and the issue codes by
+    /// frequency.
     Report(report::ReportArgs),
     /// Print the JSON Schema of the survey definition format.
     MetaSchema {
