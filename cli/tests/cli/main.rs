@@ -7,3 +7,4 @@ mod common;
 mod commands;
 mod export;
 mod hostile;
+mod language;
