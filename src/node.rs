@@ -252,28 +252,44 @@ pub struct QuestionRef<'a> {
 
 impl Node {
     /// For every node, the nodes whose condition (their own or their sections') tests its
-    /// answer, in document order.
+    /// answer, in document order: the map a form's message catalogue reads for every node.
     pub(crate) fn testers(nodes: &[Node]) -> Vec<Vec<usize>> {
         let mut testers: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
-        let mut leaves = Vec::new();
         for (index, node) in nodes.iter().enumerate() {
-            leaves.clear();
-            node.condition.iter().for_each(|c| c.leaves(&mut leaves));
-            for leaf in &leaves {
-                let other = match leaf.test {
-                    crate::condition::Test::CompareAnswers(_, other) => Some(other),
-                    _ => None,
-                };
-                for tested in std::iter::once(leaf.node).chain(other) {
-                    if let Some(list) = testers.get_mut(tested)
-                        && list.last() != Some(&index)
-                    {
-                        list.push(index);
-                    }
+            for tested in node.tested() {
+                if let Some(list) = testers.get_mut(tested)
+                    && list.last() != Some(&index)
+                {
+                    list.push(index);
                 }
             }
         }
         testers
+    }
+
+    /// The nodes whose condition tests the answer to `target`, in document order: one entry
+    /// of [`Node::testers`], for a message about one answer.
+    pub(crate) fn testers_of(nodes: &[Node], target: usize) -> Vec<usize> {
+        (0..nodes.len())
+            .filter(|&i| nodes[i].tested().contains(&target))
+            .collect()
+    }
+
+    /// The nodes this node's condition tests (both sides of a comparison of two answers), in
+    /// the order of its tests.
+    fn tested(&self) -> Vec<usize> {
+        let mut leaves = Vec::new();
+        self.condition.iter().for_each(|c| c.leaves(&mut leaves));
+        leaves
+            .iter()
+            .flat_map(|leaf| {
+                let other = match leaf.test {
+                    crate::condition::Test::CompareAnswers(_, other) => Some(other),
+                    _ => None,
+                };
+                std::iter::once(leaf.node).chain(other)
+            })
+            .collect()
     }
 
     /// `testers` named for a message (`Q10-1, Q10-2`): at most five, then how many more.

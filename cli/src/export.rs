@@ -98,6 +98,14 @@ pub(crate) struct Read {
 }
 
 impl Read {
+    /// Adds what another block read.
+    fn add(&mut self, other: Read) {
+        self.answer_sets += other.answer_sets;
+        self.invalid += other.invalid;
+        self.kept += other.kept;
+        self.unreadable += other.unreadable;
+    }
+
     /// Says on standard error what was invalid, left out and could not be read (nothing when
     /// every answer set was valid, read and counted), and whether every answer set was valid
     /// and read: the exit code's rule.
@@ -407,10 +415,7 @@ pub(crate) fn rows<T: Send>(
             for line in &unreadable {
                 tell!("{line}");
             }
-            read.answer_sets += counted.answer_sets;
-            read.invalid += counted.invalid;
-            read.kept += counted.kept;
-            read.unreadable += counted.unreadable;
+            read.add(counted);
             sink(value)
         },
     )?;

@@ -145,8 +145,10 @@ pub(crate) fn print_diagnostic(
             .unwrap_or("");
         let (line, caret) = crate::terminal::snippet(line, location.column);
         // The caret's place in the shown line, as a byte offset, and the character there.
-        let before: String = line.chars().take(caret.chars().count() - 1).collect();
-        let start = before.len().min(line.len());
+        let start = line
+            .char_indices()
+            .nth(caret.chars().count() - 1)
+            .map_or(line.len(), |(at, _)| at);
         let end = line[start..]
             .chars()
             .next()

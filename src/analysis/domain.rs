@@ -199,7 +199,7 @@ impl<'t> Order<'t> {
         // share holds.
         let room = (share / (2 * per_gap + 2)).max(1);
         let mut seen = HashSet::new();
-        order.numbers.retain(|n| seen.insert(n.to_string()));
+        order.numbers.retain(|n| seen.insert(*n));
         let mut seen = HashSet::new();
         order.dates.retain(|d| seen.insert(*d));
         if order.numbers.len() > room || order.dates.len() > room {

@@ -545,9 +545,7 @@ impl Survey {
         // whose conditions test it (they see it, and no test of a value holds on it).
         let tested_by = match (raw.detail, raw.node) {
             (RawDetail::Expected(_), Some(n)) if raw.item.is_none() && raw.instance.is_none() => {
-                // Only on an invalid answer set: the map is made for the message.
-                let testers = Node::testers(&self.nodes);
-                Node::names(&self.nodes, &testers[n])
+                Node::names(&self.nodes, &Node::testers_of(&self.nodes, n))
             }
             _ => String::new(),
         };
