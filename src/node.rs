@@ -52,11 +52,50 @@ pub(crate) struct Node {
     pub(crate) parent: Option<usize>,
     pub(crate) title: Text,
     pub(crate) help: Option<Text>,
+    /// Its printed number, note, citations and inferences (`None` when it has none).
+    pub(crate) about: Option<Box<About>>,
     pub(crate) required: bool,
     pub(crate) condition: Option<Condition>,
     pub(crate) spec: AnswerSpec,
     /// What the node is in the survey's structure (forms lay matrices and tables out as such).
     pub(crate) shape: Shape,
+}
+
+/// What a form shows around a question or section beside its title and help, and what a
+/// codebook says of it: the item's number as printed, the note before it, its citations,
+/// and what it says that its source does not.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct About {
+    pub(crate) number: Option<String>,
+    pub(crate) note: Option<Text>,
+    pub(crate) citations: Vec<crate::definition::CitationDef>,
+    pub(crate) inferred: crate::definition::Inferred,
+}
+
+impl About {
+    /// `None` when there is nothing to say, so that most nodes carry no allocation.
+    pub(crate) fn boxed(self) -> Option<Box<About>> {
+        (self != About::default()).then(|| Box::new(self))
+    }
+
+    /// The about of a node or section (an empty one when it has none).
+    pub(crate) fn of(about: Option<&About>) -> &About {
+        static EMPTY: About = About {
+            number: None,
+            note: None,
+            citations: Vec::new(),
+            inferred: std::collections::BTreeMap::new(),
+        };
+        about.unwrap_or(&EMPTY)
+    }
+
+    /// The title as a form shows it: the printed number before it (`Q10-1 事業継続…`).
+    pub(crate) fn numbered(&self, title: &str) -> String {
+        match &self.number {
+            Some(number) => format!("{number} {title}"),
+            None => title.to_owned(),
+        }
+    }
 }
 
 /// What a node is in the survey's structure. A matrix and a table are group nodes whose
@@ -80,6 +119,8 @@ pub(crate) struct Section {
     pub(crate) path: String,
     pub(crate) title: Text,
     pub(crate) help: Option<Text>,
+    /// Its printed number, note, citations and inferences (`None` when it has none).
+    pub(crate) about: Option<Box<About>>,
     pub(crate) condition: Option<Condition>,
     pub(crate) items: Vec<Item>,
 }
@@ -234,6 +275,8 @@ pub(crate) struct Choice {
     pub(crate) value: String,
     pub(crate) label: Text,
     pub(crate) exclusive: bool,
+    /// What the choice says that its source does not.
+    pub(crate) inferred: crate::definition::Inferred,
 }
 
 /// Where to find a question: its id, its JSON Pointer in an answer set, and its kind.
@@ -316,6 +359,11 @@ impl Node {
         }
         let (rows, _) = self.spec.fields()?;
         (!rows.is_empty() && rows.iter().all(|&r| nodes[r].condition.is_some())).then_some(rows)
+    }
+
+    /// Its printed number, note, citations and inferences.
+    pub(crate) fn about(&self) -> &About {
+        About::of(self.about.as_deref())
     }
 
     pub(crate) fn as_ref(&self) -> QuestionRef<'_> {

@@ -296,3 +296,85 @@ impl Survey {
         text.get(locale, &self.definition.default_locale)
     }
 }
+
+/// The texts a generated form shows around a question beside its title: one way for every
+/// generator.
+impl Survey {
+    /// A citation in words: the document's title (with its edition), the section cited,
+    /// and the quote on a line of its own.
+    pub(crate) fn citation_text(
+        &self,
+        citation: &crate::definition::CitationDef,
+        locale: &str,
+    ) -> String {
+        let mut head = match self.definition.references.get(&citation.reference) {
+            Some(reference) => {
+                let title = self.text(&reference.title, locale);
+                match &reference.edition {
+                    Some(edition) => format!("{title}（{edition}）"),
+                    None => title.to_owned(),
+                }
+            }
+            None => citation.reference.clone(),
+        };
+        if let Some(section) = &citation.section {
+            head = format!("{head} {}", self.text(section, locale));
+        }
+        match &citation.quote {
+            Some(quote) => format!("{head}\n{}", self.text(quote, locale)),
+            None => head,
+        }
+    }
+
+    /// What a form shows with a question or section beside its title, as paragraphs: the
+    /// note (who is to answer it), the help, then each citation led by "See" in `locale`.
+    /// `None` when there is nothing.
+    pub(crate) fn guidance(
+        &self,
+        about: Option<&crate::node::About>,
+        help: Option<&Text>,
+        locale: &str,
+    ) -> Option<String> {
+        let about = crate::node::About::of(about);
+        let see = crate::messages::Locale::from_tag(locale)
+            .unwrap_or(crate::messages::Locale::En)
+            .words()
+            .word(crate::messages::Word::SeeAlso);
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(note) = &about.note {
+            parts.push(self.text(note, locale).to_owned());
+        }
+        if let Some(help) = help {
+            parts.push(self.text(help, locale).to_owned());
+        }
+        for citation in &about.citations {
+            parts.push(format!("{see}: {}", self.citation_text(citation, locale)));
+        }
+        (!parts.is_empty()).then(|| parts.join("\n\n"))
+    }
+
+    /// What a question marks as inferred, for a reader of a generated schema:
+    /// `Inferred: KEY: REASON; ...` in `locale`.
+    pub(crate) fn inferred_comment(&self, about: &crate::node::About, locale: &str) -> String {
+        let word = crate::messages::Locale::from_tag(locale)
+            .unwrap_or(crate::messages::Locale::En)
+            .words()
+            .word(crate::messages::Word::Inferred);
+        format!(
+            "{word}: {}",
+            self.inferred_text(&about.inferred, locale).join("; ")
+        )
+    }
+
+    /// What an element marks as inferred, in words: `KEY: REASON` per key, joined by `; `.
+    pub(crate) fn inferred_text(
+        &self,
+        inferred: &crate::definition::Inferred,
+        locale: &str,
+    ) -> Vec<String> {
+        inferred
+            .iter()
+            .map(|(key, reason)| format!("{key}: {}", self.text(reason, locale)))
+            .collect()
+    }
+}

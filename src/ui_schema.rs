@@ -28,7 +28,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::json_schema::LayoutConditions;
-use crate::node::{AnswerSpec, Item, Shape};
+use crate::node::{About, AnswerSpec, Item, Shape};
 use crate::survey::Survey;
 
 impl Survey {
@@ -67,16 +67,22 @@ impl Ui<'_> {
                     let section = &self.survey.sections[s];
                     let mut layout = Map::new();
                     layout.insert("type".into(), "Group".into());
+                    let about = About::of(section.about.as_deref());
                     layout.insert(
                         "label".into(),
-                        self.survey.text(&section.title, self.locale).into(),
+                        about
+                            .numbered(self.survey.text(&section.title, self.locale))
+                            .into(),
                     );
-                    // The section's id as its translation key; its help as a label on top.
+                    // The section's id as its translation key; its note, help and citations
+                    // as labels on top.
                     layout.insert("i18n".into(), section.id.clone().into());
                     let mut elements = Vec::new();
-                    if let Some(help) = &section.help {
-                        let text = self.survey.text(help, self.locale);
-                        elements.push(json!({ "type": "Label", "text": text }));
+                    if let Some(guidance) =
+                        self.survey
+                            .guidance(Some(about), section.help.as_ref(), self.locale)
+                    {
+                        elements.push(json!({ "type": "Label", "text": guidance }));
                     }
                     elements.extend(self.items(&section.items));
                     layout.insert("elements".into(), elements.into());
@@ -92,6 +98,43 @@ impl Ui<'_> {
     /// A node's element: a control, or for a group, matrix or table a group layout of its
     /// fields or rows (a table row lays its cells out side by side).
     fn element(&self, index: usize, scope: String) -> Value {
+        let element = self.bare_element(index, scope);
+        self.with_guidance(index, element)
+    }
+
+    /// The element with a label before it for the question's note and one after it per
+    /// citation, in a layout that takes over the element's rule (the labels are shown and
+    /// hidden with their question). The element itself when the question has neither.
+    fn with_guidance(&self, index: usize, mut element: Value) -> Value {
+        let about = self.survey.nodes[index].about();
+        if about.note.is_none() && about.citations.is_empty() {
+            return element;
+        }
+        let label = |text: String| json!({ "type": "Label", "text": text });
+        let see = crate::messages::Locale::from_tag(self.locale)
+            .unwrap_or(crate::messages::Locale::En)
+            .words()
+            .word(crate::messages::Word::SeeAlso);
+        let rule = element.as_object_mut().and_then(|e| e.remove("rule"));
+        let mut elements = Vec::new();
+        if let Some(note) = &about.note {
+            elements.push(label(self.survey.text(note, self.locale).to_owned()));
+        }
+        elements.push(element);
+        for citation in &about.citations {
+            let text = self.survey.citation_text(citation, self.locale);
+            elements.push(label(format!("{see}: {text}")));
+        }
+        let mut layout = Map::new();
+        layout.insert("type".into(), "VerticalLayout".into());
+        layout.insert("elements".into(), elements.into());
+        if let Some(rule) = rule {
+            layout.insert("rule".into(), rule);
+        }
+        Value::Object(layout)
+    }
+
+    fn bare_element(&self, index: usize, scope: String) -> Value {
         let node = &self.survey.nodes[index];
         let condition = self.conditions.nodes[index].as_ref();
         if matches!(node.spec, AnswerSpec::Repeat { .. }) {
@@ -116,7 +159,9 @@ impl Ui<'_> {
         element.insert("type".into(), "Group".into());
         element.insert(
             "label".into(),
-            self.survey.text(&node.title, self.locale).into(),
+            node.about()
+                .numbered(self.survey.text(&node.title, self.locale))
+                .into(),
         );
         element.insert("elements".into(), children.into());
         if node.condition.is_some()
@@ -201,7 +246,12 @@ fn control(
     let mut control = Map::new();
     control.insert("type".into(), "Control".into());
     control.insert("scope".into(), scope.into());
-    control.insert("label".into(), survey.text(&node.title, locale).into());
+    control.insert(
+        "label".into(),
+        node.about()
+            .numbered(survey.text(&node.title, locale))
+            .into(),
+    );
     if matches!(node.spec, AnswerSpec::MultipleChoice { .. }) {
         control.insert("options".into(), json!({ "format": "checkbox" }));
     }

@@ -9,6 +9,7 @@
 //! survey over [`Limits::max_questions`] is not checked further.
 
 mod conditions;
+mod inferred;
 mod questions;
 mod rules;
 mod structure;
@@ -326,7 +327,9 @@ impl<'a> Checker<'a> {
         }
         self.text(&def.title, "title");
         self.opt_text(def.description.as_ref(), "description");
+        self.inferred(def, &def.inferred, "");
         if let Some(meta) = &def.metadata {
+            self.inferred(meta, &meta.inferred, "metadata");
             self.opt_text(meta.issuer.as_ref(), "metadata.issuer");
             self.opt_text(meta.target.as_ref(), "metadata.target");
             self.opt_text(meta.submission.as_ref(), "metadata.submission");
@@ -349,6 +352,7 @@ impl<'a> Checker<'a> {
                 reference.publisher.as_ref(),
                 format!("references.{key}.publisher"),
             );
+            self.inferred(reference, &reference.inferred, &format!("references.{key}"));
         }
         for (name, choices) in &def.choice_sets {
             let path = format!("choice_sets.{name}");
@@ -472,6 +476,7 @@ impl<'a> Checker<'a> {
                 );
             }
             self.text(&choice.label, format!("{choice_path}.label"));
+            self.inferred(choice, &choice.inferred, &choice_path);
             if let Some(specify) = &choice.specify {
                 self.opt_text(
                     specify.title.as_ref(),

@@ -9,9 +9,20 @@ use super::{Checker, ProblemCode, Scope};
 use crate::condition::{Condition, Leaf, Test};
 use crate::definition::{ChoiceDef, CitationDef, QuestionDef, QuestionKind};
 use crate::json::pointer_token;
-use crate::node::{AnswerSpec, Choice, IdMap, Item, Node, Shape};
+use crate::node::{About, AnswerSpec, Choice, IdMap, Item, Node, Shape};
 use crate::number::compare_numbers;
 use crate::pattern::{Pattern, PatternError};
+
+/// The number, note, citations and inferences of a question or section.
+pub(super) fn about_question(q: &QuestionDef) -> Option<Box<About>> {
+    About {
+        number: q.number.clone(),
+        note: q.note.clone(),
+        citations: q.references.clone(),
+        inferred: q.inferred.clone(),
+    }
+    .boxed()
+}
 
 impl<'a> Checker<'a> {
     pub(super) fn question(&mut self, q: &'a QuestionDef, path: &str, scope: Scope) {
@@ -54,6 +65,7 @@ impl<'a> Checker<'a> {
             parent,
             title: q.title.clone(),
             help: q.help.clone(),
+            about: about_question(q),
             required: q.required,
             condition,
             spec: AnswerSpec::Boolean { labels: None },
@@ -127,6 +139,8 @@ impl<'a> Checker<'a> {
             self.citation(citation, &format!("{path}.references[{i}]"));
         }
         self.not_applicable(q, path);
+        self.inferred(q, &q.inferred, path);
+        self.optional_rows(q, path);
     }
 
     /// Whether a list of fields, rows or columns (`key`) is within `Limits::max_fields`;
@@ -163,6 +177,7 @@ impl<'a> Checker<'a> {
         }
         self.opt_text(citation.section.as_ref(), format!("{path}.section"));
         self.opt_text(citation.quote.as_ref(), format!("{path}.quote"));
+        self.inferred(citation, &citation.inferred, path);
     }
 
     /// A key written for a kind it does not fit (`pattern` on a boolean), from the one table
@@ -495,6 +510,7 @@ impl<'a> Checker<'a> {
                 value: c.value.clone(),
                 label: c.label.clone(),
                 exclusive: c.exclusive,
+                inferred: c.inferred.clone(),
             })
             .collect();
         for (value, label) in q.choice_labels.iter().flatten() {
@@ -553,6 +569,7 @@ impl<'a> Checker<'a> {
                     .clone()
                     .unwrap_or_else(|| choice.label.clone()),
                 help: None,
+                about: None,
                 required: specify.required,
                 condition: Some(Condition::Leaf(Leaf { node: owner, test })),
                 spec: AnswerSpec::Text {

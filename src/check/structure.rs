@@ -6,7 +6,7 @@
 use super::{Checker, ProblemCode, Scope};
 use crate::condition::Condition;
 use crate::definition::{QuestionDef, QuestionKind, RowDef};
-use crate::node::{AnswerSpec, IdMap, Item, Node, Section, Shape};
+use crate::node::{About, AnswerSpec, IdMap, Item, Node, Section, Shape};
 
 impl<'a> Checker<'a> {
     /// Lists every top-level answer key (inside sections too), to tell a forward reference
@@ -67,6 +67,7 @@ impl<'a> Checker<'a> {
             path: path.to_owned(),
             title: q.title.clone(),
             help: q.help.clone(),
+            about: super::questions::about_question(q),
             condition: condition.clone(),
             items: Vec::new(),
         });
@@ -138,6 +139,7 @@ impl<'a> Checker<'a> {
         }
         self.text(&row.label, format!("{path}.label"));
         self.opt_text(row.help.as_ref(), format!("{path}.help"));
+        self.inferred(row, &row.inferred, path);
         for (i, citation) in row.references.iter().enumerate() {
             self.citation(citation, &format!("{path}.references[{i}]"));
         }
@@ -154,7 +156,14 @@ impl<'a> Checker<'a> {
             parent: Some(owner),
             title: row.label.clone(),
             help: row.help.clone(),
-            required: q.required,
+            about: About {
+                number: row.number.clone(),
+                note: None,
+                citations: row.references.clone(),
+                inferred: row.inferred.clone(),
+            }
+            .boxed(),
+            required: q.required && !row.optional,
             condition,
             spec,
             shape,

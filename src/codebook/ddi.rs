@@ -236,6 +236,18 @@ fn write_var(
             );
         }
     }
+    // What the survey file marks as inferred: a note of its own type, so that a reader of
+    // the DDI tells the source's words from the encoder's.
+    for (locale, variable) in texts {
+        if !variable.inferred.is_empty() {
+            let _ = writeln!(
+                out,
+                "      <notes type=\"inferred\" xml:lang=\"{}\">{}</notes>",
+                locale.tag(),
+                escape(&variable.inferred.join("; "))
+            );
+        }
+    }
     out.push_str("    </var>\n");
 }
 

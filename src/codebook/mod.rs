@@ -40,6 +40,13 @@ pub struct Variable {
     pub universe: Option<String>,
     /// The references the question cites, as `TITLE SECTION`.
     pub references: Vec<String>,
+    /// The item's number as its source prints it (of the question, or of the row or group
+    /// the column is in).
+    pub number: Option<String>,
+    /// What the survey file marks as inferred for this column, as `KEY: REASON` (the
+    /// question's own keys, its choice's, then those of the row or group it is in, as
+    /// `ID.KEY: REASON`).
+    pub inferred: Vec<String>,
 }
 
 impl Survey {
@@ -56,11 +63,23 @@ impl Survey {
             .into_iter()
             .map(|column| {
                 let node = &self.nodes[column.node];
-                let mut label = self.text(&node.title, lang).to_owned();
+                let mut label = node.about().numbered(self.text(&node.title, lang));
+                let mut number = node.about().number.clone();
+                let mut inferred = self.inferred_text(&node.about().inferred, lang);
                 let mut parent = node.parent;
                 while let Some(p) = parent {
-                    label = format!("{} / {label}", self.text(&self.nodes[p].title, lang));
-                    parent = self.nodes[p].parent;
+                    let above = &self.nodes[p];
+                    label = format!(
+                        "{} / {label}",
+                        above.about().numbered(self.text(&above.title, lang))
+                    );
+                    if number.is_none() {
+                        number.clone_from(&above.about().number);
+                    }
+                    for (key, reason) in &above.about().inferred {
+                        inferred.push(format!("{}.{key}: {}", above.id, self.text(reason, lang)));
+                    }
+                    parent = above.parent;
                 }
                 let choices = match &node.spec {
                     AnswerSpec::SingleChoice { choices }
@@ -98,6 +117,9 @@ impl Survey {
                     && let Some(c) = choices.iter().find(|c| &c.value == choice)
                 {
                     label = format!("{label}: {}", self.text(&c.label, lang));
+                    for (key, reason) in &c.inferred {
+                        inferred.push(format!("{}.{key}: {}", c.value, self.text(reason, lang)));
+                    }
                 }
                 Variable {
                     name: column.name,
@@ -108,6 +130,8 @@ impl Survey {
                     values,
                     universe: self.universe(column.node, locale),
                     references: self.citations(column.node, lang),
+                    number,
+                    inferred,
                 }
             })
             .collect()

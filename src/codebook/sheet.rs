@@ -32,6 +32,8 @@ fn rows(
                 not_answered.to_owned(),
                 v.universe.unwrap_or_else(|| everyone.to_owned()),
                 v.references.join("; "),
+                v.number.unwrap_or_default(),
+                v.inferred.join("; "),
             ]
         })
         .collect();
@@ -40,14 +42,15 @@ fn rows(
 
 /// The codebook as CSV (RFC 4180), headed in `locale`: per column of the analysis table its
 /// name, JSON Pointer, label, question text, type, value labels, the codes of "not asked" and
-/// "not answered" (as `survey export` was told to write them), universe and references.
+/// "not answered" (as `survey export` was told to write them), universe, references, the
+/// item's printed number and what the survey file marks as inferred.
 ///
 /// ```
 /// use survey_schema::{Locale, Survey, codebook};
 /// let survey = Survey::from_yaml("id: s\nversion: '1'\ndefault_locale: en\ntitle: Pets\nquestions:\n  - {id: has_pet, type: boolean, title: Do you have a pet?}\n  - {id: pets, type: integer, title: How many?, enable_when: {question: has_pet, equals: true}}\n")?;
 /// let csv = codebook::csv(&survey, Locale::En, ".a", ".b");
 /// let mut lines = csv.lines();
-/// assert_eq!(lines.next(), Some("name,pointer,label,question,type,values,not asked,not answered,universe,references"));
+/// assert_eq!(lines.next(), Some("name,pointer,label,question,type,values,not asked,not answered,universe,references,number,\"inferred (what the source does not say, and why)\""));
 /// assert!(lines.next().unwrap().starts_with("has_pet,/has_pet,Do you have a pet?,"));
 /// assert!(lines.next().unwrap().contains(",.a,.b,"));
 /// # Ok::<(), survey_schema::Error>(())

@@ -25,6 +25,23 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// What an element of a survey file says that its source does not: per key of the element
+/// (`required`, `type`, `title`, `label`, ...), the reason it was inferred.
+///
+/// A survey encoded from a printed form or a document marks every inference this way rather
+/// than in a comment, so that the tools carry it: the codebook and the DDI export show it, and
+/// the FHIR export keeps it. Each key must be one the element sets; `survey check` says so
+/// (`not_applicable`) when it is not.
+///
+/// ```yaml
+/// - id: Q6
+///   type: multiple_choice
+///   title: { ja: 当てはまるものを選択してください。 }
+///   inferred:
+///     type: { ja: 調査票は単一選択か複数選択かを示していない。, en: The form does not say single or multiple choice. }
+/// ```
+pub type Inferred = BTreeMap<String, Text>;
+
 /// A whole survey as written in a definition file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -62,6 +79,10 @@ pub struct SurveyDefinition {
     /// What an imported FHIR Questionnaire keeps of its original linkIds and codes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fhir: Option<FhirDef>,
+    /// What the survey's own keys (`title`, `description`, ...) say that its source does
+    /// not. See [`Inferred`].
+    #[serde(default, skip_serializing_if = "Inferred::is_empty")]
+    pub inferred: Inferred,
 }
 
 impl SurveyDefinition {
@@ -137,6 +158,9 @@ pub struct Metadata {
     /// Whom to ask about the survey.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Text>,
+    /// What the metadata says that its source does not, per key. See [`Inferred`].
+    #[serde(default, skip_serializing_if = "Inferred::is_empty")]
+    pub inferred: Inferred,
 }
 
 /// A closed range of dates, `YYYY-MM-DD`.
@@ -166,6 +190,9 @@ pub struct ReferenceDef {
     /// Where to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// What the entry says that its source does not, per key. See [`Inferred`].
+    #[serde(default, skip_serializing_if = "Inferred::is_empty")]
+    pub inferred: Inferred,
 }
 
 /// A question's citation of a reference document.
@@ -181,4 +208,7 @@ pub struct CitationDef {
     /// The cited clause, quoted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<Text>,
+    /// What the citation says that its source does not, per key. See [`Inferred`].
+    #[serde(default, skip_serializing_if = "Inferred::is_empty")]
+    pub inferred: Inferred,
 }

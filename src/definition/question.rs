@@ -1,7 +1,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CitationDef, ConditionDef, Text};
+use super::{CitationDef, ConditionDef, Inferred, Text};
 
 /// The kind of a question, written as its `type` field. It fixes the shape of the answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -141,6 +141,10 @@ pub struct QuestionDef {
     pub kind: QuestionKind,
     /// The question as asked.
     pub title: Text,
+    /// The item's number as its source prints it (`Q10-1`, `(3)`); generated forms show it
+    /// before the title. Not an id: answers are keyed by `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
     /// Guidance shown with the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<Text>,
@@ -274,6 +278,10 @@ pub struct QuestionDef {
         deserialize_with = "super::scalar::flag"
     )]
     pub multiple: bool,
+    /// What the question says that its source does not: per key of this question (`type`,
+    /// `required`, `title`, ...), why it was inferred. See [`Inferred`].
+    #[serde(default, skip_serializing_if = "Inferred::is_empty")]
+    pub inferred: Inferred,
 }
 
 /// One row of a matrix or a table.
@@ -285,6 +293,10 @@ pub struct RowDef {
     pub id: String,
     /// What the respondent sees: the row's item.
     pub label: Text,
+    /// The item's number as its source prints it (`(1)`); generated forms show it before
+    /// the label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
     /// Guidance shown with the row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<Text>,
@@ -298,6 +310,17 @@ pub struct RowDef {
         deserialize_with = "shallow_condition"
     )]
     pub enable_when: Option<ConditionDef>,
+    /// The row may be left out even when its matrix or table is `required` (an item the
+    /// source says need not always be filled in).
+    #[serde(
+        default,
+        skip_serializing_if = "std::ops::Not::not",
+        deserialize_with = "super::scalar::flag"
+    )]
+    pub optional: bool,
+    /// What the row says that its source does not, per key. See [`Inferred`].
+    #[serde(default, skip_serializing_if = "Inferred::is_empty")]
+    pub inferred: Inferred,
 }
 
 impl QuestionDef {
@@ -472,6 +495,9 @@ pub struct ChoiceDef {
     /// A free-text box that is asked when this choice is picked (for an "other" choice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specify: Option<SpecifyDef>,
+    /// What the choice says that its source does not, per key. See [`Inferred`].
+    #[serde(default, skip_serializing_if = "Inferred::is_empty")]
+    pub inferred: Inferred,
 }
 
 /// The free-text "please specify" box of a choice. Its answer is a separate text answer under

@@ -100,6 +100,9 @@ pub(crate) const TRUE_LABEL: &str = "urn:survey-schema:true-label";
 pub(crate) const FALSE_LABEL: &str = "urn:survey-schema:false-label";
 /// A citation: a display item holding a reference's title, section and quote.
 pub(crate) const CITATION: &str = "urn:survey-schema:citation";
+/// What an element of the survey file marks as inferred: per key, a sub-extension `key`
+/// and a `reason` (with its translations).
+pub(crate) const INFERRED: &str = "urn:survey-schema:inferred";
 
 /// `{url, valueX: value}`.
 pub(crate) fn extension(url: &str, key: &str, value: &Value) -> Value {

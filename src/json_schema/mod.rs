@@ -586,9 +586,17 @@ impl<'a> Generator<'a> {
     fn question(&self, node: &Node, at: &str) -> Value {
         let survey = self.survey;
         let mut schema = Map::new();
-        schema.insert("title".into(), survey.text(&node.title, self.locale).into());
-        if let Some(help) = &node.help {
-            schema.insert("description".into(), survey.text(help, self.locale).into());
+        let about = node.about();
+        let title = about.numbered(survey.text(&node.title, self.locale));
+        schema.insert("title".into(), title.into());
+        if let Some(guidance) = survey.guidance(Some(about), node.help.as_ref(), self.locale) {
+            schema.insert("description".into(), guidance.into());
+        }
+        if !about.inferred.is_empty() {
+            schema.insert(
+                "$comment".into(),
+                survey.inferred_comment(about, self.locale).into(),
+            );
         }
         let mark = |rest: &str, fault: Fault| self.note(|| format!("{at}/{rest}"), node, fault);
         mark("type", Fault::Type { item: false });

@@ -29,6 +29,8 @@ static VOCABULARY: Vocabulary = Vocabulary {
         "left out",
         "unreadable",
         "wrong type",
+        "See",
+        "Inferred",
     ],
     sheet_header: [
         "name",
@@ -41,6 +43,8 @@ static VOCABULARY: Vocabulary = Vocabulary {
         "not answered",
         "universe",
         "references",
+        "number",
+        "inferred (what the source does not say, and why)",
     ],
     and: " and ",
     or: " or ",

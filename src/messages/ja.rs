@@ -29,6 +29,8 @@ static VOCABULARY: Vocabulary = Vocabulary {
         "集計から除外",
         "読み取れない行",
         "型の誤り",
+        "参考",
+        "推定",
     ],
     sheet_header: [
         "変数名",
@@ -41,6 +43,8 @@ static VOCABULARY: Vocabulary = Vocabulary {
         "無回答",
         "対象",
         "参照",
+        "番号",
+        "推定（調査票にない内容とその根拠）",
     ],
     and: " かつ ",
     or: " または ",

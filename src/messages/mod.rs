@@ -231,10 +231,14 @@ pub(crate) enum Word {
     Unreadable,
     /// Answers of the wrong JSON type (a count in the report).
     WrongType,
+    /// What leads a citation in a generated form (`参考：…`).
+    SeeAlso,
+    /// What leads what a survey file marks as inferred, in a generated form.
+    Inferred,
 }
 
 /// The codebook sheet's header, in order.
-pub(crate) const SHEET_HEADER: usize = 10;
+pub(crate) const SHEET_HEADER: usize = 12;
 
 /// The fixed words of one language: data, where [`Words`] holds the sentences.
 pub(crate) struct Vocabulary {
@@ -254,7 +258,7 @@ pub(crate) struct Vocabulary {
 }
 
 /// How many [`Word`]s there are.
-pub(crate) const WORDS: usize = Word::WrongType as usize + 1;
+pub(crate) const WORDS: usize = Word::Inferred as usize + 1;
 /// How many [`Expected`] answer types there are.
 pub(crate) const EXPECTED: usize = Expected::Instances as usize + 1;
 

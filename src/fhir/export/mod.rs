@@ -8,9 +8,9 @@ use serde_json::{Map, Value, json};
 use super::items::Catalogue;
 use super::path::Scope;
 use super::{
-    CITATION, ENTRY_FORMAT, FALSE_LABEL, FORMAT, FhirVersion, ITEM_CONTROL, ITEM_CONTROL_SYSTEM,
-    KIND, MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE, OPTION_EXCLUSIVE, REGEX,
-    TRANSLATION, TRUE_LABEL, extension,
+    CITATION, ENTRY_FORMAT, FALSE_LABEL, FORMAT, FhirVersion, INFERRED, ITEM_CONTROL,
+    ITEM_CONTROL_SYSTEM, KIND, MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE,
+    OPTION_EXCLUSIVE, REGEX, TRANSLATION, TRUE_LABEL, extension,
 };
 use crate::definition::{
     ChoiceDef, CitationDef, OptionType, QuestionDef, QuestionKind, SurveyDefinition, Text,
@@ -67,12 +67,26 @@ pub(crate) fn questionnaire(
     if let Some(issuer) = def.metadata.as_ref().and_then(|m| m.issuer.as_ref()) {
         q.insert("publisher".into(), json!(exporter.text(issuer)));
     }
-    let constraints: Vec<Value> = def
+    let mut constraints: Vec<Value> = def
         .rules
         .iter()
         .filter(|r| r.for_each_row.is_none() && r.for_each_instance.is_none())
         .map(|r| exporter.constraint(r, Scope::Top))
         .collect();
+    // What the survey, its metadata and its references mark as inferred, keyed by the
+    // path of the key in the survey file (`metadata.period`, `references.NAME.publisher`).
+    let mut inferred = def.inferred.clone();
+    if let Some(metadata) = &def.metadata {
+        for (key, reason) in &metadata.inferred {
+            inferred.insert(format!("metadata.{key}"), reason.clone());
+        }
+    }
+    for (name, reference) in &def.references {
+        for (key, reason) in &reference.inferred {
+            inferred.insert(format!("references.{name}.{key}"), reason.clone());
+        }
+    }
+    constraints.extend(exporter.inferred(&inferred));
     if !constraints.is_empty() {
         q.insert("extension".into(), Value::Array(constraints));
     }
@@ -172,6 +186,7 @@ impl Exporter<'_, '_> {
         let mut item = self.base(&key, &q.title);
         let mut children = self.displays(&key, q.help.as_ref(), q.note.as_ref(), &q.references);
         let mut extensions = Vec::new();
+        self.marks(&mut item, &mut extensions, q.number.as_deref(), &q.inferred);
         let item_type = match q.kind {
             QuestionKind::Boolean => {
                 if let (Some(t), Some(f)) = (&q.true_label, &q.false_label) {
@@ -279,6 +294,37 @@ impl Exporter<'_, '_> {
         self.finish(item, extensions, children)
     }
 
+    /// An item's printed number as its `prefix`, and what it marks as inferred as one
+    /// extension per key.
+    fn marks(
+        &self,
+        item: &mut Map<String, Value>,
+        extensions: &mut Vec<Value>,
+        number: Option<&str>,
+        inferred: &crate::definition::Inferred,
+    ) {
+        if let Some(number) = number {
+            item.insert("prefix".into(), json!(number));
+        }
+        extensions.extend(self.inferred(inferred));
+    }
+
+    /// What an element marks as inferred: per key an extension with the key and the reason.
+    pub(super) fn inferred(&self, inferred: &crate::definition::Inferred) -> Vec<Value> {
+        inferred
+            .iter()
+            .map(|(key, reason)| {
+                let mut reason_part = Map::new();
+                reason_part.insert("url".into(), json!("reason"));
+                self.text_into(&mut reason_part, "valueString", reason);
+                json!({ "url": INFERRED, "extension": [
+                    { "url": "key", "valueString": key },
+                    Value::Object(reason_part)
+                ] })
+            })
+            .collect()
+    }
+
     fn base(&self, key: &str, title: &Text) -> Map<String, Value> {
         let mut item = Map::new();
         item.insert("linkId".into(), json!(self.catalogue.link_id(key)));
@@ -340,11 +386,13 @@ impl Exporter<'_, '_> {
                     .and_then(|labels| labels.get(&choice.value))
                     .unwrap_or(&choice.label);
                 let mut option = Map::new();
+                let mut marks = Vec::new();
                 if choice.exclusive {
-                    option.insert(
-                        "extension".into(),
-                        json!([extension(OPTION_EXCLUSIVE, "valueBoolean", &json!(true))]),
-                    );
+                    marks.push(extension(OPTION_EXCLUSIVE, "valueBoolean", &json!(true)));
+                }
+                marks.extend(self.inferred(&choice.inferred));
+                if !marks.is_empty() {
+                    option.insert("extension".into(), Value::Array(marks));
                 }
                 if let Some(t) = option_type {
                     option.insert(
@@ -429,8 +477,14 @@ impl Exporter<'_, '_> {
                 let mut item = self.base(&row_key, &row.label);
                 let children = self.displays(&row_key, row.help.as_ref(), None, &row.references);
                 let mut extensions = Vec::new();
+                self.marks(
+                    &mut item,
+                    &mut extensions,
+                    row.number.as_deref(),
+                    &row.inferred,
+                );
                 item.insert("type".into(), json!(self.choice_type()));
-                if q.required {
+                if q.required && !row.optional {
                     item.insert("required".into(), json!(true));
                 }
                 if q.multiple {
@@ -465,8 +519,14 @@ impl Exporter<'_, '_> {
                 let mut children =
                     self.displays(&row_key, row.help.as_ref(), None, &row.references);
                 let mut extensions = vec![kind("row")];
+                self.marks(
+                    &mut item,
+                    &mut extensions,
+                    row.number.as_deref(),
+                    &row.inferred,
+                );
                 item.insert("type".into(), json!("group"));
-                if q.required {
+                if q.required && !row.optional {
                     item.insert("required".into(), json!(true));
                 }
                 if let Some(condition) = &row.enable_when {

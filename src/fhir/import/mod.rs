@@ -16,8 +16,8 @@ use serde_json::{Map, Value, json};
 use super::items::Answer;
 use super::{
     CONSTRAINT, ENABLE_WHEN_EXPRESSION, Error, FALSE_LABEL, FORMAT, FhirProblem, FhirProblemCode,
-    ITEM_CONTROL, KIND, MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE, REGEX,
-    TRANSLATION, TRUE_LABEL, extensions, list,
+    INFERRED, ITEM_CONTROL, KIND, MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE,
+    REGEX, TRANSLATION, TRUE_LABEL, extensions, list,
 };
 use crate::definition::{FhirDef, QuestionDef, QuestionKind, ReferenceDef, SurveyDefinition, Text};
 
@@ -150,10 +150,14 @@ impl Importer {
                 .map_or("en", |l| l.split('-').next().unwrap_or(l)),
         );
         self.locales.insert(self.default_locale.clone());
+        let mut survey_inferred = crate::definition::Inferred::new();
         for (i, ext) in list(q, "extension").iter().enumerate() {
             let at = format!("Questionnaire.extension[{i}]");
-            if ext.get("url").and_then(Value::as_str) == Some(CONSTRAINT) {
+            let url = ext.get("url").and_then(Value::as_str);
+            if url == Some(CONSTRAINT) {
                 self.constraints.push((ext.clone(), None, at));
+            } else if url == Some(INFERRED) {
+                self.inferred_mark(ext, &mut survey_inferred, &at);
             } else {
                 self.unsupported_extension(ext, &at);
             }
@@ -195,6 +199,14 @@ impl Importer {
         };
         def.title = title;
         def.description = description;
+        // The marks of the survey's own keys; those of its metadata and references stay
+        // behind with the metadata, which a Questionnaire does not carry back.
+        survey_inferred.retain(|key, _| match key.as_str() {
+            "title" => true,
+            "description" => def.description.is_some(),
+            _ => false,
+        });
+        def.inferred = survey_inferred;
         def.references = std::mem::take(&mut self.references);
         def.questions = questions;
         def.rules = rules;
@@ -392,14 +404,9 @@ impl Importer {
             .and_then(|e| e.get("valueCode"))
             .and_then(Value::as_str)
             .map(str::to_owned);
-        let mut title = self
+        let title = self
             .text(item, "text")
             .unwrap_or_else(|| Text::Plain(link.to_owned()));
-        if let (Some(prefix), Text::Plain(text)) =
-            (item.get("prefix").and_then(Value::as_str), &mut title)
-        {
-            *text = format!("{prefix} {text}");
-        }
         let repeats = item
             .get("repeats")
             .and_then(Value::as_bool)
@@ -477,6 +484,7 @@ impl Importer {
         }))
         .ok()?;
         q.title = title;
+        q.number = item.get("prefix").and_then(Value::as_str).map(str::to_owned);
         q.required = item
             .get("required")
             .and_then(Value::as_bool)
@@ -497,6 +505,7 @@ impl Importer {
             let here = format!("{at}.extension[{i}]");
             match url.as_str() {
                 ENABLE_WHEN_EXPRESSION => self.defer_expression(ext, &key, row, here),
+                INFERRED => self.inferred_mark(ext, &mut q.inferred, &here),
                 CONSTRAINT if kind == QuestionKind::Repeat => {
                     self.constraints
                         .push((ext.clone(), Some((key.clone(), false)), here));

@@ -13,12 +13,42 @@ use crate::definition::{
 use crate::fhir::FhirProblemCode;
 use crate::fhir::items::Answer;
 use crate::fhir::{
-    CITATION, CONSTRAINT, ENABLE_WHEN_EXPRESSION, FALSE_LABEL, FORMAT, ITEM_CONTROL, KIND,
-    MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE, OPTION_EXCLUSIVE, REGEX, TRUE_LABEL,
+    CITATION, CONSTRAINT, ENABLE_WHEN_EXPRESSION, FALSE_LABEL, FORMAT, INFERRED, ITEM_CONTROL,
+    KIND, MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE, OPTION_EXCLUSIVE, REGEX, TRUE_LABEL,
     extensions,
 };
 
 impl Importer {
+    /// One key an element marks as inferred (`urn:survey-schema:inferred`, with a `key` and
+    /// a `reason`), into `into`; without both parts it is a problem at `at`.
+    pub(super) fn inferred_mark(
+        &mut self,
+        ext: &Value,
+        into: &mut crate::definition::Inferred,
+        at: &str,
+    ) {
+        let parts = crate::fhir::list(ext, "extension");
+        let part = |name: &str| {
+            parts
+                .iter()
+                .find(|p| p.get("url").and_then(Value::as_str) == Some(name))
+        };
+        let key = part("key")
+            .and_then(|p| p.get("valueString"))
+            .and_then(Value::as_str);
+        let reason = part("reason").and_then(|p| self.text(p, "valueString"));
+        match (key, reason) {
+            (Some(key), Some(reason)) => {
+                into.insert(key.to_owned(), reason);
+            }
+            _ => self.problem(
+                FhirProblemCode::UnsupportedExtension,
+                at,
+                format!("`{INFERRED}` needs a `key` and a `reason`"),
+            ),
+        }
+    }
+
     pub(super) fn setting(
         &mut self,
         q: &mut QuestionDef,
@@ -190,9 +220,13 @@ impl Importer {
         let ours = "urn:survey-schema:".to_string();
         for (i, option) in crate::fhir::list(item, "answerOption").iter().enumerate() {
             let here = format!("{at}.answerOption[{i}]");
+            let mut option_inferred = crate::definition::Inferred::new();
             for (j, ext) in crate::fhir::list(option, "extension").iter().enumerate() {
-                if ext.get("url").and_then(Value::as_str) != Some(OPTION_EXCLUSIVE) {
-                    self.unsupported_extension(ext, &format!("{here}.extension[{j}]"));
+                let at = format!("{here}.extension[{j}]");
+                match ext.get("url").and_then(Value::as_str) {
+                    Some(OPTION_EXCLUSIVE) => {}
+                    Some(INFERRED) => self.inferred_mark(ext, &mut option_inferred, &at),
+                    _ => self.unsupported_extension(ext, &at),
                 }
             }
             let exclusive = extensions(option, OPTION_EXCLUSIVE)
@@ -275,6 +309,7 @@ impl Importer {
                 serde_json::from_value(json!({ "value": value, "label": "" })).expect(BLANK);
             choice.label = label;
             choice.exclusive = exclusive;
+            choice.inferred = option_inferred;
             choices.push(choice);
         }
         if !codes.is_empty() {
@@ -333,6 +368,7 @@ impl Importer {
 
     pub(super) fn matrix(&mut self, q: &mut QuestionDef, key: &str, rows: &[&Value], at: &str) {
         let mut defs = Vec::new();
+        let mut required = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let here = format!("{at}.item[{i}]");
             let Some(row_q) = self.item(row, Some(key), None, &here) else {
@@ -343,7 +379,6 @@ impl Importer {
                 q.multiple = row_q.kind == QuestionKind::MultipleChoice;
                 q.min_selections = row_q.min_selections;
                 q.max_selections = row_q.max_selections;
-                q.required = row_q.required;
                 let row_key = format!("{key}.{}", row_q.id);
                 if let Some(codes) = self.mapping.codes.get(&row_key).cloned() {
                     self.mapping.codes.insert(key.to_owned(), codes);
@@ -352,15 +387,21 @@ impl Importer {
             let mut def: RowDef =
                 serde_json::from_value(json!({ "id": row_q.id, "label": "" })).expect(BLANK);
             def.label = row_q.title;
+            def.number = row_q.number;
             def.help = row_q.help;
             def.references = row_q.references;
+            def.inferred = row_q.inferred;
+            required.push(row_q.required);
             defs.push(def);
         }
+        optional_rows(q, &mut defs, &required);
         q.rows = Some(defs);
     }
 
     pub(super) fn table(&mut self, q: &mut QuestionDef, key: &str, rows: &[&Value], at: &str) {
         let mut defs = Vec::new();
+        let mut required = Vec::new();
+        let mut marks = crate::definition::Inferred::new();
         for (i, row) in rows.iter().enumerate() {
             let here = format!("{at}.item[{i}]");
             let Some(link) = row.get("linkId").and_then(Value::as_str) else {
@@ -385,6 +426,7 @@ impl Importer {
                             .push((ext.clone(), Some((row_key.clone(), true)), at));
                     }
                     ENABLE_WHEN_EXPRESSION => self.defer_expression(ext, &row_key, None, at),
+                    INFERRED => self.inferred_mark(ext, &mut marks, &at),
                     KIND => {}
                     _ => self.unsupported_extension(ext, &at),
                 }
@@ -395,11 +437,8 @@ impl Importer {
             let columns = self.items(&cells, Some(&row_key), Some(&row_key), &here);
             if i == 0 {
                 q.columns = Some(columns);
-                q.required = row
-                    .get("required")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
             }
+            required.push(row.get("required").and_then(Value::as_bool) == Some(true));
             let mut def: RowDef =
                 serde_json::from_value(json!({ "id": id, "label": "" })).expect(BLANK);
             def.label = self
@@ -413,9 +452,23 @@ impl Importer {
             }
             def.help = holder.help;
             def.references = holder.references;
+            def.number = row.get("prefix").and_then(Value::as_str).map(str::to_owned);
+            def.inferred = std::mem::take(&mut marks);
             defs.push(def);
         }
+        optional_rows(q, &mut defs, &required);
         q.rows = Some(defs);
+    }
+}
+
+/// A matrix or table is required when any of its rows is; a row that is not, of a required
+/// one, is `optional`.
+fn optional_rows(q: &mut QuestionDef, rows: &mut [RowDef], required: &[bool]) {
+    q.required = required.iter().any(|&r| r);
+    if q.required {
+        for (row, &required) in rows.iter_mut().zip(required) {
+            row.optional = !required;
+        }
     }
 }
 
