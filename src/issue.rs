@@ -152,7 +152,7 @@ impl Severity {
 pub struct Issue {
     /// What is wrong.
     pub code: IssueCode,
-    /// JSON Pointer to the answer (`/Q12-1`, `/Q6/2`, `/Q1/email`); a missing answer points
+    /// JSON Pointer to the answer (`/Q12-1`, `/Q6/2`, `/Q1/contact`); a missing answer points
     /// where it belongs, and `not_an_object` points at the root (`""`).
     pub path: String,
     /// The top-level question the issue is about (for a group field, the group); for an

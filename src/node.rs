@@ -46,7 +46,7 @@ pub(crate) struct Node {
     /// How many conditions of the sections around the node lead its `condition` (an `all`
     /// of them, then its own when it has one).
     pub(crate) folded: usize,
-    /// JSON Pointer of the answer (`/Q1/email`).
+    /// JSON Pointer of the answer (`/Q1/contact`).
     pub(crate) pointer: String,
     /// The group this node is a field of.
     pub(crate) parent: Option<usize>,
@@ -285,7 +285,7 @@ pub(crate) struct Choice {
 pub struct QuestionRef<'a> {
     /// The question's id (for a group field, the field's id).
     pub id: &'a str,
-    /// JSON Pointer of its answer (`/Q12-1`, `/Q1/email`, `/systems/3/vendor`). A field of a
+    /// JSON Pointer of its answer (`/Q12-1`, `/Q1/contact`, `/systems/3/vendor`). A field of a
     /// repeat listed without an instance ([`Survey::questions`](crate::Survey::questions))
     /// has `-` in the instance's place (`/systems/-/vendor`).
     pub pointer: Cow<'a, str>,

@@ -244,7 +244,7 @@ impl Survey {
     }
 
     /// The question whose answer is at `pointer` in an answer set: a top-level question
-    /// (`/Q12-1`), a group field or matrix row (`/Q1/email`), a table cell
+    /// (`/Q12-1`), a group field or matrix row (`/Q1/contact`), a table cell
     /// (`/I2b/I2b-2/r1_date`), a repeat's field in one instance (`/systems/3/vendor`, or
     /// `/systems/-/vendor` as [`Survey::questions`] lists it). `None` for a pointer to no
     /// question. Unlike [`QuestionRef::id`], which a group field shares with a question of
@@ -253,8 +253,8 @@ impl Survey {
     /// ```
     /// use survey_schema::{QuestionKind, Survey};
     /// let survey = Survey::from_path("schema/mhlw-hospital-cybersecurity-2024.yaml")?;
-    /// let email = survey.question("/Q1/email").unwrap();
-    /// assert_eq!((email.id, email.kind), ("email", QuestionKind::Text));
+    /// let contact = survey.question("/Q1/contact").unwrap();
+    /// assert_eq!((contact.id, contact.kind), ("contact", QuestionKind::Text));
     /// assert!(survey.question("/Q1/fax").is_none());
     /// # Ok::<(), survey_schema::Error>(())
     /// ```

@@ -66,7 +66,7 @@ pub struct Column {
     /// The column's name: a valid identifier in R, Stata, SPSS and SQL (see
     /// [`Survey::columns`]).
     pub name: String,
-    /// JSON Pointer of the answer the column reads (`/Q1/email`, `/I2b/I2b-2/r1_target`); in
+    /// JSON Pointer of the answer the column reads (`/Q1/contact`, `/I2b/I2b-2/r1_target`); in
     /// a repeat's table, the pointer of the field in the first instance (`/systems/0/name`).
     pub pointer: String,
     /// For a [`ColumnKind::Selected`] column, its choice's value.
@@ -164,7 +164,7 @@ impl Survey {
     /// [`Survey::tables`]).
     ///
     /// A column's name is its answer's JSON Pointer with `/` and every character outside
-    /// `[A-Za-z0-9_]` written `_` (`/Q10-1` -> `Q10_1`, `/Q1/email` -> `Q1_email`,
+    /// `[A-Za-z0-9_]` written `_` (`/Q10-1` -> `Q10_1`, `/Q1/contact` -> `Q1_contact`,
     /// `/I2b/I2b-2/r1_target` -> `I2b_I2b_2_r1_target`), a multiple choice's choice column
     /// `QUESTION__CHOICE` (`Q6__self`); `v` leads a name that does not start with a letter, a
     /// name longer than [`MAX_COLUMN_NAME`] is cut, and `_2`, `_3`, ... end a name already

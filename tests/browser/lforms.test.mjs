@@ -72,8 +72,7 @@ test("the QuestionnaireResponse LHC-Forms makes of a filled form passes survey v
     "Q1.name": "佐藤 一郎",
     "Q1.corporation": "社会医療法人 緑風会",
     "Q1.hospital": "緑風記念病院",
-    "Q1.phone": "06-1234-5678",
-    "Q1.email": "it-admin@ryokufu.example.jp",
+    "Q1.contact": "06-1234-5678",
   };
   for (const [linkId, text] of Object.entries(texts)) await page.locator(`[id="${linkId}/1/1"]`).fill(text);
   for (const [linkId, yes] of [["Q2", false], ["Q3", true], ["Q4", false], ["Q5", true]]) await yesNo(page, linkId, yes);
@@ -103,7 +102,7 @@ test("the QuestionnaireResponse LHC-Forms makes of a filled form passes survey v
   assert.deepEqual(answers.Q6, ["none_seeking"]);
   assert.equal(answers.Q10, true);
   assert.equal(answers["Q10-1"], true);
-  assert.equal(answers.Q1.email, texts["Q1.email"]);
+  assert.equal(answers.Q1.contact, texts["Q1.contact"]);
   assert.deepEqual(problems, []);
   await page.close();
 });

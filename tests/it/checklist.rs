@@ -41,7 +41,7 @@ fn every_item_of_the_three_sections_is_a_row() {
     let rows = |table: &str| -> Vec<String> {
         enabled(
             &survey,
-            &json!({ "has_system": true, "vendor_contract": true }),
+            &json!({ "has_system": true }),
         )
         .into_iter()
         .filter(|p| p.starts_with(&format!("/{table}/")) && p.matches('/').count() == 2)
@@ -77,7 +77,7 @@ fn no_system_means_nothing_else_to_check() {
 #[test]
 fn a_target_date_is_asked_only_after_no_in_its_row() {
     let survey = checklist();
-    let base = |answer: bool| json!({ "has_system": true, "vendor_contract": true, "I1": { "I1-1": { "r1_answer": answer } } });
+    let base = |answer: bool| json!({ "has_system": true, "I1": { "I1-1": { "r1_answer": answer } } });
     assert!(enabled(&survey, &base(false)).contains(&"/I1/I1-1/r1_target".to_owned()));
     assert!(!enabled(&survey, &base(true)).contains(&"/I1/I1-1/r1_target".to_owned()));
     // The other rows' targets stay hidden.
@@ -85,18 +85,26 @@ fn a_target_date_is_asked_only_after_no_in_its_row() {
 }
 
 #[test]
-fn remote_maintenance_is_exempt_without_a_vendor_contract() {
+fn remote_maintenance_may_be_left_out_but_the_other_rows_may_not() {
     let survey = checklist();
-    let with = enabled(
-        &survey,
-        &json!({ "has_system": true, "vendor_contract": true }),
-    );
-    let without = enabled(
-        &survey,
-        &json!({ "has_system": true, "vendor_contract": false }),
-    );
-    assert!(with.contains(&"/I2a/I2a-2".to_owned()));
-    assert!(!without.contains(&"/I2a/I2a-2".to_owned()));
+    let complete = example("checklist-complete.json");
+    assert!(survey.is_valid(&complete));
+    // The manual exempts the remote-maintenance item without a vendor contract: the row
+    // may be left out, and when it is answered its cells are checked as any row's.
+    let mut without = complete.clone();
+    without["I2a"].as_object_mut().unwrap().remove("I2a-2");
+    assert!(survey.is_valid(&without), "{}", survey.validate(&without));
+    let mut half = complete.clone();
+    half["I2a"]["I2a-2"] = json!({ "r1_answer": false });
+    let report = survey.validate(&half);
+    let paths: Vec<&str> = report.issues.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(paths, ["/I2a/I2a-2/r1_date", "/I2a/I2a-2/r1_target"]);
+    // Any other row of the table is asked for.
+    let mut missing = complete;
+    missing["I2a"].as_object_mut().unwrap().remove("I2a-1");
+    let report = survey.validate(&missing);
+    assert_eq!(report.issues[0].code.as_str(), "missing_required");
+    assert_eq!(report.issues[0].path, "/I2a/I2a-1");
 }
 
 #[test]
@@ -115,10 +123,9 @@ fn the_examples_get_their_verdicts() {
         .collect();
     let expected = [
         ("wrong_type", "/I1/I1-1/r1_answer"),
-        ("answered_while_disabled", "/I2a/I2a-2"),
         ("missing_required", "/I2a/I2a-3/r1_target"),
         ("answered_while_disabled", "/I2b/I2b-1/r1_target"),
-        ("out_of_range", "/I2c/I2c-2/r1_date"),
+        ("out_of_range", "/I2c/I2c-2/r1_target"),
         ("missing_required", "/I3/I3-2"),
         ("rule_failed", "/I2d/I2d-2/r1_target"),
     ];

@@ -11,6 +11,7 @@ mod checklist;
 mod codebook_ddi;
 mod definition_checks;
 mod edit_checks;
+mod fidelity;
 mod fhir;
 mod fhir_cases;
 mod fhir_renderer;

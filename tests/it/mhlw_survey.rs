@@ -5,7 +5,6 @@ use crate::common;
 
 use common::mhlw;
 use serde_json::json;
-use survey_schema::TextFormat::{Email, Tel};
 use survey_schema::definition::{ChoiceDef, QuestionDef, Text};
 use survey_schema::{Format, Limits, QuestionKind, SurveyDefinition, parse_answers};
 
@@ -111,8 +110,7 @@ fn answer_codes_are_the_documented_ones() {
             ("name", true, None),
             ("corporation", true, None),
             ("hospital", true, None),
-            ("phone", true, Some(Tel)),
-            ("email", true, Some(Email))
+            ("contact", true, None)
         ]
     );
     let q6 = question(definition, "Q6");
@@ -362,10 +360,12 @@ fn the_meta_schema_offers_each_kind_its_own_keys() {
             "id",
             "type",
             "title",
+            "number",
             "help",
             "note",
             "references",
-            "enable_when"
+            "enable_when",
+            "inferred"
         ]
     );
     let text_branch = question["allOf"]

@@ -133,10 +133,10 @@ fn bundled_batches_keep_not_asked_apart_from_not_answered() {
             "Q1_name",
             "Q1_corporation",
             "Q1_hospital",
-            "Q1_phone",
-            "Q1_email",
+            "Q1_contact",
             "Q2",
-            "Q3"
+            "Q3",
+            "Q4"
         ]
     );
     assert!(names.contains(&"Q6__none_seeking".to_owned()));
@@ -224,9 +224,15 @@ fn the_codebook_says_who_is_asked_in_words() {
         choice.label
     );
     assert_eq!(
-        find(&ja, "Q1_email").label,
-        "回答者の情報（氏名、所属、連絡先） / 連絡先（メールアドレス）"
+        find(&ja, "Q1_contact").label,
+        "Q1 回答者の情報（氏名、所属、連絡先） / 連絡先"
     );
+    // What the file marks as inferred, with the item's printed number.
+    let q6 = find(&en, "Q6__none_seeking");
+    assert_eq!(q6.number.as_deref(), Some("Q6"));
+    assert!(q6.inferred.iter().any(|i| i.starts_with("type: The guide says")), "{:?}", q6.inferred);
+    assert!(q6.inferred.iter().any(|i| i.starts_with("none_seeking.exclusive: Not stated")), "{:?}", q6.inferred);
+    assert!(find(&en, "Q10").inferred.iter().all(|i| !i.starts_with("type:")));
 }
 
 #[test]

@@ -7,18 +7,25 @@ use common::{Rng, mhlw, random_answers, random_survey};
 use serde_json::{Value, json};
 use survey_schema::Survey;
 
-/// Every element with its rule condition (if any), depth first, keyed by scope or label.
+/// Every control and group with its rule condition (if any), depth first, keyed by scope or
+/// label. A layout that only wraps a question with its note and citations (no label of its
+/// own) hands its rule to the question.
 fn elements(ui: &Value, out: &mut Vec<(String, Option<Value>)>) {
+    walk_elements(ui, None, out);
+}
+
+fn walk_elements(ui: &Value, inherited: Option<&Value>, out: &mut Vec<(String, Option<Value>)>) {
     for element in ui["elements"].as_array().into_iter().flatten() {
-        let key = element
-            .get("scope")
-            .or_else(|| element.get("label"))
-            .unwrap()
-            .as_str()
-            .unwrap()
-            .to_owned();
-        out.push((key, element.pointer("/rule/condition").cloned()));
-        elements(element, out);
+        let rule = element.pointer("/rule/condition").or(inherited);
+        let key = element.get("scope").or_else(|| element.get("label"));
+        match key {
+            Some(key) => {
+                out.push((key.as_str().unwrap().to_owned(), rule.cloned()));
+                walk_elements(element, None, out);
+            }
+            None if element["type"] == "Label" => {}
+            None => walk_elements(element, rule, out),
+        }
     }
 }
 
@@ -73,10 +80,10 @@ fn mhlw_ui_schema_lists_every_question_in_order() {
     let mut all = Vec::new();
     elements(&ui, &mut all);
     let keys: Vec<&str> = all.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(keys[0], "回答者の情報（氏名、所属、連絡先）");
+    assert_eq!(keys[0], "Q1 回答者の情報（氏名、所属、連絡先）");
     assert_eq!(keys[1], "#/properties/Q1/properties/name");
-    assert_eq!(keys[6], "#/properties/Q2");
-    assert_eq!(keys.len(), 1 + 5 + 20);
+    assert_eq!(keys[5], "#/properties/Q2");
+    assert_eq!(keys.len(), 1 + 4 + 20);
     let conditional: Vec<&str> = all
         .iter()
         .filter(|(_, c)| c.is_some())
@@ -96,10 +103,58 @@ fn mhlw_ui_schema_lists_every_question_in_order() {
         ]
     );
     let en = mhlw().json_forms_ui_schema(Some("en"));
+    // Q2 with its citation after it, in a layout of their own.
     assert_eq!(
-        en["elements"][1]["label"],
-        "Have you appointed a medical information system security manager (system administrator)?"
+        en["elements"][1]["elements"][0]["label"],
+        "Q2 Have you appointed a medical information system security manager (system administrator)?"
     );
+    let citation = en["elements"][1]["elements"][1]["text"].as_str().unwrap();
+    assert!(
+        citation.starts_with("See: Guidelines for the Security Management of Medical Information Systems（第6.0版） Management volume, 3.1.2"),
+        "{citation}"
+    );
+}
+
+#[test]
+fn every_note_and_citation_is_a_label_shown_with_its_question() {
+    let survey = mhlw();
+    let ui = survey.json_forms_ui_schema(None);
+    let definition = survey.definition();
+    let labels: Vec<(String, Option<Value>)> = {
+        fn walk(ui: &Value, rule: Option<&Value>, out: &mut Vec<(String, Option<Value>)>) {
+            for element in ui["elements"].as_array().into_iter().flatten() {
+                let rule = element.pointer("/rule/condition").or(rule);
+                if element["type"] == "Label" {
+                    out.push((element["text"].as_str().unwrap().to_owned(), rule.cloned()));
+                }
+                walk(element, rule, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&ui, None, &mut out);
+        out
+    };
+    let mut notes = 0;
+    let mut citations = 0;
+    for question in &definition.questions {
+        if let Some(note) = &question.note {
+            let text = note.get("ja", "ja");
+            let found = labels.iter().find(|(t, _)| t == text);
+            // The note is shown and hidden with its question.
+            assert!(found.is_some_and(|(_, rule)| rule.is_some() == question.enable_when.is_some()), "{text}");
+            notes += 1;
+        }
+        for citation in &question.references {
+            let quote = citation.quote.as_ref().map_or("", |q| q.get("ja", "ja"));
+            assert!(
+                labels.iter().any(|(t, _)| t.starts_with("参考: ") && t.ends_with(quote)),
+                "{}: {quote}",
+                question.id
+            );
+            citations += 1;
+        }
+    }
+    assert_eq!((notes, citations), (3, 19));
 }
 
 #[test]
