@@ -39,13 +39,10 @@ fn enabled(survey: &Survey, answers: &Value) -> Vec<String> {
 fn every_item_of_the_three_sections_is_a_row() {
     let survey = checklist();
     let rows = |table: &str| -> Vec<String> {
-        enabled(
-            &survey,
-            &json!({ "has_system": true }),
-        )
-        .into_iter()
-        .filter(|p| p.starts_with(&format!("/{table}/")) && p.matches('/').count() == 2)
-        .collect()
+        enabled(&survey, &json!({ "has_system": true }))
+            .into_iter()
+            .filter(|p| p.starts_with(&format!("/{table}/")) && p.matches('/').count() == 2)
+            .collect()
     };
     assert_eq!(rows("I1").len(), 1);
     // Section 2: 3 + 5 + 2 + 4 = 14 items, the FY2024 count.
@@ -77,7 +74,8 @@ fn no_system_means_nothing_else_to_check() {
 #[test]
 fn a_target_date_is_asked_only_after_no_in_its_row() {
     let survey = checklist();
-    let base = |answer: bool| json!({ "has_system": true, "I1": { "I1-1": { "r1_answer": answer } } });
+    let base =
+        |answer: bool| json!({ "has_system": true, "I1": { "I1-1": { "r1_answer": answer } } });
     assert!(enabled(&survey, &base(false)).contains(&"/I1/I1-1/r1_target".to_owned()));
     assert!(!enabled(&survey, &base(true)).contains(&"/I1/I1-1/r1_target".to_owned()));
     // The other rows' targets stay hidden.

@@ -73,7 +73,10 @@ impl Texts {
             self.add(&at, q.false_label.as_ref(), inf, "false_label");
             self.citations(&at, &q.references);
             if !inf.contains_key("choices") {
-                self.choices(&format!("{at}.choices"), q.choices.as_deref().unwrap_or_default());
+                self.choices(
+                    &format!("{at}.choices"),
+                    q.choices.as_deref().unwrap_or_default(),
+                );
             }
             if !inf.contains_key("choice_labels") {
                 for (value, label) in q.choice_labels.iter().flatten() {
@@ -111,7 +114,12 @@ impl Texts {
         }
         texts.questions("questions", &def.questions);
         for rule in &def.rules {
-            texts.add(&format!("rules.{}", rule.id), Some(&rule.message), &Inferred::new(), "message");
+            texts.add(
+                &format!("rules.{}", rule.id),
+                Some(&rule.message),
+                &Inferred::new(),
+                "message",
+            );
         }
         texts
     }
@@ -136,7 +144,11 @@ fn every_japanese_text_of_the_2024_survey_not_marked_inferred_is_in_its_seed() {
         })
         .map(|(at, line)| format!("{at}: {line}"))
         .collect();
-    assert!(missing.is_empty(), "not in the seed and not marked inferred:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "not in the seed and not marked inferred:\n{}",
+        missing.join("\n")
+    );
 }
 
 /// Every inferred mark of a definition, with where it is.
@@ -204,6 +216,9 @@ fn a_mark_names_a_key_its_element_sets() {
          - { id: q, type: boolean, title: Q, required: true, inferred: { requried: a guess } }\n",
     );
     let message = survey.unwrap_err().to_string();
-    assert!(message.contains("questions[0].inferred.requried"), "{message}");
+    assert!(
+        message.contains("questions[0].inferred.requried"),
+        "{message}"
+    );
     assert!(message.contains("did you mean `required`"), "{message}");
 }

@@ -222,7 +222,10 @@ fn scenarios() -> Vec<Scenario> {
         (
             "the old split contact fields",
             with(&json!({"Q1/contact": REMOVE, "Q1/phone": "03-1234-5678"})),
-            vec![("unknown_field", "/Q1/phone"), ("missing_required", "/Q1/contact")],
+            vec![
+                ("unknown_field", "/Q1/phone"),
+                ("missing_required", "/Q1/contact"),
+            ],
         ),
         (
             "an extra field",

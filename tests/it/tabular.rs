@@ -230,9 +230,26 @@ fn the_codebook_says_who_is_asked_in_words() {
     // What the file marks as inferred, with the item's printed number.
     let q6 = find(&en, "Q6__none_seeking");
     assert_eq!(q6.number.as_deref(), Some("Q6"));
-    assert!(q6.inferred.iter().any(|i| i.starts_with("type: The guide says")), "{:?}", q6.inferred);
-    assert!(q6.inferred.iter().any(|i| i.starts_with("none_seeking.exclusive: Not stated")), "{:?}", q6.inferred);
-    assert!(find(&en, "Q10").inferred.iter().all(|i| !i.starts_with("type:")));
+    assert!(
+        q6.inferred
+            .iter()
+            .any(|i| i.starts_with("type: The guide says")),
+        "{:?}",
+        q6.inferred
+    );
+    assert!(
+        q6.inferred
+            .iter()
+            .any(|i| i.starts_with("none_seeking.exclusive: Not stated")),
+        "{:?}",
+        q6.inferred
+    );
+    assert!(
+        find(&en, "Q10")
+            .inferred
+            .iter()
+            .all(|i| !i.starts_with("type:"))
+    );
 }
 
 #[test]

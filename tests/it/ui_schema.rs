@@ -141,13 +141,18 @@ fn every_note_and_citation_is_a_label_shown_with_its_question() {
             let text = note.get("ja", "ja");
             let found = labels.iter().find(|(t, _)| t == text);
             // The note is shown and hidden with its question.
-            assert!(found.is_some_and(|(_, rule)| rule.is_some() == question.enable_when.is_some()), "{text}");
+            assert!(
+                found.is_some_and(|(_, rule)| rule.is_some() == question.enable_when.is_some()),
+                "{text}"
+            );
             notes += 1;
         }
         for citation in &question.references {
             let quote = citation.quote.as_ref().map_or("", |q| q.get("ja", "ja"));
             assert!(
-                labels.iter().any(|(t, _)| t.starts_with("参考: ") && t.ends_with(quote)),
+                labels
+                    .iter()
+                    .any(|(t, _)| t.starts_with("参考: ") && t.ends_with(quote)),
                 "{}: {quote}",
                 question.id
             );

@@ -16,8 +16,8 @@ use serde_json::{Map, Value, json};
 use super::items::Answer;
 use super::{
     CONSTRAINT, ENABLE_WHEN_EXPRESSION, Error, FALSE_LABEL, FORMAT, FhirProblem, FhirProblemCode,
-    INFERRED, ITEM_CONTROL, KIND, MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE,
-    REGEX, TRANSLATION, TRUE_LABEL, extensions, list,
+    INFERRED, ITEM_CONTROL, KIND, MAX_OCCURS, MAX_VALUE, MIN_LENGTH, MIN_OCCURS, MIN_VALUE, REGEX,
+    TRANSLATION, TRUE_LABEL, extensions, list,
 };
 use crate::definition::{FhirDef, QuestionDef, QuestionKind, ReferenceDef, SurveyDefinition, Text};
 
@@ -484,7 +484,10 @@ impl Importer {
         }))
         .ok()?;
         q.title = title;
-        q.number = item.get("prefix").and_then(Value::as_str).map(str::to_owned);
+        q.number = item
+            .get("prefix")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         q.required = item
             .get("required")
             .and_then(Value::as_bool)
