@@ -78,7 +78,7 @@ for (const [name, driver] of Object.entries(pages)) {
       const { page } = await open(name);
       await driver.yesNo(page, ["has_system"], true);
       await page.waitForFunction(() => window.formData?.has_system === true);
-      const lines = (await page.locator("body").innerText()).split("\n").map((l) => l.trim());
+      const lines = (await page.locator("body").innerText()).split("\n").map((l) => l.trim().replace(/\s*\*$/, ""));
       for (const title of ["1 体制構築", "医療情報システム全般", "サーバ", "ネットワーク機器", "端末PC", "3 インシデント発生に備えた対応"]) {
         assert.equal(lines.filter((l) => l === title).length, 1, `${title}: ${JSON.stringify(lines.filter((l) => l.includes(title)))}`);
       }

@@ -475,6 +475,7 @@ pub fn random_matrix(rng: &mut Rng, id: &str, index: usize, targets: &[Target]) 
             matrix["min_selections"] = 1.into();
         }
     }
+    optional_row(&mut matrix, index);
     matrix
 }
 
@@ -526,7 +527,18 @@ pub fn random_table(
         }
         rules.push(rule);
     }
-    json!({ "id": id, "type": "table", "title": { "ja": format!("一覧{index}"), "en": format!("table {index}") }, "rows": random_rows(rng, targets), "columns": columns, "required": rng.chance(50) })
+    let mut table = json!({ "id": id, "type": "table", "title": { "ja": format!("一覧{index}"), "en": format!("table {index}") }, "rows": random_rows(rng, targets), "columns": columns, "required": rng.chance(50) });
+    optional_row(&mut table, index);
+    table
+}
+
+/// A required matrix or table of several rows has its first row `optional` for every third
+/// index (chosen without drawing from the generator, so that the surveys stay as they were).
+fn optional_row(question: &mut Value, index: usize) {
+    let rows = question["rows"].as_array().map_or(0, Vec::len);
+    if question["required"] == true && rows >= 2 && index % 3 == 0 {
+        question["rows"][0]["optional"] = true.into();
+    }
 }
 
 pub fn random_leaf_question(rng: &mut Rng, id: &str, kind: &str) -> Value {
