@@ -184,6 +184,13 @@ fn section(
             _ => v.label.clone(),
         })
         .unwrap_or_default();
+    // A survey numbered by its ids (`Q10-1 事業継続…` at `/Q10-1`) shows the number once, as
+    // the code before the label.
+    let code = pointer.trim_start_matches('/');
+    let head = code.split('/').next().unwrap_or("");
+    let label = label
+        .strip_prefix(&format!("{head} "))
+        .map_or_else(|| label.clone(), str::to_owned);
     let id = first["column"]
         .as_str()
         .unwrap_or("")

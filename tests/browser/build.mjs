@@ -16,7 +16,10 @@ for (const page of ["rjsf", "jsonforms"]) {
   });
   writeFileSync(
     `dist/${page}.html`,
-    `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${page}</title></head>` +
+    // A description's paragraphs (note, help, citations) are separated by line breaks: keep
+    // them, as the README's form-builder notes advise.
+    `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${page}</title>` +
+      `<style>.field-description, .description, .label { white-space: pre-line }</style></head>` +
       `<body><div id="root"></div><script src="${page}.js"></script></body></html>\n`,
   );
 }

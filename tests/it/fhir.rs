@@ -267,3 +267,52 @@ fn an_empty_selection_is_written_as_unanswered() {
     let back = survey.answers_from_response(&response).unwrap();
     assert_eq!(back.answers, serde_json::json!({}));
 }
+
+/// What a definition says of its sources, per question, row and choice: the printed number,
+/// the inferred marks, and whether a row is optional.
+fn marks(definition: &survey_schema::definition::SurveyDefinition) -> Vec<String> {
+    use survey_schema::definition::QuestionDef;
+    fn walk(questions: &[QuestionDef], out: &mut Vec<String>) {
+        for q in questions {
+            out.push(format!("{} {:?} {:?}", q.id, q.number, q.inferred));
+            // An import writes a choice set's choices out: only the marked choices compare.
+            for c in q
+                .choices
+                .iter()
+                .flatten()
+                .filter(|c| !c.inferred.is_empty())
+            {
+                out.push(format!("{}.{} {:?}", q.id, c.value, c.inferred));
+            }
+            for r in q.rows.iter().flatten() {
+                out.push(format!(
+                    "{}/{} {:?} {} {:?}",
+                    q.id, r.id, r.number, r.optional, r.inferred
+                ));
+            }
+            for list in [&q.fields, &q.questions, &q.columns] {
+                walk(list.as_deref().unwrap_or_default(), out);
+            }
+        }
+    }
+    let mut out = vec![format!("survey {:?}", definition.inferred)];
+    walk(&definition.questions, &mut out);
+    out
+}
+
+#[test]
+fn numbers_inferences_and_optional_rows_survive_fhir() {
+    let checklist = Survey::from_path(CHECKLIST).expect("the checklist loads");
+    for (name, survey) in [("mhlw", mhlw()), ("checklist", checklist)] {
+        let before = marks(survey.definition());
+        assert!(
+            before.iter().any(|m| m.contains("Some(")),
+            "{name} has numbers"
+        );
+        for version in [FhirVersion::R4, FhirVersion::R5] {
+            let questionnaire = survey.fhir_questionnaire(version, None);
+            let back = survey_schema::fhir::import(&questionnaire).expect("imports");
+            assert_eq!(marks(&back), before, "{name} {version:?}");
+        }
+    }
+}

@@ -536,7 +536,7 @@ pub fn random_table(
 /// index (chosen without drawing from the generator, so that the surveys stay as they were).
 fn optional_row(question: &mut Value, index: usize) {
     let rows = question["rows"].as_array().map_or(0, Vec::len);
-    if question["required"] == true && rows >= 2 && index % 3 == 0 {
+    if question["required"] == true && rows >= 2 && index.is_multiple_of(3) {
         question["rows"][0]["optional"] = true.into();
     }
 }
