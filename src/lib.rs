@@ -56,6 +56,7 @@
 //! - [`json_schema`]: [`Survey`] to JSON Schema (draft-07 or 2020-12, strict or form), and the
 //!   native message for each error a validator can report on it.
 //! - `ui_schema`: [`Survey`] to a JSON Forms UI schema (layout, labels, `SHOW` rules).
+//! - [`guide`]: the pages of `docs/`, whose examples run as doctests.
 //!
 //! # Invariants
 //!
@@ -95,6 +96,7 @@ pub mod report;
 pub mod analysis;
 pub mod json_schema;
 mod ui_schema;
+pub mod guide;
 
 pub use check::{CheckError, Problem, ProblemCode, is_valid_id};
 pub use codebook::Variable;

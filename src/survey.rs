@@ -145,7 +145,7 @@ impl Survey {
     }
 
     /// The survey as a FHIR Questionnaire, texts in `locale` (default: the survey's) and the
-    /// other locales as `translation` extensions; the README's "FHIR" section has the mapping.
+    /// other locales as `translation` extensions; `docs/fhir.md` has the mapping.
     #[must_use]
     pub fn fhir_questionnaire(
         &self,

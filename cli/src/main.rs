@@ -19,10 +19,11 @@ mod export;
 mod codebook;
 mod report;
 mod analysis;
+mod reference;
 
 use crate::terminal::{say, tell};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use files::{
     Fatal, LocaleArg, OutputFormat, Severity, answer_format, load_survey, load_survey_text,
     print_diagnostic, read_input, source_lines, write_json, write_text,
@@ -34,7 +35,7 @@ use survey_schema::{Format, Limits, Locale, ValidateOptions, parse_answers};
 #[command(
     name = "survey",
     version,
-    about = "Check survey definitions, validate answers, export JSON Schema"
+    about = "Check survey definitions, validate and export answers, generate JSON Schema, FHIR and codebooks"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -176,6 +177,9 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Print this command line's reference in Markdown (what `docs/cli.md` holds).
+    #[command(hide = true)]
+    Reference,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -262,6 +266,10 @@ fn main() -> ExitCode {
             output.as_deref(),
         )
         .map(|()| true),
+        Command::Reference => {
+            say!("{}", reference::markdown(Cli::command()).trim_end());
+            Ok(true)
+        }
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 /// The original names of an imported Questionnaire's items and codes.
 ///
-/// Keys are the link ids export would otherwise write (`Q1`, `G.f`, `T.r.c`: see the README's
-/// "FHIR" section).
+/// Keys are the link ids export would otherwise write (`Q1`, `G.f`, `T.r.c`: see
+/// `docs/fhir.md`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

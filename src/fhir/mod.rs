@@ -32,7 +32,7 @@
 //! - `path`: the `FHIRPath` subset that export writes for conditions and rules and import reads.
 //! - `items`: the link ids of a definition's items and what each item is.
 //!
-//! The mapping is documented in the README's "FHIR" section.
+//! The mapping is documented in the `docs/fhir.md`.
 
 mod export;
 mod import;

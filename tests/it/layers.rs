@@ -51,6 +51,8 @@ const LAYERS: &[&str] = &[
     // generate
     "json_schema",
     "ui_schema",
+    // the user guide (docs/ as module documentation)
+    "guide",
 ];
 
 /// Every module of the command line (`cli/src/`), in layer order: what reaches a terminal,
@@ -67,6 +69,7 @@ const CLI_LAYERS: &[&str] = &[
     "codebook",
     "report",
     "analysis",
+    "reference",
 ];
 
 const MAX_LINES: usize = 800;

@@ -234,7 +234,7 @@ fn random_literal(rng: &mut crate::common::Rng) -> String {
     literal
 }
 
-/// What the README says of a literal given to an integer question, worked out from its
+/// What `docs/validating.md` says of a literal given to an integer question, worked out from its
 /// digits alone.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Digits {

@@ -1,4 +1,4 @@
-//! What the README answers where the format could be read two ways, held literally: which
+//! What the docs answer where the format could be read two ways, held literally: which
 //! issues an answer set gets and where, with the JSON Schema's verdict beside the native one.
 
 use serde_json::{Value, json};

@@ -298,11 +298,11 @@ fn browser_fixtures_are_fresh() {
     );
 }
 
-/// The README's repeat example, as written there, loads and behaves as the README says.
+/// The format guide's repeat example, as written there, loads and behaves as the guide says.
 #[test]
-fn the_readme_example_holds() {
+fn the_format_guide_example_holds() {
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/format.md")).unwrap();
     let after = &readme[readme.find("A **repeat** is").unwrap()..];
     let start = after.find("```yaml\n").unwrap() + "```yaml\n".len();
     let block = &after[start..start + after[start..].find("```").unwrap()];

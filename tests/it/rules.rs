@@ -1,4 +1,4 @@
-//! The details of the skip-logic rules that the README writes down, one test each.
+//! The details of the skip-logic rules that `docs/format.md` writes down, one test each.
 
 use serde_json::json;
 use survey_schema::{Survey, ValidateOptions};

@@ -5,6 +5,7 @@
 mod common;
 
 mod commands;
+mod docs;
 mod export;
 mod hostile;
 mod language;

@@ -453,7 +453,7 @@ impl Effective {
 }
 
 impl ConditionDef {
-    /// Whether a leaf holds on an absent answer (README, "Skip logic", rule 3).
+    /// Whether a leaf holds on an absent answer (`docs/format.md`, "Skip logic", rule 3).
     fn holds_when_absent(&self) -> bool {
         self.not_equals.is_some() || self.answered == Some(false)
     }

@@ -21,7 +21,7 @@ use crate::definition::{
 ///
 /// The definition should be one a [`Survey`](crate::Survey) was built from
 /// ([`Survey::fhir_questionnaire`](crate::Survey::fhir_questionnaire)); the mapping is in the
-/// README's "FHIR" section.
+/// `docs/fhir.md`.
 #[must_use]
 pub(crate) fn questionnaire(
     def: &SurveyDefinition,

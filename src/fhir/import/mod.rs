@@ -3,7 +3,7 @@
 //! What the survey format carries is carried; everything else is a [`FhirProblem`] with the
 //! location in the Questionnaire, and the import fails: nothing is dropped in silence, except
 //! what only presents or prefills a form (item controls, orientation, option prefixes, scores,
-//! `initial` values, item codes), as the README lists.
+//! `initial` values, item codes), as `docs/fhir.md` lists.
 
 mod conditions;
 mod parts;
