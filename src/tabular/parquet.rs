@@ -4,9 +4,10 @@
 //! strings, texts `Utf8`, integers `Int64`, numbers `Float64`, dates `Date32`. A cell without
 //! an answer is null, and its reason is in a second column: for every column `NAME` a
 //! dictionary-encoded string column `NAME__why` (made unique as column names are) that is
-//! null where `NAME` holds an answer, else `not_asked`, `not_answered` or `wrong_type` (the
+//! null where `NAME` holds an answer, else `not_asked`, `not_answered`, `wrong_type` (the
 //! answer has the wrong JSON type, or one the column's type cannot hold: a date that is no
-//! date, an integer beyond 64 bits). Each value column's field metadata names its reason
+//! date, an integer beyond 64 bits) or `out_of_range` (a date of the year 0000, which no
+//! Python, pandas or Stata date holds; the CSV keeps it). Each value column's field metadata names its reason
 //! column (`survey:why`), and each reason column's names its value column (`survey:of`).
 //!
 //! The main table leads with `row_id` (`Utf8`) and `valid` (`Boolean`); a repeat's long
@@ -33,8 +34,13 @@ use super::{Cell, Column, ColumnKind, Datum, unique};
 /// `date::day_number` of 1970-01-01, Arrow's day 0.
 const UNIX_EPOCH_DAY: i64 = 719_468;
 
-/// The reasons a cell has no answer, as the reason columns write them.
-pub const REASONS: [&str; 3] = ["not_asked", "not_answered", "wrong_type"];
+/// The reasons a cell has no answer, as the reason columns write them: the last is a date of
+/// the year 0000, a valid answer (as in RFC 3339) that Parquet could hold but Python's,
+/// pandas' and Stata's dates cannot, so that a plain `pandas.read_parquet` reads every file.
+pub const REASONS: [&str; 4] = ["not_asked", "not_answered", "wrong_type", "out_of_range"];
+
+/// `date::day_number` of 0001-01-01, the first day every reader's dates hold.
+const FIRST_READABLE_DAY: i64 = 306;
 
 /// The second key column of a table: `valid` in the main table, `instance` in a repeat's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,6 +216,13 @@ impl Batch {
                 Cell::NotAsked => Some(REASONS[0]),
                 Cell::NotAnswered => Some(REASONS[1]),
                 Cell::WrongType => Some(REASONS[2]),
+                Cell::Answer(Datum::Text(text))
+                    if self.kinds[index] == ColumnKind::Date
+                        && crate::date::day_number(text)
+                            .is_some_and(|d| d < FIRST_READABLE_DAY) =>
+                {
+                    Some(REASONS[3])
+                }
                 Cell::Answer(datum) => (!self.append(index, *datum)).then_some(REASONS[2]),
             };
             match reason {
@@ -344,6 +357,14 @@ pub fn writer<W: Write + Send>(out: W, schema: SchemaRef) -> Result<ArrowWriter<
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_first_readable_day_is_0001_01_01() {
+        assert_eq!(
+            crate::date::day_number("0001-01-01"),
+            Some(super::FIRST_READABLE_DAY)
+        );
+    }
+
     #[test]
     fn the_epoch_constant_is_1970_01_01() {
         assert_eq!(

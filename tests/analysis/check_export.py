@@ -51,7 +51,7 @@ def check(table_path, report_path):
     return errors
 
 
-REASONS = {"not_asked", "not_answered", "wrong_type"}
+REASONS = {"not_asked", "not_answered", "wrong_type", "out_of_range"}
 
 
 def value_text(value):
@@ -66,8 +66,11 @@ def check_parquet(parquet_path, report_path):
     with open(report_path, encoding="utf-8") as f:
         report = json.load(f)
     errors = []
-    # Arrow-backed columns, as the README advises: a date of the year 0000 (valid in the
-    # survey, as in ISO 8601) is no Python date, so the default conversion would fail.
+    # A plain read works whatever the answers held: a date of the year 0000 (valid in the
+    # survey, as in RFC 3339, and no Python date) is null with the reason `out_of_range`.
+    plain = pd.read_parquet(parquet_path)
+    if len(plain) != len(table):
+        errors.append(f"pandas.read_parquet read {len(plain)} rows of {len(table)}")
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     if len(frame) != report["included"]:
         errors.append(f"{len(frame)} rows, {report['included']} answer sets counted")
@@ -89,7 +92,8 @@ def check_parquet(parquet_path, report_path):
         counts = {state: int((why == state).sum()) for state in REASONS}
         counts["asked"] = len(frame) - counts["not_asked"]
         # The report counts wrong JSON types; Parquet also nulls answers its type cannot
-        # hold (a date that is no date), so `wrong_type` may be larger by those.
+        # hold (a date that is no date), so `wrong_type` may be larger by those, and dates of
+        # the year 0000 (`out_of_range`), which the report counts as answers.
         counts["answered"] = int(values.notna().sum())
         for state in ("asked", "not_asked", "not_answered"):
             if column[state] != counts[state]:

@@ -10,10 +10,12 @@ use crate::commands::run;
 /// lines shown after it (`...` marks lines left out).
 fn transcripts(markdown: &str) -> Vec<(Vec<String>, Vec<String>)> {
     let mut out: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-    let mut in_text = false;
+    let (mut in_block, mut in_text, mut in_transcript) = (false, false, false);
     for line in markdown.lines() {
         if line.starts_with("```") {
-            in_text = !in_text && line == "```text";
+            in_text = !in_block && line == "```text";
+            in_block = !in_block;
+            in_transcript = false;
             continue;
         }
         if !in_text {
@@ -24,7 +26,8 @@ fn transcripts(markdown: &str) -> Vec<(Vec<String>, Vec<String>)> {
                 command.split_whitespace().map(str::to_owned).collect(),
                 Vec::new(),
             ));
-        } else if let Some((_, shown)) = out.last_mut() {
+            in_transcript = true;
+        } else if in_transcript && let Some((_, shown)) = out.last_mut() {
             shown.push(line.to_owned());
         }
     }

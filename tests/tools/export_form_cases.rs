@@ -9,7 +9,7 @@
 //!
 //! `cargo run --example export_form_cases > target/form-cases.jsonl`
 
-#[path = "../tests/it/common/mod.rs"]
+#[path = "../it/common/mod.rs"]
 mod common;
 
 use std::io::Write;

@@ -5,7 +5,7 @@
 //!
 //! `cargo run --example export_fhir -- target/fhir`
 
-#[path = "../tests/it/common/mod.rs"]
+#[path = "../it/common/mod.rs"]
 mod common;
 
 use std::path::Path;

@@ -5,7 +5,7 @@
 //!
 //! `cargo run --example export_answer_sets > target/answer-sets.jsonl`
 
-#[path = "../tests/it/common/mod.rs"]
+#[path = "../it/common/mod.rs"]
 mod common;
 
 use std::io::Write;
