@@ -95,7 +95,10 @@ impl Survey {
         limits: &Limits,
     ) -> Result<Survey, crate::error::Error> {
         let (text, format) = input::read_path(path, limits)?;
-        Survey::load(&text, format, limits)
+        Survey::load(&text, format, limits).map_err(|error| crate::error::Error::File {
+            path: path.to_owned(),
+            error: Box::new(error),
+        })
     }
 
     /// Loads and checks survey text in the given format under the given limits.
