@@ -512,7 +512,8 @@ fn count_questions(questions: &[QuestionDef]) -> usize {
 }
 
 /// ` (did you mean `x`?)` for the candidate closest to a misspelt `wanted`, when one is close
-/// enough to be meant (an edit or two, fewer for a short id; case aside), else nothing.
+/// enough to be meant (one edit per three characters, at least one and at most three; case
+/// aside), else nothing.
 pub(crate) fn did_you_mean<'c>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'c str>,
