@@ -112,8 +112,10 @@ fn benches(c: &mut Criterion) {
         group.throughput(Throughput::Elements(f.questions as u64));
         group.bench_function(&f.name, |b| {
             b.iter(|| {
-                f.survey
-                    .json_schema(black_box(&JsonSchemaOptions::default()))
+                survey_schema::json_schema::generate(
+                    &f.survey,
+                    black_box(&JsonSchemaOptions::default()),
+                )
             });
         });
         group.finish();
@@ -143,9 +145,7 @@ fn benches(c: &mut Criterion) {
         });
         group.finish();
 
-        let schema = f
-            .survey
-            .json_schema(&JsonSchemaOptions::default())
+        let schema = survey_schema::json_schema::generate(&f.survey, &JsonSchemaOptions::default())
             .to_value();
         let peer = jsonschema::validator_for(&schema).unwrap();
         assert_eq!(
@@ -195,7 +195,7 @@ fn batch(c: &mut Criterion) {
     ] {
         let survey = Survey::from_path(format!("{root}/schema/{survey_file}")).unwrap();
         let lines = std::fs::read_to_string(format!("{root}/schema/examples/{batch}")).unwrap();
-        let tables = survey.tables();
+        let tables = survey_schema::tabular::tables(&survey);
         group.throughput(Throughput::Bytes(lines.len() as u64));
         group.bench_function(format!("parse_serde_json_lines/{name}"), |b| {
             b.iter(|| {
@@ -209,11 +209,16 @@ fn batch(c: &mut Criterion) {
             b.iter(|| {
                 let mut tally = Tally::new(&survey);
                 for line in lines.lines() {
-                    survey
-                        .row_json(&tables, line.as_bytes(), &options, |report, row| {
+                    survey_schema::tabular::row_json(
+                        &survey,
+                        &tables,
+                        line.as_bytes(),
+                        &options,
+                        |report, row| {
                             tally.add(report, &row.cells);
-                        })
-                        .unwrap();
+                        },
+                    )
+                    .unwrap();
                 }
                 tally
             });
@@ -303,7 +308,7 @@ fn rules(c: &mut Criterion) {
     group.finish();
 }
 
-/// Static analysis (`Survey::analyze`) of the generated surveys of 1,000 and 10,000
+/// Static analysis (`analysis::analyze`) of the generated surveys of 1,000 and 10,000
 /// questions, beside loading them (`Survey::from_yaml`, the peer: parse and check); and of a
 /// survey built to blow up the search, which stops at its bounds.
 fn analysis(c: &mut Criterion) {
@@ -311,9 +316,13 @@ fn analysis(c: &mut Criterion) {
     for count in [1_000, 10_000] {
         let (yaml, _) = common::sized_survey(count);
         let survey = Survey::load(&yaml, Format::Yaml, &limits()).unwrap();
-        assert!(survey.analyze().findings.is_empty());
+        assert!(
+            survey_schema::analysis::analyze(&survey)
+                .findings
+                .is_empty()
+        );
         group.bench_function(format!("analyze/sized_{count}"), |b| {
-            b.iter(|| black_box(&survey).analyze());
+            b.iter(|| survey_schema::analysis::analyze(black_box(&survey)));
         });
         group.bench_function(format!("load/sized_{count}"), |b| {
             b.iter(|| Survey::load(black_box(&yaml), Format::Yaml, &limits()).unwrap());
@@ -326,7 +335,7 @@ fn analysis(c: &mut Criterion) {
         "/schema/mhlw-cybersecurity-checklist-2024.yaml"
     ))
     .unwrap();
-    let examples = checklist.examples(true);
+    let examples = survey_schema::analysis::examples(&checklist, true);
     assert!(examples.iter().all(|answers| checklist.is_valid(answers)));
     group.bench_function("is_valid/checklist_covering_examples", |b| {
         b.iter(|| {
@@ -343,7 +352,7 @@ fn analysis(c: &mut Criterion) {
     .unwrap();
     let survey = Survey::from_yaml(&blow_up).unwrap();
     group.bench_function("analyze/blow_up", |b| {
-        b.iter(|| black_box(&survey).analyze());
+        b.iter(|| survey_schema::analysis::analyze(black_box(&survey)));
     });
     group.finish();
 }

@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let batch_text = std::fs::read_to_string(format!("{root}/schema/examples/mhlw-batch.jsonl"))?;
 
     // Write: the valid answer sets, one row each.
-    let columns = survey.columns();
+    let columns = survey_schema::tabular::columns(&survey);
     let mut batch = Batch::new(&columns, Key::Valid);
     let mut written = 0;
     for (line, text) in batch_text.lines().enumerate() {
@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if !survey.is_valid(&answers) {
             continue;
         }
-        let cells = survey.row(&columns, &answers);
+        let cells = survey_schema::tabular::row(&survey, &columns, &answers);
         batch.push_row(&format!("mhlw-batch.jsonl:{}", line + 1), true, &cells)?;
         written += 1;
     }

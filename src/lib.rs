@@ -41,15 +41,15 @@
 //!   bitset, then the edit checks.
 //! - [`tabular`]: answer sets as rows of an analysis table whose every cell is an answer, not
 //!   asked (disabled by the skip logic) or not answered, a long table per repeating group,
-//!   [`Survey::row_json`] making a row and its report in one walk, report counts in bounded
+//!   [`tabular::row_json`] making a row and its report in one walk, report counts in bounded
 //!   memory, and (feature `parquet`) Arrow record batches and Parquet files.
-//! - [`codebook`]: the table's codebook ([`Survey::codebook`], [`codebook::csv`] and
-//!   [`codebook::markdown`] as a sheet, [`Survey::codebook_ddi`] for DDI Codebook 2.5 XML):
+//! - [`codebook`]: the table's codebook ([`codebook::variables`], [`codebook::csv`] and
+//!   [`codebook::markdown`] as a sheet, [`codebook::ddi`] for DDI Codebook 2.5 XML):
 //!   labels, value labels, the universe of each column (its enable conditions in words,
 //!   Japanese or English).
 //! - [`report`]: a batch's [`tabular::Tally`] as a long CSV ([`report::csv`]) or one
 //!   self-contained HTML page ([`report::html`]).
-//! - [`analysis`]: static analysis of a survey's logic ([`Survey::analyze`]: unreachable
+//! - [`analysis`]: static analysis of a survey's logic ([`analysis::analyze`]: unreachable
 //!   questions, conditions always true, inert tests, rules that never fail or hold), covering
 //!   example answer sets and respondent paths; a bounded search over one representative
 //!   answer per class of answers that the survey's tests tell apart.
@@ -68,7 +68,7 @@
 //!   answer set (complete, strict mode), and the form schema the verdict of lenient mode;
 //!   property tests hold them to it.
 //! - Every error a validator reports on a generated schema has an entry in
-//!   [`Survey::error_messages`] naming the native issue it is.
+//!   [`json_schema::error_messages`] naming the native issue it is.
 
 mod limits;
 mod quote;
@@ -95,7 +95,7 @@ pub mod codebook;
 pub mod report;
 pub mod analysis;
 pub mod json_schema;
-mod ui_schema;
+pub mod ui_schema;
 pub mod guide;
 
 pub use check::{CheckError, Problem, ProblemCode, is_valid_id};

@@ -20,8 +20,8 @@ use crate::tabular::Tally;
 /// use survey_schema::{Locale, Survey, ValidateOptions, report, tabular::Tally};
 /// let survey = Survey::from_yaml("id: s\nversion: '1'\ndefault_locale: en\ntitle: Pets\nquestions:\n  - {id: has_pet, type: boolean, title: Do you have a pet?}\n")?;
 /// let mut tally = Tally::new(&survey);
-/// let tables = survey.tables();
-/// survey.row_json(&tables, br#"{"has_pet": true}"#, &ValidateOptions::default(), |r, row| tally.add(r, &row.cells))?;
+/// let tables = survey_schema::tabular::tables(&survey);
+/// survey_schema::tabular::row_json(&survey, &tables, br#"{"has_pet": true}"#, &ValidateOptions::default(), |r, row| tally.add(r, &row.cells))?;
 /// let page = report::html(&survey, &tally, Locale::En);
 /// assert!(page.starts_with("<!doctype html>") && page.contains("Do you have a pet?"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -40,8 +40,8 @@ pub fn html(survey: &Survey, tally: &Tally, locale: Locale) -> String {
 /// use survey_schema::{Survey, ValidateOptions, report, tabular::Tally};
 /// let survey = Survey::from_yaml("id: s\nversion: '1'\ndefault_locale: en\ntitle: Pets\nquestions:\n  - {id: has_pet, type: boolean, title: Do you have a pet?}\n")?;
 /// let mut tally = Tally::new(&survey);
-/// let tables = survey.tables();
-/// survey.row_json(&tables, br#"{"has_pet": true}"#, &ValidateOptions::default(), |r, row| tally.add(r, &row.cells))?;
+/// let tables = survey_schema::tabular::tables(&survey);
+/// survey_schema::tabular::row_json(&survey, &tables, br#"{"has_pet": true}"#, &ValidateOptions::default(), |r, row| tally.add(r, &row.cells))?;
 /// let csv = report::csv(&tally);
 /// assert!(csv.starts_with("column,statistic,value,count,percent\n"));
 /// assert!(csv.contains("has_pet,asked,,1,\n"));
@@ -102,7 +102,7 @@ pub fn csv(tally: &Tally) -> String {
 /// asked, numbers and dates summarised, then the issue codes by frequency.
 fn page(survey: &Survey, report: &Value, locale: Locale) -> String {
     let t = |word: Word| locale.words().word(word);
-    let codebook = survey.codebook(locale);
+    let codebook = crate::codebook::variables(survey, locale);
     let def = survey.definition();
     let title = escape(def.title.get(locale.tag(), &def.default_locale));
     let mut page = format!(

@@ -18,7 +18,7 @@
 //!   - { id: smoker, type: boolean, title: Do you smoke? }
 //!   - { id: per_day, type: integer, title: How many?, enable_when: { question: smoker, equals: true } }
 //! "#)?;
-//! let ui = survey.json_forms_ui_schema(None);
+//! let ui = survey_schema::ui_schema::json_forms(&survey, None);
 //! assert_eq!(ui["type"], "VerticalLayout");
 //! assert_eq!(ui["elements"][1]["scope"], "#/properties/per_day");
 //! assert_eq!(ui["elements"][1]["rule"]["effect"], "SHOW");
@@ -31,18 +31,16 @@ use crate::json_schema::LayoutConditions;
 use crate::node::{About, AnswerSpec, Item, Shape};
 use crate::survey::Survey;
 
-impl Survey {
-    /// The JSON Forms UI schema of the survey, with labels in `locale` (default: the
-    /// survey's default locale).
-    #[must_use]
-    pub fn json_forms_ui_schema(&self, locale: Option<&str>) -> Value {
-        let ui = Ui {
-            survey: self,
-            locale: locale.unwrap_or(self.default_locale()),
-            conditions: crate::json_schema::layout_conditions(self),
-        };
-        json!({ "type": "VerticalLayout", "elements": ui.items(&self.layout) })
-    }
+/// The JSON Forms UI schema of the survey, with labels in `locale` (default: the
+/// survey's default locale).
+#[must_use]
+pub fn json_forms(survey: &Survey, locale: Option<&str>) -> Value {
+    let ui = Ui {
+        survey,
+        locale: locale.unwrap_or(survey.default_locale()),
+        conditions: crate::json_schema::layout_conditions(survey),
+    };
+    json!({ "type": "VerticalLayout", "elements": ui.items(&survey.layout) })
 }
 
 struct Ui<'a> {

@@ -11,7 +11,7 @@ pub(crate) fn examples(path: &Path, cover: bool, output: Option<&Path>) -> Resul
         return Ok(false);
     };
     let mut text = String::new();
-    for answers in survey.examples(cover) {
+    for answers in survey_schema::analysis::examples(&survey, cover) {
         text.push_str(&answers.to_string());
         text.push('\n');
     }
@@ -27,7 +27,7 @@ pub(crate) fn paths(path: &Path, format: OutputFormat) -> Result<bool, Fatal> {
     let Some(survey) = load_survey(path)? else {
         return Ok(false);
     };
-    let paths = survey.paths();
+    let paths = survey_schema::analysis::paths(&survey);
     if format == OutputFormat::Json {
         let questions: Vec<serde_json::Value> = paths
             .questions

@@ -55,7 +55,7 @@ pub(crate) fn codebook(args: &CodebookArgs) -> Result<bool, Fatal> {
         return Ok(false);
     };
     if matches!(args.to, CodebookFormat::Ddi) {
-        let xml = survey.codebook_ddi(&args.not_asked, &args.not_answered);
+        let xml = survey_schema::codebook::ddi(&survey, &args.not_asked, &args.not_answered);
         let mut out = crate::export::output(args.output.as_deref())?;
         out.write_all(xml.as_bytes())
             .and_then(|()| out.flush())

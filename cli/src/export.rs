@@ -138,7 +138,7 @@ pub(crate) fn run(args: &ExportArgs) -> Result<bool, Fatal> {
     let Some(survey) = load_survey(&args.survey)? else {
         return Ok(false);
     };
-    let tables = survey.tables();
+    let tables = survey_schema::tabular::tables(&survey);
     let codes = MissingCodes::new(&args.not_asked, &args.not_answered, &args.wrong_type)
         .map_err(|e| Fatal(format!("--not-asked, --not-answered, --wrong-type: {e}")))?;
     let table = || {
@@ -359,7 +359,7 @@ fn repeat_paths(args: &ExportArgs, tables: &Tables) -> Result<Vec<PathBuf>, Fata
     Ok(paths)
 }
 
-/// Streams the answer sets through [`Survey::row_json`] on `jobs` threads (default: one per
+/// Streams the answer sets through [`tabular::row_json`](survey_schema::tabular::row_json) on `jobs` threads (default: one per
 /// core): `fold(block, row_id, report, row, kept)` fills each block's value, made by `start`
 /// (`kept`: whether `invalid` counts this answer set), and `sink` takes the blocks' values in
 /// input order. An answer set that cannot be read is reported on standard error and skipped;
@@ -389,15 +389,20 @@ pub(crate) fn rows<T: Send>(
             let mut counted = Read::default();
             block.each(survey, |row_id, json| {
                 let outcome = json.and_then(|json| {
-                    survey
-                        .row_json(tables, json, &options, |report, row| {
+                    survey_schema::tabular::row_json(
+                        survey,
+                        tables,
+                        json,
+                        &options,
+                        |report, row| {
                             let kept = wanted(invalid, report);
                             counted.answer_sets += 1;
                             counted.invalid += usize::from(!report.is_valid());
                             counted.kept += usize::from(kept);
                             fold(&mut value, row_id, report, row, kept)
-                        })
-                        .map_err(|e| e.to_string())
+                        },
+                    )
+                    .map_err(|e| e.to_string())
                 });
                 match outcome {
                     Ok(done) => done,
@@ -467,7 +472,7 @@ fn parquet(args: &ExportArgs) -> Result<bool, Fatal> {
     let Some(survey) = load_survey(&args.survey)? else {
         return Ok(false);
     };
-    let tables = survey.tables();
+    let tables = survey_schema::tabular::tables(&survey);
     let arrow = |e: &dyn std::fmt::Display| Fatal(format!("Parquet: {e}"));
     let mut main =
         writer(create(path)?, schema(&tables.columns, Key::Valid)).map_err(|e| arrow(&e))?;

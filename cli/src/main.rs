@@ -292,7 +292,7 @@ fn check(path: &Path, locale: Option<LocaleArg>, deny: bool, analyse: bool) -> R
         say!("{}: ok ({count} question{})", path.display(), plural(count));
         return Ok(true);
     }
-    let mut analysis = survey.analyze();
+    let mut analysis = survey_schema::analysis::analyze(&survey);
     analysis.locate(&text);
     let lines = source_lines(&text);
     for finding in &analysis.findings {
@@ -332,13 +332,17 @@ fn schema(path: &Path, args: &SchemaArgs<'_>, output: Option<&Path>) -> Result<b
         return Ok(false);
     };
     if let Some(locale) = args.messages {
-        let messages = serde_json::to_value(survey.error_messages(locale))
-            .map_err(|e| Fatal(e.to_string()))?;
+        let messages =
+            serde_json::to_value(survey_schema::json_schema::error_messages(&survey, locale))
+                .map_err(|e| Fatal(e.to_string()))?;
         write_json(&messages, output)?;
         return Ok(true);
     }
     if let Some(UiSchemaArg::Jsonforms) = args.ui_schema {
-        write_json(&survey.json_forms_ui_schema(args.locale), output)?;
+        write_json(
+            &survey_schema::ui_schema::json_forms(&survey, args.locale),
+            output,
+        )?;
         return Ok(true);
     }
     let draft = match args.draft {
@@ -347,7 +351,10 @@ fn schema(path: &Path, args: &SchemaArgs<'_>, output: Option<&Path>) -> Result<b
     };
     let mut options = JsonSchemaOptions::new(draft, args.locale);
     options.form = args.form;
-    write_json(&survey.json_schema(&options).to_value(), output)?;
+    write_json(
+        &survey_schema::json_schema::generate(&survey, &options).to_value(),
+        output,
+    )?;
     Ok(true)
 }
 

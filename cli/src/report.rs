@@ -56,7 +56,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<bool, Fatal> {
     };
     let empty = Tally::new(&survey);
     let mut tally = empty.clone();
-    let tables = survey.tables();
+    let tables = survey_schema::tabular::tables(&survey);
     let read = rows(
         &survey,
         &tables,

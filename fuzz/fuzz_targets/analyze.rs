@@ -9,13 +9,16 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data)
         && let Ok(survey) = Survey::load(text, Format::Yaml, &Limits::default())
     {
-        let analysis = survey.analyze();
+        let analysis = survey_schema::analysis::analyze(&survey);
         for witness in &analysis.witnesses {
             let _ = survey.is_valid(witness);
         }
-        for answers in survey.examples(false) {
-            assert!(survey.is_valid(&answers), "an example is invalid: {answers}");
+        for answers in survey_schema::analysis::examples(&survey, false) {
+            assert!(
+                survey.is_valid(&answers),
+                "an example is invalid: {answers}"
+            );
         }
-        let _ = survey.paths();
+        let _ = survey_schema::analysis::paths(&survey);
     }
 });

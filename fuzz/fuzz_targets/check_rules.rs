@@ -14,12 +14,15 @@ fuzz_target!(|data: &[u8]| {
     };
     let text = format!("{HEAD}{rules}");
     if let Ok(survey) = Survey::load(&text, Format::Yaml, &Limits::default()) {
-        let analysis = survey.analyze();
+        let analysis = survey_schema::analysis::analyze(&survey);
         for witness in &analysis.witnesses {
             let _ = survey.is_valid(witness);
         }
-        for answers in survey.examples(false) {
-            assert!(survey.is_valid(&answers), "an example is invalid: {answers}");
+        for answers in survey_schema::analysis::examples(&survey, false) {
+            assert!(
+                survey.is_valid(&answers),
+                "an example is invalid: {answers}"
+            );
         }
     }
 });

@@ -28,9 +28,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for draft in [Draft::Draft07, Draft::Draft2020_12] {
-        let schema = survey
-            .json_schema(&JsonSchemaOptions::new(draft, None))
-            .to_value();
+        let schema =
+            survey_schema::json_schema::generate(&survey, &JsonSchemaOptions::new(draft, None))
+                .to_value();
         let validator = jsonschema::validator_for(&schema).expect("generated schema compiles");
         assert_eq!(
             survey.is_valid(&answers),

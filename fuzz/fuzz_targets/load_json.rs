@@ -8,7 +8,7 @@ use survey_schema::{Format, Limits, Survey};
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(survey) = Survey::load(text, Format::Json, &Limits::default()) {
-            let _ = survey.json_schema(&Default::default());
+            let _ = survey_schema::json_schema::generate(&survey, &Default::default());
         }
     }
 });

@@ -52,14 +52,16 @@ fn check(survey: &Survey, data: &[u8]) {
     assert_eq!(survey.validate_with(&answers, &options), report);
     // The analysis table's one-walk row path: the same report, and the cells `row` makes
     // from the parsed value.
-    let tables = survey.tables();
-    let row = format!("{:?}", survey.row(&tables.columns, &answers));
-    survey
-        .row_json(&tables, data, &options, |fast_report, fast| {
-            assert_eq!(fast_report, &report);
-            assert_eq!(format!("{:?}", fast.cells), row);
-        })
-        .unwrap();
+    let tables = survey_schema::tabular::tables(&survey);
+    let row = format!(
+        "{:?}",
+        survey_schema::tabular::row(&survey, &tables.columns, &answers)
+    );
+    survey_schema::tabular::row_json(&survey, &tables, data, &options, |fast_report, fast| {
+        assert_eq!(fast_report, &report);
+        assert_eq!(format!("{:?}", fast.cells), row);
+    })
+    .unwrap();
     let pruned = survey.prune(&answers);
     assert_eq!(survey.prune(&pruned), pruned);
     assert!(

@@ -1,7 +1,7 @@
 //! Static analysis of a checked survey: questions no answers can enable, conditions that
 //! are always true, tests that never matter, rules that can never fail or never hold; answer
-//! sets that cover every question ([`Survey::examples`]); the respondents' paths
-//! ([`Survey::paths`]).
+//! sets that cover every question ([`analysis::examples`](crate::analysis::examples)); the respondents' paths
+//! ([`analysis::paths`](crate::analysis::paths)).
 //!
 //! Every verdict comes from a search over representative answers (`domain`): one answer of
 //! every class that the survey's tests tell apart, each valid for its question (choices,
@@ -22,7 +22,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-pub use paths::{PATHS_BOUND, Paths, QuestionReach};
+pub use paths::{PATHS_BOUND, Paths, QuestionReach, paths, paths_splitting_after};
 
 use crate::input::Location;
 use crate::limits::Limits;
@@ -257,84 +257,82 @@ impl Analysis {
     }
 }
 
-impl Survey {
-    /// Analyses the survey's logic: questions (fields, rows, columns, specify boxes,
-    /// sections) that no answers enable, conditions that are always true where their
-    /// question can be shown, tests that never change their condition's outcome, and rules
-    /// that never apply, never fail or never hold. Findings carry definition paths; call
-    /// [`Analysis::locate`] with the source text for lines and columns.
-    ///
-    /// "Never" is only said when every class of answers was tried; a check that reaches a
-    /// bound is reported as [`FindingCode::Undecided`].
-    ///
-    /// ```
-    /// use survey_schema::{Survey, analysis::FindingCode};
-    /// let survey = Survey::from_yaml(r#"
-    /// id: demo
-    /// version: "1"
-    /// default_locale: en
-    /// title: Demo
-    /// questions:
-    ///   - id: who
-    ///     type: multiple_choice
-    ///     title: Who handles incidents?
-    ///     choices:
-    ///       - { value: self, label: Our staff }
-    ///       - { value: vendor, label: A vendor }
-    ///       - { value: nobody, label: Nobody, exclusive: true }
-    ///   - id: why
-    ///     type: text
-    ///     title: Why nobody, and who else?
-    ///     enable_when:
-    ///       all:
-    ///         - { question: who, includes: nobody }
-    ///         - { question: who, includes: self }
-    /// "#)?;
-    /// let analysis = survey.analyze();
-    /// assert_eq!(analysis.findings[0].code, FindingCode::Unreachable);
-    /// assert_eq!(analysis.findings[0].path, "questions[1].enable_when");
-    /// # Ok::<(), survey_schema::Error>(())
-    /// ```
-    #[must_use]
-    pub fn analyze(&self) -> Analysis {
-        let analyser = Analyser::new(self);
-        let mut search = analyser.search();
-        let found = analyser.reachability(&mut search);
-        let findings = findings::findings(&analyser, &mut search, &found);
-        let questions = self
-            .nodes
-            .iter()
-            .zip(&found.reach)
-            .map(|(node, reach)| QuestionVerdict {
-                id: node.id.clone(),
-                pointer: node.pointer.clone(),
-                reach: match reach {
-                    Some(Reach::Yes(witness)) => Reachability::Reachable {
-                        witness: *witness,
-                        complete: witness.is_some_and(|w| found.witnesses[w].complete),
-                    },
-                    Some(Reach::Never { exact: true }) => Reachability::Unreachable,
-                    Some(Reach::Blocked) => Reachability::BlockedByRules,
-                    _ => Reachability::Undecided,
+/// Analyses the survey's logic: questions (fields, rows, columns, specify boxes,
+/// sections) that no answers enable, conditions that are always true where their
+/// question can be shown, tests that never change their condition's outcome, and rules
+/// that never apply, never fail or never hold. Findings carry definition paths; call
+/// [`Analysis::locate`] with the source text for lines and columns.
+///
+/// "Never" is only said when every class of answers was tried; a check that reaches a
+/// bound is reported as [`FindingCode::Undecided`].
+///
+/// ```
+/// use survey_schema::{Survey, analysis::FindingCode};
+/// let survey = Survey::from_yaml(r#"
+/// id: demo
+/// version: "1"
+/// default_locale: en
+/// title: Demo
+/// questions:
+///   - id: who
+///     type: multiple_choice
+///     title: Who handles incidents?
+///     choices:
+///       - { value: survey, label: Our staff }
+///       - { value: vendor, label: A vendor }
+///       - { value: nobody, label: Nobody, exclusive: true }
+///   - id: why
+///     type: text
+///     title: Why nobody, and who else?
+///     enable_when:
+///       all:
+///         - { question: who, includes: nobody }
+///         - { question: who, includes: survey }
+/// "#)?;
+/// let analysis = survey_schema::analysis::analyze(&survey);
+/// assert_eq!(analysis.findings[0].code, FindingCode::Unreachable);
+/// assert_eq!(analysis.findings[0].path, "questions[1].enable_when");
+/// # Ok::<(), survey_schema::Error>(())
+/// ```
+#[must_use]
+pub fn analyze(survey: &Survey) -> Analysis {
+    let analyser = Analyser::new(survey);
+    let mut search = analyser.search();
+    let found = analyser.reachability(&mut search);
+    let findings = findings::findings(&analyser, &mut search, &found);
+    let questions = survey
+        .nodes
+        .iter()
+        .zip(&found.reach)
+        .map(|(node, reach)| QuestionVerdict {
+            id: node.id.clone(),
+            pointer: node.pointer.clone(),
+            reach: match reach {
+                Some(Reach::Yes(witness)) => Reachability::Reachable {
+                    witness: *witness,
+                    complete: witness.is_some_and(|w| found.witnesses[w].complete),
                 },
-            })
-            .collect();
-        Analysis {
-            findings,
-            questions,
-            witnesses: found.witnesses.into_iter().map(|w| w.answers).collect(),
-        }
+                Some(Reach::Never { exact: true }) => Reachability::Unreachable,
+                Some(Reach::Blocked) => Reachability::BlockedByRules,
+                _ => Reachability::Undecided,
+            },
+        })
+        .collect();
+    Analysis {
+        findings,
+        questions,
+        witnesses: found.witnesses.into_iter().map(|w| w.answers).collect(),
     }
+}
 
-    /// A few valid answer sets that together enable every question that can be enabled
-    /// in a complete answer set (`cover`: and make each test of each condition true and
-    /// false where the question can be shown), for tests, demos and benchmarks. Each is
-    /// valid by [`Survey::is_valid`].
-    #[must_use]
-    pub fn examples(&self, cover: bool) -> Vec<Value> {
-        let analyser = Analyser::new(self);
-        let mut search = analyser.search();
-        let found = analyser.reachability(&mut search);
-        examples::examples(&analyser, &mut search, &found, cover)
-    }
+/// A few valid answer sets that together enable every question that can be enabled
+/// in a complete answer set (`cover`: and make each test of each condition true and
+/// false where the question can be shown), for tests, demos and benchmarks. Each is
+/// valid by [`Survey::is_valid`].
+#[must_use]
+pub fn examples(survey: &Survey, cover: bool) -> Vec<Value> {
+    let analyser = Analyser::new(survey);
+    let mut search = analyser.search();
+    let found = analyser.reachability(&mut search);
+    examples::examples(&analyser, &mut search, &found, cover)
 }

@@ -34,7 +34,7 @@ const PATHS_TOTAL: u64 = 20_000_000;
 /// Splits nested deeper than this enumerate what is left (within the bound).
 const MAX_SPLITS: usize = 256;
 
-/// The respondents' paths through a survey ([`Survey::paths`]).
+/// The respondents' paths through a survey ([`analysis::paths`](crate::analysis::paths)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Paths {
@@ -212,80 +212,78 @@ struct Walk<'a, 's> {
     direct: u64,
 }
 
-impl Survey {
-    /// The respondents' paths: how many distinct sets of enabled questions the complete
-    /// answer sets the validator accepts lead to (exact, or a range when the enumeration
-    /// reaches [`PATHS_BOUND`] or cannot tell two families apart), the fewest and most
-    /// questions a respondent is shown, and on what share of the paths each question is.
-    /// A repeat's fields count once (the paths of one instance).
-    #[must_use]
-    pub fn paths(&self) -> Paths {
-        self.paths_splitting_after(DIRECT)
-    }
+/// The respondents' paths: how many distinct sets of enabled questions the complete
+/// answer sets the validator accepts lead to (exact, or a range when the enumeration
+/// reaches [`PATHS_BOUND`] or cannot tell two families apart), the fewest and most
+/// questions a respondent is shown, and on what share of the paths each question is.
+/// A repeat's fields count once (the paths of one instance).
+#[must_use]
+pub fn paths(survey: &Survey) -> Paths {
+    paths_splitting_after(survey, DIRECT)
+}
 
-    /// [`Survey::paths`], splitting a part once its enumeration takes `steps` steps: for
-    /// tests that hold the split to the plain enumeration.
-    #[doc(hidden)]
-    #[must_use]
-    pub fn paths_splitting_after(&self, steps: u64) -> Paths {
-        let analyser = Analyser::new(self);
-        let mut search = Search::new(&self.nodes, &analyser.domains, PATHS_BOUND, PATHS_TOTAL);
-        search.complete = true;
-        // Answers no condition or rule reads change no path (a group or repeat holds fields
-        // that may be read).
-        let mut read = vec![false; self.nodes.len()];
-        for node in &self.nodes {
-            let mut tested = Vec::new();
-            if let Some(condition) = &node.condition {
-                condition_nodes(condition, &mut tested);
-            }
-            for t in tested {
-                read[t] = true;
-            }
+/// [`analysis::paths`](crate::analysis::paths), splitting a part once its enumeration takes `steps` steps: for
+/// tests that hold the split to the plain enumeration.
+#[doc(hidden)]
+#[must_use]
+pub fn paths_splitting_after(survey: &Survey, steps: u64) -> Paths {
+    let analyser = Analyser::new(survey);
+    let mut search = Search::new(&survey.nodes, &analyser.domains, PATHS_BOUND, PATHS_TOTAL);
+    search.complete = true;
+    // Answers no condition or rule reads change no path (a group or repeat holds fields
+    // that may be read).
+    let mut read = vec![false; survey.nodes.len()];
+    for node in &survey.nodes {
+        let mut tested = Vec::new();
+        if let Some(condition) = &node.condition {
+            condition_nodes(condition, &mut tested);
         }
-        for nodes in &analyser.rule_nodes {
-            for &t in nodes {
-                read[t] = true;
-            }
+        for t in tested {
+            read[t] = true;
         }
-        search.fixed = self
+    }
+    for nodes in &analyser.rule_nodes {
+        for &t in nodes {
+            read[t] = true;
+        }
+    }
+    search.fixed = survey
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| !read[i] && n.spec.fields().is_none())
+        .collect();
+    let mut walk = Walk {
+        analyser: &analyser,
+        search,
+        direct: steps,
+    };
+    let parts: Vec<Family> = analyser
+        .components()
+        .into_iter()
+        .map(|nodes| walk.family(&nodes, 0))
+        .collect();
+    let all = Family::product(parts);
+    let mut share = vec![0.0; survey.nodes.len()];
+    for (k, &node) in all.nodes.iter().enumerate() {
+        share[node] = all.share[k];
+    }
+    Paths {
+        count: all.count,
+        exact: all.exact,
+        at_most: (!all.exact).then_some(all.at_most.max(all.count)),
+        fewest: all.fewest,
+        most: all.most,
+        questions: survey
             .nodes
             .iter()
-            .enumerate()
-            .map(|(i, n)| !read[i] && n.spec.fields().is_none())
-            .collect();
-        let mut walk = Walk {
-            analyser: &analyser,
-            search,
-            direct: steps,
-        };
-        let parts: Vec<Family> = analyser
-            .components()
-            .into_iter()
-            .map(|nodes| walk.family(&nodes, 0))
-            .collect();
-        let all = Family::product(parts);
-        let mut share = vec![0.0; self.nodes.len()];
-        for (k, &node) in all.nodes.iter().enumerate() {
-            share[node] = all.share[k];
-        }
-        Paths {
-            count: all.count,
-            exact: all.exact,
-            at_most: (!all.exact).then_some(all.at_most.max(all.count)),
-            fewest: all.fewest,
-            most: all.most,
-            questions: self
-                .nodes
-                .iter()
-                .zip(share)
-                .map(|(node, share)| QuestionReach {
-                    id: node.id.clone(),
-                    pointer: node.pointer.clone(),
-                    share,
-                })
-                .collect(),
-        }
+            .zip(share)
+            .map(|(node, share)| QuestionReach {
+                id: node.id.clone(),
+                pointer: node.pointer.clone(),
+                share,
+            })
+            .collect(),
     }
 }
 

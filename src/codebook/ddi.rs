@@ -17,122 +17,119 @@ struct Missing<'a> {
     not_answered: &'a str,
 }
 
-impl Survey {
-    /// The codebook of [`Survey::tables`] as DDI Codebook 2.5 XML, with `not_asked` and
-    /// `not_answered` as the missing-value codes (`survey export`'s CSV codes).
-    #[must_use]
-    pub fn codebook_ddi(&self, not_asked: &str, not_answered: &str) -> String {
-        let def = &self.definition;
-        let mut locales: Vec<Locale> = def
-            .locales
-            .iter()
-            .filter_map(|tag| Locale::from_tag(tag))
-            .collect();
-        let default = Locale::from_tag(&def.default_locale).unwrap_or(Locale::En);
-        if !locales.contains(&default) {
-            locales.insert(0, default);
-        }
-        locales.sort_by_key(|l| *l != default);
-        let missing = Missing {
-            not_asked,
-            not_answered,
-        };
-        let tables = self.tables();
-        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        let _ = writeln!(
-            out,
-            "<codeBook xmlns=\"ddi:codebook:2_5\" \
-             xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
-             xsi:schemaLocation=\"ddi:codebook:2_5 \
-             https://ddialliance.org/Specification/DDI-Codebook/2.5/XMLSchema/codebook.xsd\" \
-             version=\"2.5\" ID=\"{}\" xml:lang=\"{}\">",
-            // A survey id (`[A-Za-z][A-Za-z0-9_-]*`) is an XML `NCName`, as `xs:ID` wants.
-            escape(&def.id),
-            default.tag()
-        );
-        out.push_str("  <stdyDscr>\n    <citation>\n      <titlStmt>\n");
-        for (i, locale) in locales.iter().enumerate() {
-            let element = if i == 0 { "titl" } else { "parTitl" };
-            let _ = writeln!(
-                out,
-                "        <{element} xml:lang=\"{}\">{}</{element}>",
-                locale.tag(),
-                escape(self.text(&def.title, locale.tag()))
-            );
-        }
-        let _ = writeln!(out, "        <IDNo>{}</IDNo>", escape(&def.id));
-        out.push_str("      </titlStmt>\n");
-        let _ = writeln!(
-            out,
-            "      <verStmt>\n        <version>{}</version>\n      </verStmt>",
-            escape(&def.version)
-        );
-        out.push_str("    </citation>\n");
-        if let Some(description) = &def.description {
-            out.push_str("    <stdyInfo>\n");
-            for locale in &locales {
-                let _ = writeln!(
-                    out,
-                    "      <abstract xml:lang=\"{}\">{}</abstract>",
-                    locale.tag(),
-                    escape(self.text(description, locale.tag()))
-                );
-            }
-            out.push_str("    </stdyInfo>\n");
-        }
-        out.push_str("  </stdyDscr>\n");
-        let files: Vec<(String, &[Column])> =
-            std::iter::once(("main".to_owned(), &tables.columns[..]))
-                .chain(
-                    tables
-                        .repeats
-                        .iter()
-                        .map(|t| (t.name.clone(), &t.columns[..])),
-                )
-                .collect();
-        for (index, (name, columns)) in files.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "  <fileDscr ID=\"F{}\">\n    <fileTxt>\n      <fileName>{}</fileName>\n      \
-                 <dimensns>\n        <varQnty>{}</varQnty>\n      </dimensns>\n    </fileTxt>\n  \
-                 </fileDscr>",
-                index + 1,
-                escape(name),
-                columns.len() + 2
-            );
-        }
-        out.push_str("  <dataDscr>\n");
-        let mut id = 0;
-        for (index, (_, columns)) in files.iter().enumerate() {
-            let file = format!("F{}", index + 1);
-            let key = if index == 0 { "valid" } else { "instance" };
-            for (name, numeric) in [("row_id", false), (key, true)] {
-                id += 1;
-                let _ = writeln!(
-                    out,
-                    "    <var ID=\"V{id}\" name=\"{name}\" files=\"{file}\" intrvl=\"discrete\">\n      \
-                     <labl>{}</labl>\n      <varFormat type=\"{}\" schema=\"other\"/>\n    </var>",
-                    key_label(name, default),
-                    if numeric { "numeric" } else { "character" }
-                );
-            }
-            let variables: Vec<Vec<Variable>> = locales
-                .iter()
-                .map(|l| self.variables(columns.to_vec(), *l))
-                .collect();
-            for (position, column) in columns.iter().enumerate() {
-                id += 1;
-                let texts: Vec<(Locale, &Variable)> = locales
-                    .iter()
-                    .zip(&variables)
-                    .map(|(l, v)| (*l, &v[position]))
-                    .collect();
-                write_var(&mut out, id, &file, column, &texts, &missing);
-            }
-        }
-        out.push_str("  </dataDscr>\n</codeBook>\n");
-        out
+/// The codebook of [`tabular::tables`](crate::tabular::tables) as DDI Codebook 2.5 XML, with `not_asked` and
+/// `not_answered` as the missing-value codes (`survey export`'s CSV codes).
+#[must_use]
+pub fn ddi(survey: &Survey, not_asked: &str, not_answered: &str) -> String {
+    let def = &survey.definition;
+    let mut locales: Vec<Locale> = def
+        .locales
+        .iter()
+        .filter_map(|tag| Locale::from_tag(tag))
+        .collect();
+    let default = Locale::from_tag(&def.default_locale).unwrap_or(Locale::En);
+    if !locales.contains(&default) {
+        locales.insert(0, default);
     }
+    locales.sort_by_key(|l| *l != default);
+    let missing = Missing {
+        not_asked,
+        not_answered,
+    };
+    let tables = crate::tabular::tables(survey);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<codeBook xmlns=\"ddi:codebook:2_5\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xsi:schemaLocation=\"ddi:codebook:2_5 \
+         https://ddialliance.org/Specification/DDI-Codebook/2.5/XMLSchema/codebook.xsd\" \
+         version=\"2.5\" ID=\"{}\" xml:lang=\"{}\">",
+        // A survey id (`[A-Za-z][A-Za-z0-9_-]*`) is an XML `NCName`, as `xs:ID` wants.
+        escape(&def.id),
+        default.tag()
+    );
+    out.push_str("  <stdyDscr>\n    <citation>\n      <titlStmt>\n");
+    for (i, locale) in locales.iter().enumerate() {
+        let element = if i == 0 { "titl" } else { "parTitl" };
+        let _ = writeln!(
+            out,
+            "        <{element} xml:lang=\"{}\">{}</{element}>",
+            locale.tag(),
+            escape(survey.text(&def.title, locale.tag()))
+        );
+    }
+    let _ = writeln!(out, "        <IDNo>{}</IDNo>", escape(&def.id));
+    out.push_str("      </titlStmt>\n");
+    let _ = writeln!(
+        out,
+        "      <verStmt>\n        <version>{}</version>\n      </verStmt>",
+        escape(&def.version)
+    );
+    out.push_str("    </citation>\n");
+    if let Some(description) = &def.description {
+        out.push_str("    <stdyInfo>\n");
+        for locale in &locales {
+            let _ = writeln!(
+                out,
+                "      <abstract xml:lang=\"{}\">{}</abstract>",
+                locale.tag(),
+                escape(survey.text(description, locale.tag()))
+            );
+        }
+        out.push_str("    </stdyInfo>\n");
+    }
+    out.push_str("  </stdyDscr>\n");
+    let files: Vec<(String, &[Column])> = std::iter::once(("main".to_owned(), &tables.columns[..]))
+        .chain(
+            tables
+                .repeats
+                .iter()
+                .map(|t| (t.name.clone(), &t.columns[..])),
+        )
+        .collect();
+    for (index, (name, columns)) in files.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  <fileDscr ID=\"F{}\">\n    <fileTxt>\n      <fileName>{}</fileName>\n      \
+             <dimensns>\n        <varQnty>{}</varQnty>\n      </dimensns>\n    </fileTxt>\n  \
+             </fileDscr>",
+            index + 1,
+            escape(name),
+            columns.len() + 2
+        );
+    }
+    out.push_str("  <dataDscr>\n");
+    let mut id = 0;
+    for (index, (_, columns)) in files.iter().enumerate() {
+        let file = format!("F{}", index + 1);
+        let key = if index == 0 { "valid" } else { "instance" };
+        for (name, numeric) in [("row_id", false), (key, true)] {
+            id += 1;
+            let _ = writeln!(
+                out,
+                "    <var ID=\"V{id}\" name=\"{name}\" files=\"{file}\" intrvl=\"discrete\">\n      \
+                 <labl>{}</labl>\n      <varFormat type=\"{}\" schema=\"other\"/>\n    </var>",
+                key_label(name, default),
+                if numeric { "numeric" } else { "character" }
+            );
+        }
+        let variables: Vec<Vec<Variable>> = locales
+            .iter()
+            .map(|l| super::variables_for(survey, columns.to_vec(), *l))
+            .collect();
+        for (position, column) in columns.iter().enumerate() {
+            id += 1;
+            let texts: Vec<(Locale, &Variable)> = locales
+                .iter()
+                .zip(&variables)
+                .map(|(l, v)| (*l, &v[position]))
+                .collect();
+            write_var(&mut out, id, &file, column, &texts, &missing);
+        }
+    }
+    out.push_str("  </dataDscr>\n</codeBook>\n");
+    out
 }
 
 /// One `var` element.

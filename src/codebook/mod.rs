@@ -5,6 +5,7 @@
 mod ddi;
 mod sheet;
 
+pub use ddi::ddi;
 pub use sheet::{csv, markdown};
 
 use serde_json::Value;
@@ -20,7 +21,7 @@ use crate::tabular::{Column, ColumnKind};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Variable {
-    /// The column's name ([`Survey::columns`]).
+    /// The column's name ([`tabular::columns`](crate::tabular::columns)).
     pub name: String,
     /// JSON Pointer of the answer it reads.
     pub pointer: String,
@@ -49,210 +50,214 @@ pub struct Variable {
     pub inferred: Vec<String>,
 }
 
-impl Survey {
-    /// The codebook of [`Survey::columns`], texts in `locale`.
-    #[must_use]
-    pub fn codebook(&self, locale: Locale) -> Vec<Variable> {
-        self.variables(self.columns(), locale)
-    }
+/// The codebook of [`tabular::columns`](crate::tabular::columns), texts in `locale`.
+#[must_use]
+pub fn variables(survey: &Survey, locale: Locale) -> Vec<Variable> {
+    variables_for(survey, crate::tabular::columns(survey), locale)
+}
 
-    /// The variables of some columns (the main table's or a repeat's), texts in `locale`.
-    fn variables(&self, columns: Vec<Column>, locale: Locale) -> Vec<Variable> {
-        let lang = locale.tag();
-        columns
-            .into_iter()
-            .map(|column| {
-                let node = &self.nodes[column.node];
-                let mut label = node.about().numbered(self.text(&node.title, lang));
-                let mut number = node.about().number.clone();
-                let mut inferred = self.inferred_text(&node.about().inferred, lang);
-                let mut parent = node.parent;
-                while let Some(p) = parent {
-                    let above = &self.nodes[p];
-                    label = format!(
-                        "{} / {label}",
-                        above.about().numbered(self.text(&above.title, lang))
-                    );
-                    if number.is_none() {
-                        number.clone_from(&above.about().number);
-                    }
-                    for (key, reason) in &above.about().inferred {
-                        inferred.push(format!("{}.{key}: {}", above.id, self.text(reason, lang)));
-                    }
-                    parent = above.parent;
+/// The variables of some columns (the main table's or a repeat's), texts in `locale`.
+pub(super) fn variables_for(
+    survey: &Survey,
+    columns: Vec<Column>,
+    locale: Locale,
+) -> Vec<Variable> {
+    let lang = locale.tag();
+    columns
+        .into_iter()
+        .map(|column| {
+            let node = &survey.nodes[column.node];
+            let mut label = node.about().numbered(survey.text(&node.title, lang));
+            let mut number = node.about().number.clone();
+            let mut inferred = survey.inferred_text(&node.about().inferred, lang);
+            let mut parent = node.parent;
+            while let Some(p) = parent {
+                let above = &survey.nodes[p];
+                label = format!(
+                    "{} / {label}",
+                    above.about().numbered(survey.text(&above.title, lang))
+                );
+                if number.is_none() {
+                    number.clone_from(&above.about().number);
                 }
-                let choices = match &node.spec {
-                    AnswerSpec::SingleChoice { choices }
-                    | AnswerSpec::MultipleChoice { choices, .. } => choices.as_slice(),
-                    _ => &[],
-                };
-                let words = locale.words();
-                let (yes, no) = match &node.spec {
-                    AnswerSpec::Boolean {
-                        labels: Some((t, f)),
-                    } => (self.text(t, lang).to_owned(), self.text(f, lang).to_owned()),
-                    _ => (
-                        words.word(Word::Yes).to_owned(),
-                        words.word(Word::No).to_owned(),
-                    ),
-                };
-                let values = match column.kind {
-                    ColumnKind::Boolean => vec![("1".into(), yes), ("0".into(), no)],
-                    ColumnKind::Choice => choices
-                        .iter()
-                        .map(|c| (c.value.clone(), self.text(&c.label, lang).to_owned()))
-                        .collect(),
-                    ColumnKind::Selected => vec![
-                        ("1".into(), words.word(Word::Selected).into()),
-                        ("0".into(), words.word(Word::NotSelected).into()),
-                    ],
-                    _ => Vec::new(),
-                };
-                let mut question = label.clone();
-                if let Some(help) = &node.help {
-                    question.push('\n');
-                    question.push_str(self.text(help, lang));
+                for (key, reason) in &above.about().inferred {
+                    inferred.push(format!("{}.{key}: {}", above.id, survey.text(reason, lang)));
                 }
-                if let Some(choice) = &column.choice
-                    && let Some(c) = choices.iter().find(|c| &c.value == choice)
-                {
-                    label = format!("{label}: {}", self.text(&c.label, lang));
-                    for (key, reason) in &c.inferred {
-                        inferred.push(format!("{}.{key}: {}", c.value, self.text(reason, lang)));
-                    }
-                }
-                Variable {
-                    name: column.name,
-                    pointer: column.pointer,
-                    label,
-                    question,
-                    kind: column.kind,
-                    values,
-                    universe: self.universe(column.node, locale),
-                    references: self.citations(column.node, lang),
-                    number,
-                    inferred,
-                }
-            })
-            .collect()
-    }
-
-    /// The conditions that enable a node (its own, its group's, its row's), in words.
-    fn universe(&self, index: usize, locale: Locale) -> Option<String> {
-        let mut parts = Vec::new();
-        let mut at = Some(index);
-        while let Some(i) = at {
-            if let Some(condition) = &self.nodes[i].condition {
-                parts.push(self.words(condition, locale));
+                parent = above.parent;
             }
-            at = self.nodes[i].parent;
-        }
-        if parts.is_empty() {
-            return None;
-        }
-        parts.reverse();
-        Some(parts.join(locale.words().joiner(true)))
-    }
-
-    fn citations(&self, index: usize, lang: &str) -> Vec<String> {
-        let def = &self.definition;
-        // The node's definition path (`questions[3]`, `questions[0].fields[2]`) names the
-        // question whose citations these are.
-        citations_at(&def.questions, &self.nodes[index].path)
-            .iter()
-            .map(|c| {
-                let title = def
-                    .references
-                    .get(&c.reference)
-                    .map_or(c.reference.as_str(), |r| self.text(&r.title, lang));
-                match &c.section {
-                    Some(section) => format!("{title} {}", self.text(section, lang)),
-                    None => title.to_owned(),
-                }
-            })
-            .collect()
-    }
-
-    fn words(&self, condition: &Condition, locale: Locale) -> String {
-        let list = |items: &[Condition], joiner: &str| {
-            let words: Vec<String> = items
-                .iter()
-                .map(|c| match c {
-                    Condition::Leaf(_) | Condition::Not(_) => self.words(c, locale),
-                    _ => format!("({})", self.words(c, locale)),
-                })
-                .collect();
-            words.join(joiner)
-        };
-        let words = locale.words();
-        match condition {
-            Condition::All(items) => list(items, words.joiner(true)),
-            Condition::Any(items) => list(items, words.joiner(false)),
-            Condition::Not(inner) => words.not(&self.words(inner, locale)),
-            Condition::Leaf(leaf) => self.leaf_words(leaf, locale),
-        }
-    }
-
-    fn leaf_words(&self, leaf: &Leaf, locale: Locale) -> String {
-        let node = &self.nodes[leaf.node];
-        let name = node.pointer.trim_start_matches('/');
-        let lang = locale.tag();
-        let words = locale.words();
-        let label = |value: &Value| -> String {
-            match (&node.spec, value) {
-                (
-                    AnswerSpec::Boolean {
-                        labels: Some((t, f)),
-                    },
-                    Value::Bool(b),
-                ) => self.text(if *b { t } else { f }, lang).to_owned(),
-                (AnswerSpec::Boolean { .. }, Value::Bool(b)) => {
-                    words.word(if *b { Word::Yes } else { Word::No }).into()
-                }
-                (
-                    AnswerSpec::SingleChoice { choices }
-                    | AnswerSpec::MultipleChoice { choices, .. },
-                    Value::String(v),
-                ) => choices
+            let choices = match &node.spec {
+                AnswerSpec::SingleChoice { choices }
+                | AnswerSpec::MultipleChoice { choices, .. } => choices.as_slice(),
+                _ => &[],
+            };
+            let words = locale.words();
+            let (yes, no) = match &node.spec {
+                AnswerSpec::Boolean {
+                    labels: Some((t, f)),
+                } => (
+                    survey.text(t, lang).to_owned(),
+                    survey.text(f, lang).to_owned(),
+                ),
+                _ => (
+                    words.word(Word::Yes).to_owned(),
+                    words.word(Word::No).to_owned(),
+                ),
+            };
+            let values = match column.kind {
+                ColumnKind::Boolean => vec![("1".into(), yes), ("0".into(), no)],
+                ColumnKind::Choice => choices
                     .iter()
-                    .find(|c| &c.value == v)
-                    .map_or_else(|| v.clone(), |c| self.text(&c.label, lang).to_owned()),
-                (_, Value::String(s)) => s.clone(),
-                (_, other) => other.to_string(),
+                    .map(|c| (c.value.clone(), survey.text(&c.label, lang).to_owned()))
+                    .collect(),
+                ColumnKind::Selected => vec![
+                    ("1".into(), words.word(Word::Selected).into()),
+                    ("0".into(), words.word(Word::NotSelected).into()),
+                ],
+                _ => Vec::new(),
+            };
+            let mut question = label.clone();
+            if let Some(help) = &node.help {
+                question.push('\n');
+                question.push_str(survey.text(help, lang));
             }
-        };
-        let other = |node: usize| self.nodes[node].pointer.trim_start_matches('/');
-        let (one, many, bound);
-        let test = match &leaf.test {
-            Test::Equals(v) => {
-                one = label(v);
-                TestWords::Equals(&one)
+            if let Some(choice) = &column.choice
+                && let Some(c) = choices.iter().find(|c| &c.value == choice)
+            {
+                label = format!("{label}: {}", survey.text(&c.label, lang));
+                for (key, reason) in &c.inferred {
+                    inferred.push(format!("{}.{key}: {}", c.value, survey.text(reason, lang)));
+                }
             }
-            Test::NotEquals(v) => {
-                one = label(v);
-                TestWords::NotEquals(&one)
+            Variable {
+                name: column.name,
+                pointer: column.pointer,
+                label,
+                question,
+                kind: column.kind,
+                values,
+                universe: universe(survey, column.node, locale),
+                references: citations(survey, column.node, lang),
+                number,
+                inferred,
             }
-            Test::In(values) => {
-                many = values.iter().map(label).collect::<Vec<_>>();
-                TestWords::In(&many)
-            }
-            Test::Includes(c) => {
-                one = label(&Value::String(c.clone()));
-                TestWords::Includes(&one)
-            }
-            Test::Compare(c, b) => {
-                bound = match b {
-                    Bound::Number(n) => n.to_string(),
-                    Bound::Date(d) => d.clone(),
-                };
-                TestWords::Compare(*c, &bound)
-            }
-            Test::Count(c, n) => TestWords::Count(*c, *n),
-            Test::CompareAnswers(c, node) => TestWords::CompareAnswers(*c, other(*node)),
-            Test::Answered(answered) => TestWords::Answered(*answered),
-        };
-        words.test(name, &test)
+        })
+        .collect()
+}
+
+/// The conditions that enable a node (its own, its group's, its row's), in words.
+fn universe(survey: &Survey, index: usize, locale: Locale) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut at = Some(index);
+    while let Some(i) = at {
+        if let Some(condition) = &survey.nodes[i].condition {
+            parts.push(in_words(survey, condition, locale));
+        }
+        at = survey.nodes[i].parent;
     }
+    if parts.is_empty() {
+        return None;
+    }
+    parts.reverse();
+    Some(parts.join(locale.words().joiner(true)))
+}
+
+fn citations(survey: &Survey, index: usize, lang: &str) -> Vec<String> {
+    let def = &survey.definition;
+    // The node's definition path (`questions[3]`, `questions[0].fields[2]`) names the
+    // question whose citations these are.
+    citations_at(&def.questions, &survey.nodes[index].path)
+        .iter()
+        .map(|c| {
+            let title = def
+                .references
+                .get(&c.reference)
+                .map_or(c.reference.as_str(), |r| survey.text(&r.title, lang));
+            match &c.section {
+                Some(section) => format!("{title} {}", survey.text(section, lang)),
+                None => title.to_owned(),
+            }
+        })
+        .collect()
+}
+
+fn in_words(survey: &Survey, condition: &Condition, locale: Locale) -> String {
+    let list = |items: &[Condition], joiner: &str| {
+        let words: Vec<String> = items
+            .iter()
+            .map(|c| match c {
+                Condition::Leaf(_) | Condition::Not(_) => in_words(survey, c, locale),
+                _ => format!("({})", in_words(survey, c, locale)),
+            })
+            .collect();
+        words.join(joiner)
+    };
+    let words = locale.words();
+    match condition {
+        Condition::All(items) => list(items, words.joiner(true)),
+        Condition::Any(items) => list(items, words.joiner(false)),
+        Condition::Not(inner) => words.not(&in_words(survey, inner, locale)),
+        Condition::Leaf(leaf) => leaf_words(survey, leaf, locale),
+    }
+}
+
+fn leaf_words(survey: &Survey, leaf: &Leaf, locale: Locale) -> String {
+    let node = &survey.nodes[leaf.node];
+    let name = node.pointer.trim_start_matches('/');
+    let lang = locale.tag();
+    let words = locale.words();
+    let label = |value: &Value| -> String {
+        match (&node.spec, value) {
+            (
+                AnswerSpec::Boolean {
+                    labels: Some((t, f)),
+                },
+                Value::Bool(b),
+            ) => survey.text(if *b { t } else { f }, lang).to_owned(),
+            (AnswerSpec::Boolean { .. }, Value::Bool(b)) => {
+                words.word(if *b { Word::Yes } else { Word::No }).into()
+            }
+            (
+                AnswerSpec::SingleChoice { choices } | AnswerSpec::MultipleChoice { choices, .. },
+                Value::String(v),
+            ) => choices
+                .iter()
+                .find(|c| &c.value == v)
+                .map_or_else(|| v.clone(), |c| survey.text(&c.label, lang).to_owned()),
+            (_, Value::String(s)) => s.clone(),
+            (_, other) => other.to_string(),
+        }
+    };
+    let other = |node: usize| survey.nodes[node].pointer.trim_start_matches('/');
+    let (one, many, bound);
+    let test = match &leaf.test {
+        Test::Equals(v) => {
+            one = label(v);
+            TestWords::Equals(&one)
+        }
+        Test::NotEquals(v) => {
+            one = label(v);
+            TestWords::NotEquals(&one)
+        }
+        Test::In(values) => {
+            many = values.iter().map(label).collect::<Vec<_>>();
+            TestWords::In(&many)
+        }
+        Test::Includes(c) => {
+            one = label(&Value::String(c.clone()));
+            TestWords::Includes(&one)
+        }
+        Test::Compare(c, b) => {
+            bound = match b {
+                Bound::Number(n) => n.to_string(),
+                Bound::Date(d) => d.clone(),
+            };
+            TestWords::Compare(*c, &bound)
+        }
+        Test::Count(c, n) => TestWords::Count(*c, *n),
+        Test::CompareAnswers(c, node) => TestWords::CompareAnswers(*c, other(*node)),
+        Test::Answered(answered) => TestWords::Answered(*answered),
+    };
+    words.test(name, &test)
 }
 
 /// The citations of the question or row a definition path names (`questions[3]`,

@@ -3,7 +3,7 @@
 use crate::messages::{Locale, SHEET_HEADER, Word};
 use crate::survey::Survey;
 
-/// The header and a row per variable of [`Survey::codebook`].
+/// The header and a row per variable of [`codebook::variables`](crate::codebook::variables).
 fn rows(
     survey: &Survey,
     locale: Locale,
@@ -12,8 +12,7 @@ fn rows(
 ) -> ([&'static str; SHEET_HEADER], Vec<[String; SHEET_HEADER]>) {
     let words = locale.words();
     let (everyone, header) = (words.word(Word::Everyone), words.sheet_header());
-    let rows = survey
-        .codebook(locale)
+    let rows = super::variables(survey, locale)
         .into_iter()
         .map(|v| {
             let values: Vec<String> = v

@@ -17,7 +17,7 @@ use crate::messages::{Detail, Locale, message};
 use crate::node::Node;
 
 /// What a form needs to show the native message for each error that a validator reports on
-/// the survey's generated JSON Schema (see [`Survey::error_messages`](crate::Survey::error_messages)).
+/// the survey's generated JSON Schema (see [`json_schema::error_messages`](crate::json_schema::error_messages)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct ErrorMessages {

@@ -30,7 +30,7 @@
 //! - the form schema ([`JsonSchemaOptions::form`]) leaves out the `else` branches: answers to
 //!   disabled questions are ignored, as in lenient validation.
 //!
-//! [`Survey::error_messages`] records, while the schema is generated, what each keyword that
+//! [`json_schema::error_messages`](crate::json_schema::error_messages) records, while the schema is generated, what each keyword that
 //! can fail means natively (see `messages`).
 //!
 //! ```
@@ -45,7 +45,7 @@
 //!   - { id: per_day, type: integer, title: How many?, required: true,
 //!       enable_when: { question: smoker, equals: true } }
 //! "#)?;
-//! let schema = survey.json_schema(&JsonSchemaOptions::default());
+//! let schema = survey_schema::json_schema::generate(&survey, &JsonSchemaOptions::default());
 //! assert_eq!(schema.get("$schema").unwrap(), "http://json-schema.org/draft-07/schema#");
 //! assert_eq!(schema.get("allOf").unwrap()[0]["if"]["required"][0], "smoker");
 //! # Ok::<(), survey_schema::Error>(())
@@ -90,7 +90,7 @@ impl Draft {
     }
 }
 
-/// Settings of [`Survey::json_schema`].
+/// Settings of [`json_schema::generate`](crate::json_schema::generate).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct JsonSchemaOptions {
     /// The dialect (default draft-07).
@@ -116,39 +116,36 @@ impl JsonSchemaOptions {
     }
 }
 
-impl Survey {
-    /// Generates the JSON Schema of this survey's answer sets.
-    #[must_use]
-    pub fn json_schema(&self, options: &JsonSchemaOptions) -> schemars::Schema {
-        let locale = options.locale.as_deref().unwrap_or(self.default_locale());
-        let mut generator = Generator::new(self, locale, options.draft);
-        generator.form = options.form;
-        schemars::Schema::try_from(generator.root()).unwrap_or_default()
-    }
+/// Generates the JSON Schema of the survey's answer sets.
+#[must_use]
+pub fn generate(survey: &Survey, options: &JsonSchemaOptions) -> schemars::Schema {
+    let locale = options.locale.as_deref().unwrap_or(survey.default_locale());
+    let mut generator = Generator::new(survey, locale, options.draft);
+    generator.form = options.form;
+    schemars::Schema::try_from(generator.root()).unwrap_or_default()
+}
 
-    /// The native message, in `locale`, for each error that a validator can report on this
-    /// survey's generated JSON Schema (any draft, strict or form): what a form shows instead
-    /// of the validator's own words. `forms/survey-messages.js` applies it in RJSF and JSON
-    /// Forms.
-    ///
-    /// ```
-    /// use survey_schema::{Locale, Survey};
-    /// let survey = Survey::from_yaml(
-    ///     "id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions:\n  - {id: Q2, type: boolean, title: Q2, required: true}\n",
-    /// )?;
-    /// let messages = survey.error_messages(Locale::En);
-    /// assert_eq!(messages.errors["#/required/Q2"].message, "Q2: an answer is required");
-    /// assert_eq!(messages.errors["#/properties/Q2/type"].code.as_str(), "wrong_type");
-    /// # Ok::<(), survey_schema::Error>(())
-    /// ```
-    #[must_use]
-    pub fn error_messages(&self, locale: Locale) -> ErrorMessages {
-        let recorder = Recorder::new(locale, &self.nodes);
-        let mut generator = Generator::new(self, self.default_locale(), Draft::Draft07);
-        generator.recorder = Some(&recorder);
-        generator.root();
-        recorder.finish()
-    }
+/// The native message, in `locale`, for each error that a validator can report on the
+/// survey's generated JSON Schema (any draft, strict or form): what a form shows instead of
+/// the validator's own words. `forms/survey-messages.js` applies it in RJSF and JSON Forms.
+///
+/// ```
+/// use survey_schema::{Locale, Survey, json_schema};
+/// let survey = Survey::from_yaml(
+///     "id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions:\n  - {id: Q2, type: boolean, title: Q2, required: true}\n",
+/// )?;
+/// let messages = json_schema::error_messages(&survey, Locale::En);
+/// assert_eq!(messages.errors["#/required/Q2"].message, "Q2: an answer is required");
+/// assert_eq!(messages.errors["#/properties/Q2/type"].code.as_str(), "wrong_type");
+/// # Ok::<(), survey_schema::Error>(())
+/// ```
+#[must_use]
+pub fn error_messages(survey: &Survey, locale: Locale) -> ErrorMessages {
+    let recorder = Recorder::new(locale, &survey.nodes);
+    let mut generator = Generator::new(survey, survey.default_locale(), Draft::Draft07);
+    generator.recorder = Some(&recorder);
+    generator.root();
+    recorder.finish()
 }
 
 /// The conditions the JSON Forms UI schema's rules use, all from one generator.

@@ -144,11 +144,11 @@ impl Default for MissingCodes {
 /// use survey_schema::{Survey, ValidateOptions};
 /// use survey_schema::tabular::csv::{CsvWriter, MissingCodes};
 /// let survey = Survey::from_yaml("id: s\nversion: '1'\ndefault_locale: en\ntitle: Pets\nquestions:\n  - {id: has_pet, type: boolean, title: Do you have a pet?}\n  - {id: pets, type: integer, title: How many?, enable_when: {question: has_pet, equals: true}}\n")?;
-/// let tables = survey.tables();
+/// let tables = survey_schema::tabular::tables(&survey);
 /// let mut csv = CsvWriter::new(Vec::new(), MissingCodes::default());
 /// csv.header(&tables)?;
 /// for (row_id, answers) in [("1", r#"{"has_pet": true, "pets": 2}"#), ("2", r#"{"has_pet": false}"#)] {
-///     survey.row_json(&tables, answers.as_bytes(), &ValidateOptions::default(), |report, row| {
+///     survey_schema::tabular::row_json(&survey, &tables, answers.as_bytes(), &ValidateOptions::default(), |report, row| {
 ///         csv.row(row_id, report.is_valid(), &row.cells)
 ///     })??;
 /// }

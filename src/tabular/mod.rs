@@ -64,7 +64,7 @@ impl ColumnKind {
 #[non_exhaustive]
 pub struct Column {
     /// The column's name: a valid identifier in R, Stata, SPSS and SQL (see
-    /// [`Survey::columns`]).
+    /// [`tabular::columns`](crate::tabular::columns)).
     pub name: String,
     /// JSON Pointer of the answer the column reads (`/Q1/contact`, `/I2b/I2b-2/r1_target`); in
     /// a repeat's table, the pointer of the field in the first instance (`/systems/0/name`).
@@ -97,7 +97,7 @@ pub struct RepeatTable {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Tables {
-    /// As [`Survey::columns`].
+    /// As [`tabular::columns`](crate::tabular::columns).
     pub columns: Vec<Column>,
     /// A table per repeating group, in question order.
     pub repeats: Vec<RepeatTable>,
@@ -159,185 +159,189 @@ pub const MAX_COLUMN_NAME: usize = 32;
 /// Names the tables use themselves, which no column takes.
 const RESERVED: [&str; 3] = ["row_id", "valid", "instance"];
 
-impl Survey {
-    /// The columns of the analysis table, in question order (a repeat's fields are in
-    /// [`Survey::tables`]).
-    ///
-    /// A column's name is its answer's JSON Pointer with `/` and every character outside
-    /// `[A-Za-z0-9_]` written `_` (`/Q10-1` -> `Q10_1`, `/Q1/contact` -> `Q1_contact`,
-    /// `/I2b/I2b-2/r1_target` -> `I2b_I2b_2_r1_target`), a multiple choice's choice column
-    /// `QUESTION__CHOICE` (`Q6__self`); `v` leads a name that does not start with a letter, a
-    /// name longer than [`MAX_COLUMN_NAME`] is cut, and `_2`, `_3`, ... end a name already
-    /// taken (`row_id`, `valid` and `instance` are taken from the start), so every name is
-    /// unique.
-    #[must_use]
-    pub fn columns(&self) -> Vec<Column> {
-        let mut taken: HashSet<String> = RESERVED.iter().map(|&n| n.to_owned()).collect();
-        let mut columns = Vec::new();
-        for index in 0..self.nodes.len() {
-            if !self.in_repeat(index) {
-                self.add_columns(index, &self.nodes[index].pointer, &mut taken, &mut columns);
-            }
-        }
-        columns
-    }
-
-    /// The main table's columns and a long table per repeating group, whose columns are
-    /// named after the fields' pointers within an instance (`/systems/0/name` -> `name`), as
-    /// [`Survey::columns`] names them.
-    #[must_use]
-    pub fn tables(&self) -> Tables {
-        let mut names: HashSet<String> = HashSet::new();
-        let repeats = (0..self.nodes.len())
-            .filter_map(|repeat| {
-                let node = &self.nodes[repeat];
-                let AnswerSpec::Repeat { end, .. } = node.spec else {
-                    return None;
-                };
-                let mut taken: HashSet<String> = RESERVED.iter().map(|&n| n.to_owned()).collect();
-                let mut columns = Vec::new();
-                for field in repeat + 1..end {
-                    let within = self.nodes[field].pointer_in(node, 0);
-                    let rest = within.get(node.pointer.len() + 2..).unwrap_or_default();
-                    let start = columns.len();
-                    self.add_columns(field, rest, &mut taken, &mut columns);
-                    for column in &mut columns[start..] {
-                        column.pointer.clone_from(&within);
-                    }
-                }
-                Some(RepeatTable {
-                    name: unique(&identifier(&node.pointer), &mut names),
-                    pointer: node.pointer.clone(),
-                    columns,
-                    node: repeat,
-                })
-            })
-            .collect();
-        Tables {
-            columns: self.columns(),
-            repeats,
+/// The columns of the analysis table, in question order (a repeat's fields are in
+/// [`tabular::tables`](crate::tabular::tables)).
+///
+/// A column's name is its answer's JSON Pointer with `/` and every character outside
+/// `[A-Za-z0-9_]` written `_` (`/Q10-1` -> `Q10_1`, `/Q1/contact` -> `Q1_contact`,
+/// `/I2b/I2b-2/r1_target` -> `I2b_I2b_2_r1_target`), a multiple choice's choice column
+/// `QUESTION__CHOICE` (`Q6__self`); `v` leads a name that does not start with a letter, a
+/// name longer than [`MAX_COLUMN_NAME`] is cut, and `_2`, `_3`, ... end a name already
+/// taken (`row_id`, `valid` and `instance` are taken from the start), so every name is
+/// unique.
+#[must_use]
+pub fn columns(survey: &Survey) -> Vec<Column> {
+    let mut taken: HashSet<String> = RESERVED.iter().map(|&n| n.to_owned()).collect();
+    let mut columns = Vec::new();
+    for index in 0..survey.nodes.len() {
+        if !survey.in_repeat(index) {
+            add_columns(
+                survey,
+                index,
+                &survey.nodes[index].pointer,
+                &mut taken,
+                &mut columns,
+            );
         }
     }
+    columns
+}
 
-    /// The columns of one node, named after `path`.
-    fn add_columns(
-        &self,
-        index: usize,
-        path: &str,
-        taken: &mut HashSet<String>,
-        columns: &mut Vec<Column>,
-    ) {
-        let node = &self.nodes[index];
-        let base = identifier(path);
-        let mut add = |kind: ColumnKind, suffix: Option<&str>| {
-            let wanted = match suffix {
-                Some(choice) => format!("{base}__{}", identifier(choice)),
-                None => base.clone(),
+/// The main table's columns and a long table per repeating group, whose columns are
+/// named after the fields' pointers within an instance (`/systems/0/name` -> `name`), as
+/// [`tabular::columns`](crate::tabular::columns) names them.
+#[must_use]
+pub fn tables(survey: &Survey) -> Tables {
+    let mut names: HashSet<String> = HashSet::new();
+    let repeats = (0..survey.nodes.len())
+        .filter_map(|repeat| {
+            let node = &survey.nodes[repeat];
+            let AnswerSpec::Repeat { end, .. } = node.spec else {
+                return None;
             };
-            columns.push(Column {
-                name: unique(&wanted, taken),
-                pointer: node.pointer.clone(),
-                choice: suffix.map(str::to_owned),
-                kind,
-                node: index,
-            });
-        };
-        match &node.spec {
-            AnswerSpec::Boolean { .. } => add(ColumnKind::Boolean, None),
-            AnswerSpec::SingleChoice { .. } => add(ColumnKind::Choice, None),
-            AnswerSpec::MultipleChoice { choices, .. } => {
-                for choice in choices {
-                    add(ColumnKind::Selected, Some(&choice.value));
+            let mut taken: HashSet<String> = RESERVED.iter().map(|&n| n.to_owned()).collect();
+            let mut columns = Vec::new();
+            for field in repeat + 1..end {
+                let within = survey.nodes[field].pointer_in(node, 0);
+                let rest = within.get(node.pointer.len() + 2..).unwrap_or_default();
+                let start = columns.len();
+                add_columns(survey, field, rest, &mut taken, &mut columns);
+                for column in &mut columns[start..] {
+                    column.pointer.clone_from(&within);
                 }
             }
-            AnswerSpec::Text { .. } => add(ColumnKind::Text, None),
-            AnswerSpec::Integer { .. } => add(ColumnKind::Integer, None),
-            AnswerSpec::Number { .. } => add(ColumnKind::Number, None),
-            AnswerSpec::Date { .. } => add(ColumnKind::Date, None),
-            AnswerSpec::Group { .. } | AnswerSpec::Repeat { .. } => {}
+            Some(RepeatTable {
+                name: unique(&identifier(&node.pointer), &mut names),
+                pointer: node.pointer.clone(),
+                columns,
+                node: repeat,
+            })
+        })
+        .collect();
+    Tables {
+        columns: columns(survey),
+        repeats,
+    }
+}
+
+/// The columns of one node, named after `path`.
+fn add_columns(
+    survey: &Survey,
+    index: usize,
+    path: &str,
+    taken: &mut HashSet<String>,
+    columns: &mut Vec<Column>,
+) {
+    let node = &survey.nodes[index];
+    let base = identifier(path);
+    let mut add = |kind: ColumnKind, suffix: Option<&str>| {
+        let wanted = match suffix {
+            Some(choice) => format!("{base}__{}", identifier(choice)),
+            None => base.clone(),
+        };
+        columns.push(Column {
+            name: unique(&wanted, taken),
+            pointer: node.pointer.clone(),
+            choice: suffix.map(str::to_owned),
+            kind,
+            node: index,
+        });
+    };
+    match &node.spec {
+        AnswerSpec::Boolean { .. } => add(ColumnKind::Boolean, None),
+        AnswerSpec::SingleChoice { .. } => add(ColumnKind::Choice, None),
+        AnswerSpec::MultipleChoice { choices, .. } => {
+            for choice in choices {
+                add(ColumnKind::Selected, Some(&choice.value));
+            }
         }
+        AnswerSpec::Text { .. } => add(ColumnKind::Text, None),
+        AnswerSpec::Integer { .. } => add(ColumnKind::Integer, None),
+        AnswerSpec::Number { .. } => add(ColumnKind::Number, None),
+        AnswerSpec::Date { .. } => add(ColumnKind::Date, None),
+        AnswerSpec::Group { .. } | AnswerSpec::Repeat { .. } => {}
     }
+}
 
-    /// An answer set as a row of [`Survey::columns`]: each cell the answer, not asked or not
-    /// answered. A question is not asked exactly when [`Survey::enabled`] leaves it out (a
-    /// disabled group, row or section disables what it holds); an answer to a disabled
-    /// question is ignored here, as [`Survey::prune`] drops it.
-    #[must_use]
-    pub fn row<'v>(&self, columns: &[Column], answers: &'v Value) -> Vec<Cell<'v>> {
-        self.settle(
-            answers,
-            &ValidateOptions::default(),
-            &mut |_, _, _| {},
-            |_, settled| match settled {
-                Some(settled) => cells(&self.nodes, columns, settled),
-                // Not an answer set at all (`not_an_object`): no cell can say more.
-                None => vec![Cell::WrongType; columns.len()],
-            },
-        )
-    }
+/// An answer set as a row of [`tabular::columns`](crate::tabular::columns): each cell the answer, not asked or not
+/// answered. A question is not asked exactly when [`Survey::enabled`] leaves it out (a
+/// disabled group, row or section disables what it holds); an answer to a disabled
+/// question is ignored here, as [`Survey::prune`] drops it.
+#[must_use]
+pub fn row<'v>(survey: &Survey, columns: &[Column], answers: &'v Value) -> Vec<Cell<'v>> {
+    survey.settle(
+        answers,
+        &ValidateOptions::default(),
+        &mut |_, _, _| {},
+        |_, settled| match settled {
+            Some(settled) => cells(&survey.nodes, columns, settled),
+            // Not an answer set at all (`not_an_object`): no cell can say more.
+            None => vec![Cell::WrongType; columns.len()],
+        },
+    )
+}
 
-    /// Reads a JSON answer set from bytes (as [`Survey::validate_json`] does), validates it
-    /// and makes its [`Row`] of `tables`, in one walk, and hands both to `each`: the fast
-    /// path for a batch. The cells borrow from the parsed answers, which live until `each`
-    /// returns.
-    ///
-    /// ```
-    /// # use survey_schema::{Survey, ValidateOptions, tabular::{Cell, Datum}};
-    /// let survey = Survey::from_yaml(r#"
-    /// id: demo
-    /// version: "1"
-    /// default_locale: en
-    /// title: Demo
-    /// questions:
-    ///   - { id: smoker, type: boolean, title: Do you smoke?, required: true }
-    ///   - { id: per_day, type: integer, title: How many?, required: true,
-    ///       enable_when: { question: smoker, equals: true } }
-    /// "#)?;
-    /// let tables = survey.tables();
-    /// let (valid, cells) = survey.row_json(&tables, br#"{"smoker": false}"#, &ValidateOptions::default(),
-    ///     |report, row| (report.is_valid(), row.cells.clone().into_iter().map(|c| format!("{c:?}")).collect::<Vec<_>>()))?;
-    /// assert!(valid);
-    /// assert_eq!(cells, ["Answer(Bool(false))", "NotAsked"]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// As [`Survey::validate_json`]: the bytes are not one well-formed JSON value within the
-    /// default limits.
-    pub fn row_json<R>(
-        &self,
-        tables: &Tables,
-        json: &[u8],
-        options: &ValidateOptions,
-        each: impl FnOnce(&Report, &Row<'_>) -> R,
-    ) -> Result<R, LoadError> {
-        let answers = Self::parse_json(json)?;
-        let instances = std::cell::RefCell::new(Vec::new());
-        Ok(self.settle(
-            &answers,
-            options,
-            &mut |repeat, instance, settled| {
-                if let Some(table) = tables.repeats.iter().position(|t| t.node == repeat) {
-                    let cells = cells(&self.nodes, &tables.repeats[table].columns, settled);
-                    instances.borrow_mut().push(Instance {
-                        table,
-                        number: instance + 1,
-                        cells,
-                    });
-                }
-            },
-            |report, settled| {
-                let cells = match settled {
-                    Some(settled) => cells(&self.nodes, &tables.columns, settled),
-                    None => vec![Cell::WrongType; tables.columns.len()],
-                };
-                let mut instances = instances.take();
-                instances.sort_by_key(|i| (i.table, i.number));
-                each(&report, &Row { cells, instances })
-            },
-        ))
-    }
+/// Reads a JSON answer set from bytes (as [`Survey::validate_json`] does), validates it
+/// and makes its [`Row`] of `tables`, in one walk, and hands both to `each`: the fast
+/// path for a batch. The cells borrow from the parsed answers, which live until `each`
+/// returns.
+///
+/// ```
+/// # use survey_schema::{Survey, ValidateOptions, tabular::{Cell, Datum}};
+/// let survey = Survey::from_yaml(r#"
+/// id: demo
+/// version: "1"
+/// default_locale: en
+/// title: Demo
+/// questions:
+///   - { id: smoker, type: boolean, title: Do you smoke?, required: true }
+///   - { id: per_day, type: integer, title: How many?, required: true,
+///       enable_when: { question: smoker, equals: true } }
+/// "#)?;
+/// let tables = survey_schema::tabular::tables(&survey);
+/// let (valid, cells) = survey_schema::tabular::row_json(&survey, &tables, br#"{"smoker": false}"#, &ValidateOptions::default(),
+///     |report, row| (report.is_valid(), row.cells.clone().into_iter().map(|c| format!("{c:?}")).collect::<Vec<_>>()))?;
+/// assert!(valid);
+/// assert_eq!(cells, ["Answer(Bool(false))", "NotAsked"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`Survey::validate_json`]: the bytes are not one well-formed JSON value within the
+/// default limits.
+pub fn row_json<R>(
+    survey: &Survey,
+    tables: &Tables,
+    json: &[u8],
+    options: &ValidateOptions,
+    each: impl FnOnce(&Report, &Row<'_>) -> R,
+) -> Result<R, LoadError> {
+    let answers = Survey::parse_json(json)?;
+    let instances = std::cell::RefCell::new(Vec::new());
+    Ok(survey.settle(
+        &answers,
+        options,
+        &mut |repeat, instance, settled| {
+            if let Some(table) = tables.repeats.iter().position(|t| t.node == repeat) {
+                let cells = cells(&survey.nodes, &tables.repeats[table].columns, settled);
+                instances.borrow_mut().push(Instance {
+                    table,
+                    number: instance + 1,
+                    cells,
+                });
+            }
+        },
+        |report, settled| {
+            let cells = match settled {
+                Some(settled) => cells(&survey.nodes, &tables.columns, settled),
+                None => vec![Cell::WrongType; tables.columns.len()],
+            };
+            let mut instances = instances.take();
+            instances.sort_by_key(|i| (i.table, i.number));
+            each(&report, &Row { cells, instances })
+        },
+    ))
 }
 
 /// The cells of `columns` in settled states. A cell without an answer inside a container

@@ -53,10 +53,10 @@ struct Counts {
 }
 
 impl Tally {
-    /// An empty tally of the survey's [`Survey::columns`].
+    /// An empty tally of the survey's [`tabular::columns`](crate::tabular::columns).
     #[must_use]
     pub fn new(survey: &Survey) -> Tally {
-        let columns = survey.columns();
+        let columns = super::columns(survey);
         let counts = vec![Counts::default(); columns.len()];
         Tally {
             columns,
@@ -70,7 +70,7 @@ impl Tally {
     }
 
     /// Counts one answer set: its report (for the validity summary) and its cells, a cell per
-    /// column of [`Survey::columns`] as [`Survey::row`] or [`Survey::row_json`] make them.
+    /// column of [`tabular::columns`](crate::tabular::columns) as [`tabular::row`](crate::tabular::row) or [`tabular::row_json`](crate::tabular::row_json) make them.
     pub fn add(&mut self, report: &Report, cells: &[Cell<'_>]) {
         self.summarise(report);
         for ((cell, column), counts) in cells.iter().zip(&self.columns).zip(&mut self.counts) {
@@ -112,10 +112,10 @@ impl Tally {
     /// ```
     /// # use survey_schema::{Survey, ValidateOptions, tabular::Tally};
     /// let survey = Survey::from_yaml("id: s\nversion: '1'\ndefault_locale: en\ntitle: S\nquestions: [{id: n, type: integer, title: N}]")?;
-    /// let tables = survey.tables();
+    /// let tables = survey_schema::tabular::tables(&survey);
     /// let mut tally = Tally::new(&survey);
     /// for line in [&br#"{"n": 1}"#[..], br#"{"n": "one"}"#] {
-    ///     survey.row_json(&tables, line, &ValidateOptions::default(), |report, row| {
+    ///     survey_schema::tabular::row_json(&survey, &tables, line, &ValidateOptions::default(), |report, row| {
     ///         if report.is_valid() { tally.add(report, &row.cells) } else { tally.leave_out(report) }
     ///     })?;
     /// }

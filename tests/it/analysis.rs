@@ -54,7 +54,7 @@ fn verdicts_hold_on_generated_surveys() {
     let mut blocked = 0;
     for seed in 0..400 {
         let (survey, definition) = random_survey(seed);
-        let analysis = survey.analyze();
+        let analysis = survey_schema::analysis::analyze(&survey);
         let sets = answer_sets(&survey, seed, &analysis.witnesses);
         let seen: Vec<HashSet<String>> = sets.iter().map(|a| enabled(&survey, a)).collect();
         for QuestionVerdict { pointer, reach, .. } in &analysis.questions {
@@ -118,9 +118,9 @@ fn verdicts_hold_on_generated_surveys() {
 fn examples_are_valid_and_cover_every_reachable_question() {
     for seed in 0..150 {
         let (survey, _) = random_survey(seed);
-        let analysis = survey.analyze();
+        let analysis = survey_schema::analysis::analyze(&survey);
         for cover in [false, true] {
-            let examples = survey.examples(cover);
+            let examples = survey_schema::analysis::examples(&survey, cover);
             let mut union = HashSet::new();
             for answers in &examples {
                 assert!(survey.is_valid(answers), "seed {seed}: {answers}");
@@ -148,8 +148,8 @@ fn split_paths_equal_enumerated_paths() {
     let mut compared = 0;
     for seed in 0..150 {
         let (survey, _) = random_survey(seed);
-        let whole = survey.paths();
-        let split = survey.paths_splitting_after(1);
+        let whole = survey_schema::analysis::paths(&survey);
+        let split = survey_schema::analysis::paths_splitting_after(&survey, 1);
         if whole.exact && split.exact {
             compared += 1;
             assert_eq!(whole.count, split.count, "seed {seed}");
@@ -183,8 +183,8 @@ fn paths_agree_with_the_verdicts_and_the_answers() {
     let mut exact = 0;
     for seed in 0..150 {
         let (survey, _) = random_survey(seed);
-        let analysis = survey.analyze();
-        let paths = survey.paths();
+        let analysis = survey_schema::analysis::analyze(&survey);
+        let paths = survey_schema::analysis::paths(&survey);
         if !paths.exact {
             continue;
         }
@@ -246,7 +246,7 @@ fn broken_surveys_get_their_warning_at_the_right_place() {
             .and_then(|l| l.strip_prefix("# expect: "))
             .unwrap_or_else(|| panic!("{name}: no `# expect:` line"));
         let survey = Survey::from_yaml(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let mut analysis = survey.analyze();
+        let mut analysis = survey_schema::analysis::analyze(&survey);
         analysis.locate(&text);
         assert!(
             analysis
@@ -287,7 +287,7 @@ fn the_bundled_surveys_analyse_clean() {
     ] {
         let path = format!("{}/schema/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
         let survey = Survey::from_path(&path).unwrap();
-        let analysis = survey.analyze();
+        let analysis = survey_schema::analysis::analyze(&survey);
         assert!(
             analysis.findings.is_empty(),
             "{name}: {:?}",
@@ -300,7 +300,7 @@ fn the_bundled_surveys_analyse_clean() {
                 .all(|q| matches!(q.reach, Reachability::Reachable { complete: true, .. })),
             "{name}: every question has a complete witness"
         );
-        for answers in survey.examples(true) {
+        for answers in survey_schema::analysis::examples(&survey, true) {
             assert!(survey.is_valid(&answers), "{name}: {answers}");
         }
     }
@@ -322,7 +322,7 @@ fn a_long_chain_reaches_the_overall_bound_and_says_so() {
         );
     }
     let survey = Survey::from_yaml(&yaml).unwrap();
-    let analysis = survey.analyze();
+    let analysis = survey_schema::analysis::analyze(&survey);
     let codes: Vec<FindingCode> = analysis.findings.iter().map(|f| f.code).collect();
     assert_eq!(codes, [FindingCode::Undecided], "{:?}", analysis.findings);
     assert_eq!(analysis.findings[0].path, "questions");

@@ -152,14 +152,14 @@ fn generated_files_are_fresh() {
             );
             common::assert_fresh(
                 &name,
-                &pretty(&survey.json_schema(&options).to_value()),
+                &pretty(&survey_schema::json_schema::generate(&survey, &options).to_value()),
                 &format!("cargo survey schema {yaml}{flags} -o {name}"),
             );
         }
         let name = format!("{STEM}{infix}.uischema.json");
         common::assert_fresh(
             &name,
-            &pretty(&survey.json_forms_ui_schema(locale)),
+            &pretty(&survey_schema::ui_schema::json_forms(&survey, locale)),
             &format!(
                 "cargo survey schema {yaml} --ui-schema jsonforms{} -o {name}",
                 locale.map_or(String::new(), |l| format!(" --locale {l}"))
@@ -173,7 +173,10 @@ fn generated_files_are_fresh() {
         let name = format!("{STEM}.messages.{tag}.json");
         common::assert_fresh(
             &name,
-            &pretty(&serde_json::to_value(survey.error_messages(locale)).unwrap()),
+            &pretty(
+                &serde_json::to_value(survey_schema::json_schema::error_messages(&survey, locale))
+                    .unwrap(),
+            ),
             &format!("cargo survey schema {yaml} --messages {tag} -o {name}"),
         );
     }
@@ -199,9 +202,9 @@ fn example_batch_is_fresh_and_both_validators_agree_on_it() {
     let valid = sets.iter().filter(|a| survey.is_valid(a)).count();
     assert!((200..=800).contains(&valid), "{valid} of 1000 valid");
     for draft in [Draft::Draft07, Draft::Draft2020_12] {
-        let schema = survey
-            .json_schema(&JsonSchemaOptions::new(draft, None))
-            .to_value();
+        let schema =
+            survey_schema::json_schema::generate(&survey, &JsonSchemaOptions::new(draft, None))
+                .to_value();
         let validator = jsonschema::validator_for(&schema).unwrap();
         for answers in &sets {
             // The date-order rules compare two answers: only the native validator checks them.

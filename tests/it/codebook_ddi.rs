@@ -188,7 +188,7 @@ fn check_node(node: Node<'_, '_>, ids: &mut HashSet<String>, what: &str) {
 
 /// Checks the XML of a survey; returns its `var` elements.
 fn check(survey: &Survey, what: &str) {
-    let xml = survey.codebook_ddi(".a", ".b");
+    let xml = survey_schema::codebook::ddi(survey, ".a", ".b");
     let doc = Document::parse(&xml).unwrap_or_else(|e| panic!("{what}: {e}"));
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "codeBook");
@@ -196,7 +196,7 @@ fn check(survey: &Survey, what: &str) {
     let mut ids = HashSet::new();
     check_node(root, &mut ids, what);
     // A fileDscr per table; every var's file exists.
-    let tables = survey.tables();
+    let tables = survey_schema::tabular::tables(survey);
     let files: Vec<Node<'_, '_>> = root
         .children()
         .filter(|n| n.has_tag_name((NS, "fileDscr")))
@@ -232,7 +232,7 @@ fn check(survey: &Survey, what: &str) {
     // Each main column's texts are the codebook's, in each locale.
     for locale in [Locale::Ja, Locale::En] {
         let tag = locale.tag();
-        for variable in survey.codebook(locale) {
+        for variable in survey_schema::codebook::variables(survey, locale) {
             let Some(var) = vars
                 .iter()
                 .find(|v| v.attribute("name") == Some(variable.name.as_str()))
@@ -298,7 +298,7 @@ fn the_bundled_surveys_give_ddi_codebook_2_5() {
     check(&checklist, "checklist");
     let systems = Survey::from_path(format!("{ROOT}/tests/fixtures/systems-repeat.yaml")).unwrap();
     check(&systems, "systems");
-    let xml = common::mhlw().codebook_ddi(".a", ".b");
+    let xml = survey_schema::codebook::ddi(&common::mhlw(), ".a", ".b");
     assert!(xml.contains(
         "<universe xml:lang=\"ja\" clusion=\"I\">Q12で「はい」と回答した場合</universe>"
     ));
@@ -321,7 +321,7 @@ fn markup_in_texts_is_escaped() {
          - { id: q, type: single_choice, title: \"Is x < y & \\\"z\\\"?\", choices: [{ value: a, label: \"<b>\" }] }\n",
     )
     .unwrap();
-    let xml = survey.codebook_ddi("'", "\"");
+    let xml = survey_schema::codebook::ddi(&survey, "'", "\"");
     let doc = Document::parse(&xml).unwrap();
     let root = doc.root_element();
     assert_eq!(root.attribute("ID"), Some("survey-1"));

@@ -103,7 +103,8 @@ fn warnings_never_make_an_answer_set_invalid() {
 #[test]
 fn the_json_schema_holds_rules_with_constants_and_says_which_it_cannot() {
     let survey = survey();
-    let schema = survey.json_schema(&JsonSchemaOptions::default()).to_value();
+    let schema =
+        survey_schema::json_schema::generate(&survey, &JsonSchemaOptions::default()).to_value();
     let blocks = schema["allOf"].as_array().unwrap();
     let comments: Vec<&str> = blocks
         .iter()
@@ -257,7 +258,8 @@ rules:
     );
     // The rule with a constant is in the schema (decided at the root on `audited`); the date
     // comparison is the server's.
-    let schema = survey.json_schema(&JsonSchemaOptions::default()).to_value();
+    let schema =
+        survey_schema::json_schema::generate(&survey, &JsonSchemaOptions::default()).to_value();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let missing = json!({ "audited": true, "systems": [ { "since": "2020-01-01" } ] });
     assert!(!validator.is_valid(&missing) && !survey.is_valid(&missing));

@@ -67,7 +67,7 @@ fn same_verdicts(original: &Survey, back: &Survey, answer_sets: &[Value], what: 
 
 pub(crate) fn answer_sets(survey: &Survey, seed: u64, n: usize) -> Vec<Value> {
     let mut rng = Rng::new(seed);
-    let mut sets: Vec<Value> = survey.examples(true);
+    let mut sets: Vec<Value> = survey_schema::analysis::examples(survey, true);
     for i in 0..n {
         sets.push(if i % 2 == 0 {
             valid_answers(&mut rng, survey)

@@ -315,18 +315,18 @@ fn the_markdown_codebook_and_the_report_show_markup_and_escape_controls() {
         "{markdown}"
     );
     assert!(markdown.contains("&lt;script&gt;"), "{markdown}");
-    let ddi = survey.codebook_ddi(".a", ".b");
+    let ddi = survey_schema::codebook::ddi(&survey, ".a", ".b");
     assert!(ddi.contains("\\u{1b}[2J\\0"), "{ddi}");
     let mut tally = survey_schema::tabular::Tally::new(&survey);
-    let tables = survey.tables();
-    survey
-        .row_json(
-            &tables,
-            br#"{"q": "a"}"#,
-            &survey_schema::ValidateOptions::default(),
-            |r, row| tally.add(r, &row.cells),
-        )
-        .expect("a row");
+    let tables = survey_schema::tabular::tables(&survey);
+    survey_schema::tabular::row_json(
+        &survey,
+        &tables,
+        br#"{"q": "a"}"#,
+        &survey_schema::ValidateOptions::default(),
+        |r, row| tally.add(r, &row.cells),
+    )
+    .expect("a row");
     let page = survey_schema::report::html(&survey, &tally, survey_schema::Locale::En);
     assert!(
         !page
@@ -351,7 +351,8 @@ fn integers(n: usize, rules: &str) -> String {
 fn analysis_with_peak(text: &str) -> (survey_schema::analysis::Analysis, u64) {
     let survey = Survey::from_yaml(text).unwrap();
     let mut analysis = None;
-    let info = allocation_counter::measure(|| analysis = Some(survey.analyze()));
+    let info =
+        allocation_counter::measure(|| analysis = Some(survey_schema::analysis::analyze(&survey)));
     (analysis.unwrap(), info.bytes_max)
 }
 

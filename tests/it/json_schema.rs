@@ -98,9 +98,9 @@ fn random_surveys_and_answers_get_the_same_verdict_from_both_validators() {
     for seed in seeds(400) {
         let (survey, definition) = random_survey(seed);
         for draft in DRAFTS {
-            let schema = survey
-                .json_schema(&JsonSchemaOptions::new(draft, None))
-                .to_value();
+            let schema =
+                survey_schema::json_schema::generate(&survey, &JsonSchemaOptions::new(draft, None))
+                    .to_value();
             let validator = compile(&schema);
             let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
             for case in 0..30 {
@@ -130,8 +130,7 @@ fn mhlw_random_answers_get_the_same_verdict_from_both_validators() {
     let survey = mhlw();
     for draft in DRAFTS {
         let validator = compile(
-            &survey
-                .json_schema(&JsonSchemaOptions::new(draft, None))
+            &survey_schema::json_schema::generate(&survey, &JsonSchemaOptions::new(draft, None))
                 .to_value(),
         );
         for seed in seeds(5_000) {
@@ -154,9 +153,11 @@ fn generated_schemas_validate_against_their_meta_schema() {
     for survey in &surveys {
         for draft in DRAFTS {
             for locale in [None, Some("en")] {
-                let schema = survey
-                    .json_schema(&JsonSchemaOptions::new(draft, locale))
-                    .to_value();
+                let schema = survey_schema::json_schema::generate(
+                    survey,
+                    &JsonSchemaOptions::new(draft, locale),
+                )
+                .to_value();
                 if let Err(error) = jsonschema::meta::validate(&schema) {
                     panic!(
                         "{draft:?} schema of {} is not valid against its meta-schema: {error}",
@@ -169,9 +170,11 @@ fn generated_schemas_validate_against_their_meta_schema() {
 }
 
 fn checked_in(name: &str, locale: Option<&str>) {
-    let schema = mhlw()
-        .json_schema(&JsonSchemaOptions::new(Draft::Draft07, locale))
-        .to_value();
+    let schema = survey_schema::json_schema::generate(
+        &mhlw(),
+        &JsonSchemaOptions::new(Draft::Draft07, locale),
+    )
+    .to_value();
     let fresh = serde_json::to_string_pretty(&schema).unwrap() + "\n";
     let flag = locale.map_or(String::new(), |l| format!(" --locale {l}"));
     common::assert_fresh(
@@ -198,17 +201,21 @@ fn checked_in_english_mhlw_schema_is_fresh() {
 
 #[test]
 fn mhlw_schema_snapshot() {
-    let schema = mhlw().json_schema(&JsonSchemaOptions::default()).to_value();
+    let schema =
+        survey_schema::json_schema::generate(&mhlw(), &JsonSchemaOptions::default()).to_value();
     insta::assert_json_snapshot!("mhlw_draft07_ja", schema);
 }
 
 #[test]
 fn locale_picks_titles_and_descriptions() {
     let survey = mhlw();
-    let ja = survey.json_schema(&JsonSchemaOptions::default()).to_value();
-    let en = survey
-        .json_schema(&JsonSchemaOptions::new(Draft::Draft07, Some("en")))
-        .to_value();
+    let ja =
+        survey_schema::json_schema::generate(&survey, &JsonSchemaOptions::default()).to_value();
+    let en = survey_schema::json_schema::generate(
+        &survey,
+        &JsonSchemaOptions::new(Draft::Draft07, Some("en")),
+    )
+    .to_value();
     assert_eq!(ja["properties"]["Q2"]["oneOf"][0]["title"], "はい");
     assert_eq!(en["properties"]["Q2"]["oneOf"][0]["title"], "Yes");
     assert_eq!(
@@ -216,9 +223,11 @@ fn locale_picks_titles_and_descriptions() {
         "No one to consult (looking for someone)"
     );
     assert_eq!(ja["$schema"], "http://json-schema.org/draft-07/schema#");
-    let modern = survey
-        .json_schema(&JsonSchemaOptions::new(Draft::Draft2020_12, None))
-        .to_value();
+    let modern = survey_schema::json_schema::generate(
+        &survey,
+        &JsonSchemaOptions::new(Draft::Draft2020_12, None),
+    )
+    .to_value();
     assert_eq!(
         modern["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
@@ -278,15 +287,16 @@ fn schema_uses_no_custom_keywords() {
         }
     }
     walk(
-        &mhlw().json_schema(&JsonSchemaOptions::default()).to_value(),
+        &survey_schema::json_schema::generate(&mhlw(), &JsonSchemaOptions::default()).to_value(),
         false,
     );
     for seed in 0..50 {
         walk(
-            &random_survey(seed)
-                .0
-                .json_schema(&JsonSchemaOptions::default())
-                .to_value(),
+            &survey_schema::json_schema::generate(
+                &random_survey(seed).0,
+                &JsonSchemaOptions::default(),
+            )
+            .to_value(),
             false,
         );
     }
@@ -319,9 +329,11 @@ fn diamond_chain(count: usize) -> Survey {
 fn chained_conditions_keep_the_schema_linear() {
     let bytes = |questions| {
         serde_json::to_string(
-            &diamond_chain(questions)
-                .json_schema(&JsonSchemaOptions::default())
-                .to_value(),
+            &survey_schema::json_schema::generate(
+                &diamond_chain(questions),
+                &JsonSchemaOptions::default(),
+            )
+            .to_value(),
         )
         .unwrap()
         .len()
@@ -334,8 +346,7 @@ fn chained_conditions_keep_the_schema_linear() {
     let survey = diamond_chain(40);
     for draft in DRAFTS {
         let validator = compile(
-            &survey
-                .json_schema(&JsonSchemaOptions::new(draft, None))
+            &survey_schema::json_schema::generate(&survey, &JsonSchemaOptions::new(draft, None))
                 .to_value(),
         );
         let mut rng = Rng::new(99);
@@ -353,7 +364,8 @@ fn chained_conditions_keep_the_schema_linear() {
 
 #[test]
 fn each_if_holds_the_effective_condition_so_stale_answers_do_not_show_questions() {
-    let schema = mhlw().json_schema(&JsonSchemaOptions::default()).to_value();
+    let schema =
+        survey_schema::json_schema::generate(&mhlw(), &JsonSchemaOptions::default()).to_value();
     let block_for = |id: &str| {
         schema["allOf"]
             .as_array()
@@ -396,7 +408,8 @@ fn the_form_schema_gives_the_lenient_verdict() {
         for draft in DRAFTS {
             let mut options = JsonSchemaOptions::new(draft, None);
             options.form = true;
-            let validator = compile(&survey.json_schema(&options).to_value());
+            let validator =
+                compile(&survey_schema::json_schema::generate(&survey, &options).to_value());
             let mut rng = Rng::new(seed.wrapping_mul(131).wrapping_add(3));
             for case in 0..20 {
                 let answers = random_answers(&mut rng, &survey);
@@ -429,7 +442,7 @@ fn checked_in_form_files_are_fresh() {
         let flag = locale.map_or(String::new(), |l| format!(" --locale {l}"));
         common::assert_fresh(
             &name,
-            &pretty(&survey.json_schema(&options).to_value()),
+            &pretty(&survey_schema::json_schema::generate(&survey, &options).to_value()),
             &format!("cargo survey schema {YAML} --form{flag} -o {name}"),
         );
     }
@@ -440,14 +453,17 @@ fn checked_in_form_files_are_fresh() {
         let name = format!("schema/mhlw-hospital-cybersecurity-2024.messages.{tag}.json");
         common::assert_fresh(
             &name,
-            &pretty(&serde_json::to_value(survey.error_messages(locale)).unwrap()),
+            &pretty(
+                &serde_json::to_value(survey_schema::json_schema::error_messages(&survey, locale))
+                    .unwrap(),
+            ),
             &format!("cargo survey schema {YAML} --messages {tag} -o {name}"),
         );
     }
     let name = "schema/mhlw-hospital-cybersecurity-2024.en.uischema.json";
     common::assert_fresh(
         name,
-        &pretty(&survey.json_forms_ui_schema(Some("en"))),
+        &pretty(&survey_schema::ui_schema::json_forms(&survey, Some("en"))),
         &format!("cargo survey schema {YAML} --ui-schema jsonforms --locale en -o {name}"),
     );
 }

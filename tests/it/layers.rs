@@ -358,6 +358,27 @@ fn no_japanese_text_outside_the_messages_module() {
     );
 }
 
+/// The compiled survey is the model's, with its read API and the validation family: every
+/// stage that generates from it (JSON Schema, the UI schema, tables, codebook, analysis)
+/// is a function of its own module over `&Survey`, not a method written elsewhere.
+#[test]
+fn only_the_model_and_validation_implement_survey() {
+    let allowed = ["survey", "validate"];
+    let mut found = Vec::new();
+    for (module, paths) in modules_of(&src()) {
+        for path in paths {
+            let text = fs::read_to_string(&path).unwrap();
+            if text.lines().any(|l| l == "impl Survey {") && !allowed.contains(&module.as_str()) {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "`impl Survey` outside the model and validate/: {found:?}"
+    );
+}
+
 #[test]
 fn the_japanese_reader_sees_code_and_not_comments_or_tests() {
     let text = "/// `はい`\nlet a = \"いいえ\"; // 「」\nlet b = 1; // 質問\nlet c = \"「{}」\";\nlet e = \"全員\";\n#[cfg(test)]\nlet d = \"回答\";";

@@ -147,7 +147,11 @@ fn a_wrong_type_names_the_questions_whose_conditions_test_it() {
         ]
     );
     // The form's catalogue says the same for the same failure.
-    let catalogue = serde_json::to_value(survey.error_messages(Locale::En)).unwrap();
+    let catalogue = serde_json::to_value(survey_schema::json_schema::error_messages(
+        &survey,
+        Locale::En,
+    ))
+    .unwrap();
     assert_eq!(
         catalogue["errors"]["#/properties/Q10/type"]["message"],
         "Q10: the answer must be a boolean (true or false); the conditions of Q10-1 test it"

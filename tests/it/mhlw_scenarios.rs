@@ -309,8 +309,7 @@ fn json_schema_agrees_on_every_scenario() {
     let survey = mhlw();
     for draft in [Draft::Draft07, Draft::Draft2020_12] {
         let validator = jsonschema::validator_for(
-            &survey
-                .json_schema(&JsonSchemaOptions::new(draft, None))
+            &survey_schema::json_schema::generate(&survey, &JsonSchemaOptions::new(draft, None))
                 .to_value(),
         )
         .unwrap();

@@ -284,12 +284,14 @@ fn integer_literals_are_whole_exactly_as_their_digits_say() {
     let survey = make(
         "  - {id: N, type: integer, title: N, minimum: -1000, maximum: 1000}\n  - {id: B, type: boolean, title: B, enable_when: {question: N, equals: 3}}\n",
     );
-    let schema = survey
-        .json_schema(&survey_schema::json_schema::JsonSchemaOptions::new(
+    let schema = survey_schema::json_schema::generate(
+        &survey,
+        &survey_schema::json_schema::JsonSchemaOptions::new(
             survey_schema::json_schema::Draft::Draft2020_12,
             Some("en"),
-        ))
-        .to_value();
+        ),
+    )
+    .to_value();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let mut rng = crate::common::Rng::new(0x1e400);
     let (mut fractions, mut rounded) = (0, 0);

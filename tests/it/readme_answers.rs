@@ -12,9 +12,9 @@ const HEAD: &str = "id: s\nversion: '1'\ndefault_locale: en\ntitle: T\n";
 fn issues(survey: &Survey, answers: &Value) -> Vec<String> {
     let report = survey.validate(answers);
     for draft in [Draft::Draft07, Draft::Draft2020_12] {
-        let schema = survey
-            .json_schema(&JsonSchemaOptions::new(draft, None))
-            .to_value();
+        let schema =
+            survey_schema::json_schema::generate(survey, &JsonSchemaOptions::new(draft, None))
+                .to_value();
         let validator = jsonschema::validator_for(&schema).unwrap();
         assert_eq!(
             validator.is_valid(answers),

@@ -185,9 +185,11 @@ fn prune_and_progress_work_per_instance() {
 #[test]
 fn the_json_schema_holds_instances_in_an_array() {
     let survey = systems();
-    let schema = survey
-        .json_schema(&JsonSchemaOptions::new(Draft::Draft2020_12, Some("en")))
-        .to_value();
+    let schema = survey_schema::json_schema::generate(
+        &survey,
+        &JsonSchemaOptions::new(Draft::Draft2020_12, Some("en")),
+    )
+    .to_value();
     let systems = &schema["properties"]["systems"];
     assert_eq!(systems["type"], "array");
     assert_eq!(systems["minItems"], 1);
@@ -281,19 +283,25 @@ fn browser_fixtures_are_fresh() {
     options.form = true;
     common::assert_fresh(
         &format!("{dir}/systems.form.schema.json"),
-        &pretty(&survey.json_schema(&options).to_value()),
+        &pretty(&survey_schema::json_schema::generate(&survey, &options).to_value()),
         &format!("cargo survey schema {FIXTURE} --form -o {dir}/systems.form.schema.json"),
     );
     common::assert_fresh(
         &format!("{dir}/systems.uischema.json"),
-        &pretty(&survey.json_forms_ui_schema(None)),
+        &pretty(&survey_schema::ui_schema::json_forms(&survey, None)),
         &format!(
             "cargo survey schema {FIXTURE} --ui-schema jsonforms -o {dir}/systems.uischema.json"
         ),
     );
     common::assert_fresh(
         &format!("{dir}/systems.messages.ja.json"),
-        &pretty(&serde_json::to_value(survey.error_messages(Locale::Ja)).unwrap()),
+        &pretty(
+            &serde_json::to_value(survey_schema::json_schema::error_messages(
+                &survey,
+                Locale::Ja,
+            ))
+            .unwrap(),
+        ),
         &format!("cargo survey schema {FIXTURE} --messages ja -o {dir}/systems.messages.ja.json"),
     );
 }

@@ -36,7 +36,7 @@ fn fits(kind: ColumnKind, value: &Value) -> bool {
 
 /// Every cell against `Survey::enabled` and the answer set itself.
 fn check(survey: &Survey, answer_sets: &[Value], what: &str) -> usize {
-    let columns = survey.columns();
+    let columns = survey_schema::tabular::columns(survey);
     let mut names = HashSet::new();
     for column in &columns {
         let name = &column.name;
@@ -58,18 +58,18 @@ fn check(survey: &Survey, answer_sets: &[Value], what: &str) -> usize {
             .iter()
             .map(|q| q.pointer.to_string())
             .collect();
-        let row = survey.row(&columns, answers);
+        let row = survey_schema::tabular::row(survey, &columns, answers);
         // The fast path, from the JSON text in one walk, gives the same cells and report.
-        let tables = survey.tables();
+        let tables = survey_schema::tabular::tables(survey);
         let text = serde_json::to_vec(answers).unwrap();
-        let (fast, report) = survey
-            .row_json(
-                &tables,
-                &text,
-                &ValidateOptions::default(),
-                |report, fast| (format!("{:?}", fast.cells), report.clone()),
-            )
-            .unwrap();
+        let (fast, report) = survey_schema::tabular::row_json(
+            survey,
+            &tables,
+            &text,
+            &ValidateOptions::default(),
+            |report, fast| (format!("{:?}", fast.cells), report.clone()),
+        )
+        .unwrap();
         assert_eq!(fast, format!("{row:?}"), "{what}: {answers}");
         assert_eq!(report, survey.validate(answers), "{what}: {answers}");
         if !answers.is_object() {
@@ -120,13 +120,16 @@ fn in_non_object(answers: &Value, pointer: &str) -> bool {
 fn bundled_batches_keep_not_asked_apart_from_not_answered() {
     let mhlw = common::mhlw();
     let cells = check(&mhlw, &batch("mhlw-batch.jsonl"), "mhlw");
-    assert_eq!(cells, 1_200 * mhlw.columns().len());
+    assert_eq!(cells, 1_200 * survey_schema::tabular::columns(&mhlw).len());
     let checklist = Survey::from_path(format!(
         "{ROOT}/schema/mhlw-cybersecurity-checklist-2024.yaml"
     ))
     .unwrap();
     check(&checklist, &batch("checklist-batch.jsonl"), "checklist");
-    let names: Vec<String> = mhlw.columns().iter().map(|c| c.name.clone()).collect();
+    let names: Vec<String> = survey_schema::tabular::columns(&mhlw)
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
     assert_eq!(
         &names[..7],
         [
@@ -171,7 +174,10 @@ fn names_are_cut_and_made_unique() {
          - { id: an-identifier-far-longer-than-thirty-two-too, type: text, title: D }\n",
     )
     .unwrap();
-    let names: Vec<String> = survey.columns().iter().map(|c| c.name.clone()).collect();
+    let names: Vec<String> = survey_schema::tabular::columns(&survey)
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
     assert_eq!(
         names,
         [
@@ -189,8 +195,7 @@ fn names_are_cut_and_made_unique() {
          - { id: Q7_7, type: repeat, title: B, fields: [{ id: f, type: boolean, title: F }] }\n",
     )
     .unwrap();
-    let names: Vec<String> = survey
-        .tables()
+    let names: Vec<String> = survey_schema::tabular::tables(&survey)
         .repeats
         .iter()
         .map(|t| t.name.clone())
@@ -201,9 +206,9 @@ fn names_are_cut_and_made_unique() {
 #[test]
 fn the_codebook_says_who_is_asked_in_words() {
     let mhlw = common::mhlw();
-    let ja = mhlw.codebook(survey_schema::Locale::Ja);
-    let en = mhlw.codebook(survey_schema::Locale::En);
-    assert_eq!(ja.len(), mhlw.columns().len());
+    let ja = survey_schema::codebook::variables(&mhlw, survey_schema::Locale::Ja);
+    let en = survey_schema::codebook::variables(&mhlw, survey_schema::Locale::En);
+    assert_eq!(ja.len(), survey_schema::tabular::columns(&mhlw).len());
     let find = |book: &[survey_schema::Variable], name: &str| {
         book.iter().find(|v| v.name == name).cloned().unwrap()
     };
@@ -271,7 +276,11 @@ fn the_report_counts_on_the_base_of_those_asked() {
     ] {
         tally.add(
             &survey.validate(&answers),
-            &survey.row(&survey.columns(), &answers),
+            &survey_schema::tabular::row(
+                &survey,
+                &survey_schema::tabular::columns(&survey),
+                &answers,
+            ),
         );
     }
     let report = tally.to_json();
@@ -315,7 +324,7 @@ fn the_report_counts_on_the_base_of_those_asked() {
 #[test]
 fn repeats_make_a_long_table_with_a_row_per_instance() {
     let survey = Survey::from_path(format!("{ROOT}/tests/fixtures/systems-repeat.yaml")).unwrap();
-    let tables = survey.tables();
+    let tables = survey_schema::tabular::tables(&survey);
     assert_eq!(tables.repeats.len(), 1);
     let systems = &tables.repeats[0];
     assert_eq!(systems.name, "systems");
@@ -369,8 +378,12 @@ fn repeats_make_a_long_table_with_a_row_per_instance() {
             .map(|q| q.pointer.to_string())
             .collect();
         let text = serde_json::to_vec(&answers).unwrap();
-        survey
-            .row_json(&tables, &text, &ValidateOptions::default(), |_, row| {
+        survey_schema::tabular::row_json(
+            &survey,
+            &tables,
+            &text,
+            &ValidateOptions::default(),
+            |_, row| {
                 assert_eq!(row.instances.len(), count, "{answers}");
                 for (i, instance) in row.instances.iter().enumerate() {
                     assert_eq!((instance.table, instance.number), (0, i + 1));
@@ -395,8 +408,9 @@ fn repeats_make_a_long_table_with_a_row_per_instance() {
                     }
                     instances_seen += 1;
                 }
-            })
-            .unwrap();
+            },
+        )
+        .unwrap();
     }
     assert!(instances_seen > 800, "{instances_seen}");
 }
@@ -406,7 +420,7 @@ fn repeats_make_a_long_table_with_a_row_per_instance() {
 #[test]
 fn tallies_merge_and_stay_bounded() {
     let mhlw = common::mhlw();
-    let columns = mhlw.columns();
+    let columns = survey_schema::tabular::columns(&mhlw);
     let sets = batch("mhlw-batch.jsonl");
     let mut whole = survey_schema::tabular::Tally::new(&mhlw);
     let mut parts = survey_schema::tabular::Tally::new(&mhlw);
@@ -414,7 +428,7 @@ fn tallies_merge_and_stay_bounded() {
         let mut part = survey_schema::tabular::Tally::new(&mhlw);
         for answers in chunk {
             let report: Report = mhlw.validate(answers);
-            let row = mhlw.row(&columns, answers);
+            let row = survey_schema::tabular::row(&mhlw, &columns, answers);
             whole.add(&report, &row);
             part.add(&report, &row);
         }
@@ -427,12 +441,15 @@ fn tallies_merge_and_stay_bounded() {
          - { id: x, type: number, title: X }\n",
     )
     .unwrap();
-    let columns = survey.columns();
+    let columns = survey_schema::tabular::columns(&survey);
     let mut tally = survey_schema::tabular::Tally::new(&survey);
     let n = 200_000;
     for i in 0..n {
         let answers = serde_json::json!({ "x": f64::from(i) / 8.0 });
-        tally.add(&survey.validate(&answers), &survey.row(&columns, &answers));
+        tally.add(
+            &survey.validate(&answers),
+            &survey_schema::tabular::row(&survey, &columns, &answers),
+        );
     }
     let summary = &tally.to_json()["columns"][0]["summary"];
     assert_eq!(summary["n"], n);
@@ -461,7 +478,7 @@ fn date_summaries_order_dates_as_text() {
          - { id: d, type: date, title: D }\n",
     )
     .unwrap();
-    let columns = survey.columns();
+    let columns = survey_schema::tabular::columns(&survey);
     let mut tally = survey_schema::tabular::Tally::new(&survey);
     for date in [
         "2024-01-05",
@@ -471,7 +488,10 @@ fn date_summaries_order_dates_as_text() {
         "2024-01-05",
     ] {
         let answers = serde_json::json!({ "d": date });
-        tally.add(&survey.validate(&answers), &survey.row(&columns, &answers));
+        tally.add(
+            &survey.validate(&answers),
+            &survey_schema::tabular::row(&survey, &columns, &answers),
+        );
     }
     assert_eq!(
         tally.to_json()["columns"][0]["summary"],
@@ -488,7 +508,7 @@ fn text_that_looks_like_a_missing_code_reads_back_as_text() {
         "id: s\nversion: '1'\ndefault_locale: en\ntitle: T\nquestions:\n  - {id: t, type: text, title: T}\n  - {id: n, type: integer, title: N}\n",
     )
     .unwrap();
-    let tables = survey.tables();
+    let tables = survey_schema::tabular::tables(&survey);
     let sets = [
         MissingCodes::default(),
         MissingCodes::new("", "NA", "\\N").unwrap(),
@@ -507,12 +527,15 @@ fn text_that_looks_like_a_missing_code_reads_back_as_text() {
             };
             let mut csv = CsvWriter::new(Vec::new(), codes.clone());
             let bytes = serde_json::to_vec(&answers).unwrap();
-            survey
-                .row_json(&tables, &bytes, &ValidateOptions::default(), |r, row| {
-                    csv.row("1", r.is_valid(), &row.cells)
-                })
-                .unwrap()
-                .unwrap();
+            survey_schema::tabular::row_json(
+                &survey,
+                &tables,
+                &bytes,
+                &ValidateOptions::default(),
+                |r, row| csv.row("1", r.is_valid(), &row.cells),
+            )
+            .unwrap()
+            .unwrap();
             let written = csv.into_inner().unwrap();
             let mut reader = ::csv::ReaderBuilder::new()
                 .has_headers(false)

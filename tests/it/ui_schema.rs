@@ -75,7 +75,7 @@ fn enabled(survey: &Survey, data: &Value) -> Vec<String> {
 
 #[test]
 fn mhlw_ui_schema_lists_every_question_in_order() {
-    let ui = mhlw().json_forms_ui_schema(None);
+    let ui = survey_schema::ui_schema::json_forms(&mhlw(), None);
     assert_eq!(ui["type"], "VerticalLayout");
     let mut all = Vec::new();
     elements(&ui, &mut all);
@@ -102,7 +102,7 @@ fn mhlw_ui_schema_lists_every_question_in_order() {
             "#/properties/Q12-6"
         ]
     );
-    let en = mhlw().json_forms_ui_schema(Some("en"));
+    let en = survey_schema::ui_schema::json_forms(&mhlw(), Some("en"));
     // Q2 with its citation after it, in a layout of their own.
     assert_eq!(
         en["elements"][1]["elements"][0]["label"],
@@ -118,7 +118,7 @@ fn mhlw_ui_schema_lists_every_question_in_order() {
 #[test]
 fn every_note_and_citation_is_a_label_shown_with_its_question() {
     let survey = mhlw();
-    let ui = survey.json_forms_ui_schema(None);
+    let ui = survey_schema::ui_schema::json_forms(&survey, None);
     let definition = survey.definition();
     let labels: Vec<(String, Option<Value>)> = {
         fn walk(ui: &Value, rule: Option<&Value>, out: &mut Vec<(String, Option<Value>)>) {
@@ -165,7 +165,7 @@ fn every_note_and_citation_is_a_label_shown_with_its_question() {
 #[test]
 fn rules_show_exactly_the_enabled_questions() {
     let survey = mhlw();
-    let ui = survey.json_forms_ui_schema(None);
+    let ui = survey_schema::ui_schema::json_forms(&survey, None);
     for data in [
         json!({}),
         json!({"Q10": true}),
@@ -185,7 +185,7 @@ fn rules_show_exactly_the_enabled_questions() {
     }
     for seed in 0..100 {
         let (survey, definition) = random_survey(seed);
-        let ui = survey.json_forms_ui_schema(None);
+        let ui = survey_schema::ui_schema::json_forms(&survey, None);
         for _ in 0..20 {
             let data = survey.prune(&random_answers(&mut rng, &survey));
             if !data.is_object() || !common::exact_floats(&data) {
@@ -203,7 +203,9 @@ fn rules_show_exactly_the_enabled_questions() {
 
 #[test]
 fn checked_in_ui_schema_is_fresh() {
-    let fresh = serde_json::to_string_pretty(&mhlw().json_forms_ui_schema(None)).unwrap() + "\n";
+    let fresh = serde_json::to_string_pretty(&survey_schema::ui_schema::json_forms(&mhlw(), None))
+        .unwrap()
+        + "\n";
     common::assert_fresh(
         "schema/mhlw-hospital-cybersecurity-2024.uischema.json",
         &fresh,

@@ -1,7 +1,7 @@
 //! Writes MHLW answer sets with the native verdict, one JSON object a line, for validators
 //! outside Rust to compare with (`tests/browser/ajv.test.mjs`): the example files, the
 //! scenarios of the validation tests, the example batch, the covering examples of the
-//! analysis (`Survey::examples(true)`) and 5,000 generated answer sets.
+//! analysis (`analysis::examples(true)`) and 5,000 generated answer sets.
 //!
 //! `cargo run --example export_answer_sets > target/answer-sets.jsonl`
 
@@ -42,7 +42,10 @@ fn main() {
             serde_json::from_str(text).unwrap(),
         ));
     }
-    for (index, answers) in survey.examples(true).into_iter().enumerate() {
+    for (index, answers) in survey_schema::analysis::examples(&survey, true)
+        .into_iter()
+        .enumerate()
+    {
         cases.push((format!("covering example {index}"), answers));
     }
     let mut rng = common::Rng::new(20_240_201);

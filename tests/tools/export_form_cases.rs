@@ -4,7 +4,7 @@
 //! the lenient verdict (without the rules that compare two answers, which the schemas cannot
 //! hold). The MHLW survey with 2,000 generated answer sets, the checklist with 300, then 150
 //! generated surveys with 25 each; each survey also with its covering examples
-//! (`Survey::examples(true)`: valid answer sets that enable every question and make each test
+//! (`analysis::examples(true)`: valid answer sets that enable every question and make each test
 //! of each condition true and false).
 //!
 //! `cargo run --example export_form_cases > target/form-cases.jsonl`
@@ -50,9 +50,9 @@ fn line(name: &str, survey: &Survey, answer_sets: Vec<Value>) -> Value {
         .collect();
     json!({
         "name": name,
-        "schema": survey.json_schema(&strict).to_value(),
-        "form_schema": survey.json_schema(&form).to_value(),
-        "messages": { "ja": survey.error_messages(Locale::Ja), "en": survey.error_messages(Locale::En) },
+        "schema": survey_schema::json_schema::generate(survey, &strict).to_value(),
+        "form_schema": survey_schema::json_schema::generate(survey, &form).to_value(),
+        "messages": { "ja": survey_schema::json_schema::error_messages(survey, Locale::Ja), "en": survey_schema::json_schema::error_messages(survey, Locale::En) },
         "cases": cases,
     })
 }
@@ -64,7 +64,7 @@ fn main() {
     let mut answers: Vec<Value> = (0..2_000)
         .map(|_| common::random_answers(&mut rng, &survey))
         .collect();
-    answers.extend(survey.examples(true));
+    answers.extend(survey_schema::analysis::examples(&survey, true));
     writeln!(out, "{}", line("mhlw", &survey, answers)).unwrap();
     let checklist = Survey::from_path(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -74,7 +74,7 @@ fn main() {
     let mut answers: Vec<Value> = (0..300)
         .map(|_| common::random_answers(&mut rng, &checklist))
         .collect();
-    answers.extend(checklist.examples(true));
+    answers.extend(survey_schema::analysis::examples(&checklist, true));
     writeln!(out, "{}", line("checklist", &checklist, answers)).unwrap();
     for seed in 0..150 {
         let (survey, _) = common::random_survey(seed);
@@ -82,7 +82,7 @@ fn main() {
         let mut answers: Vec<Value> = (0..25)
             .map(|_| common::random_answers(&mut rng, &survey))
             .collect();
-        answers.extend(survey.examples(true));
+        answers.extend(survey_schema::analysis::examples(&survey, true));
         writeln!(
             out,
             "{}",

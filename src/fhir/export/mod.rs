@@ -309,18 +309,25 @@ impl Exporter<'_, '_> {
         extensions.extend(self.inferred(inferred));
     }
 
-    /// What an element marks as inferred: per key an extension with the key and the reason.
+    /// What an element marks as inferred: per key an extension with the key, the reason in
+    /// the export's locale and, as nested `translation` extensions, in the others (a
+    /// sub-extension's `valueString` takes no `_valueString` of its own in every model).
     pub(super) fn inferred(&self, inferred: &crate::definition::Inferred) -> Vec<Value> {
         inferred
             .iter()
             .map(|(key, reason)| {
-                let mut reason_part = Map::new();
-                reason_part.insert("url".into(), json!("reason"));
-                self.text_into(&mut reason_part, "valueString", reason);
-                json!({ "url": INFERRED, "extension": [
-                    { "url": "key", "valueString": key },
-                    Value::Object(reason_part)
-                ] })
+                let mut text = Map::new();
+                self.text_into(&mut text, "valueString", reason);
+                let mut parts = vec![
+                    json!({ "url": "key", "valueString": key }),
+                    json!({ "url": "reason", "valueString": text["valueString"] }),
+                ];
+                if let Some(Value::Object(translations)) = text.get("_valueString")
+                    && let Some(Value::Array(list)) = translations.get("extension")
+                {
+                    parts.extend(list.iter().cloned());
+                }
+                json!({ "url": INFERRED, "extension": parts })
             })
             .collect()
     }

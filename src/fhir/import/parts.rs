@@ -36,7 +36,17 @@ impl Importer {
         let key = part("key")
             .and_then(|p| p.get("valueString"))
             .and_then(Value::as_str);
-        let reason = part("reason").and_then(|p| self.text(p, "valueString"));
+        // The reason, and its translations as the nested `translation` extensions beside it.
+        let translations: Vec<Value> = parts
+            .iter()
+            .filter(|p| p.get("url").and_then(Value::as_str) == Some(crate::fhir::TRANSLATION))
+            .cloned()
+            .collect();
+        let reason = part("reason")
+            .and_then(|p| p.get("valueString"))
+            .cloned()
+            .map(|text| json!({ "v": text, "_v": { "extension": translations } }))
+            .and_then(|element| self.text(&element, "v"));
         match (key, reason) {
             (Some(key), Some(reason)) => {
                 into.insert(key.to_owned(), reason);
