@@ -223,26 +223,21 @@ fn write_var(
         ColumnKind::Choice | ColumnKind::Text => "<varFormat type=\"character\" schema=\"other\"/>",
     };
     let _ = writeln!(out, "      {format}");
+    // The references, then what the survey file marks as inferred: a note of its own type,
+    // so that a reader of the DDI tells the source's words from the encoder's.
     for (locale, variable) in texts {
-        if !variable.references.is_empty() {
-            let _ = writeln!(
-                out,
-                "      <notes xml:lang=\"{}\">{}</notes>",
-                locale.tag(),
-                escape(&variable.references.join("; "))
-            );
-        }
-    }
-    // What the survey file marks as inferred: a note of its own type, so that a reader of
-    // the DDI tells the source's words from the encoder's.
-    for (locale, variable) in texts {
-        if !variable.inferred.is_empty() {
-            let _ = writeln!(
-                out,
-                "      <notes type=\"inferred\" xml:lang=\"{}\">{}</notes>",
-                locale.tag(),
-                escape(&variable.inferred.join("; "))
-            );
+        for (kind, notes) in [
+            ("", &variable.references),
+            (" type=\"inferred\"", &variable.inferred),
+        ] {
+            if !notes.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      <notes{kind} xml:lang=\"{}\">{}</notes>",
+                    locale.tag(),
+                    escape(&notes.join("; "))
+                );
+            }
         }
     }
     out.push_str("    </var>\n");
