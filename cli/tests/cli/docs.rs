@@ -77,6 +77,81 @@ fn every_transcript_of_the_docs_prints_what_it_shows() {
     assert!(checked >= 8, "{checked} transcripts");
 }
 
+/// The fenced blocks of a page in a language, in order.
+fn blocks(markdown: &str, language: &str) -> Vec<String> {
+    let fence = format!("```{language}");
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match &mut current {
+            None if line == fence => current = Some(String::new()),
+            Some(block) if line == "```" => {
+                out.push(std::mem::take(block));
+                current = None;
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// Every YAML and JSON block of the docs is well-formed, and every one that is a whole survey
+/// (`id` and `questions` at the top) loads and passes the checks.
+#[test]
+fn every_yaml_and_json_block_of_the_docs_parses() {
+    use survey_schema::{Format, Limits, Survey, parse_answers};
+    let root = common::root();
+    let mut pages = vec![root.join("README.md")];
+    pages.extend(
+        std::fs::read_dir(root.join("docs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md")),
+    );
+    let (mut parsed, mut surveys) = (0, 0);
+    for page in &pages {
+        let markdown = std::fs::read_to_string(page).unwrap();
+        for (language, format) in [("yaml", Format::Yaml), ("json", Format::Json)] {
+            for block in blocks(&markdown, language) {
+                // A line to copy (an editor's schema comment) is no document.
+                if block
+                    .lines()
+                    .all(|l| l.trim().is_empty() || l.starts_with('#'))
+                {
+                    continue;
+                }
+                let value = parse_answers(&block, format, &Limits::default()).unwrap_or_else(|e| {
+                    panic!(
+                        "{}: a {language} block does not parse: {e}\n{block}",
+                        page.display()
+                    )
+                });
+                parsed += 1;
+                if value.get("id").is_some()
+                    && value.get("questions").is_some()
+                    && !block.contains('…')
+                {
+                    Survey::from_yaml(&block).unwrap_or_else(|e| {
+                        panic!(
+                            "{}: a survey block does not load: {e}\n{block}",
+                            page.display()
+                        )
+                    });
+                    surveys += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        parsed >= 8 && surveys >= 1,
+        "{parsed} blocks, {surveys} surveys"
+    );
+}
+
 #[test]
 fn the_command_reference_is_the_binary_s_help() {
     let (code, stdout, stderr) = run(&["reference"], None);
