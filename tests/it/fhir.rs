@@ -303,7 +303,12 @@ fn marks(definition: &survey_schema::definition::SurveyDefinition) -> Vec<String
 #[test]
 fn numbers_inferences_and_optional_rows_survive_fhir() {
     let checklist = Survey::from_path(CHECKLIST).expect("the checklist loads");
-    for (name, survey) in [("mhlw", mhlw()), ("checklist", checklist)] {
+    let mut surveys = vec![
+        ("mhlw".to_owned(), mhlw()),
+        ("checklist".to_owned(), checklist),
+    ];
+    surveys.extend((0..100).map(|seed| (format!("seed {seed}"), random_survey(seed).0)));
+    for (name, survey) in surveys {
         let before = marks(survey.definition());
         assert!(
             before.iter().any(|m| m.contains("Some(")),

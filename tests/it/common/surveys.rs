@@ -121,6 +121,7 @@ pub fn random_survey_json(rng: &mut Rng) -> Value {
             };
             question["enable_when"] = random_condition(rng, &scope, 0);
         }
+        marks(&mut question, index);
         let def: QuestionDef = serde_json::from_value(question.clone()).unwrap();
         if def.kind != QuestionKind::Group {
             // Specify boxes are questions too.
@@ -530,6 +531,22 @@ pub fn random_table(
     let mut table = json!({ "id": id, "type": "table", "title": { "ja": format!("一覧{index}"), "en": format!("table {index}") }, "rows": random_rows(rng, targets), "columns": columns, "required": rng.chance(50) });
     optional_row(&mut table, index);
     table
+}
+
+/// Every fourth question carries its printed number and an inferred mark on its title, and
+/// a row of a matrix or table its own (chosen without drawing from the generator, so that the
+/// surveys stay as they were): the format's notes on sources go through every stage.
+fn marks(question: &mut Value, index: usize) {
+    if !index.is_multiple_of(4) {
+        return;
+    }
+    question["number"] = format!("({index})").into();
+    question["inferred"] =
+        json!({ "title": { "ja": format!("推定{index}"), "en": format!("inferred {index}") } });
+    if let Some(row) = question.get_mut("rows").and_then(|r| r.get_mut(0)) {
+        row["number"] = "(a)".into();
+        row["inferred"] = json!({ "label": "the row's wording" });
+    }
 }
 
 /// A required matrix or table of several rows has its first row `optional` for every third
