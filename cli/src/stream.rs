@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use survey_schema::{Format, Limits, Resource, Survey, parse_answers, sniff};
 
@@ -179,7 +178,7 @@ fn run<T: Send>(
             });
         }
         drop(results_in);
-        let mut progress = Progress::new(total);
+        let progress = progress_bar(total);
         let mut waiting = BTreeMap::new();
         let mut expected = 0;
         for (place, result) in results_out {
@@ -188,9 +187,9 @@ fn run<T: Send>(
                 sink(result)?;
                 expected += 1;
             }
-            progress.show(read_bytes.load(Ordering::Relaxed));
+            progress.set_position(read_bytes.load(Ordering::Relaxed));
         }
-        progress.clear();
+        progress.finish_and_clear();
         reader
             .join()
             .unwrap_or_else(|_| Err(Fatal("the reader stopped".into())))
@@ -318,44 +317,19 @@ fn read_batch(
     }
 }
 
-/// A progress bar on standard error, when it is a terminal.
-struct Progress {
-    total: u64,
-    shown: Option<Instant>,
-    on: bool,
-}
-
-impl Progress {
-    fn new(total: u64) -> Progress {
-        Progress {
-            total,
-            shown: None,
-            on: std::io::stderr().is_terminal() && total > 0,
-        }
+/// The progress bar of a batch on standard error, when it is a terminal (indicatif hides it
+/// otherwise): megabytes read of the whole, the rate and the time left.
+fn progress_bar(total: u64) -> indicatif::ProgressBar {
+    if total == 0 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
     }
-
-    fn show(&mut self, done: u64) {
-        if !self.on
-            || self
-                .shown
-                .is_some_and(|t| t.elapsed() < Duration::from_millis(200))
-        {
-            return;
-        }
-        self.shown = Some(Instant::now());
-        let width = usize::try_from(30 * done.min(self.total) / self.total).unwrap_or(30);
-        eprint!(
-            "\r[{}{}] {} / {} MB",
-            "#".repeat(width),
-            " ".repeat(30 - width),
-            done / 1_000_000,
-            self.total / 1_000_000
-        );
+    let bar = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template(
+        "[{bar:30}] {binary_bytes} / {binary_total_bytes}, {binary_bytes_per_sec}, {eta} left",
+    )
+    .map(|s| s.progress_chars("#>-"));
+    if let Ok(style) = style {
+        bar.set_style(style);
     }
-
-    fn clear(&self) {
-        if self.on && self.shown.is_some() {
-            eprint!("\r{}\r", " ".repeat(60));
-        }
-    }
+    bar
 }
