@@ -391,3 +391,46 @@ fn a_coding_without_a_code_is_told_by_its_display() {
         "Questionnaire.item[0].answerOption[0].valueCoding"
     );
 }
+
+/// LOINC's PHQ-9 writes `questionnaire-minOccurs: 1` on its single-answer items to mean
+/// "required": it imports as such; `maxOccurs: 1` is the one answer the item takes anyway;
+/// two answers on an item that takes one are refused at the extension.
+#[test]
+fn min_occurs_one_on_a_single_answer_item_means_required() {
+    const MIN: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-minOccurs";
+    const MAX: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs";
+    let questionnaire = |min: u32| {
+        json!({ "resourceType": "Questionnaire", "status": "active", "item": [
+            { "linkId": "q1", "text": "Little interest?", "type": "choice",
+              "extension": [
+                  { "url": MIN, "valueInteger": min },
+                  { "url": MAX, "valueInteger": 1 }
+              ],
+              "answerOption": [
+                  { "valueCoding": { "system": "http://loinc.org", "code": "LA6568-5", "display": "Not at all" } },
+                  { "valueCoding": { "system": "http://loinc.org", "code": "LA6569-3", "display": "Several days" } }
+              ] }
+        ] })
+    };
+    let survey = survey(&questionnaire(1));
+    let q1 = &survey.definition().questions[0];
+    assert!(q1.required, "minOccurs 1 is required");
+    assert!(!survey.is_valid(&json!({})));
+    assert!(
+        !survey_schema::fhir::import(&questionnaire(0))
+            .unwrap()
+            .questions[0]
+            .required
+    );
+    let Err(problems) = survey_schema::fhir::import(&questionnaire(2)) else {
+        panic!("two answers on a single choice import");
+    };
+    assert_eq!(problems[0].code, FhirProblemCode::UnsupportedExtension);
+    assert!(
+        problems[0]
+            .path
+            .starts_with("Questionnaire.item[0].extension[0]"),
+        "{}",
+        problems[0].path
+    );
+}

@@ -122,6 +122,17 @@ impl Importer {
             (MAX_OCCURS, QuestionKind::MultipleChoice) => q.max_selections = int(ext),
             (MIN_OCCURS, QuestionKind::Repeat) => q.min_items = int(ext),
             (MAX_OCCURS, QuestionKind::Repeat) => q.max_items = int(ext),
+            // On an item with one answer, published forms (LOINC's PHQ-9) write
+            // `minOccurs: 1` to mean "required" and `maxOccurs: 1` for the one answer it
+            // takes anyway; more than one answer has no place there.
+            (MIN_OCCURS | MAX_OCCURS, kind)
+                if !matches!(kind, QuestionKind::Section | QuestionKind::Group)
+                    && int(ext).is_some_and(|n| n <= 1) =>
+            {
+                if url == MIN_OCCURS && int(ext) == Some(1) {
+                    q.required = true;
+                }
+            }
             (TRUE_LABEL, QuestionKind::Boolean) => {
                 q.true_label = ext
                     .get("valueString")
