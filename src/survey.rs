@@ -303,13 +303,14 @@ impl Survey {
 /// The texts a generated form shows around a question beside its title: one way for every
 /// generator.
 impl Survey {
-    /// A citation in words: the document's title (with its edition), the section cited,
-    /// and the quote on a line of its own.
-    pub(crate) fn citation_text(
+    /// A citation as a form shows it: "See" in `locale`, the document's title (with its
+    /// edition), the section cited, and the quote on a line of its own.
+    pub(crate) fn citation_line(
         &self,
         citation: &crate::definition::CitationDef,
         locale: &str,
     ) -> String {
+        let see = word(locale, crate::messages::Word::SeeAlso);
         let mut head = match self.definition.references.get(&citation.reference) {
             Some(reference) => {
                 let title = self.text(&reference.title, locale);
@@ -320,6 +321,7 @@ impl Survey {
             }
             None => citation.reference.clone(),
         };
+        head = format!("{see}: {head}");
         if let Some(section) = &citation.section {
             head = format!("{head} {}", self.text(section, locale));
         }
@@ -339,10 +341,6 @@ impl Survey {
         locale: &str,
     ) -> Option<String> {
         let about = crate::node::About::of(about);
-        let see = crate::messages::Locale::from_tag(locale)
-            .unwrap_or(crate::messages::Locale::En)
-            .words()
-            .word(crate::messages::Word::SeeAlso);
         let mut parts: Vec<String> = Vec::new();
         if let Some(note) = &about.note {
             parts.push(self.text(note, locale).to_owned());
@@ -351,7 +349,7 @@ impl Survey {
             parts.push(self.text(help, locale).to_owned());
         }
         for citation in &about.citations {
-            parts.push(format!("{see}: {}", self.citation_text(citation, locale)));
+            parts.push(self.citation_line(citation, locale));
         }
         (!parts.is_empty()).then(|| parts.join("\n\n"))
     }
@@ -359,12 +357,9 @@ impl Survey {
     /// What a question marks as inferred, for a reader of a generated schema:
     /// `Inferred: KEY: REASON; ...` in `locale`.
     pub(crate) fn inferred_comment(&self, about: &crate::node::About, locale: &str) -> String {
-        let word = crate::messages::Locale::from_tag(locale)
-            .unwrap_or(crate::messages::Locale::En)
-            .words()
-            .word(crate::messages::Word::Inferred);
         format!(
-            "{word}: {}",
+            "{}: {}",
+            word(locale, crate::messages::Word::Inferred),
             self.inferred_text(&about.inferred, locale).join("; ")
         )
     }
@@ -380,4 +375,13 @@ impl Survey {
             .map(|(key, reason)| format!("{key}: {}", self.text(reason, locale)))
             .collect()
     }
+}
+
+/// A fixed word in the language of a survey's `locale` (English for a locale the crate has no
+/// words in).
+fn word(locale: &str, word: crate::messages::Word) -> &'static str {
+    crate::messages::Locale::from_tag(locale)
+        .unwrap_or(crate::messages::Locale::En)
+        .words()
+        .word(word)
 }

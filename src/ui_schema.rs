@@ -109,10 +109,6 @@ impl Ui<'_> {
             return element;
         }
         let label = |text: String| json!({ "type": "Label", "text": text });
-        let see = crate::messages::Locale::from_tag(self.locale)
-            .unwrap_or(crate::messages::Locale::En)
-            .words()
-            .word(crate::messages::Word::SeeAlso);
         let rule = element.as_object_mut().and_then(|e| e.remove("rule"));
         let mut elements = Vec::new();
         if let Some(note) = &about.note {
@@ -120,8 +116,7 @@ impl Ui<'_> {
         }
         elements.push(element);
         for citation in &about.citations {
-            let text = self.survey.citation_text(citation, self.locale);
-            elements.push(label(format!("{see}: {text}")));
+            elements.push(label(self.survey.citation_line(citation, self.locale)));
         }
         let mut layout = Map::new();
         layout.insert("type".into(), "VerticalLayout".into());

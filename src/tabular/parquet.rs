@@ -216,14 +216,7 @@ impl Batch {
                 Cell::NotAsked => Some(REASONS[0]),
                 Cell::NotAnswered => Some(REASONS[1]),
                 Cell::WrongType => Some(REASONS[2]),
-                Cell::Answer(Datum::Text(text))
-                    if self.kinds[index] == ColumnKind::Date
-                        && crate::date::day_number(text)
-                            .is_some_and(|d| d < FIRST_READABLE_DAY) =>
-                {
-                    Some(REASONS[3])
-                }
-                Cell::Answer(datum) => (!self.append(index, *datum)).then_some(REASONS[2]),
+                Cell::Answer(datum) => self.append(index, *datum).err(),
             };
             match reason {
                 Some(reason) => {
@@ -236,33 +229,35 @@ impl Batch {
         Ok(())
     }
 
-    /// Appends an answer to its column; false when the column's type cannot hold it.
-    fn append(&mut self, index: usize, datum: Datum<'_>) -> bool {
+    /// Appends an answer to its column; else the reason it is null: `wrong_type` when the
+    /// column's type cannot hold it, `out_of_range` for a date no reader holds.
+    fn append(&mut self, index: usize, datum: Datum<'_>) -> Result<(), &'static str> {
+        const WRONG_TYPE: Result<(), &str> = Err(REASONS[2]);
         let builder = self.values[index].as_any_mut();
         match (self.kinds[index], datum) {
             (ColumnKind::Boolean | ColumnKind::Selected, Datum::Bool(b)) => {
                 let Some(b_builder) = builder.downcast_mut::<BooleanBuilder>() else {
-                    return false;
+                    return WRONG_TYPE;
                 };
                 b_builder.append_value(b);
             }
             (ColumnKind::Choice, Datum::Text(text)) => {
                 let Some(builder) = builder.downcast_mut::<StringDictionaryBuilder<Int32Type>>()
                 else {
-                    return false;
+                    return WRONG_TYPE;
                 };
                 builder.append_value(text);
             }
             (ColumnKind::Text, Datum::Text(text)) => {
                 let Some(builder) = builder.downcast_mut::<StringBuilder>() else {
-                    return false;
+                    return WRONG_TYPE;
                 };
                 builder.append_value(text);
             }
             (ColumnKind::Integer, Datum::Number(n)) => {
                 let (Some(builder), Some(n)) = (builder.downcast_mut::<Int64Builder>(), integer(n))
                 else {
-                    return false;
+                    return WRONG_TYPE;
                 };
                 builder.append_value(n);
             }
@@ -270,22 +265,25 @@ impl Batch {
                 let (Some(builder), Some(n)) =
                     (builder.downcast_mut::<Float64Builder>(), n.as_f64())
                 else {
-                    return false;
+                    return WRONG_TYPE;
                 };
                 builder.append_value(n);
             }
             (ColumnKind::Date, Datum::Text(text)) => {
-                let days = crate::date::day_number(text)
-                    .and_then(|day| i32::try_from(day - UNIX_EPOCH_DAY).ok());
+                let day = crate::date::day_number(text);
+                if day.is_some_and(|d| d < FIRST_READABLE_DAY) {
+                    return Err(REASONS[3]);
+                }
+                let days = day.and_then(|day| i32::try_from(day - UNIX_EPOCH_DAY).ok());
                 let (Some(builder), Some(days)) = (builder.downcast_mut::<Date32Builder>(), days)
                 else {
-                    return false;
+                    return WRONG_TYPE;
                 };
                 builder.append_value(days);
             }
-            _ => return false,
+            _ => return WRONG_TYPE,
         }
-        true
+        Ok(())
     }
 
     fn append_null(&mut self, index: usize) {
